@@ -1,0 +1,135 @@
+// What a run produced: packets on the wire, per-connection records, counters.
+//
+// The model (sim/model) and the real-kernel runner (sim/kernel) both fill an
+// Outcome; reports (sim/report) render one or compare two. Everything is
+// plain data with virtual (model) or monotonic (kernel) times relative to the
+// run's start.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/time.h"
+
+namespace synsim::outcome {
+
+// TCP header flags, as on the wire.
+enum TcpFlag : std::uint8_t {
+  kFin = 0x01,
+  kSyn = 0x02,
+  kRst = 0x04,
+  kPsh = 0x08,
+  kAck = 0x10,
+};
+
+struct SackBlock {
+  std::uint32_t left = 0;   // absolute sequence numbers
+  std::uint32_t right = 0;
+};
+
+// TCP options as tcpdump prints them, in wire order:
+//   SYN:      [mss M,sackOK,TS val V ecr E,nop,wscale W]
+//   others:   [nop,nop,TS val V ecr E] or [nop,nop,TS val V ecr E,nop,nop,sack 1 {L:R}]
+struct TcpOptions {
+  std::uint16_t mss = 0;     // 0: absent
+  bool sack_permitted = false;
+  bool has_timestamp = false;
+  std::uint32_t ts_val = 0;
+  std::uint32_t ts_ecr = 0;
+  int wscale = -1;           // -1: absent
+  std::vector<SackBlock> sack;
+};
+
+// One segment as seen on the wire (loopback: seen once).
+struct Packet {
+  Time time{};
+  std::string src_addr = "127.0.0.1";
+  std::uint16_t src_port = 0;
+  std::string dst_addr = "127.0.0.1";
+  std::uint16_t dst_port = 0;
+  std::uint8_t flags = 0;    // TcpFlag bits
+  std::uint32_t seq = 0;     // absolute
+  std::uint32_t ack = 0;     // absolute; meaningful when flags & kAck
+  std::uint16_t window = 0;  // raw header value (before scaling)
+  std::uint32_t length = 0;  // payload bytes
+  TcpOptions options;
+  std::string connection;    // "x#0", "" if unknown
+  bool from_client = true;
+};
+
+// The model's (or the runner's) reason for what happened to a packet: why it
+// was dropped, why it was sent, what it changed. Printed under the packet.
+struct Annotation {
+  std::size_t packet_index = 0;  // index into Outcome::packets it follows
+  std::string text;
+};
+
+enum class ConnectionOutcome {
+  completed,    // request delivered (and response/close done as scripted)
+  reset,        // ECONNRESET (or EPIPE) on the client
+  timed_out,    // ETIMEDOUT on the client (SYN or data retries exhausted)
+  refused,      // ECONNREFUSED
+  open_at_end,  // still open when the run's duration ended
+};
+const char* to_string(ConnectionOutcome o);
+
+struct ConnectionRecord {
+  std::string name;          // GROUP#INDEX
+  std::string group;
+  std::uint32_t index = 0;
+  std::uint16_t client_port = 0;
+
+  std::optional<Time> connect_start;      // connect() called
+  std::optional<Time> connect_done;       // connect() returned success
+  std::optional<Time> first_data_sent;    // first transmission of the request
+  std::optional<Time> accepted;           // server application's accept() returned it
+  std::optional<Time> data_delivered;     // request readable by the server application
+  std::optional<Time> response_received;  // first response byte readable by the client
+  std::optional<Time> closed;             // connection over on the client side
+  ConnectionOutcome outcome = ConnectionOutcome::open_at_end;
+  std::string error;                      // "ECONNRESET", "ETIMEDOUT", ... or ""
+
+  std::uint32_t syn_retransmits = 0;
+  std::uint32_t synack_retransmits = 0;
+  std::uint32_t data_retransmits = 0;     // TLP + RTO retransmissions of the request
+  bool syncookie = false;                 // the server answered the SYN with a cookie
+
+  // Time from first data sent to its delivery to the server application.
+  std::optional<Duration> stall() const {
+    if (first_data_sent && data_delivered) return *data_delivered - *first_data_sent;
+    return std::nullopt;
+  }
+
+  // The chain of events that explains a stall or a failure, one step a line
+  // (empty for a connection that went through without incident).
+  std::vector<std::string> explanation;
+};
+
+// Counters under their nstat names ("TcpExtListenOverflows", "TcpRetransSegs").
+// Sorted by name so every rendering is deterministic.
+using Counters = std::map<std::string, std::int64_t>;
+
+struct RunInfo {
+  std::string scenario;      // scenario name
+  std::string source;        // "model" or "kernel"
+  std::string kernel;        // profile ("linux-6.18") or uname -r for the kernel
+  std::int64_t hz = 0;
+  std::uint64_t seed = 0;
+  Duration duration{};
+  std::uint16_t server_port = 0;
+  std::uint64_t events = 0;         // model: events executed
+  std::uint64_t trace_hash = 0;     // model: running hash of the event trace
+};
+
+struct Outcome {
+  RunInfo info;
+  std::vector<Packet> packets;          // in wire order
+  std::vector<Annotation> annotations;  // ordered by packet_index
+  std::vector<ConnectionRecord> connections;  // in scenario order
+  Counters counters;                    // deltas over the run; only non-zero ones
+};
+
+}  // namespace synsim::outcome

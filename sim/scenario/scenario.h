@@ -1,0 +1,179 @@
+// A scenario as plain data: what `synsim run` and `synsim kernel` execute.
+//
+// Loaded from YAML by load.h (the only place that knows YAML); executed by
+// the model (sim/model) or the real-kernel runner (sim/kernel). Nothing here
+// knows how it will be run. The format is documented in scenarios/README.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/time.h"
+
+namespace synsim::scenario {
+
+// Where a value came from, for messages that point at the file.
+struct SourceLocation {
+  std::string file;
+  int line = 0;    // 1-based; 0 = not from a file (built in code)
+  int column = 0;  // 1-based
+};
+
+struct SysctlSetting {
+  std::string name;       // exact sysctl name: "net.ipv4.tcp_synack_retries"
+  std::int64_t value = 0;
+  SourceLocation where;
+};
+
+struct AcceptPause {
+  Duration at{};
+  Duration length{};  // YAML key `for`
+};
+
+struct AcceptSpec {
+  // Nothing is accepted before this time; nullopt = accept from 0.
+  std::optional<Duration> start;
+  // 0 = "continuous": accept whatever is queued as soon as it is queued.
+  Duration per_accept_cost{};
+  std::vector<AcceptPause> pauses;
+  // Never call accept() at all (E3: "never accept").
+  bool never = false;
+};
+
+enum class ServerClose { after_response, never };
+
+struct OnDataSpec {
+  std::uint32_t respond_bytes = 0;  // reply size to each request (0: no reply)
+  ServerClose close = ServerClose::never;
+};
+
+struct ServerSpec {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 9100;
+  std::int64_t backlog = 128;   // the listen() argument, before the somaxconn clamp
+  Duration defer_accept{};      // TCP_DEFER_ACCEPT on the listener (0 = off)
+  std::optional<std::int64_t> syncnt;  // TCP_SYNCNT on the listener (overrides tcp_synack_retries)
+  AcceptSpec accept;
+  OnDataSpec on_data;
+  SourceLocation where;
+};
+
+struct SendSpec {
+  enum class Anchor {
+    absolute,       // `at`: virtual time since the run's start
+    after_connect,  // `after`: relative to connect() completing
+  };
+  std::uint32_t bytes = 0;
+  Anchor anchor = Anchor::after_connect;
+  Duration time{};
+};
+
+struct CloseSpec {
+  enum class Kind { never, after_response, at };
+  Kind kind = Kind::never;
+  Duration at{};  // for Kind::at
+};
+
+enum class CloseStyle { fin, rst };
+
+// How a group's connect() calls are spread in time. Only `spaced` is
+// executed by the foundation model; the others are parsed for later work.
+struct ArrivalSpec {
+  enum class Kind { spaced, concurrency, rate, burst };
+  Kind kind = Kind::spaced;
+  std::uint32_t concurrency = 0;      // Kind::concurrency
+  std::uint64_t rate_per_s = 0;       // Kind::rate
+  std::uint32_t burst = 0;            // Kind::burst
+  Duration burst_at{};                // Kind::burst
+};
+
+struct ClientGroup {
+  std::string name;           // [a-z0-9-]+; connections are NAME#INDEX
+  std::uint32_t count = 1;
+  Duration start{};           // first connect()
+  Duration spacing{};         // between successive connect() calls
+  ArrivalSpec arrival;
+  bool defer_final_ack = false;  // TCP_DEFER_ACCEPT on the connecting socket
+  std::optional<SendSpec> send;  // nullopt: the client never writes
+  CloseSpec close;
+  CloseStyle close_style = CloseStyle::fin;
+  SourceLocation where;
+};
+
+// Link rules (wire mode): applied by the model's loopback and by the
+// kernel runner's TUN wire.
+enum class SegmentKind { syn, synack, final_ack, data, ack, rst, any };
+
+struct LinkRule {
+  std::string connection;  // "x#0", or "" for any connection
+  SegmentKind segment = SegmentKind::any;
+  std::uint32_t nth = 0;   // which occurrence (1-based); 0 = every occurrence
+  enum class Action { delay, drop };
+  Action action = Action::delay;
+  Duration delay{};
+  SourceLocation where;
+};
+
+struct LinkSpec {
+  Duration latency{};  // one-way latency added to every segment
+  std::vector<LinkRule> rules;
+};
+
+// `expect:` hypotheses.
+struct Bound {
+  enum class Kind { exact, at_least, at_most };
+  Kind kind = Kind::exact;
+  std::int64_t value = 0;
+};
+
+struct CounterExpectation {
+  std::string counter;  // nstat name: "TcpExtListenOverflows"
+  Bound bound;
+  SourceLocation where;
+};
+
+struct TimeExpectation {
+  Duration value{};
+  Duration tolerance{};  // written `5.1s ±300ms` (or `+-300ms`)
+};
+
+struct ConnectionExpectation {
+  std::string connection;  // "x#3"
+  std::optional<TimeExpectation> data_delivered_at;
+  std::optional<TimeExpectation> accepted_at;
+  std::optional<std::string> outcome;  // completed | reset | timed_out | refused | open_at_end
+  SourceLocation where;
+};
+
+struct StallExpectation {
+  Duration longer_than{};
+  Bound count;
+  SourceLocation where;
+};
+
+struct ExpectSpec {
+  std::vector<CounterExpectation> counters;
+  std::vector<ConnectionExpectation> connections;
+  std::optional<StallExpectation> stalls;
+};
+
+struct Scenario {
+  std::string name;         // [a-z0-9-]+
+  std::string description;
+  std::string kernel = "linux-6.18";  // model profile
+  std::optional<std::int64_t> hz;     // default: the profile's
+  std::uint64_t seed = 1;
+  Duration duration{};
+  std::vector<SysctlSetting> sysctls;  // in file order; later entries win
+  ServerSpec server;
+  std::vector<ClientGroup> clients;
+  LinkSpec link;
+  ExpectSpec expect;
+
+  std::string source_file;  // path as given ("" when built in code)
+  std::string source_text;  // the YAML text, for reports
+};
+
+}  // namespace synsim::scenario

@@ -1,0 +1,53 @@
+#include "sim/tcp/profile.h"
+
+#include <array>
+
+namespace synsim::tcp {
+
+namespace {
+
+constexpr std::array kProfiles = {
+    Profile{
+        .name = "linux-6.18",
+        .era = Era::modern,
+        .default_hz = 250,               // the reference machine's CONFIG_HZ
+        .timeout_init = sec(1),          // TCP_TIMEOUT_INIT, RFC 6298 (2.1)
+        .timeout_fallback = sec(3),      // TCP_TIMEOUT_FALLBACK
+        .delack_max = ms(200),           // TCP_DELACK_MAX
+        .loopback_mss = 65495,           // 65535 - 40, the IPv4 advmss cap
+        .init_cwnd = 10,                 // TCP_INIT_CWND
+        .syn_window = 65495,
+        .window = 512,                   // 65536 >> wscale 7
+        .wscale = 7,
+        .loopback_hop = us(10),
+    },
+    Profile{
+        .name = "linux-2.5.66",
+        .era = Era::old,
+        .default_hz = 1000,              // 2.5 i386 default [not verified]
+        .timeout_init = sec(3),          // TCP_TIMEOUT_INIT (RFC 1122 era)
+        .timeout_fallback = sec(3),      // tcp_init_metrics reset: TCP_TIMEOUT_INIT
+        .delack_max = ms(200),           // TCP_DELACK_MAX
+        .loopback_mss = 16396,           // MTU 16436 - 40
+        .init_cwnd = 2,                  // tcp_init_cwnd(): mss > 1460
+        .syn_window = 32767,             // as in the 2003 capture
+        .window = 15,                    // as in the 2003 capture (wscale 11)
+        .wscale = 11,
+        .loopback_hop = us(40),          // the 2003 capture: ~36-90 us per hop
+    },
+};
+
+}  // namespace
+
+std::span<const Profile> profiles() { return kProfiles; }
+
+const Profile* find_profile(std::string_view name) {
+  for (const Profile& p : kProfiles) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+const Profile& default_profile() { return kProfiles[0]; }
+
+}  // namespace synsim::tcp
