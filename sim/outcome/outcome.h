@@ -65,6 +65,7 @@ struct Packet {
 struct Annotation {
   std::size_t packet_index = 0;  // index into Outcome::packets it follows
   std::string text;
+  std::string connection;        // the connection it concerns ("" = the packet's)
 };
 
 enum class ConnectionOutcome {

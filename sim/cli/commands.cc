@@ -1,0 +1,84 @@
+#include "sim/cli/commands.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "sim/cli/exit_codes.h"
+#include "sim/core/invariant.h"
+#include "sim/model/run.h"
+#include "sim/report/json.h"
+#include "sim/report/out_dir.h"
+#include "sim/report/tables.h"
+#include "sim/report/tcpdump.h"
+#include "sim/scenario/load.h"
+
+namespace synsim::cli {
+
+namespace {
+
+std::optional<scenario::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& sets) {
+  scenario::LoadResult r = scenario::load_file(file, sets);
+  if (!r.ok()) {
+    for (const scenario::Diagnostic& d : r.errors) std::cerr << d.str() << '\n';
+    return std::nullopt;
+  }
+  return std::move(r.scenario);
+}
+
+}  // namespace
+
+int run_command(const RunArgs& args) {
+  std::vector<std::string> sets = args.sets;
+  if (args.kernel) sets.push_back("kernel=" + *args.kernel);
+  std::optional<scenario::Scenario> sc = load_or_report(args.file, sets);
+  if (!sc) return kExitBadInput;
+
+  model::RunOptions options;
+  options.seed = args.seed;
+  outcome::Outcome out;
+  try {
+    out = model::run(*sc, options);
+  } catch (const model::Unsupported& e) {
+    std::cerr << args.file << ": " << e.what() << '\n';
+    return kExitBadInput;
+  } catch (const InvariantViolation& e) {
+    std::cerr << "synsim: " << e.report();
+    return kExitInvariant;
+  }
+
+  if (args.out_dir) {
+    try {
+      report::write_out_dir(*args.out_dir, out, sc->source_text);
+    } catch (const std::exception& e) {
+      std::cerr << "synsim: " << e.what() << '\n';
+      return kExitBadInput;
+    }
+  }
+  if (args.format == "json") {
+    std::cout << report::render_json(out);
+  } else if (args.format == "tcpdump") {
+    std::cout << report::render_tcpdump(out);
+  } else if (args.format == "summary") {
+    std::cout << report::render_summary(out);
+  } else {
+    std::cout << report::render_tcpdump(out) << '\n' << report::render_summary(out);
+  }
+  std::cout.flush();
+  return kExitOk;
+}
+
+int check_command(const std::vector<std::string>& files) {
+  int rc = kExitOk;
+  for (const std::string& f : files) {
+    if (!load_or_report(f, {})) {
+      rc = kExitBadInput;
+    } else {
+      std::cout << f << ": ok\n";
+    }
+  }
+  return rc;
+}
+
+}  // namespace synsim::cli

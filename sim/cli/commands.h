@@ -1,0 +1,24 @@
+// The `synsim` subcommands, each a function from parsed options to an exit
+// code. main.cc only parses arguments; the work is here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace synsim::cli {
+
+struct RunArgs {
+  std::string file;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::string> kernel;
+  std::vector<std::string> sets;  // --set KEY=VALUE
+  std::string format = "text";    // text | tcpdump | summary | json
+  std::optional<std::string> out_dir;
+};
+
+int run_command(const RunArgs& args);
+int check_command(const std::vector<std::string>& files);
+
+}  // namespace synsim::cli

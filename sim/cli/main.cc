@@ -1,0 +1,38 @@
+// synsim: the command line. Parses arguments (the only place that does)
+// and hands over to commands.cc.
+#include <CLI/CLI.hpp>
+
+#include "sim/cli/commands.h"
+#include "sim/cli/exit_codes.h"
+
+int main(int argc, char** argv) {
+  using namespace synsim::cli;
+  CLI::App app{"synsim: a deterministic model of Linux loopback TCP connection setup "
+               "(SYN queue, accept queue, SYN-ACK and data retransmission timers)"};
+  app.require_subcommand(1);
+
+  RunArgs run;
+  CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario on the model, in virtual time");
+  run_cmd->add_option("file", run.file, "Scenario file (YAML)")->required();
+  run_cmd->add_option("--seed", run.seed, "Override the scenario's seed");
+  run_cmd->add_option("--kernel", run.kernel, "Model profile: linux-6.18");
+  run_cmd->add_option("--set", run.sets, "Override a scenario key: KEY=VALUE (repeatable)");
+  run_cmd->add_option("--format", run.format, "Output: text (timeline + summary), tcpdump, summary, json")
+      ->check(CLI::IsMember({"text", "tcpdump", "summary", "json"}));
+  run_cmd->add_option("--out", run.out_dir,
+                      "Also write timeline.txt, summary.txt, outcome.json, capture.pcap, scenario.yaml here");
+
+  std::vector<std::string> check_files;
+  CLI::App* check_cmd = app.add_subcommand("check", "Validate scenario files without running them");
+  check_cmd->add_option("files", check_files, "Scenario files")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitBadInput;
+  }
+  if (*run_cmd) return run_command(run);
+  if (*check_cmd) return check_command(check_files);
+  return kExitBadInput;
+}

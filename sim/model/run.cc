@@ -1,0 +1,93 @@
+#include "sim/model/run.h"
+
+#include <fmt/format.h>
+
+#include <functional>
+
+#include "sim/core/event_queue.h"
+#include "sim/core/invariant.h"
+#include "sim/core/trace.h"
+#include "sim/model/world.h"
+
+namespace synsim::model {
+
+namespace {
+
+// The model's invariants, checked after every event: queue lengths within
+// their limits, the accept queue's count matching its contents.
+void check_queues(const tcp::Stack& stack, const std::function<void(const std::string&)>& fail) {
+  const tcp::Listener& l = stack.listener();
+  if (l.ack_backlog < 0 || l.ack_backlog > l.max_ack_backlog + 1) {
+    fail(fmt::format("accept queue holds {} children, limit is backlog+1 = {}", l.ack_backlog,
+                     l.max_ack_backlog + 1));
+  }
+  if (static_cast<std::int64_t>(l.accept_queue.size()) != l.ack_backlog) {
+    fail(fmt::format("sk_ack_backlog {} but {} children queued", l.ack_backlog, l.accept_queue.size()));
+  }
+  if (l.qlen < 0 || l.qlen > l.max_ack_backlog + 1) {
+    fail(fmt::format("SYN queue holds {} requests, limit is backlog+1 = {}", l.qlen, l.max_ack_backlog + 1));
+  }
+  if (l.young < 0 || l.young > l.qlen) fail(fmt::format("young {} outside [0, qlen {}]", l.young, l.qlen));
+}
+
+// At the end: every byte a client sent was delivered, or its connection
+// ended with a reported reset or timeout, or the run ended first.
+void check_end(const outcome::Outcome& out, const std::function<void(const std::string&)>& fail) {
+  for (const outcome::ConnectionRecord& r : out.connections) {
+    if (r.first_data_sent && !r.data_delivered) {
+      switch (r.outcome) {
+        case outcome::ConnectionOutcome::reset:
+        case outcome::ConnectionOutcome::timed_out:
+        case outcome::ConnectionOutcome::open_at_end:
+          break;
+        case outcome::ConnectionOutcome::completed:
+        case outcome::ConnectionOutcome::refused:
+          fail(fmt::format("{}: request sent but never delivered, yet outcome is {}", r.name,
+                           outcome::to_string(r.outcome)));
+      }
+    }
+    if (r.data_delivered && r.first_data_sent && *r.data_delivered < *r.first_data_sent) {
+      fail(fmt::format("{}: request delivered before it was sent", r.name));
+    }
+  }
+}
+
+}  // namespace
+
+outcome::Outcome run(const scenario::Scenario& sc, const RunOptions& options) {
+  const std::uint64_t seed = options.seed.value_or(sc.seed);
+  EventQueue events;
+  Trace trace;
+  World world(sc, seed, options.record_packets, events, trace);
+  Time now = kTimeZero;
+  auto fail = [&](const std::string& what) { throw InvariantViolation(what, seed, now, trace.last_events()); };
+
+  world.start();
+  const Time horizon = kTimeZero + sc.duration;
+  std::uint64_t executed = 0;
+  while (!events.empty()) {
+    const Time next = events.next_time();
+    if (next > horizon) break;
+    if (++executed > options.event_limit) {
+      fail(fmt::format("event limit of {} reached before the scenario's duration", options.event_limit));
+    }
+    const EventQueue::Fired ev = events.pop();
+    if (ev.when < now) fail("time went backwards");
+    now = ev.when;
+    world.stack().set_now(now);
+    trace.mix(to_ns(ev.when));
+    trace.mix(static_cast<std::int64_t>(ev.kind));
+    trace.mix(static_cast<std::int64_t>(ev.arg));
+    ev.handler->on_event(ev.kind, ev.arg);
+    check_queues(world.stack(), fail);
+  }
+  now = horizon;
+  world.stack().set_now(horizon);
+  outcome::Outcome out = world.finish(horizon, options.stall_threshold);
+  check_end(out, fail);
+  out.info.events = executed;
+  out.info.trace_hash = trace.hash();
+  return out;
+}
+
+}  // namespace synsim::model

@@ -1,0 +1,36 @@
+// Play a scenario on the model: the simulated kernel (sim/tcp) driven by
+// simulated applications, in virtual time.
+//
+// The same scenario and seed give the same Outcome, byte for byte, on every
+// machine: the model reads no clock, draws only from its seeded streams, and
+// orders simultaneous events by insertion.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+
+#include "sim/outcome/outcome.h"
+#include "sim/scenario/scenario.h"
+
+namespace synsim::model {
+
+struct RunOptions {
+  std::optional<std::uint64_t> seed;           // overrides the scenario's seed
+  std::uint64_t event_limit = 200'000'000;     // a run that needs more is stopped (exit 3)
+  bool record_packets = true;                  // false: counters and records only (sweeps)
+  Duration stall_threshold = ms(190);          // above the machine's ~100 ms hiccups
+};
+
+// A scenario the model cannot execute (a feature not modelled yet): a
+// usage error (exit 2), not a model failure.
+class Unsupported : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Throws Unsupported, or synsim::InvariantViolation when the model breaks
+// one of its own invariants.
+outcome::Outcome run(const scenario::Scenario& scenario, const RunOptions& options = {});
+
+}  // namespace synsim::model

@@ -1,0 +1,328 @@
+#include "sim/report/json.h"
+
+#include <array>
+#include <stdexcept>
+#include <utility>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/report/tcpdump.h"
+
+namespace synsim::report {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+using outcome::ConnectionOutcome;
+
+constexpr int kFormatVersion = 1;
+
+constexpr std::array kAllOutcomes = {
+    ConnectionOutcome::completed, ConnectionOutcome::reset,       ConnectionOutcome::timed_out,
+    ConnectionOutcome::refused,   ConnectionOutcome::open_at_end,
+};
+
+Json time_or_null(const std::optional<Time>& t) { return t ? Json(to_ns(*t)) : Json(nullptr); }
+
+Json options_json(const outcome::TcpOptions& o) {
+  Json j;
+  j["mss"] = o.mss != 0 ? Json(o.mss) : Json(nullptr);
+  j["sack_permitted"] = o.sack_permitted;
+  j["ts_val"] = o.has_timestamp ? Json(o.ts_val) : Json(nullptr);
+  j["ts_ecr"] = o.has_timestamp ? Json(o.ts_ecr) : Json(nullptr);
+  j["wscale"] = o.wscale >= 0 ? Json(o.wscale) : Json(nullptr);
+  j["sack"] = Json::array();
+  for (const auto& b : o.sack) j["sack"].push_back(Json{{"left", b.left}, {"right", b.right}});
+  return j;
+}
+
+Json packet_json(const outcome::Packet& p) {
+  Json j;
+  j["time_ns"] = to_ns(p.time);
+  j["src_addr"] = p.src_addr;
+  j["src_port"] = p.src_port;
+  j["dst_addr"] = p.dst_addr;
+  j["dst_port"] = p.dst_port;
+  j["flags"] = tcpdump_flags(p.flags);
+  j["flag_bits"] = p.flags;
+  j["seq"] = p.seq;
+  j["ack"] = p.ack;
+  j["window"] = p.window;
+  j["length"] = p.length;
+  j["options"] = options_json(p.options);
+  j["connection"] = p.connection;
+  j["from_client"] = p.from_client;
+  return j;
+}
+
+Json connection_json(const outcome::ConnectionRecord& c) {
+  Json j;
+  j["name"] = c.name;
+  j["group"] = c.group;
+  j["index"] = c.index;
+  j["client_port"] = c.client_port;
+  j["connect_start_ns"] = time_or_null(c.connect_start);
+  j["connect_done_ns"] = time_or_null(c.connect_done);
+  j["first_data_sent_ns"] = time_or_null(c.first_data_sent);
+  j["accepted_ns"] = time_or_null(c.accepted);
+  j["data_delivered_ns"] = time_or_null(c.data_delivered);
+  j["response_received_ns"] = time_or_null(c.response_received);
+  j["closed_ns"] = time_or_null(c.closed);
+  j["outcome"] = outcome::to_string(c.outcome);
+  j["error"] = c.error;
+  j["syn_retransmits"] = c.syn_retransmits;
+  j["synack_retransmits"] = c.synack_retransmits;
+  j["data_retransmits"] = c.data_retransmits;
+  j["syncookie"] = c.syncookie;
+  auto stall = c.stall();
+  j["stall_ns"] = stall ? Json(to_ns(*stall)) : Json(nullptr);
+  j["explanation"] = c.explanation;
+  return j;
+}
+
+// Reading: every access goes through Reader so errors name the field.
+class Reader {
+ public:
+  Reader(const Json& j, std::string path) : j_(j), path_(std::move(path)) {}
+
+  [[noreturn]] void fail(std::string_view key, std::string_view what) const {
+    throw std::runtime_error(fmt::format("outcome JSON: {}{}{}: {}", path_, path_.empty() ? "" : ".", key, what));
+  }
+
+  const Json& at(std::string_view key) const {
+    if (!j_.is_object()) {
+      throw std::runtime_error(fmt::format("outcome JSON: {}: expected an object", path_.empty() ? "top level" : path_));
+    }
+    auto it = j_.find(key);
+    if (it == j_.end()) fail(key, "missing");
+    return *it;
+  }
+
+  Reader object(std::string_view key) const {
+    const Json& v = at(key);
+    if (!v.is_object()) fail(key, "expected an object");
+    return Reader(v, child(key));
+  }
+
+  const Json& array(std::string_view key) const {
+    const Json& v = at(key);
+    if (!v.is_array()) fail(key, "expected an array");
+    return v;
+  }
+
+  std::string child(std::string_view key) const {
+    return path_.empty() ? std::string(key) : fmt::format("{}.{}", path_, key);
+  }
+
+  std::string str(std::string_view key) const {
+    const Json& v = at(key);
+    if (!v.is_string()) fail(key, "expected a string");
+    return v.get<std::string>();
+  }
+
+  bool boolean(std::string_view key) const {
+    const Json& v = at(key);
+    if (!v.is_boolean()) fail(key, "expected true or false");
+    return v.get<bool>();
+  }
+
+  template <typename Int>
+  Int integer(std::string_view key) const {
+    return integer_value<Int>(at(key), key);
+  }
+
+  template <typename Int>
+  Int integer_value(const Json& v, std::string_view key) const {
+    if (v.is_number_unsigned()) {
+      auto u = v.get<std::uint64_t>();
+      if (!std::in_range<Int>(u)) fail(key, fmt::format("{} is out of range", u));
+      return static_cast<Int>(u);
+    }
+    if (v.is_number_integer()) {
+      auto s = v.get<std::int64_t>();
+      if (!std::in_range<Int>(s)) fail(key, fmt::format("{} is out of range", s));
+      return static_cast<Int>(s);
+    }
+    fail(key, "expected an integer");
+  }
+
+  template <typename Int>
+  std::optional<Int> optional_integer(std::string_view key) const {
+    const Json& v = at(key);
+    if (v.is_null()) return std::nullopt;
+    return integer_value<Int>(v, key);
+  }
+
+  std::optional<Time> optional_time(std::string_view key) const {
+    auto v = optional_integer<std::int64_t>(key);
+    if (!v) return std::nullopt;
+    return at_ns(*v);
+  }
+
+ private:
+  const Json& j_;
+  std::string path_;
+};
+
+outcome::TcpOptions options_from(const Reader& r) {
+  outcome::TcpOptions o;
+  o.mss = r.optional_integer<std::uint16_t>("mss").value_or(0);
+  o.sack_permitted = r.boolean("sack_permitted");
+  auto ts_val = r.optional_integer<std::uint32_t>("ts_val");
+  auto ts_ecr = r.optional_integer<std::uint32_t>("ts_ecr");
+  if (ts_val.has_value() != ts_ecr.has_value()) r.fail("ts_ecr", "ts_val and ts_ecr must both be set or both null");
+  o.has_timestamp = ts_val.has_value();
+  o.ts_val = ts_val.value_or(0);
+  o.ts_ecr = ts_ecr.value_or(0);
+  o.wscale = r.optional_integer<int>("wscale").value_or(-1);
+  const Json& sack = r.array("sack");
+  for (std::size_t i = 0; i < sack.size(); ++i) {
+    Reader b(sack[i], fmt::format("{}[{}]", r.child("sack"), i));
+    o.sack.push_back({b.integer<std::uint32_t>("left"), b.integer<std::uint32_t>("right")});
+  }
+  return o;
+}
+
+outcome::Packet packet_from(const Reader& r) {
+  outcome::Packet p;
+  p.time = at_ns(r.integer<std::int64_t>("time_ns"));
+  p.src_addr = r.str("src_addr");
+  p.src_port = r.integer<std::uint16_t>("src_port");
+  p.dst_addr = r.str("dst_addr");
+  p.dst_port = r.integer<std::uint16_t>("dst_port");
+  p.flags = r.integer<std::uint8_t>("flag_bits");
+  p.seq = r.integer<std::uint32_t>("seq");
+  p.ack = r.integer<std::uint32_t>("ack");
+  p.window = r.integer<std::uint16_t>("window");
+  p.length = r.integer<std::uint32_t>("length");
+  p.options = options_from(r.object("options"));
+  p.connection = r.str("connection");
+  p.from_client = r.boolean("from_client");
+  return p;
+}
+
+ConnectionOutcome connection_outcome_from(const Reader& r) {
+  std::string text = r.str("outcome");
+  for (auto o : kAllOutcomes) {
+    if (text == outcome::to_string(o)) return o;
+  }
+  r.fail("outcome", fmt::format("unknown outcome '{}'", text));
+}
+
+outcome::ConnectionRecord connection_from(const Reader& r) {
+  outcome::ConnectionRecord c;
+  c.name = r.str("name");
+  c.group = r.str("group");
+  c.index = r.integer<std::uint32_t>("index");
+  c.client_port = r.integer<std::uint16_t>("client_port");
+  c.connect_start = r.optional_time("connect_start_ns");
+  c.connect_done = r.optional_time("connect_done_ns");
+  c.first_data_sent = r.optional_time("first_data_sent_ns");
+  c.accepted = r.optional_time("accepted_ns");
+  c.data_delivered = r.optional_time("data_delivered_ns");
+  c.response_received = r.optional_time("response_received_ns");
+  c.closed = r.optional_time("closed_ns");
+  c.outcome = connection_outcome_from(r);
+  c.error = r.str("error");
+  c.syn_retransmits = r.integer<std::uint32_t>("syn_retransmits");
+  c.synack_retransmits = r.integer<std::uint32_t>("synack_retransmits");
+  c.data_retransmits = r.integer<std::uint32_t>("data_retransmits");
+  c.syncookie = r.boolean("syncookie");
+  const Json& lines = r.array("explanation");
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (!lines[i].is_string()) r.fail(fmt::format("explanation[{}]", i), "expected a string");
+    c.explanation.push_back(lines[i].get<std::string>());
+  }
+  return c;
+}
+
+std::uint64_t hex64_from(const Reader& r, std::string_view key) {
+  std::string text = r.str(key);
+  std::uint64_t v = 0;
+  if (text.empty() || text.size() > 16) r.fail(key, "expected up to 16 hex digits");
+  for (char ch : text) {
+    int digit = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+    if (digit < 0) r.fail(key, "expected lowercase hex digits");
+    v = (v << 4) | static_cast<std::uint64_t>(digit);
+  }
+  return v;
+}
+
+}  // namespace
+
+std::string render_json(const outcome::Outcome& outcome) {
+  const auto& info = outcome.info;
+  Json j;
+  j["format"] = "synsim-outcome";
+  j["version"] = kFormatVersion;
+  j["info"] = Json{
+      {"scenario", info.scenario},
+      {"source", info.source},
+      {"kernel", info.kernel},
+      {"hz", info.hz},
+      {"seed", info.seed},
+      {"duration_ns", to_ns(info.duration)},
+      {"server_port", info.server_port},
+      {"events", info.events},
+      {"trace_hash", fmt::format("{:016x}", info.trace_hash)},
+  };
+  j["packets"] = Json::array();
+  for (const auto& p : outcome.packets) j["packets"].push_back(packet_json(p));
+  j["annotations"] = Json::array();
+  for (const auto& a : outcome.annotations) {
+    j["annotations"].push_back(Json{{"packet_index", a.packet_index}, {"connection", a.connection}, {"text", a.text}});
+  }
+  j["connections"] = Json::array();
+  for (const auto& c : outcome.connections) j["connections"].push_back(connection_json(c));
+  j["counters"] = Json::object();
+  for (const auto& [name, value] : outcome.counters) j["counters"][name] = value;
+  return j.dump(2) + "\n";
+}
+
+outcome::Outcome outcome_from_json(std::string_view text) {
+  Json j;
+  try {
+    j = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    throw std::runtime_error(fmt::format("outcome JSON: {}", e.what()));
+  }
+  Reader root(j, "");
+  if (root.str("format") != "synsim-outcome") root.fail("format", "expected \"synsim-outcome\"");
+  if (int v = root.integer<int>("version"); v != kFormatVersion) {
+    root.fail("version", fmt::format("version {} is not supported (expected {})", v, kFormatVersion));
+  }
+
+  outcome::Outcome o;
+  Reader info = root.object("info");
+  o.info.scenario = info.str("scenario");
+  o.info.source = info.str("source");
+  o.info.kernel = info.str("kernel");
+  o.info.hz = info.integer<std::int64_t>("hz");
+  o.info.seed = info.integer<std::uint64_t>("seed");
+  o.info.duration = Duration{info.integer<std::int64_t>("duration_ns")};
+  o.info.server_port = info.integer<std::uint16_t>("server_port");
+  o.info.events = info.integer<std::uint64_t>("events");
+  o.info.trace_hash = hex64_from(info, "trace_hash");
+
+  const Json& packets = root.array("packets");
+  for (std::size_t i = 0; i < packets.size(); ++i) {
+    o.packets.push_back(packet_from(Reader(packets[i], fmt::format("packets[{}]", i))));
+  }
+  const Json& annotations = root.array("annotations");
+  for (std::size_t i = 0; i < annotations.size(); ++i) {
+    Reader a(annotations[i], fmt::format("annotations[{}]", i));
+    o.annotations.push_back({a.integer<std::size_t>("packet_index"), a.str("text"), a.str("connection")});
+  }
+  const Json& connections = root.array("connections");
+  for (std::size_t i = 0; i < connections.size(); ++i) {
+    o.connections.push_back(connection_from(Reader(connections[i], fmt::format("connections[{}]", i))));
+  }
+  Reader counters = root.object("counters");
+  for (const auto& [name, value] : j.at("counters").items()) {
+    o.counters[name] = counters.integer_value<std::int64_t>(value, name);
+  }
+  return o;
+}
+
+}  // namespace synsim::report

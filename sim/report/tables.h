@@ -1,0 +1,25 @@
+// Plain-text tables for a terminal or a summary.txt: per-connection records,
+// counters under their nstat names, and a run summary combining both.
+#pragma once
+
+#include <string>
+
+#include "sim/outcome/outcome.h"
+
+namespace synsim::report {
+
+// One row per connection (times in seconds since the run's start, `-` when
+// the event never happened), then, for each connection with an explanation,
+// a block headed `x#1: stalled 6.658s` (or `x#1: reset (ECONNRESET)`) with
+// the explanation's lines indented beneath it.
+std::string render_connections(const outcome::Outcome& outcome);
+
+// `NAME  VALUE` per counter, names left-aligned, values right-aligned, as
+// nstat lists them; empty when there are no counters.
+std::string render_counters(const outcome::Outcome& outcome);
+
+// Run header (scenario, source, kernel, HZ, seed, duration, events, trace
+// hash), then the connections table, then the counters.
+std::string render_summary(const outcome::Outcome& outcome);
+
+}  // namespace synsim::report

@@ -1,0 +1,93 @@
+// The server's established child socket: the request arrives, the response
+// and the FIN go back.
+//
+// Read first: net/ipv4/tcp_input.c tcp_rcv_state_process() (SYN_RECV ->
+// ESTABLISHED for the segment that created the child, step 7 queues its
+// payload) and tcp_data_queue(). A fresh child is in quickack mode
+// (icsk_ack.ato == 0 -> tcp_incr_quickack), so it ACKs data at once
+// (kernel-handshake.md §8: 29-34 us in M-lab).
+//
+// Deviation: after the handshake the loopback path loses nothing, so the
+// server's response and FIN are sent once and never retransmitted.
+#include <fmt/format.h>
+
+#include "sim/tcp/stack.h"
+
+namespace synsim::tcp {
+
+void Stack::child_rcv(std::uint32_t conn, Segment& seg) {
+  Conn& c = conns_[conn];
+  ChildSock& ch = c.child;
+  if (seg.flags & kRst) {
+    ch.state = ChildState::closed;
+    note(conn, "RST from the client: server socket closed (tcp_reset)");
+    observer_.on_child_reset(conn);
+    return;
+  }
+  if (seg.has_ts) ch.ts_recent = seg.ts_val;
+  bool ack_now = false;
+  bool delivered = false;
+  if (seg.len > 0) {
+    const std::int32_t off = static_cast<std::int32_t>(seg.seq - ch.rcv_nxt);
+    if (off == 0) {
+      ch.rcv_nxt += seg.len;
+      ch.bytes_received += seg.len;
+      delivered = true;
+    } else if (off < 0) {
+      // tcp_data_queue(): "A retransmit, 2nd most common case": D-SACK and
+      // an immediate ACK.
+      counters_.inc(Mib::TcpExtDelayedACKLost);
+      if (sys_.tcp_sack && sys_.tcp_dsack) counters_.inc(Mib::TcpExtTCPDSACKOldSent);
+    }
+    ack_now = true;
+  }
+  if ((seg.flags & kFin) && !ch.fin_received && seg.seq + seg.len == ch.rcv_nxt) {
+    ch.rcv_nxt += 1;
+    ch.fin_received = true;
+    ack_now = true;
+  }
+  if (ack_now) {
+    Segment ack = make_segment(conn, false);
+    ack.flags = kAck;
+    ack.seq = ch.snd_nxt;
+    ack.ack = ch.rcv_nxt;
+    xmit(ack, "");
+  }
+  if (delivered) {
+    note(conn, fmt::format("{} request bytes queued on the server socket{}", seg.len,
+                           ch.accepted ? "" : " (not accepted yet)"));
+    child_data_ready(conn);
+  }
+  if ((seg.flags & kFin) && ch.fin_received) observer_.on_child_fin(conn);
+}
+
+void Stack::child_data_ready(std::uint32_t conn) {
+  const ChildSock& ch = conns_[conn].child;
+  if (ch.accepted) observer_.on_child_data(conn, ch.bytes_received);
+}
+
+void Stack::child_send(std::uint32_t conn, std::uint32_t bytes) {
+  ChildSock& ch = conns_[conn].child;
+  if (ch.state != ChildState::established || ch.fin_sent || bytes == 0) return;
+  Segment d = make_segment(conn, false);
+  d.flags = kAck | kPsh;
+  d.seq = ch.snd_nxt;
+  d.ack = ch.rcv_nxt;
+  d.len = bytes;
+  ch.snd_nxt += bytes;
+  xmit(d, "");
+}
+
+void Stack::close_child(std::uint32_t conn) {
+  ChildSock& ch = conns_[conn].child;
+  if (ch.state != ChildState::established || ch.fin_sent) return;
+  Segment f = make_segment(conn, false);
+  f.flags = kFin | kAck;
+  f.seq = ch.snd_nxt;
+  f.ack = ch.rcv_nxt;
+  ch.snd_nxt += 1;
+  ch.fin_sent = true;
+  xmit(f, "");
+}
+
+}  // namespace synsim::tcp

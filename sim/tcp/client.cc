@@ -1,0 +1,485 @@
+// The client socket: connect(), the handshake, the request and its
+// retransmissions.
+//
+// Read first (linux-6.18 column of kernel-handshake.md):
+//   §6.1 net/ipv4/tcp_output.c tcp_connect(); tcp_timer.c tcp_retransmit_timer()
+//        SYN schedule with tcp_syn_linear_timeouts; tcp_write_timeout()
+//   §6.2 tcp_input.c tcp_rtt_estimator(), __tcp_set_rto(): loopback RTO =
+//        ceil((rtt + tcp_rto_min) / jiffy); tcp_output.c tcp_schedule_loss_probe(),
+//        tcp_send_loss_probe(): a tail loss probe first, then RTO doubling
+//   §6.3 tcp_input.c tcp_validate_incoming(): a retransmitted SYN-ACK gets a
+//        challenge ACK, rate-limited by tcp_invalid_ratelimit
+//   §6.4 an RST at rcv_nxt resets the connection (ECONNRESET)
+//   §8   tcp_rcv_synsent_state_process(): with TCP_DEFER_ACCEPT on the
+//        connecting socket the final ACK waits for data, or TCP_DELACK_MAX
+#include <fmt/format.h>
+
+#include "sim/tcp/stack.h"
+
+namespace synsim::tcp {
+
+namespace {
+
+bool seq_after(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) > 0; }
+
+}  // namespace
+
+void Stack::connect(std::uint32_t conn, bool defer_final_ack) {
+  ClientSock& s = conns_[conn].client;
+  s = ClientSock{};
+  s.defer_final_ack = defer_final_ack;
+  // Ephemeral port (see the constructor's deviation note).
+  const std::int64_t lo = sys_.ip_local_port_range_min;
+  const std::int64_t hi = sys_.ip_local_port_range_max;
+  std::uint16_t port = next_port_;
+  for (std::int64_t tries = 0; tries <= hi - lo; ++tries) {
+    if (!port_to_conn_.contains(port) && port != listener_.port) break;
+    port = static_cast<std::uint16_t>(port + 2 > hi ? lo + (lo & 1) : port + 2);
+  }
+  s.port = port;
+  next_port_ = static_cast<std::uint16_t>(port + 2 > hi ? lo + (lo & 1) : port + 2);
+  port_to_conn_[port] = conn;
+
+  s.iss = isn_rng_.next_u32();  // secure_tcp_seq(): Deviation, drawn from the seed
+  s.ts_off = isn_rng_.next_u32();
+  s.snd_una = s.iss;
+  s.snd_nxt = s.iss + 1;
+  s.write_seq = s.iss + 1;
+  s.state = ClientState::syn_sent;
+  s.syn_stamp = now_;
+  s.rto = clock_.to_jiffies(profile_->timeout_init);  // tcp_connect_init(): TCP_TIMEOUT_INIT
+  counters_.inc(Mib::TcpActiveOpens);
+  send_syn(conn, false);
+  arm_xmit_timer(conn, XmitTimer::retrans, s.rto);
+}
+
+void Stack::send_syn(std::uint32_t conn, bool retransmit) {
+  ClientSock& s = conns_[conn].client;
+  Segment syn = make_segment(conn, true);
+  syn.flags = kSyn;
+  syn.seq = s.iss;
+  syn.ack = 0;
+  syn.ts_ecr = 0;
+  syn.window = profile_->syn_window;
+  syn.mss = profile_->loopback_mss;
+  syn.sack_permitted = sys_.tcp_sack != 0;
+  syn.wscale = static_cast<std::int8_t>(profile_->wscale);
+  std::string why;
+  if (retransmit) {
+    ++s.syn_retransmits;
+    s.syn_retransmitted = true;
+    counters_.inc(Mib::TcpRetransSegs);
+    counters_.inc(Mib::TcpExtTCPSynRetrans);
+    why = fmt::format("SYN retransmit #{} (tcp_retransmit_timer, SYN_SENT)", s.syn_retransmits);
+  }
+  xmit(syn, why);
+}
+
+void Stack::arm_xmit_timer(std::uint32_t conn, XmitTimer what, std::uint64_t j) {
+  ClientSock& s = conns_[conn].client;
+  events_.cancel(s.xmit_timer);
+  s.pending = what;
+  s.xmit_timer = events_.schedule(clock_.fire_time(now_, j), this, static_cast<std::uint32_t>(Ev::client_xmit), conn);
+}
+
+// Linux: tcp_rtt_estimator() on the first sample m, then __tcp_set_rto():
+// srtt = m, rttvar = max(2m, tcp_rto_min), rto = usecs_to_jiffies(srtt + rttvar).
+void Stack::client_set_rto(std::uint32_t conn, std::int64_t rtt_us) {
+  ClientSock& s = conns_[conn].client;
+  if (rtt_us <= 0) {
+    // tcp_init_metrics(): no sample at all -> TCP_TIMEOUT_FALLBACK.
+    s.srtt_us = 0;
+    s.rto = clock_.to_jiffies(profile_->timeout_fallback);
+    return;
+  }
+  s.srtt_us = rtt_us << 3;
+  const std::int64_t rttvar = std::max<std::int64_t>(2 * rtt_us, sys_.tcp_rto_min_us);
+  s.rto = clock_.to_jiffies(us(rtt_us + rttvar));
+  const std::uint64_t rto_max = clock_.to_jiffies(ms(sys_.tcp_rto_max_ms));
+  if (s.rto > rto_max) s.rto = rto_max;
+}
+
+void Stack::client_rcv(Segment& seg) {
+  ClientSock& s = conns_[seg.conn].client;
+  switch (s.state) {
+    case ClientState::syn_sent:
+      synsent_rcv(seg.conn, seg);
+      return;
+    case ClientState::established:
+    case ClientState::fin_wait:
+      established_rcv(seg.conn, seg);
+      return;
+    case ClientState::closed:
+    case ClientState::done:
+      // No socket: the kernel would answer with an RST; the connection is
+      // over for the model, so the segment is only noted.
+      note(seg.conn, "segment for a closed client socket: ignored");
+      return;
+  }
+}
+
+// Linux: tcp_rcv_synsent_state_process(), net/ipv4/tcp_input.c
+void Stack::synsent_rcv(std::uint32_t conn, Segment& seg) {
+  ClientSock& s = conns_[conn].client;
+  if (seg.flags & kAck) {
+    if (seg.ack != s.iss + 1) {
+      note(conn, "SYN-ACK with a wrong ack in SYN_SENT: dropped");
+      return;
+    }
+    if (seg.flags & kRst) {
+      client_fail(conn, SockError::econnrefused, "RST answering our SYN: connection refused (tcp_reset)");
+      return;
+    }
+  }
+  if (!((seg.flags & kSyn) && (seg.flags & kAck))) return;
+
+  s.irs = seg.seq;
+  s.rcv_nxt = seg.seq + 1;
+  s.snd_una = s.iss + 1;
+  if (seg.has_ts) s.ts_recent = seg.ts_val;
+  // RTT sample from the SYN -> SYN-ACK exchange (tcp_ack -> tcp_clean_rtx_queue).
+  // Karn: a retransmitted SYN gives no sequence sample; the TS echo does,
+  // in whole milliseconds, at least 1 ms (tcp_rtt_tsopt_us).
+  std::int64_t rtt_us = 0;
+  if (!s.syn_retransmitted) {
+    rtt_us = (to_ns(now_) - to_ns(s.syn_stamp)) / 1000;
+    if (s.syn_retransmits == 0 && rtt_us < 1) rtt_us = 1;
+  } else if (seg.has_ts) {
+    const std::int64_t delta_ms = static_cast<std::int32_t>(ts_now(s.ts_off) - seg.ts_ecr);
+    rtt_us = (delta_ms > 0 ? delta_ms : 1) * 1000;
+  }
+  client_set_rto(conn, rtt_us);
+  events_.cancel(s.xmit_timer);
+  s.pending = XmitTimer::none;
+  s.retransmits = 0;
+  s.backoff = 0;
+  s.state = ClientState::established;
+  observer_.on_connected(conn);
+  if (s.defer_final_ack) {
+    // "Save one ACK. Data will be ready after several ticks": the ACK is
+    // scheduled as a delayed ACK at TCP_DELACK_MAX and rides on data if the
+    // application writes first.
+    s.ack_pending = true;
+    events_.cancel(s.delack_timer);
+    s.delack_timer = events_.schedule(clock_.fire_time(now_, clock_.to_jiffies(profile_->delack_max)), this,
+                                      static_cast<std::uint32_t>(Ev::client_delack), conn);
+    note(conn, fmt::format("connect() returns; final ACK deferred up to {} (TCP_DEFER_ACCEPT on the "
+                           "connecting socket, tcp_rcv_synsent_state_process)",
+                           format_duration(profile_->delack_max)));
+    return;
+  }
+  send_client_ack(conn, "");
+}
+
+void Stack::client_delack(std::uint32_t conn) {
+  ClientSock& s = conns_[conn].client;
+  timer_context();
+  if (!s.ack_pending || s.state != ClientState::established) return;
+  send_client_ack(conn, "deferred final ACK sent by the delayed-ACK timer (tcp_delack_timer)");
+}
+
+void Stack::send_client_ack(std::uint32_t conn, const std::string& why) {
+  ClientSock& s = conns_[conn].client;
+  Segment ack = make_segment(conn, true);
+  ack.flags = kAck;
+  ack.seq = s.snd_nxt;
+  ack.ack = s.rcv_nxt;
+  ack.handshake_ack = s.ack_pending || (s.snd_nxt == s.iss + 1 && s.rcv_nxt == s.irs + 1 && s.bytes_received == 0 &&
+                                        !s.fin_received && s.write_seq == s.iss + 1 && why.empty());
+  s.ack_pending = false;
+  events_.cancel(s.delack_timer);
+  xmit(ack, why);
+}
+
+// Linux: tcp_sendmsg() -> tcp_push() -> tcp_write_xmit(), then
+// tcp_event_new_data_sent() (arms the RTO) and tcp_schedule_loss_probe().
+void Stack::send(std::uint32_t conn, std::uint32_t bytes) {
+  ClientSock& s = conns_[conn].client;
+  if (s.state != ClientState::established) return;
+  s.write_seq += bytes;
+  send_data(conn, false, s.ack_pending ? "the deferred final ACK rides on the data" : "");
+}
+
+void Stack::send_data(std::uint32_t conn, bool retransmit, const std::string& why) {
+  ClientSock& s = conns_[conn].client;
+  Segment d = make_segment(conn, true);
+  d.flags = kAck | kPsh;
+  d.ack = s.rcv_nxt;
+  if (retransmit) {
+    d.seq = s.snd_una;
+    d.len = s.write_seq - s.snd_una;
+  } else {
+    d.seq = s.snd_nxt;
+    d.len = s.write_seq - s.snd_nxt;
+    s.snd_nxt = s.write_seq;
+  }
+  s.ack_pending = false;
+  events_.cancel(s.delack_timer);
+  xmit(d, why);
+  if (retransmit) return;
+  // tcp_event_new_data_sent(): arm the RTO if nothing was outstanding.
+  if (s.pending == XmitTimer::none) arm_xmit_timer(conn, XmitTimer::retrans, s.rto);
+  // tcp_schedule_loss_probe(): needs tcp_early_retrans 3 or 4, SACK, CA_Open.
+  const bool tlp = (sys_.tcp_early_retrans == 3 || sys_.tcp_early_retrans == 4) && sys_.tcp_sack &&
+                   profile_->era == Era::modern && !s.in_loss && !s.tlp_sent;
+  if (tlp) {
+    // PTO = 2*srtt + tcp_rto_min with one packet out; capped by the RTO.
+    std::uint64_t pto = clock_.to_jiffies(profile_->timeout_init);
+    if (s.srtt_us) pto = clock_.to_jiffies(us(s.srtt_us >> 2)) + clock_.to_jiffies(us(sys_.tcp_rto_min_us));
+    if (pto > s.rto) pto = s.rto;
+    arm_xmit_timer(conn, XmitTimer::loss_probe, pto);
+  }
+}
+
+void Stack::client_xmit_timer(std::uint32_t conn) {
+  ClientSock& s = conns_[conn].client;
+  timer_context();
+  const XmitTimer what = s.pending;
+  s.pending = XmitTimer::none;
+  switch (what) {
+    case XmitTimer::none:
+      return;
+    case XmitTimer::loss_probe:
+      send_loss_probe(conn);
+      return;
+    case XmitTimer::retrans:
+      retransmit_timer(conn);
+      return;
+  }
+}
+
+// Linux: tcp_send_loss_probe(), net/ipv4/tcp_output.c: retransmit the last
+// segment once, then re-arm the RTO from now (tcp_rearm_rto).
+void Stack::send_loss_probe(std::uint32_t conn) {
+  ClientSock& s = conns_[conn].client;
+  if (s.snd_una == s.snd_nxt) return;
+  s.tlp_sent = true;
+  ++s.data_retransmits;
+  counters_.inc(Mib::TcpExtTCPLossProbes);
+  counters_.inc(Mib::TcpRetransSegs);
+  send_data(conn, true, "tail loss probe: the unacked request sent again (tcp_send_loss_probe)");
+  arm_xmit_timer(conn, XmitTimer::retrans, s.rto);
+}
+
+// Linux: tcp_model_timeout() + retransmits_timed_out() / the SYN_SENT count
+// in tcp_write_timeout(), net/ipv4/tcp_timer.c
+bool Stack::write_timeout(std::uint32_t conn) {
+  ClientSock& s = conns_[conn].client;
+  bool expired;
+  if (s.state == ClientState::syn_sent) {
+    const std::int64_t max_retransmits =
+        sys_.tcp_syn_retries + (modern() ? sys_.tcp_syn_linear_timeouts : 0);
+    expired = s.retransmits >= max_retransmits;
+  } else {
+    if (s.retransmits == 0 || !s.retrans_stamp_set) return false;
+    // tcp_model_timeout(sk, tcp_retries2, TCP_RTO_MIN)
+    const std::int64_t rto_base_ms = 200;  // TCP_RTO_MIN
+    const std::int64_t rto_max_ms = sys_.tcp_rto_max_ms;
+    std::int64_t thresh = 0;
+    while ((rto_base_ms << (thresh + 1)) <= rto_max_ms) ++thresh;  // ilog2(rto_max / rto_base)
+    const std::int64_t boundary = sys_.tcp_retries2;
+    std::int64_t timeout_ms;
+    if (boundary <= thresh) {
+      timeout_ms = ((std::int64_t{2} << boundary) - 1) * rto_base_ms;
+    } else {
+      timeout_ms = ((std::int64_t{2} << thresh) - 1) * rto_base_ms + (boundary - thresh) * rto_max_ms;
+    }
+    expired = now_ - s.retrans_stamp >= ms(timeout_ms);
+  }
+  if (!expired) return false;
+  counters_.inc(Mib::TcpExtTCPAbortOnTimeout);
+  client_fail(conn, SockError::etimedout,
+              s.state == ClientState::syn_sent
+                  ? fmt::format("connect() gives up after {} SYN retransmissions: ETIMEDOUT (tcp_write_timeout)",
+                                s.retransmits)
+                  : fmt::format("data retransmissions exhausted (tcp_retries2={}): ETIMEDOUT (tcp_write_timeout)",
+                                sys_.tcp_retries2));
+  return true;
+}
+
+// Linux: tcp_retransmit_timer(), net/ipv4/tcp_timer.c
+void Stack::retransmit_timer(std::uint32_t conn) {
+  ClientSock& s = conns_[conn].client;
+  if (s.state == ClientState::syn_sent) {
+    counters_.inc(Mib::TcpExtTCPTimeouts);
+    if (write_timeout(conn)) return;
+    ++s.retransmits;
+    ++s.total_rto;
+    send_syn(conn, true);
+    // v6.5+: the first tcp_syn_linear_timeouts timeouts do not back off.
+    if (!(modern() && s.total_rto <= static_cast<std::uint32_t>(sys_.tcp_syn_linear_timeouts))) {
+      ++s.backoff;
+      const std::uint64_t rto_max = clock_.to_jiffies(ms(sys_.tcp_rto_max_ms));
+      s.rto = std::min(s.rto << 1, rto_max);
+    }
+    arm_xmit_timer(conn, XmitTimer::retrans, s.rto);
+    return;
+  }
+  if (s.snd_una == s.write_seq) return;  // no data outstanding
+  counters_.inc(Mib::TcpExtTCPTimeouts);
+  if (write_timeout(conn)) return;
+  s.in_loss = true;  // tcp_enter_loss(): no more loss probes
+  ++s.retransmits;
+  ++s.total_rto;
+  ++s.rto_retransmits;
+  ++s.data_retransmits;
+  counters_.inc(Mib::TcpRetransSegs);
+  send_data(conn, true,
+            fmt::format("RTO #{}: the unacked request sent again, rto was {} (tcp_retransmit_timer)",
+                        s.rto_retransmits, format_duration(clock_.to_duration(s.rto))));
+  if (!s.retrans_stamp_set) {
+    s.retrans_stamp = now_;
+    s.retrans_stamp_set = true;
+  }
+  ++s.backoff;
+  const std::uint64_t rto_max = clock_.to_jiffies(ms(sys_.tcp_rto_max_ms));
+  s.rto = std::min(s.rto << 1, rto_max);
+  arm_xmit_timer(conn, XmitTimer::retrans, s.rto);
+}
+
+void Stack::client_fail(std::uint32_t conn, SockError e, const std::string& why) {
+  ClientSock& s = conns_[conn].client;
+  note(conn, why);
+  events_.cancel(s.xmit_timer);
+  events_.cancel(s.delack_timer);
+  s.pending = XmitTimer::none;
+  s.state = ClientState::done;
+  s.error = e;
+  observer_.on_client_error(conn, e);
+}
+
+// Linux: tcp_send_challenge_ack() with the per-socket limit of
+// tcp_oow_rate_limited() (tcp_invalid_ratelimit, shared with other
+// out-of-window ACKs). The per-netns tcp_challenge_ack_limit is unlimited by
+// default since 6.0 and not modelled.
+void Stack::send_challenge_ack(std::uint32_t conn) {
+  ClientSock& s = conns_[conn].client;
+  const std::uint64_t limit = clock_.to_jiffies(ms(sys_.tcp_invalid_ratelimit));
+  if (s.oow_ack_sent && jiffies() - s.last_oow_ack_jiffies < limit) {
+    counters_.inc(Mib::TcpExtTCPACKSkippedChallenge);
+    note(conn, fmt::format("challenge ACK suppressed: one per {} ms (tcp_oow_rate_limited)",
+                           sys_.tcp_invalid_ratelimit));
+    return;
+  }
+  s.oow_ack_sent = true;
+  s.last_oow_ack_jiffies = jiffies();
+  counters_.inc(Mib::TcpExtTCPChallengeACK);
+  Segment ack = make_segment(conn, true);
+  ack.flags = kAck;
+  ack.seq = s.snd_nxt;
+  ack.ack = s.rcv_nxt;
+  xmit(ack, "the client is ESTABLISHED and answers the retransmitted SYN-ACK with a challenge ACK "
+            "(tcp_validate_incoming -> tcp_send_challenge_ack)");
+}
+
+// Linux: tcp_rcv_established() slow path -> tcp_validate_incoming(), tcp_ack(),
+// tcp_data_queue(), tcp_fin().
+void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
+  ClientSock& s = conns_[conn].client;
+  if (seg.flags & kRst) {
+    if (seg.seq == s.rcv_nxt) {
+      counters_.inc(Mib::TcpEstabResets);
+      client_fail(conn, SockError::econnreset, "RST at rcv_nxt: connection reset, ECONNRESET (tcp_reset)");
+    } else {
+      send_challenge_ack(conn);
+    }
+    return;
+  }
+  if (seg.flags & kSyn) {
+    // A SYN on an established socket (here: the server's retransmitted
+    // SYN-ACK, because its request never saw our ACK). RFC 5961 4.2.
+    counters_.inc(Mib::TcpInErrs);
+    counters_.inc(Mib::TcpExtTCPSYNChallenge);
+    send_challenge_ack(conn);
+    return;
+  }
+  if (seg.has_ts) s.ts_recent = seg.ts_val;
+  if ((seg.flags & kAck) && seq_after(seg.ack, s.snd_una) && !seq_after(seg.ack, s.snd_nxt)) {
+    s.snd_una = seg.ack;
+    if (s.snd_una == s.snd_nxt) {
+      // Everything acked: tcp_ack() stops the retransmit timer and clears backoff.
+      events_.cancel(s.xmit_timer);
+      s.pending = XmitTimer::none;
+      s.retransmits = 0;
+      s.backoff = 0;
+      s.in_loss = false;
+      s.tlp_sent = false;
+      s.retrans_stamp_set = false;
+      if (s.write_seq != s.iss + 1 && !s.fin_sent) observer_.on_data_acked(conn);
+    }
+  }
+  bool ack_now = false;
+  if (seg.len > 0) {
+    if (seg.seq == s.rcv_nxt) {
+      s.rcv_nxt += seg.len;
+      s.bytes_received += seg.len;
+      observer_.on_response(conn, seg.len);
+    }
+    ack_now = true;
+  }
+  if ((seg.flags & kFin) && !s.fin_received && seg.seq + seg.len == s.rcv_nxt) {
+    s.rcv_nxt += 1;
+    s.fin_received = true;
+    ack_now = true;
+  }
+  if (ack_now) {
+    Segment ack = make_segment(conn, true);
+    ack.flags = kAck;
+    ack.seq = s.snd_nxt;
+    ack.ack = s.rcv_nxt;
+    xmit(ack, "");
+  }
+  if ((seg.flags & kFin) && s.fin_received) observer_.on_client_fin(conn);
+  if (s.fin_sent && s.snd_una == s.snd_nxt && s.fin_received && s.state != ClientState::done) {
+    s.state = ClientState::done;
+    observer_.on_client_done(conn);
+  }
+}
+
+// Linux: tcp_close() -> tcp_send_fin(); with SO_LINGER {1,0}: tcp_disconnect()
+// -> tcp_send_active_reset().
+void Stack::close_client(std::uint32_t conn, bool rst) {
+  ClientSock& s = conns_[conn].client;
+  if (s.state == ClientState::done || s.state == ClientState::closed) return;
+  if (s.state == ClientState::syn_sent) {
+    events_.cancel(s.xmit_timer);
+    s.state = ClientState::done;
+    observer_.on_client_done(conn);
+    return;
+  }
+  if (rst) {
+    Segment r = make_segment(conn, true);
+    r.flags = kRst | kAck;
+    r.seq = s.snd_nxt;
+    r.ack = s.rcv_nxt;
+    counters_.inc(Mib::TcpOutRsts);
+    counters_.inc(Mib::TcpEstabResets);
+    events_.cancel(s.xmit_timer);
+    events_.cancel(s.delack_timer);
+    s.state = ClientState::done;
+    xmit(r, "close with SO_LINGER {1,0}: RST (tcp_send_active_reset)");
+    observer_.on_client_done(conn);
+    return;
+  }
+  if (s.fin_sent) return;
+  Segment f = make_segment(conn, true);
+  f.flags = kFin | kAck;
+  f.seq = s.snd_nxt;
+  f.ack = s.rcv_nxt;
+  s.fin_sent = true;
+  s.snd_nxt += 1;
+  s.state = ClientState::fin_wait;
+  xmit(f, "");
+  // Deviation: a FIN is not retransmitted (after the request is acked, the
+  // loopback path to an existing child loses nothing).
+  if (s.snd_una == s.write_seq) {
+    events_.cancel(s.xmit_timer);
+    s.pending = XmitTimer::none;
+  }
+  if (s.fin_received && s.snd_una == s.snd_nxt) {
+    s.state = ClientState::done;
+    observer_.on_client_done(conn);
+  }
+}
+
+}  // namespace synsim::tcp

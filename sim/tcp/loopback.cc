@@ -1,0 +1,96 @@
+// The loopback device: segments go into a FIFO and are processed in order.
+//
+// Read first: drivers/net/loopback.c loopback_xmit() -> __netif_rx() puts
+// the packet on the sending CPU's backlog and raises NET_RX; process_backlog()
+// runs it before the sending syscall returns. A reply generated while a
+// packet is processed is appended behind what is already queued, so
+// processing is breadth-first: all SYNs of a same-tick burst before their
+// ACKs (kernel-measured-rules.md rule 6). The application cannot run while
+// the backlog is non-empty: StackObserver::on_softirq_idle() tells it when
+// it may.
+//
+// Model: every segment reaches its receiver one `loopback_hop` after it was
+// sent (measured 8-20 us per hop on 6.18), plus the scenario's link latency
+// and rule delays; same-time deliveries run in send order (the event queue's
+// insertion sequence), which is the FIFO.
+#include <fmt/format.h>
+
+#include "sim/tcp/stack.h"
+
+namespace synsim::tcp {
+
+namespace {
+
+SegmentClass classify(const Segment& s) {
+  if (s.flags & kRst) return SegmentClass::rst;
+  if ((s.flags & kSyn) && (s.flags & kAck)) return SegmentClass::synack;
+  if (s.flags & kSyn) return SegmentClass::syn;
+  if (s.len > 0) return SegmentClass::data;
+  if (s.flags & kFin) return SegmentClass::fin;
+  return SegmentClass::ack;
+}
+
+}  // namespace
+
+void Stack::note(std::uint32_t conn, const std::string& text) {
+  observer_.on_note(now_, current_id_, conn, text, in_timer_);
+}
+
+void Stack::xmit(const Segment& seg, const std::string& why) {
+  const std::uint64_t id = wire_id_++;
+  observer_.on_wire(now_, id, seg);
+  if (!why.empty()) observer_.on_note(now_, id, seg.conn, why, false);
+
+  Duration extra = config_.link_latency;
+  SegmentClass klass = classify(seg);
+  if (seg.handshake_ack) klass = SegmentClass::final_ack;
+  for (LinkRule& rule : config_.link_rules) {
+    if (rule.conn >= 0 && static_cast<std::uint32_t>(rule.conn) != seg.conn) continue;
+    if (!rule.any_class && rule.klass != klass) continue;
+    ++rule.seen;
+    if (rule.nth != 0 && rule.seen != rule.nth) continue;
+    if (rule.drop) {
+      observer_.on_note(now_, id, seg.conn, "dropped on the link (scenario link rule)", false);
+      return;
+    }
+    extra += rule.delay;
+    observer_.on_note(now_, id, seg.conn,
+                      fmt::format("held {} on the link (scenario link rule)", format_duration(rule.delay)), false);
+  }
+
+  std::uint32_t slot;
+  if (!flight_free_.empty()) {
+    slot = flight_free_.back();
+    flight_free_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(flight_.size());
+    flight_.emplace_back();
+    flight_id_.emplace_back();
+  }
+  flight_[slot] = seg;
+  // Only segments on the local backlog keep the CPU in softirq; a segment
+  // held on a (scenario) wire does not.
+  const bool local = extra == Duration{0};
+  flight_id_[slot] = (id << 1) | (local ? 1u : 0u);
+  if (local) ++in_flight_;
+  events_.schedule(now_ + profile_->loopback_hop + extra, this, static_cast<std::uint32_t>(Ev::deliver), slot);
+}
+
+void Stack::deliver(std::uint64_t slot) {
+  Segment seg = flight_[slot];
+  const std::uint64_t tagged = flight_id_[slot];
+  flight_free_.push_back(static_cast<std::uint32_t>(slot));
+  current_id_ = tagged >> 1;
+  in_timer_ = false;
+  if (seg.from_client) {
+    listener_rcv(seg);
+  } else {
+    client_rcv(seg);
+  }
+  if (tagged & 1) {
+    --in_flight_;
+    if (in_flight_ == 0) observer_.on_softirq_idle();
+  }
+}
+
+}  // namespace synsim::tcp

@@ -1,0 +1,116 @@
+#include "sim/tcp/stack.h"
+
+#include <fmt/format.h>
+
+namespace synsim::tcp {
+
+Stack::Stack(StackConfig config, std::uint32_t connections, EventQueue& events,
+             StackObserver& observer)
+    : config_(std::move(config)),
+      profile_(config_.profile),
+      sys_(config_.sysctls),
+      clock_(config_.hz, profile_->era == Era::modern ? TimerWheel::hierarchical : TimerWheel::classic),
+      events_(events),
+      observer_(observer),
+      isn_rng_(config_.seed, "tcp.isn"),
+      port_rng_(config_.seed, "tcp.port"),
+      conns_(connections) {
+  listener_.port = config_.server_port;
+  // Linux: __inet_hash_connect() starts at a hashed offset into
+  // ip_local_port_range and walks even ports for connect() (6.x).
+  // Deviation: the offset is drawn once per run from the seed, and ports are
+  // then taken in order; the kernel hashes each destination separately.
+  const std::int64_t lo = sys_.ip_local_port_range_min;
+  const std::int64_t hi = sys_.ip_local_port_range_max;
+  next_port_ = static_cast<std::uint16_t>((lo + port_rng_.between(0, hi - lo)) & ~std::int64_t{1});
+  if (next_port_ < lo) next_port_ = static_cast<std::uint16_t>(lo + (lo & 1));
+}
+
+void Stack::on_event(std::uint32_t kind, std::uint64_t arg) {
+  const auto conn = static_cast<std::uint32_t>(arg);
+  in_timer_ = false;
+  switch (static_cast<Ev>(kind)) {
+    case Ev::deliver:
+      deliver(arg);
+      return;
+    case Ev::client_xmit:
+      client_xmit_timer(conn);
+      return;
+    case Ev::client_delack:
+      client_delack(conn);
+      return;
+    case Ev::reqsk_timer:
+      reqsk_timer_handler(conn);
+      return;
+  }
+}
+
+std::uint32_t Stack::ts_now(std::uint32_t off) const {
+  // Linux: tcp_time_stamp_ts(): a millisecond clock plus a per-connection
+  // offset (tcp_ns_to_ts + ts_off).
+  return static_cast<std::uint32_t>(to_ns(now_) / 1000000) + off;
+}
+
+std::string Stack::conn_name(std::uint32_t conn) const { return fmt::format("#{}", conn); }
+
+Segment Stack::make_segment(std::uint32_t conn, bool from_client) const {
+  Segment s;
+  s.conn = conn;
+  s.from_client = from_client;
+  s.window = profile_->window;
+  if (sys_.tcp_timestamps) {
+    const Conn& c = conns_[conn];
+    s.has_ts = true;
+    if (from_client) {
+      s.ts_val = ts_now(c.client.ts_off);
+      s.ts_ecr = c.client.ts_recent;
+    } else if (c.child.state != ChildState::none) {
+      s.ts_val = ts_now(c.child.ts_off);
+      s.ts_ecr = c.child.ts_recent;
+    } else {
+      s.ts_val = ts_now(c.req.ts_off);
+      s.ts_ecr = c.req.ts_recent;
+    }
+  }
+  return s;
+}
+
+// Linux: __sys_listen_socket() clamps the backlog by net.core.somaxconn;
+// __inet_listen_sk() stores it as sk_max_ack_backlog; TCP_DEFER_ACCEPT is
+// converted from seconds to retransmissions by secs_to_retrans()
+// (net/ipv4/tcp.c do_tcp_setsockopt).
+void Stack::listen(std::int64_t backlog, Duration defer_accept, std::int64_t syncnt) {
+  listener_.listening = true;
+  std::int64_t b = backlog;
+  if (static_cast<std::uint64_t>(b) > static_cast<std::uint64_t>(sys_.somaxconn)) b = sys_.somaxconn;
+  listener_.max_ack_backlog = b;
+  listener_.syncnt = syncnt;
+  const std::int64_t secs = to_ns(defer_accept) / 1000000000;
+  std::uint8_t retrans = 0;
+  if (secs > 0) {
+    // secs_to_retrans(seconds, TCP_TIMEOUT_INIT/HZ, TCP_RTO_MAX/HZ)
+    std::int64_t timeout = to_ns(profile_->timeout_init) / 1000000000;
+    const std::int64_t rto_max = sys_.tcp_rto_max_ms / 1000;
+    std::int64_t period = timeout;
+    retrans = 1;
+    while (secs > period && retrans < 255) {
+      ++retrans;
+      timeout <<= 1;
+      if (timeout > rto_max) timeout = rto_max;
+      period += timeout;
+    }
+  }
+  listener_.defer_accept = retrans;
+}
+
+// Linux: inet_csk_accept() -> reqsk_queue_remove(); sk_acceptq_removed()
+std::int64_t Stack::accept() {
+  if (listener_.accept_queue.empty()) return -1;
+  const std::uint32_t conn = listener_.accept_queue.front();
+  listener_.accept_queue.pop_front();
+  --listener_.ack_backlog;
+  conns_[conn].child.accepted = true;
+  return conn;
+}
+
+}  // namespace synsim::tcp

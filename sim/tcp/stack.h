@@ -1,0 +1,201 @@
+// The simulated kernel: one host's loopback TCP stack, in virtual time.
+//
+// Read first: kernel-handshake.md §3-§8 (modern column for linux-6.18).
+// The stack is told the time by the event queue and never reads a clock.
+// Applications (sim/model) call the socket API below and hear back through
+// StackObserver; everything the stack does on the wire is reported segment
+// by segment with the reason, so timelines can say *why*.
+//
+// The stack's code is split by kernel file:
+//   loopback.cc  loopback_xmit / process_backlog: FIFO delivery in softirq order
+//   listener.cc  tcp_conn_request, tcp_check_req, reqsk_timer_handler, cookies
+//   client.cc    tcp_connect, tcp_rcv_synsent_state_process, tcp_retransmit_timer,
+//                tcp_send_loss_probe, challenge ACKs, tcp_rcv_established
+//   child.cc     the server's established socket: data, responses, FIN
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/core/event_queue.h"
+#include "sim/core/rng.h"
+#include "sim/tcp/counters.h"
+#include "sim/tcp/jiffies.h"
+#include "sim/tcp/profile.h"
+#include "sim/tcp/segment.h"
+#include "sim/tcp/sockets.h"
+#include "sim/tcp/sysctls.h"
+
+namespace synsim::tcp {
+
+// A link rule as the stack applies it (scenario `link.rules`).
+struct LinkRule {
+  std::int64_t conn = -1;  // -1: any connection
+  bool any_class = true;
+  SegmentClass klass = SegmentClass::syn;
+  std::uint32_t nth = 0;   // 1-based occurrence; 0: every one
+  bool drop = false;
+  Duration delay{};
+  std::uint32_t seen = 0;  // occurrences so far
+};
+
+struct StackConfig {
+  const Profile* profile = nullptr;
+  Sysctls sysctls;
+  std::int64_t hz = 0;
+  std::uint64_t seed = 1;
+  Duration link_latency{};
+  std::vector<LinkRule> link_rules;
+  std::uint16_t server_port = 9100;
+};
+
+// What the stack tells the applications and the recorder.
+class StackObserver {
+ public:
+  // A segment put on the wire (where tcpdump on lo sees it). `id` numbers
+  // segments in wire order from 0.
+  virtual void on_wire(Time t, std::uint64_t id, const Segment& seg) = 0;
+  // The model's reason for something that happened to segment `id`, or
+  // because of it; `conn` is the connection it concerns. `detached`: the
+  // note is not about segment `id` (a timer made it; `id` is merely the last
+  // segment on the wire at that time).
+  virtual void on_note(Time t, std::uint64_t id, std::uint32_t conn, const std::string& text, bool detached) = 0;
+
+  // Client side
+  virtual void on_connected(std::uint32_t conn) = 0;          // connect() returns 0
+  virtual void on_client_error(std::uint32_t conn, SockError e) = 0;
+  virtual void on_data_acked(std::uint32_t conn) = 0;         // all written data acked
+  virtual void on_response(std::uint32_t conn, std::uint32_t bytes) = 0;
+  virtual void on_client_fin(std::uint32_t conn) = 0;         // read() returns 0
+  virtual void on_client_done(std::uint32_t conn) = 0;        // socket fully closed
+
+  // Server side
+  virtual void on_accept_ready() = 0;                         // sk_data_ready on the listener
+  virtual void on_child_data(std::uint32_t conn, std::uint32_t bytes) = 0;
+  virtual void on_child_fin(std::uint32_t conn) = 0;
+  virtual void on_child_reset(std::uint32_t conn) = 0;
+
+  // The loopback backlog drained: the CPU leaves softirq and applications run.
+  virtual void on_softirq_idle() = 0;
+
+ protected:
+  ~StackObserver() = default;
+};
+
+class Stack final : public EventHandler {
+ public:
+  Stack(StackConfig config, std::uint32_t connections, EventQueue& events, StackObserver& observer);
+
+  // --- socket API (what the applications call) ---------------------------
+  // Linux: __sys_listen_socket() + inet_csk_listen_start()
+  void listen(std::int64_t backlog, Duration defer_accept, std::int64_t syncnt);
+  // Linux: tcp_v4_connect() -> tcp_connect()
+  void connect(std::uint32_t conn, bool defer_final_ack);
+  // Linux: tcp_sendmsg() -> tcp_push(): one segment (requests are small)
+  void send(std::uint32_t conn, std::uint32_t bytes);
+  // Linux: tcp_close() (FIN) or SO_LINGER {1,0} close (RST)
+  void close_client(std::uint32_t conn, bool rst);
+  // Linux: inet_csk_accept(); returns the connection index or -1 if empty
+  std::int64_t accept();
+  void child_send(std::uint32_t conn, std::uint32_t bytes);
+  void close_child(std::uint32_t conn);
+
+  bool softirq_busy() const { return in_flight_ > 0; }
+  const Listener& listener() const { return listener_; }
+  const Conn& conn(std::uint32_t i) const { return conns_[i]; }
+  const Counters& counters() const { return counters_; }
+  const JiffyClock& clock() const { return clock_; }
+  std::uint16_t client_port(std::uint32_t conn) const { return conns_[conn].client.port; }
+  Time now() const { return now_; }
+  void set_now(Time t) { now_ = t; }
+
+  // EventHandler: timers and deliveries.
+  void on_event(std::uint32_t kind, std::uint64_t arg) override;
+
+ private:
+  enum class Ev : std::uint32_t {
+    deliver,        // a segment reaches the receiver (arg: in-flight slot)
+    client_xmit,    // icsk_retransmit_timer: RTO or loss probe (arg: conn)
+    client_delack,  // delayed final ACK (arg: conn)
+    reqsk_timer,    // rsk_timer (arg: conn)
+  };
+
+  // loopback.cc
+  void xmit(const Segment& seg, const std::string& why);
+  void deliver(std::uint64_t slot);
+  void note(std::uint32_t conn, const std::string& text);
+  // Notes made by a timer follow the last segment on the wire, and say when.
+  void timer_context() {
+    current_id_ = wire_id_ ? wire_id_ - 1 : 0;
+    in_timer_ = true;
+  }
+
+  // listener.cc
+  void listener_rcv(Segment& seg);
+  void tcp_conn_request(Segment& seg);
+  void tcp_check_req(Segment& seg);
+  bool syn_recv_sock(std::uint32_t conn, const char* what, bool cookie);
+  void create_child(std::uint32_t conn, std::uint32_t iss, std::uint32_t irs, bool from_cookie);
+  void reqsk_timer_handler(std::uint32_t conn);
+  void reqsk_queue_drop(std::uint32_t conn);
+  void send_synack(std::uint32_t conn, bool retransmit, const std::string& why);
+  void send_reset_for(const Segment& seg, const std::string& why);
+  bool cookie_check(Segment& seg);
+  void arm_reqsk_timer(std::uint32_t conn);
+
+  // client.cc
+  void client_rcv(Segment& seg);
+  void synsent_rcv(std::uint32_t conn, Segment& seg);
+  void established_rcv(std::uint32_t conn, Segment& seg);
+  void client_xmit_timer(std::uint32_t conn);
+  void retransmit_timer(std::uint32_t conn);
+  void send_loss_probe(std::uint32_t conn);
+  void client_delack(std::uint32_t conn);
+  void send_client_ack(std::uint32_t conn, const std::string& why);
+  void send_challenge_ack(std::uint32_t conn);
+  void send_data(std::uint32_t conn, bool retransmit, const std::string& why);
+  void send_syn(std::uint32_t conn, bool retransmit);
+  void arm_xmit_timer(std::uint32_t conn, XmitTimer what, std::uint64_t jiffies);
+  void client_set_rto(std::uint32_t conn, std::int64_t rtt_us);
+  void client_fail(std::uint32_t conn, SockError e, const std::string& why);
+  bool write_timeout(std::uint32_t conn);
+
+  // child.cc
+  void child_rcv(std::uint32_t conn, Segment& seg);
+  void child_data_ready(std::uint32_t conn);
+
+  // helpers
+  Segment make_segment(std::uint32_t conn, bool from_client) const;
+  std::uint32_t ts_now(std::uint32_t off) const;
+  std::uint64_t jiffies() const { return clock_.jiffies(now_); }
+  std::string conn_name(std::uint32_t conn) const;
+  bool modern() const { return profile_->era == Era::modern; }
+
+  StackConfig config_;
+  const Profile* profile_;
+  const Sysctls& sys_;
+  JiffyClock clock_;
+  EventQueue& events_;
+  StackObserver& observer_;
+  Rng isn_rng_;
+  Rng port_rng_;
+  Counters counters_;
+  Listener listener_;
+  std::vector<Conn> conns_;
+  std::unordered_map<std::uint16_t, std::uint32_t> port_to_conn_;
+  std::uint16_t next_port_ = 0;
+  Time now_{};
+
+  // Loopback FIFO: segments in flight, by slot.
+  std::vector<Segment> flight_;
+  std::vector<std::uint64_t> flight_id_;
+  std::vector<std::uint32_t> flight_free_;
+  std::uint64_t in_flight_ = 0;
+  std::uint64_t wire_id_ = 0;
+  std::uint64_t current_id_ = 0;  // the segment being processed (for notes)
+  bool in_timer_ = false;         // notes are made by a timer, not about a received segment
+};
+
+}  // namespace synsim::tcp

@@ -1,0 +1,136 @@
+#include "sim/report/json.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/report/fixtures.h"
+
+namespace synsim::report {
+namespace {
+
+using namespace outcome;
+using testing::handshake_outcome;
+
+TEST(Json, RoundTripReproducesTheSameText) {
+  Outcome o = handshake_outcome();
+  std::string text = render_json(o);
+  EXPECT_EQ(render_json(outcome_from_json(text)), text);
+}
+
+TEST(Json, RoundTripKeepsEveryField) {
+  Outcome o = handshake_outcome();
+  o.packets[3].src_addr = "10.0.0.1";
+  o.connections[0].response_received = at_ns(2'000'000'000);
+  o.connections[0].closed = at_ns(3'000'000'000);
+  o.connections[0].syncookie = true;
+  o.counters["TcpExtTCPTimeouts"] = -1;
+  Outcome back = outcome_from_json(render_json(o));
+
+  EXPECT_EQ(back.info.scenario, o.info.scenario);
+  EXPECT_EQ(back.info.trace_hash, o.info.trace_hash);
+  EXPECT_EQ(back.info.duration, o.info.duration);
+  ASSERT_EQ(back.packets.size(), o.packets.size());
+  for (std::size_t i = 0; i < o.packets.size(); ++i) {
+    const Packet& a = o.packets[i];
+    const Packet& b = back.packets[i];
+    SCOPED_TRACE(i);
+    EXPECT_EQ(b.time, a.time);
+    EXPECT_EQ(b.src_addr, a.src_addr);
+    EXPECT_EQ(b.src_port, a.src_port);
+    EXPECT_EQ(b.dst_port, a.dst_port);
+    EXPECT_EQ(b.flags, a.flags);
+    EXPECT_EQ(b.seq, a.seq);
+    EXPECT_EQ(b.ack, a.ack);
+    EXPECT_EQ(b.window, a.window);
+    EXPECT_EQ(b.length, a.length);
+    EXPECT_EQ(b.options.mss, a.options.mss);
+    EXPECT_EQ(b.options.sack_permitted, a.options.sack_permitted);
+    EXPECT_EQ(b.options.has_timestamp, a.options.has_timestamp);
+    EXPECT_EQ(b.options.ts_val, a.options.ts_val);
+    EXPECT_EQ(b.options.ts_ecr, a.options.ts_ecr);
+    EXPECT_EQ(b.options.wscale, a.options.wscale);
+    ASSERT_EQ(b.options.sack.size(), a.options.sack.size());
+    for (std::size_t s = 0; s < a.options.sack.size(); ++s) {
+      EXPECT_EQ(b.options.sack[s].left, a.options.sack[s].left);
+      EXPECT_EQ(b.options.sack[s].right, a.options.sack[s].right);
+    }
+    EXPECT_EQ(b.connection, a.connection);
+    EXPECT_EQ(b.from_client, a.from_client);
+  }
+  ASSERT_EQ(back.annotations.size(), o.annotations.size());
+  EXPECT_EQ(back.annotations[1].packet_index, o.annotations[1].packet_index);
+  EXPECT_EQ(back.annotations[1].text, o.annotations[1].text);
+  ASSERT_EQ(back.connections.size(), o.connections.size());
+  const auto& c = back.connections[0];
+  EXPECT_EQ(c.connect_start, o.connections[0].connect_start);
+  EXPECT_EQ(c.accepted, o.connections[0].accepted);
+  EXPECT_EQ(c.response_received, o.connections[0].response_received);
+  EXPECT_EQ(c.closed, o.connections[0].closed);
+  EXPECT_EQ(c.synack_retransmits, 1u);
+  EXPECT_TRUE(c.syncookie);
+  EXPECT_EQ(c.explanation, o.connections[0].explanation);
+  EXPECT_EQ(back.connections[1].outcome, ConnectionOutcome::reset);
+  EXPECT_EQ(back.connections[1].error, "ECONNRESET");
+  EXPECT_FALSE(back.connections[1].accepted.has_value());
+  EXPECT_EQ(back.counters, o.counters);
+}
+
+TEST(Json, TimesAreIntegerNanosecondsAndAbsentTimesAreNull) {
+  auto j = nlohmann::json::parse(render_json(handshake_outcome()));
+  EXPECT_EQ(j["packets"][3]["time_ns"], 30'999);
+  EXPECT_EQ(j["connections"][0]["stall_ns"], 1'000'060'000 - 30'999);
+  EXPECT_TRUE(j["connections"][1]["accepted_ns"].is_null());
+  EXPECT_TRUE(j["connections"][1]["stall_ns"].is_null());
+  EXPECT_EQ(j["info"]["trace_hash"], "00c0ffee12345678");
+}
+
+TEST(Json, PacketFlagsAreGivenAsTcpdumpLettersAndBits) {
+  auto j = nlohmann::json::parse(render_json(handshake_outcome()));
+  EXPECT_EQ(j["packets"][1]["flags"], "S.");
+  EXPECT_EQ(j["packets"][1]["flag_bits"], kSyn | kAck);
+  EXPECT_TRUE(j["packets"][2]["options"]["mss"].is_null());
+  EXPECT_EQ(j["packets"][5]["options"]["sack"][0]["left"], testing::kServerIsn);
+}
+
+TEST(Json, KeysKeepTheirDocumentedOrder) {
+  std::string text = render_json(handshake_outcome());
+  auto pos = [&](const char* key) { return text.find(std::string("\"") + key + "\""); };
+  EXPECT_LT(pos("format"), pos("info"));
+  EXPECT_LT(pos("info"), pos("packets"));
+  EXPECT_LT(pos("packets"), pos("annotations"));
+  EXPECT_LT(pos("annotations"), pos("connections"));
+  EXPECT_LT(pos("connections"), pos("counters"));
+  EXPECT_EQ(text.rfind("{\n  \"format\": \"synsim-outcome\",\n  \"version\": 1,\n", 0), 0u);
+}
+
+TEST(Json, MalformedInputNamesTheField) {
+  auto j = nlohmann::json::parse(render_json(handshake_outcome()));
+  j["packets"][3]["seq"] = "one";
+  try {
+    outcome_from_json(j.dump());
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "outcome JSON: packets[3].seq: expected an integer");
+  }
+}
+
+TEST(Json, OutOfRangeValueIsAnError) {
+  auto j = nlohmann::json::parse(render_json(handshake_outcome()));
+  j["packets"][0]["src_port"] = 70000;
+  EXPECT_THROW(outcome_from_json(j.dump()), std::runtime_error);
+}
+
+TEST(Json, UnknownOutcomeIsAnError) {
+  auto j = nlohmann::json::parse(render_json(handshake_outcome()));
+  j["connections"][0]["outcome"] = "exploded";
+  EXPECT_THROW(outcome_from_json(j.dump()), std::runtime_error);
+}
+
+TEST(Json, NotJsonIsAnError) {
+  EXPECT_THROW(outcome_from_json("{not json"), std::runtime_error);
+  EXPECT_THROW(outcome_from_json("[]"), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace synsim::report

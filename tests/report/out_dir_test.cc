@@ -1,0 +1,91 @@
+#include "sim/report/out_dir.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "sim/report/json.h"
+#include "sim/report/pcap.h"
+#include "sim/report/tables.h"
+#include "sim/report/tcpdump.h"
+#include "tests/report/fixtures.h"
+
+namespace synsim::report {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::handshake_outcome;
+
+class OutDir : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("synsim_out_dir_test_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  static std::string read(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  fs::path root_;
+};
+
+TEST_F(OutDir, CreatesDirectoryAndWritesEveryRendering) {
+  auto o = handshake_outcome();
+  fs::path dir = root_ / "a" / "b";
+  write_out_dir(dir, o, "name: loopback-stall\n");
+  EXPECT_EQ(read(dir / "timeline.txt"), render_tcpdump(o));
+  EXPECT_EQ(read(dir / "summary.txt"), render_summary(o));
+  EXPECT_EQ(read(dir / "outcome.json"), render_json(o));
+  EXPECT_EQ(read(dir / "capture.pcap"), render_pcap(o));
+  EXPECT_EQ(read(dir / "scenario.yaml"), "name: loopback-stall\n");
+}
+
+TEST_F(OutDir, LeavesNoTemporaryFiles) {
+  write_out_dir(root_, handshake_outcome(), "x");
+  std::set<std::string> names;
+  for (const auto& entry : fs::directory_iterator(root_)) names.insert(entry.path().filename().string());
+  EXPECT_EQ(names, (std::set<std::string>{"capture.pcap", "outcome.json", "scenario.yaml", "summary.txt",
+                                          "timeline.txt"}));
+}
+
+TEST_F(OutDir, ReplacesFilesOfAnEarlierRun) {
+  auto o = handshake_outcome();
+  write_out_dir(root_, o, "first");
+  o.info.seed = 7;
+  write_out_dir(root_, o, "second");
+  EXPECT_EQ(read(root_ / "scenario.yaml"), "second");
+  EXPECT_EQ(read(root_ / "outcome.json"), render_json(o));
+}
+
+TEST_F(OutDir, PathThatIsAFileIsAnErrorNamingIt) {
+  fs::create_directories(root_);
+  std::ofstream(root_ / "plain") << "x";
+  try {
+    write_out_dir(root_ / "plain", handshake_outcome(), "x");
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find((root_ / "plain").string()), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(OutDir, UnrenderableOutcomeWritesNothing) {
+  auto o = handshake_outcome();
+  o.packets[0].src_addr = "::1";  // no IPv4 header for it
+  EXPECT_THROW(write_out_dir(root_, o, "x"), std::runtime_error);
+  EXPECT_FALSE(fs::exists(root_));
+}
+
+}  // namespace
+}  // namespace synsim::report
