@@ -106,9 +106,9 @@ Outcome handshake_outcome() {
   rst.window = 0;
   o.packets.push_back(rst);
 
-  o.annotations.push_back({2, "accept queue full (1/1): final ACK dropped, request stays in SYN queue (acked)"});
-  o.annotations.push_back({3, "data dropped: no child socket yet"});
-  o.annotations.push_back({4, "SYN-ACK retransmit 1 (timeout 1s)"});
+  o.annotations.push_back({2, "accept queue full (1/1): final ACK dropped, request stays in SYN queue (acked)", ""});
+  o.annotations.push_back({3, "data dropped: no child socket yet", ""});
+  o.annotations.push_back({4, "SYN-ACK retransmit 1 (timeout 1s)", ""});
 
   ConnectionRecord c;
   c.name = "x#0";

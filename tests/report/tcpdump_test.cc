@@ -155,7 +155,7 @@ TEST(Tcpdump, WithoutAnnotationsPrintsOnlyPacketLines) {
 TEST(Tcpdump, AnnotationPastTheLastPacketIsKeptAtTheEnd) {
   Outcome o;
   o.packets.push_back(client_packet(0, kSyn, 1, 0));
-  o.annotations.push_back({7, "run ended"});
+  o.annotations.push_back({7, "run ended", ""});
   auto lines = lines_of(render_tcpdump(o));
   EXPECT_EQ(lines.back(), "    # run ended");
 }
@@ -163,7 +163,7 @@ TEST(Tcpdump, AnnotationPastTheLastPacketIsKeptAtTheEnd) {
 TEST(Tcpdump, MultiLineAnnotationKeepsThePrefixOnEveryLine) {
   Outcome o;
   o.packets.push_back(client_packet(0, kSyn, 1, 0));
-  o.annotations.push_back({0, "SYN queued\nSYN-ACK sent"});
+  o.annotations.push_back({0, "SYN queued\nSYN-ACK sent", ""});
   auto lines = lines_of(render_tcpdump(o));
   ASSERT_EQ(lines.size(), 4u);
   EXPECT_EQ(lines[2], "    # x#0: SYN queued");

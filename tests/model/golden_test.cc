@@ -1,0 +1,51 @@
+// Golden timelines: the full text output of every shipped scenario, checked
+// in under tests/golden/. A change in the model's behaviour shows up as a
+// diff here and is accepted on purpose by regenerating:
+//
+//   SYNSIM_UPDATE_GOLDEN=1 ctest -L golden
+//
+// Golden files hold behaviour only: virtual times, no wall-clock times, no
+// absolute paths.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "sim/report/tables.h"
+#include "sim/report/tcpdump.h"
+#include "tests/model/harness.h"
+#include "tests/model/shipped_scenarios.h"
+
+namespace synsim::testing {
+namespace {
+
+class Golden : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Golden, TimelineMatchesTheCheckedInOne) {
+  const std::string path = GetParam();
+  const Outcome out = model::run(load_shipped(path));
+  const std::string text = report::render_tcpdump(out) + "\n" + report::render_summary(out);
+  std::string golden_name = path.substr(std::string("scenarios/").size());
+  for (char& c : golden_name) {
+    if (c == '/') c = '-';
+  }
+  golden_name.replace(golden_name.size() - 5, 5, ".txt");
+  const std::string golden = std::string(SYNSIM_SOURCE_DIR) + "/tests/golden/" + golden_name;
+  if (std::getenv("SYNSIM_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(golden, std::ios::binary) << text;
+    GTEST_SKIP() << "regenerated " << golden;
+  }
+  std::ifstream in(golden, std::ios::binary);
+  ASSERT_TRUE(in) << "no golden file " << golden << "; run SYNSIM_UPDATE_GOLDEN=1 ctest -L golden";
+  std::stringstream expected;
+  expected << in.rdbuf();
+  EXPECT_EQ(text, expected.str()) << "timeline of " << path << " changed; if on purpose, regenerate with "
+                                  << "SYNSIM_UPDATE_GOLDEN=1 ctest -L golden";
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, Golden, ::testing::ValuesIn(shipped_scenarios()),
+                         [](const auto& info) { return test_name_of(info.param); });
+
+}  // namespace
+}  // namespace synsim::testing

@@ -1,0 +1,186 @@
+// The listener's rules (kernel-handshake.md §2-§5, linux-6.18), one
+// behaviour per test.
+#include <gtest/gtest.h>
+
+#include "tests/model/harness.h"
+
+namespace synsim::testing {
+namespace {
+
+// `n` clients connecting 1 ms apart to a listener that never accepts.
+Scenario queue_filler(std::int64_t backlog, std::uint32_t n) {
+  Scenario sc = scenario_named("filler", sec(3));
+  sc.server.backlog = backlog;
+  never_accept(sc);
+  ClientGroup& c = add_clients(sc, "c", n);
+  c.spacing = ms(1);
+  return sc;
+}
+
+TEST(AcceptQueue, HoldsBacklogPlusOneChildren) {
+  const Outcome out = model::run(queue_filler(2, 4));
+  // c#0..c#2 get children (backlog 2 -> 3 slots); c#3's SYN finds it full.
+  for (const char* n : {"c#0", "c#1", "c#2"}) EXPECT_TRUE(any_note_contains(out, n, "creates the child")) << n;
+  EXPECT_TRUE(any_note_contains(out, "c#3", "accept queue full (3/3): SYN dropped"));
+}
+
+TEST(AcceptQueue, SynArrivingWhileFullIsDroppedSilentlyAndRetransmitted) {
+  const Outcome out = model::run(queue_filler(2, 4));
+  EXPECT_EQ(times(out, "c#3", Seg::server_rst).size(), 0u);
+  EXPECT_EQ(times(out, "c#3", Seg::synack).size(), 0u);
+  // SYNs at 0, 1, 2 s (tcp_syn_linear_timeouts=4), each dropped.
+  const auto syns = seconds_since(out, "c#3", Seg::syn, times(out, "c#3", Seg::syn).front());
+  expect_times_near(syns, {0, 1.0, 2.0}, 0.064, "c#3 SYNs");  // 1 s timers: +4..32 ms each, accumulating
+  EXPECT_EQ(counter(out, "TcpExtListenOverflows"), 3);
+  EXPECT_EQ(counter(out, "TcpExtListenDrops"), 3);
+}
+
+TEST(AcceptQueue, ListenBacklogIsClampedBySomaxconn) {
+  Scenario sc = queue_filler(1000, 4);
+  set_sysctl(sc, "net.core.somaxconn", 1);  // backlog becomes 1: two slots
+  const Outcome out = model::run(sc);
+  EXPECT_TRUE(any_note_contains(out, "c#2", "accept queue full (2/2): SYN dropped"));
+}
+
+TEST(AcceptQueue, FullQueueDropsFinalAckAndMarksRequestAcked) {
+  // One child already waits (backlog 1: two slots). Two clients whose SYNs
+  // arrive together both get request socks (qlen 0 and 1 <= backlog); the
+  // first final ACK takes the last slot, the second is dropped.
+  Scenario sc = scenario_named("race", sec(2));
+  sc.server.backlog = 1;
+  never_accept(sc);
+  add_clients(sc, "pre", 1);
+  add_clients(sc, "x", 2, ms(10));
+  const Outcome out = model::run(sc);
+  EXPECT_TRUE(any_note_contains(out, "x#0", "creates the child"));
+  EXPECT_TRUE(any_note_contains(out, "x#1", "final ACK dropped; request kept and marked acked"));
+  EXPECT_EQ(counter(out, "TcpExtListenOverflows"), counter(out, "TcpExtListenDrops"));
+  // The client believes it is connected.
+  EXPECT_TRUE(record(out, "x#1").connect_done.has_value());
+}
+
+TEST(SynQueue, LimitIsBacklogAndOverflowGetsASyncookie) {
+  Scenario sc = scenario_named("synq", sec(1));
+  sc.server.backlog = 1;
+  ClientGroup& x = add_clients(sc, "x", 3);
+  x.defer_final_ack = true;  // keep the requests in the SYN queue
+  const Outcome out = model::run(sc);
+  // qlen 0 and 1 are <= backlog 1: real requests; the third sees qlen 2 > 1.
+  EXPECT_FALSE(record(out, "x#0").syncookie);
+  EXPECT_FALSE(record(out, "x#1").syncookie);
+  EXPECT_TRUE(record(out, "x#2").syncookie);
+  EXPECT_EQ(counter(out, "TcpExtSyncookiesSent"), 1);
+  EXPECT_EQ(counter(out, "TcpExtTCPReqQFullDoCookies"), 1);
+}
+
+TEST(SynQueue, FullWithoutSyncookiesDropsTheSyn) {
+  Scenario sc = scenario_named("synq-nocookies", sec(1) + ms(500));
+  sc.server.backlog = 1;
+  set_sysctl(sc, "net.ipv4.tcp_syncookies", 0);
+  ClientGroup& x = add_clients(sc, "x", 3);
+  x.defer_final_ack = true;
+  const Outcome out = model::run(sc);
+  EXPECT_EQ(counter(out, "TcpExtTCPReqQFullDrop"), 1);
+  EXPECT_EQ(counter(out, "TcpExtSyncookiesSent"), 0);
+  EXPECT_TRUE(any_note_contains(out, "x#2", "tcp_syncookies=0: SYN dropped"));
+  EXPECT_EQ(record(out, "x#2").syn_retransmits, 1u);  // retried at 1 s
+}
+
+TEST(SynQueue, Syncookies2AnswersEverySynWithACookie) {
+  Scenario sc = scenario_named("cookies-always", sec(1));
+  set_sysctl(sc, "net.ipv4.tcp_syncookies", 2);
+  ClientGroup& x = add_clients(sc, "x", 2);
+  send_after_connect(x, 5);
+  const Outcome out = model::run(sc);
+  EXPECT_EQ(counter(out, "TcpExtSyncookiesSent"), 2);
+  EXPECT_EQ(counter(out, "TcpExtSyncookiesRecv"), 2);
+  EXPECT_EQ(record(out, "x#1").outcome, outcome::ConnectionOutcome::completed);
+}
+
+TEST(SynQueue, CookieConnectionIsNeverRetransmittedAndRecoversOnlyThroughClientData) {
+  // E1's client a is a cookie connection; here its data meets a full queue.
+  Scenario sc = scenario_named("cookie-recovery", sec(3));
+  sc.server.backlog = 0;
+  accept_from(sc, ms(600));
+  ClientGroup& pre = add_clients(sc, "pre", 1);
+  pre.defer_final_ack = true;  // holds the only SYN-queue slot until it writes
+  send_at(pre, 1, ms(5));      // ...and then fills the accept queue
+  ClientGroup& k = add_clients(sc, "k", 1, ms(1));
+  k.defer_final_ack = true;
+  send_at(k, 5, ms(10));
+  const Outcome out = model::run(sc);
+  EXPECT_TRUE(record(out, "k#0").syncookie);
+  EXPECT_EQ(times(out, "k#0", Seg::synack).size(), 1u);  // never retransmitted
+  EXPECT_TRUE(any_note_contains(out, "k#0", "valid syncookie, but no server state is kept"));
+  EXPECT_TRUE(any_note_contains(out, "k#0", "valid syncookie: data segment creates the child"));
+  EXPECT_EQ(record(out, "k#0").outcome, outcome::ConnectionOutcome::completed);
+}
+
+TEST(RequestSock, SynAckRetransmittedAt1s3s7s15s31sThenExpiresSilently) {
+  const Outcome out = model::run(load_shipped("scenarios/measured/e3-never-accept.yaml"));
+  const auto synacks = times(out, "b#0", Seg::synack);
+  ASSERT_EQ(synacks.size(), 6u);
+  std::vector<double> rel;
+  for (std::size_t i = 1; i < synacks.size(); ++i) rel.push_back(static_cast<double>(to_ns(synacks[i] - synacks[0])) / 1e9);
+  // Measured on M-lab: +1.012, +3.028, +7.188, +15.380, +31.509 s.
+  expect_times_near(rel, {1.012, 3.028, 7.188, 15.380, 31.509}, 0.256, "SYN-ACK retransmits");
+  EXPECT_NEAR(rel[4], 31.509, 2.048);
+  EXPECT_EQ(counter(out, "TcpExtTCPSynRetrans"), 5);
+}
+
+TEST(RequestSock, TcpSynackRetriesLimitsRetransmissionsAndLifetime) {
+  Scenario sc = load_shipped("scenarios/measured/e3-never-accept.yaml");
+  set_sysctl(sc, "net.ipv4.tcp_synack_retries", 2);
+  const Outcome out = model::run(sc);
+  EXPECT_EQ(record(out, "b#0").synack_retransmits, 2u);
+  // "the request then expires silently at about 7 s with tcp_synack_retries=2"
+  bool found = false;
+  for (const std::string& n : notes(out, "b#0")) {
+    if (n.find("request expired after 2 SYN-ACK retransmissions") != std::string::npos) {
+      found = true;
+      EXPECT_NE(n.find("at 7."), std::string::npos) << n;
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(RequestSock, AbortOnOverflowResetsInsteadOfMarkingAcked) {
+  const Outcome out = model::run(load_shipped("scenarios/measured/e4-abort-on-overflow.yaml"));
+  EXPECT_TRUE(any_note_contains(out, "b#0", "tcp_abort_on_overflow=1"));
+  EXPECT_FALSE(any_note_contains(out, "b#0", "marked acked"));
+}
+
+TEST(RequestSock, ChildCreatedByADataSegmentDeliversItsPayload) {
+  const Outcome out = model::run(load_shipped("scenarios/measured/e1-accept-at-500ms.yaml"));
+  EXPECT_TRUE(any_note_contains(out, "b#0", "data segment creates the child"));
+  EXPECT_TRUE(any_note_contains(out, "b#0", "5 request bytes queued on the server socket"));
+  EXPECT_EQ(record(out, "b#0").outcome, outcome::ConnectionOutcome::completed);
+}
+
+TEST(RequestSock, ChallengeAckCreatesTheChildWithoutData) {
+  // Accept at 2.5 s: the SYN-ACK retransmit at ~3 s draws a challenge ACK
+  // that finds room, so the child exists before the data arrives (rule 10).
+  Scenario sc = load_shipped("scenarios/measured/e2-accept-at-13s.yaml");
+  accept_from(sc, ms(2500));
+  const Outcome out = model::run(sc);
+  EXPECT_TRUE(any_note_contains(out, "b#0", "ACK creates the child"));
+  const auto& b = record(out, "b#0");
+  ASSERT_TRUE(b.accepted && b.data_delivered);
+  EXPECT_LT(*b.accepted, *b.data_delivered);  // accepted first, request later
+  // Delivered by the RTO at ~T0+3.33 s, after the child was created at ~3.04 s.
+  EXPECT_NEAR(static_cast<double>(to_ns(*b.data_delivered)) / 1e9, 3.35, 0.05);
+}
+
+TEST(ListenerDeferAccept, BareAckIsDroppedAndRequestMarkedAcked) {
+  Scenario sc = scenario_named("defer-accept", sec(2));
+  sc.server.defer_accept = sec(5);
+  ClientGroup& x = add_clients(sc, "x", 1);
+  send_at(x, 5, ms(300));
+  const Outcome out = model::run(sc);
+  EXPECT_EQ(counter(out, "TcpExtTCPDeferAcceptDrop"), 1);
+  EXPECT_TRUE(any_note_contains(out, "x#0", "TCP_DEFER_ACCEPT"));
+  EXPECT_EQ(record(out, "x#0").outcome, outcome::ConnectionOutcome::completed);  // the data creates it
+}
+
+}  // namespace
+}  // namespace synsim::testing
