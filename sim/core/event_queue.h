@@ -7,11 +7,25 @@
 // cancellation is O(1): the payload slot is marked dead and skipped when it
 // reaches the front.
 //
-// Layout: a 4-ary min-heap of {time, seq, slot} entries; payloads live in a
-// slab indexed by slot and recycled through a free list, so scheduling
-// allocates nothing in steady state.
+// Structure: a radix heap (Ahuja, Mehlhorn, Orlin & Tarjan 1990), which
+// works because simulated time never goes backwards: an event's bucket is
+// the highest bit in which its time differs from the queue's base (the time
+// of the last event handed out), so scheduling is O(1) and each event moves
+// to a lower bucket at most 64 times over its life, in practice a few.
+// Bucket 0 holds the events at the base time itself, kept in insertion
+// order, which is what makes ties run first-scheduled first.
+//
+// Keys are 16 bytes {time, seq << 24 | slot}; payloads live in a slab
+// indexed by slot and recycled through a free list, so steady-state
+// scheduling allocates nothing. Limits (checked): 2^24 events pending at
+// once, 2^40 scheduled over a queue's life, times >= 0.
+//
+// Contract: never schedule an event earlier than the last time next_time()
+// or pop() returned (a discrete-event simulation cannot schedule into its
+// past); doing so throws std::logic_error.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -65,9 +79,8 @@ class EventQueue {
 
  private:
   struct Entry {
-    std::int64_t when;
-    std::uint64_t seq;
-    std::uint32_t slot;
+    std::uint64_t when;
+    std::uint64_t seq_slot;  // seq << kSlotBits | slot
   };
   struct Payload {
     EventHandler* handler = nullptr;
@@ -76,16 +89,21 @@ class EventQueue {
     std::uint32_t generation = 0;
     bool live = false;
   };
+  static constexpr int kSlotBits = 24;
+  static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
+  static constexpr int kBuckets = 65;
 
-  static bool before(const Entry& a, const Entry& b) {
-    return a.when < b.when || (a.when == b.when && a.seq < b.seq);
-  }
-  void sift_up(std::size_t i);
-  void sift_down(std::size_t i);
-  void pop_heap_top();
-  void drop_dead_front();
+  std::uint32_t slot_of(const Entry& e) const { return static_cast<std::uint32_t>(e.seq_slot & kSlotMask); }
+  bool dead(const Entry& e) const { return !slab_[slot_of(e)].live; }
+  int bucket_of(std::uint64_t when) const;
+  void release(const Entry& e);
+  // Makes bucket 0 hold the earliest live events; false if none are left.
+  bool refill();
 
-  std::vector<Entry> heap_;
+  // Bucket 0 is consumed from `head0_` onwards (a cheap FIFO).
+  std::array<std::vector<Entry>, kBuckets> buckets_;
+  std::size_t head0_ = 0;
+  std::uint64_t base_ = 0;
   std::vector<Payload> slab_;
   std::vector<std::uint32_t> free_;
   std::uint64_t next_seq_ = 0;

@@ -1,0 +1,156 @@
+// Speed of the engine and of whole scenarios. Prints figures; asserts
+// nothing (style.md rule 11).
+//
+//   scripts/bench                       all benchmarks
+//   scripts/bench --benchmark_filter=Hold
+//
+// Hold model (the classic priority-queue benchmark): a queue holding
+// `population` events; each step pops the earliest and schedules a new one
+// a random increment later. Compared with a std::multimap scheduler, the
+// design of ns-3's default MapScheduler.
+#include <benchmark/benchmark.h>
+
+#include <map>
+
+#include "sim/core/event_queue.h"
+#include "sim/core/rng.h"
+#include "sim/model/run.h"
+#include "sim/scenario/load.h"
+
+namespace synsim {
+namespace {
+
+struct Sink : EventHandler {
+  std::uint64_t n = 0;
+  void on_event(std::uint32_t, std::uint64_t arg) override { n += arg; }
+};
+
+void BM_Hold_EventQueue(benchmark::State& state) {
+  const auto population = static_cast<std::size_t>(state.range(0));
+  EventQueue q;
+  Sink sink;
+  Rng rng(1, "bench");
+  for (std::size_t i = 0; i < population; ++i) q.schedule(at_ns(rng.between(0, 1000000)), &sink, 0, 1);
+  for (auto _ : state) {
+    const EventQueue::Fired f = q.pop();
+    f.handler->on_event(f.kind, f.arg);
+    q.schedule(f.when + Duration{rng.between(1, 1000000)}, &sink, 0, 1);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["events/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Hold_EventQueue)->Arg(1000)->Arg(100000)->Arg(1000000);
+
+// Hold with a cancellation per step: a timer re-armed before it fires (an
+// RTO re-armed on every ACK).
+void BM_Hold_EventQueueWithCancel(benchmark::State& state) {
+  const auto population = static_cast<std::size_t>(state.range(0));
+  EventQueue q;
+  Sink sink;
+  Rng rng(1, "bench");
+  std::vector<EventId> ids;
+  for (std::size_t i = 0; i < population; ++i) ids.push_back(q.schedule(at_ns(rng.between(0, 1000000)), &sink, 0, 1));
+  std::size_t k = 0;
+  for (auto _ : state) {
+    const EventQueue::Fired f = q.pop();
+    f.handler->on_event(f.kind, f.arg);
+    const std::size_t j = k++ % population;
+    q.cancel(ids[j]);
+    ids[j] = q.schedule(f.when + Duration{rng.between(1, 1000000)}, &sink, 0, 1);
+    if (q.size() < population) q.schedule(f.when + Duration{rng.between(1, 1000000)}, &sink, 0, 1);
+  }
+  state.counters["events/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Hold_EventQueueWithCancel)->Arg(100000);
+
+// The same hold model on std::multimap<time, payload> (ns-3 MapScheduler).
+void BM_Hold_Multimap(benchmark::State& state) {
+  const auto population = static_cast<std::size_t>(state.range(0));
+  struct Payload {
+    EventHandler* h;
+    std::uint64_t arg;
+  };
+  std::multimap<std::int64_t, Payload> q;
+  Sink sink;
+  Rng rng(1, "bench");
+  for (std::size_t i = 0; i < population; ++i) q.emplace(rng.between(0, 1000000), Payload{&sink, 1});
+  for (auto _ : state) {
+    auto it = q.begin();
+    const std::int64_t when = it->first;
+    const Payload p = it->second;
+    q.erase(it);
+    p.h->on_event(0, p.arg);
+    q.emplace(when + rng.between(1, 1000000), Payload{&sink, 1});
+  }
+  state.counters["events/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Hold_Multimap)->Arg(1000)->Arg(100000)->Arg(1000000);
+
+// A whole shipped scenario: model events per second of wall time, and how
+// much faster than real time it runs.
+void run_scenario(benchmark::State& state, const char* path, bool record) {
+  const std::string file = std::string(SYNSIM_SOURCE_DIR) + "/" + path;
+  scenario::LoadResult r = scenario::load_file(file);
+  if (!r.ok()) {
+    state.SkipWithError("cannot load scenario");
+    return;
+  }
+  model::RunOptions options;
+  options.record_packets = record;
+  std::uint64_t events = 0;
+  for (auto _ : state) {
+    const outcome::Outcome out = model::run(*r.scenario, options);
+    events += out.info.events;
+    benchmark::DoNotOptimize(out.info.trace_hash);
+  }
+  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  const double virtual_s = static_cast<double>(to_ns(r.scenario->duration)) / 1e9;
+  state.counters["x_realtime"] =
+      benchmark::Counter(virtual_s * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+void BM_Scenario_Stall2003(benchmark::State& state) {
+  run_scenario(state, "scenarios/stall/loopback-stall-2003.yaml", state.range(0) != 0);
+}
+BENCHMARK(BM_Scenario_Stall2003)->Arg(1)->Arg(0);
+
+void BM_Scenario_E3NeverAccept(benchmark::State& state) {
+  run_scenario(state, "scenarios/measured/e3-never-accept.yaml", true);
+}
+BENCHMARK(BM_Scenario_E3NeverAccept);
+
+// A synthetic load: 20 000 connections, 20 us apart, through a backlog-128
+// listener with a 60 us-per-accept server (some overflow, most don't).
+void BM_Scenario_Load20k(benchmark::State& state) {
+  scenario::LoadResult r = scenario::load_string(R"(
+name: bench-load
+description: 20k connections through a slow acceptor
+duration: 5s
+server: {backlog: 128, accept: {mode: {per_accept_cost: 60us}}, on_data: {respond_bytes: 5, close: after_response}}
+clients:
+  - {name: load, count: 20000, spacing: 20us, send: {bytes: 5, after: 0s}, close: after_response}
+)",
+                                                 "bench");
+  if (!r.ok()) {
+    state.SkipWithError(r.errors.empty() ? "cannot load" : r.errors.front().str().c_str());
+    return;
+  }
+  model::RunOptions options;
+  options.record_packets = false;
+  std::uint64_t events = 0;
+  std::uint64_t conns = 0;
+  for (auto _ : state) {
+    const outcome::Outcome out = model::run(*r.scenario, options);
+    events += out.info.events;
+    conns += out.connections.size();
+    benchmark::DoNotOptimize(out.info.trace_hash);
+  }
+  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["connections/s"] = benchmark::Counter(static_cast<double>(conns), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Scenario_Load20k)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace synsim
+
+BENCHMARK_MAIN();
