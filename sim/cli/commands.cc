@@ -7,6 +7,7 @@
 
 #include "sim/cli/exit_codes.h"
 #include "sim/core/invariant.h"
+#include "sim/expect/evaluate.h"
 #include "sim/model/run.h"
 #include "sim/report/json.h"
 #include "sim/report/out_dir.h"
@@ -65,7 +66,17 @@ int run_command(const RunArgs& args) {
   } else {
     std::cout << report::render_tcpdump(out) << '\n' << report::render_summary(out);
   }
+  const std::vector<expect::Result> results = expect::evaluate(sc->expect, out);
+  if (!results.empty() && args.format != "json") {
+    std::cout << "\nexpectations\n" << expect::render(results);
+  }
   std::cout.flush();
+  if (!expect::all_passed(results)) {
+    for (const expect::Result& r : results) {
+      if (!r.passed) std::cerr << "expectation failed: " << r.expectation << ": got " << r.actual << '\n';
+    }
+    return kExitExpectationFailed;
+  }
   return kExitOk;
 }
 
