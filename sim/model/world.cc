@@ -270,6 +270,10 @@ void World::on_client_error(std::uint32_t conn, tcp::SockError e) {
       r.outcome = outcome::ConnectionOutcome::refused;
       r.error = "ECONNREFUSED";
       break;
+    case tcp::SockError::eaddrnotavail:
+      r.outcome = outcome::ConnectionOutcome::refused;
+      r.error = "EADDRNOTAVAIL";
+      break;
   }
   apps_[conn].incident = true;
   connection_over(conn);

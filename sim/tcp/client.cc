@@ -28,18 +28,13 @@ void Stack::connect(std::uint32_t conn, bool defer_final_ack) {
   ClientSock& s = conns_[conn].client;
   s = ClientSock{};
   s.defer_final_ack = defer_final_ack;
-  // Ephemeral port (see the constructor's deviation note).
-  const std::int64_t lo = sys_.ip_local_port_range_min;
-  const std::int64_t hi = sys_.ip_local_port_range_max;
-  std::uint16_t port = next_port_;
-  for (std::int64_t tries = 0; tries <= hi - lo; ++tries) {
-    if (!port_to_conn_.contains(port) && port != listener_.port) break;
-    port = static_cast<std::uint16_t>(port + 2 > hi ? lo + (lo & 1) : port + 2);
+  if (!allocate_port(conn)) {
+    client_fail(conn, SockError::eaddrnotavail,
+                fmt::format("no free ephemeral port in ip_local_port_range {}-{}: connect() fails with "
+                            "EADDRNOTAVAIL (__inet_hash_connect)",
+                            sys_.ip_local_port_range_min, sys_.ip_local_port_range_max));
+    return;
   }
-  s.port = port;
-  next_port_ = static_cast<std::uint16_t>(port + 2 > hi ? lo + (lo & 1) : port + 2);
-  port_to_conn_[port] = conn;
-
   s.iss = isn_rng_.next_u32();  // secure_tcp_seq(): Deviation, drawn from the seed
   s.ts_off = isn_rng_.next_u32();
   s.snd_una = s.iss;
@@ -51,6 +46,37 @@ void Stack::connect(std::uint32_t conn, bool defer_final_ack) {
   counters_.inc(Mib::TcpActiveOpens);
   send_syn(conn, false);
   arm_xmit_timer(conn, XmitTimer::retrans, s.rto);
+}
+
+// Linux: __inet_hash_connect(): walk the range from an offset, even ports
+// first (6.x reserves odd ones for bind()), then odd ones.
+// Deviation: a port is reusable 1 s after the client closed first with a
+// FIN (tcp_tw_reuse=2 on loopback, tcp_tw_reuse_delay 1000 ms) and at once
+// otherwise; TIME_WAIT itself is not modelled.
+bool Stack::allocate_port(std::uint32_t conn) {
+  const auto lo = static_cast<std::uint32_t>(sys_.ip_local_port_range_min);
+  const auto hi = static_cast<std::uint32_t>(sys_.ip_local_port_range_max);
+  const std::uint32_t span = hi - lo + 1;
+  for (std::uint32_t parity = 0; parity < 2; ++parity) {
+    std::uint32_t port = next_port_;
+    if ((port & 1u) != parity) port = port + 1 > hi ? lo : port + 1;
+    for (std::uint32_t tries = 0; tries < span; tries += 2) {
+      if (port != listener_.port && port >= lo && port <= hi && port_free_at_[port] <= now_) {
+        port_free_at_[port] = kTimeMax;
+        conns_[conn].client.port = static_cast<std::uint16_t>(port);
+        next_port_ = static_cast<std::uint16_t>(port + 2 > hi ? lo + parity : port + 2);
+        return true;
+      }
+      port = port + 2 > hi ? lo + ((lo & 1u) != parity ? 1 : 0) : port + 2;
+    }
+  }
+  return false;
+}
+
+void Stack::client_closed(std::uint32_t conn, Duration hold) {
+  ClientSock& s = conns_[conn].client;
+  s.state = ClientState::done;
+  if (s.port != 0 && port_free_at_[s.port] == kTimeMax) port_free_at_[s.port] = now_ + hold;
 }
 
 void Stack::send_syn(std::uint32_t conn, bool retransmit) {
@@ -343,7 +369,7 @@ void Stack::client_fail(std::uint32_t conn, SockError e, const std::string& why)
   events_.cancel(s.xmit_timer);
   events_.cancel(s.delack_timer);
   s.pending = XmitTimer::none;
-  s.state = ClientState::done;
+  client_closed(conn, Duration{0});
   s.error = e;
   observer_.on_client_error(conn, e);
 }
@@ -431,7 +457,7 @@ void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
   }
   if ((seg.flags & kFin) && s.fin_received) observer_.on_client_fin(conn);
   if (s.fin_sent && s.snd_una == s.snd_nxt && s.fin_received && s.state != ClientState::done) {
-    s.state = ClientState::done;
+    client_closed(conn, s.fin_first ? sec(1) : Duration{0});
     observer_.on_client_done(conn);
   }
 }
@@ -443,7 +469,7 @@ void Stack::close_client(std::uint32_t conn, bool rst) {
   if (s.state == ClientState::done || s.state == ClientState::closed) return;
   if (s.state == ClientState::syn_sent) {
     events_.cancel(s.xmit_timer);
-    s.state = ClientState::done;
+    client_closed(conn, Duration{0});
     observer_.on_client_done(conn);
     return;
   }
@@ -456,7 +482,7 @@ void Stack::close_client(std::uint32_t conn, bool rst) {
     counters_.inc(Mib::TcpEstabResets);
     events_.cancel(s.xmit_timer);
     events_.cancel(s.delack_timer);
-    s.state = ClientState::done;
+    client_closed(conn, Duration{0});
     xmit(r, "close with SO_LINGER {1,0}: RST (tcp_send_active_reset)");
     observer_.on_client_done(conn);
     return;
@@ -467,6 +493,7 @@ void Stack::close_client(std::uint32_t conn, bool rst) {
   f.seq = s.snd_nxt;
   f.ack = s.rcv_nxt;
   s.fin_sent = true;
+  s.fin_first = !s.fin_received;  // the active closer ends in TIME_WAIT
   s.snd_nxt += 1;
   s.state = ClientState::fin_wait;
   xmit(f, "");
@@ -477,7 +504,7 @@ void Stack::close_client(std::uint32_t conn, bool rst) {
     s.pending = XmitTimer::none;
   }
   if (s.fin_received && s.snd_una == s.snd_nxt) {
-    s.state = ClientState::done;
+    client_closed(conn, Duration{0});
     observer_.on_client_done(conn);
   }
 }

@@ -17,7 +17,7 @@ namespace synsim::tcp {
 enum class ClientState { closed, syn_sent, established, fin_wait, done };
 
 // What ended a client socket; `none` while it lives.
-enum class SockError { none, econnreset, etimedout, econnrefused };
+enum class SockError { none, econnreset, etimedout, econnrefused, eaddrnotavail };
 
 // Which timer the single retransmit timer (icsk_retransmit_timer) is armed as.
 // Linux: icsk->icsk_pending, include/net/inet_connection_sock.h
@@ -62,6 +62,7 @@ struct ClientSock {
   std::uint64_t last_oow_ack_jiffies = 0;
 
   bool fin_sent = false;
+  bool fin_first = false;  // we sent our FIN before the peer's arrived (TIME_WAIT side)
   bool fin_received = false;
   std::uint32_t bytes_received = 0;
 

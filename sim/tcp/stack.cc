@@ -14,7 +14,8 @@ Stack::Stack(StackConfig config, std::uint32_t connections, EventQueue& events,
       observer_(observer),
       isn_rng_(config_.seed, "tcp.isn"),
       port_rng_(config_.seed, "tcp.port"),
-      conns_(connections) {
+      conns_(connections),
+      port_free_at_(65536, kTimeZero) {
   listener_.port = config_.server_port;
   // Linux: __inet_hash_connect() starts at a hashed offset into
   // ip_local_port_range and walks even ports for connect() (6.x).
@@ -22,8 +23,7 @@ Stack::Stack(StackConfig config, std::uint32_t connections, EventQueue& events,
   // then taken in order; the kernel hashes each destination separately.
   const std::int64_t lo = sys_.ip_local_port_range_min;
   const std::int64_t hi = sys_.ip_local_port_range_max;
-  next_port_ = static_cast<std::uint16_t>((lo + port_rng_.between(0, hi - lo)) & ~std::int64_t{1});
-  if (next_port_ < lo) next_port_ = static_cast<std::uint16_t>(lo + (lo & 1));
+  next_port_ = static_cast<std::uint16_t>(lo + port_rng_.between(0, hi - lo));
 }
 
 void Stack::on_event(std::uint32_t kind, std::uint64_t arg) {

@@ -160,6 +160,9 @@ class Stack final : public EventHandler {
   void arm_xmit_timer(std::uint32_t conn, XmitTimer what, std::uint64_t jiffies);
   void client_set_rto(std::uint32_t conn, std::int64_t rtt_us);
   void client_fail(std::uint32_t conn, SockError e, const std::string& why);
+  bool allocate_port(std::uint32_t conn);
+  // The client socket is gone; its port is reusable after `hold`.
+  void client_closed(std::uint32_t conn, Duration hold);
   bool write_timeout(std::uint32_t conn);
 
   // child.cc
@@ -184,7 +187,8 @@ class Stack final : public EventHandler {
   Counters counters_;
   Listener listener_;
   std::vector<Conn> conns_;
-  std::unordered_map<std::uint16_t, std::uint32_t> port_to_conn_;
+  // Ephemeral ports: when each becomes free again (kTimeMax: in use).
+  std::vector<Time> port_free_at_;
   std::uint16_t next_port_ = 0;
   Time now_{};
 

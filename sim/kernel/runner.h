@@ -1,0 +1,74 @@
+// Play a scenario on the machine's real kernel: real sockets, real timers,
+// real packets, in a private network namespace.
+//
+// The runner executes the same scenario::Scenario the model executes and
+// produces the same outcome::Outcome (packets, per-connection records,
+// counters under their nstat names), so the two can be rendered by the same
+// reports and compared. It interprets the scenario's application semantics
+// exactly as sim/model/world.cc does (connect times, sends at/after, closes,
+// accept start/pauses/cost, on_data responses); only the kernel is real.
+//
+// Isolation: everything happens on a thread of its own that first enters a
+// private network namespace (unshare(CLONE_NEWNET)), brings its `lo` up and
+// writes the scenario's sysctls there. The host's sysctls and sockets are
+// never touched, and nothing is left behind: the namespace dies with the
+// thread. Sysctls that are global to the machine (not per namespace, e.g.
+// net.core.netdev_max_backlog) are refused unless the scenario asks for the
+// value the host already has.
+//
+// Time: one monotonic origin t0 (CLOCK_MONOTONIC) for the applications'
+// timeline, the per-connection records and the capture timestamps. The run
+// stops at t0 + duration (hard deadline; a watchdog bounds the teardown), and
+// whatever is still open is reported as open_at_end.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "sim/core/time.h"
+#include "sim/outcome/outcome.h"
+#include "sim/scenario/scenario.h"
+
+namespace synsim::kernel {
+
+// The machine cannot run the scenario (no network namespaces, no
+// permission, descriptor or ephemeral-port limits): exit code 4.
+class EnvironmentError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The scenario asks for something the kernel runner does not do (link rules
+// without wire mode, a host-global sysctl): exit code 2.
+class Unsupported : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct KernelOptions {
+  // Time from first data sent to delivery above which a connection counts as
+  // stalled and gets an explanation (the same default as the model: above the
+  // machine's ~100 ms scheduling hiccups).
+  Duration stall_threshold = ms(190);
+  // How often a client with nothing to read checks whether its request was
+  // acknowledged (respond_bytes 0 and close after_response): ioctl(SIOCOUTQ).
+  Duration ack_poll_interval = ms(2);
+  // Upper bound on the teardown after the deadline before the runner gives up
+  // waiting for its threads (they are then detached; the namespace still
+  // dies with them).
+  Duration teardown_limit = sec(2);
+  // Refuse scenarios with more connections than this (a real-time run of more
+  // is the model's job).
+  std::uint64_t max_connections = 50'000;
+};
+
+// Throws EnvironmentError (exit 4) or Unsupported (exit 2). Protocol
+// outcomes (ECONNRESET, ETIMEDOUT, ECONNREFUSED, EPIPE) are data in the
+// outcome, never exceptions.
+outcome::Outcome run_kernel(const scenario::Scenario& scenario, const KernelOptions& options = {});
+
+// What `synsim kernel --help` says the runner needs and changes.
+const char* kernel_requirements_text();
+
+}  // namespace synsim::kernel

@@ -1,0 +1,97 @@
+// The `synsim` program as a user meets it: exit codes, error messages,
+// output files (design.md "CLI": 0 ok, 1 expectation failed, 2 bad input).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+
+struct Result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+Result synsim(const std::string& args) {
+  const std::string cmd = std::string(SYNSIM_BINARY) + " " + args + " 2>&1";
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), buf.size(), p) != nullptr) r.output += buf.data();
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string src(const std::string& rel) { return std::string(SYNSIM_SOURCE_DIR) + "/" + rel; }
+
+TEST(Cli, RunPrintsTheTimelineAndExitsZero) {
+  const Result r = synsim("run " + src("scenarios/stall/loopback-stall-2003.yaml"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Flags [S.]"), std::string::npos);
+  EXPECT_NE(r.output.find("request kept and marked acked"), std::string::npos);
+  EXPECT_NE(r.output.find("TcpExtListenOverflows"), std::string::npos);
+}
+
+TEST(Cli, MalformedScenarioGivesFileLineColAndExitTwo) {
+  const Result r = synsim("run " + src("tests/malformed/unknown-key.yaml"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("unknown-key.yaml:"), std::string::npos) << r.output;
+}
+
+TEST(Cli, CheckValidatesEveryFile) {
+  const Result ok = synsim("check " + src("scenarios/measured/e1-accept-at-500ms.yaml"));
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  const Result bad = synsim("check " + src("scenarios/measured/e1-accept-at-500ms.yaml") + " " +
+                            src("tests/malformed/negative-backlog.yaml"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("negative-backlog.yaml:"), std::string::npos);
+}
+
+TEST(Cli, FailedExpectationExitsOne) {
+  const Result r = synsim("run " + src("scenarios/stall/loopback-stall-2003.yaml") +
+                          " --format summary --set server.accept.start=1s");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("FAIL"), std::string::npos);
+  EXPECT_NE(r.output.find("expectation failed: x#1 data_delivered_at"), std::string::npos);
+}
+
+TEST(Cli, BadOptionIsAUsageErrorWithExitTwo) {
+  EXPECT_EQ(synsim("run").exit_code, 2);
+  EXPECT_EQ(synsim("run x.yaml --format pdf").exit_code, 2);
+  EXPECT_EQ(synsim("frobnicate").exit_code, 2);
+}
+
+TEST(Cli, SetOverrideErrorPointsAtTheOverride) {
+  const Result r = synsim("run " + src("scenarios/measured/e1-accept-at-500ms.yaml") + " --set server.backlog=-1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--set:1:"), std::string::npos) << r.output;
+}
+
+TEST(Cli, OutDirHoldsTimelinePcapJsonAndScenario) {
+  const auto dir = std::filesystem::temp_directory_path() / ("synsim-cli-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const Result r = synsim("run " + src("scenarios/measured/e4-abort-on-overflow.yaml") + " --format summary --out " +
+                          dir.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  for (const char* f : {"timeline.txt", "summary.txt", "outcome.json", "capture.pcap", "scenario.yaml"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir / f)) << f;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, SameSeedGivesByteIdenticalJson) {
+  const std::string args = "run " + src("scenarios/stall/loopback-stall-2003.yaml") + " --format json --seed 7";
+  const Result a = synsim(args);
+  const Result b = synsim(args);
+  EXPECT_EQ(a.exit_code, 0);
+  EXPECT_EQ(a.output, b.output);
+  EXPECT_NE(a.output, synsim("run " + src("scenarios/stall/loopback-stall-2003.yaml") + " --format json --seed 8").output);
+}
+
+}  // namespace
