@@ -46,10 +46,6 @@ std::int64_t find_connection(const scenario::Scenario& sc, const std::string& na
 tcp::StackConfig make_config(const scenario::Scenario& sc, std::uint64_t seed) {
   const tcp::Profile* profile = tcp::find_profile(sc.kernel);
   if (profile == nullptr) throw Unsupported(fmt::format("unknown kernel profile '{}'", sc.kernel));
-  if (profile->era == tcp::Era::old) {
-    throw Unsupported(fmt::format("profile '{}' is not modelled yet: only linux-6.18 runs in this version",
-                                  profile->name));
-  }
   tcp::StackConfig cfg;
   cfg.profile = profile;
   cfg.sysctls = tcp::default_sysctls(profile->era);

@@ -36,7 +36,9 @@ void Stack::connect(std::uint32_t conn, bool defer_final_ack) {
     return;
   }
   s.iss = isn_rng_.next_u32();  // secure_tcp_seq(): Deviation, drawn from the seed
-  s.ts_off = isn_rng_.next_u32();
+  // 6.x: a random offset per connection (tcp_ns_to_ts + ts_off); 2.5/2.6:
+  // TSval is jiffies itself, one clock for every socket.
+  s.ts_off = modern() ? isn_rng_.next_u32() : ts_clock_offset_;
   s.snd_una = s.iss;
   s.snd_nxt = s.iss + 1;
   s.write_seq = s.iss + 1;
@@ -95,7 +97,7 @@ void Stack::send_syn(std::uint32_t conn, bool retransmit) {
     ++s.syn_retransmits;
     s.syn_retransmitted = true;
     counters_.inc(Mib::TcpRetransSegs);
-    counters_.inc(Mib::TcpExtTCPSynRetrans);
+    if (modern()) counters_.inc(Mib::TcpExtTCPSynRetrans);
     why = fmt::format("SYN retransmit #{} (tcp_retransmit_timer, SYN_SENT)", s.syn_retransmits);
   }
   xmit(syn, why);
@@ -112,6 +114,22 @@ void Stack::arm_xmit_timer(std::uint32_t conn, XmitTimer what, std::uint64_t j) 
 // srtt = m, rttvar = max(2m, tcp_rto_min), rto = usecs_to_jiffies(srtt + rttvar).
 void Stack::client_set_rto(std::uint32_t conn, std::int64_t rtt_us) {
   ClientSock& s = conns_[conn].client;
+  if (!modern()) {
+    // 2.6.12 tcp_rtt_estimator() works in jiffies, a zero sample counts as
+    // 1, rttvar = max(2m, TCP_RTO_MIN = HZ/5); without timestamps
+    // tcp_init_metrics() resets everything to TCP_TIMEOUT_INIT (3 s).
+    if (rtt_us <= 0) {
+      s.srtt_us = 0;
+      s.rto = clock_.to_jiffies(profile_->timeout_fallback);
+      return;
+    }
+    std::uint64_t m = clock_.to_jiffies(us(rtt_us));
+    if (m == 0) m = 1;
+    const std::uint64_t rto_min = static_cast<std::uint64_t>(clock_.hz() / 5);
+    s.srtt_us = rtt_us << 3;
+    s.rto = m + std::max(2 * m, rto_min);
+    return;
+  }
   if (rtt_us <= 0) {
     // tcp_init_metrics(): no sample at all -> TCP_TIMEOUT_FALLBACK.
     s.srtt_us = 0;
@@ -167,7 +185,14 @@ void Stack::synsent_rcv(std::uint32_t conn, Segment& seg) {
   // Karn: a retransmitted SYN gives no sequence sample; the TS echo does,
   // in whole milliseconds, at least 1 ms (tcp_rtt_tsopt_us).
   std::int64_t rtt_us = 0;
-  if (!s.syn_retransmitted) {
+  if (!modern()) {
+    // tcp_ack_saw_tstamp(): the sample is tcp_time_stamp - rcv_tsecr, in
+    // jiffies; without timestamps tcp_init_metrics() discards it.
+    if (seg.has_ts) {
+      const std::int64_t delta_j = static_cast<std::int32_t>(ts_now(s.ts_off) - seg.ts_ecr) * 1000 / clock_.hz();
+      rtt_us = std::max<std::int64_t>(delta_j, 1);
+    }
+  } else if (!s.syn_retransmitted) {
     rtt_us = (to_ns(now_) - to_ns(s.syn_stamp)) / 1000;
     if (s.syn_retransmits == 0 && rtt_us < 1) rtt_us = 1;
   } else if (seg.has_ts) {
@@ -296,6 +321,9 @@ bool Stack::write_timeout(std::uint32_t conn) {
     const std::int64_t max_retransmits =
         sys_.tcp_syn_retries + (modern() ? sys_.tcp_syn_linear_timeouts : 0);
     expired = s.retransmits >= max_retransmits;
+  } else if (!modern()) {
+    // 2.6.12: count-based, retransmits >= tcp_retries2.
+    expired = s.retransmits >= static_cast<std::uint32_t>(sys_.tcp_retries2);
   } else {
     if (s.retransmits == 0 || !s.retrans_stamp_set) return false;
     // tcp_model_timeout(sk, tcp_retries2, TCP_RTO_MIN)
@@ -326,8 +354,11 @@ bool Stack::write_timeout(std::uint32_t conn) {
 // Linux: tcp_retransmit_timer(), net/ipv4/tcp_timer.c
 void Stack::retransmit_timer(std::uint32_t conn) {
   ClientSock& s = conns_[conn].client;
+  // 6.x counts every RTO; 2.6.12 only the first of an episode
+  // (icsk_retransmits == 0, CA_Open).
+  const bool count_timeout = modern() || s.retransmits == 0;
   if (s.state == ClientState::syn_sent) {
-    counters_.inc(Mib::TcpExtTCPTimeouts);
+    if (count_timeout) counters_.inc(Mib::TcpExtTCPTimeouts);
     if (write_timeout(conn)) return;
     ++s.retransmits;
     ++s.total_rto;
@@ -342,7 +373,7 @@ void Stack::retransmit_timer(std::uint32_t conn) {
     return;
   }
   if (s.snd_una == s.write_seq) return;  // no data outstanding
-  counters_.inc(Mib::TcpExtTCPTimeouts);
+  if (count_timeout) counters_.inc(Mib::TcpExtTCPTimeouts);
   if (write_timeout(conn)) return;
   s.in_loss = true;  // tcp_enter_loss(): no more loss probes
   ++s.retransmits;
@@ -409,6 +440,26 @@ void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
     } else {
       send_challenge_ack(conn);
     }
+    return;
+  }
+  if ((seg.flags & kSyn) && !modern()) {
+    // 2.6.12: the SYN-ACK is an old segment (end_seq <= rcv_nxt):
+    // tcp_data_queue() "A retransmit" -> DelayedACKLost, tcp_dsack_set()
+    // and an immediate ACK carrying a D-SACK block for [ISN, ISN+1).
+    // Not rate-limited. This is the report's "sack 1 {0:1}".
+    counters_.inc(Mib::TcpExtDelayedACKLost);
+    Segment ack = make_segment(conn, true);
+    ack.flags = kAck;
+    ack.seq = s.snd_nxt;
+    ack.ack = s.rcv_nxt;
+    if (sys_.tcp_sack && sys_.tcp_dsack) {
+      counters_.inc(Mib::TcpExtTCPDSACKOldSent);
+      ack.has_sack = true;
+      ack.sack_left = seg.seq;
+      ack.sack_right = seg.seq + 1;
+    }
+    xmit(ack, "the client is ESTABLISHED: the retransmitted SYN-ACK is an old segment, answered at once with a "
+              "duplicate ACK carrying a D-SACK block (tcp_data_queue -> tcp_dsack_set)");
     return;
   }
   if (seg.flags & kSyn) {

@@ -46,7 +46,11 @@ void Stack::listener_rcv(Segment& seg) {
     return;
   }
   if (c.req.live) {
-    tcp_check_req(seg);
+    if (modern()) {
+      tcp_check_req(seg);
+    } else {
+      tcp_check_req_old(seg);
+    }
     return;
   }
   if (!listener_.listening) {
@@ -60,7 +64,7 @@ void Stack::listener_rcv(Segment& seg) {
     return;
   }
   if (seg.flags & kAck) {
-    if (cookie_check(seg)) return;
+    if (modern() ? cookie_check(seg) : cookie_check_old(seg)) return;
     // tcp_rcv_state_process() LISTEN: an ACK is answered with a reset.
     send_reset_for(seg, fmt::format("{} for a request that no longer exists: listener answers RST "
                                     "(tcp_rcv_state_process LISTEN -> tcp_v4_send_reset)",
@@ -68,7 +72,11 @@ void Stack::listener_rcv(Segment& seg) {
     return;
   }
   if (seg.flags & kSyn) {
-    tcp_conn_request(seg);
+    if (modern()) {
+      tcp_conn_request(seg);
+    } else {
+      tcp_v4_conn_request_old(seg);
+    }
     return;
   }
   note(seg.conn, "segment without SYN/ACK/RST for the listener: dropped");
@@ -185,11 +193,14 @@ void Stack::send_synack(std::uint32_t conn, bool retransmit, const std::string& 
   sa.sack_permitted = sys_.tcp_sack != 0;
   sa.wscale = static_cast<std::int8_t>(profile_->wscale);
   if (retransmit) {
-    // tcp_rtx_synack(): RetransSegs, TCPSynRetrans
-    ++r.num_retrans;
     ++c.synack_retransmits;
-    counters_.inc(Mib::TcpRetransSegs);
-    counters_.inc(Mib::TcpExtTCPSynRetrans);
+    if (modern()) {
+      // tcp_rtx_synack(): RetransSegs, TCPSynRetrans. (2.6.12's
+      // tcp_v4_send_synack() counted neither; the sweep counts req->retrans.)
+      ++r.num_retrans;
+      counters_.inc(Mib::TcpRetransSegs);
+      counters_.inc(Mib::TcpExtTCPSynRetrans);
+    }
   }
   xmit(sa, why);
 }
@@ -434,7 +445,7 @@ void Stack::reqsk_timer_handler(std::uint32_t conn) {
     if (resend) {
       send_synack(conn, true,
                   fmt::format("SYN-ACK retransmit #{} (reqsk_timer_handler){}", r.num_retrans + 1,
-                              r.acked ? ": the request is acked but has no child, the accept queue was full" : ""));
+                              r.acked ? " (the request is acked: its ACK met a full accept queue)" : ""));
     }
     if (r.num_timeout++ == 0) --l.young;
     arm_reqsk_timer(conn);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <vector>
 
 #include "sim/core/event_queue.h"
 #include "sim/core/time.h"
@@ -132,6 +133,13 @@ struct Listener {
   std::int64_t syncnt = 0;           // TCP_SYNCNT (0: use tcp_synack_retries)
   bool overflow_stamped = false;     // tcp_synq_overflow() ever stamped
   Time last_overflow{};              // rx_opt.ts_recent_stamp as used by tcp_synq_overflow
+
+  // 2.5/2.6 era: struct tcp_listen_opt (include/net/tcp.h, 2.6.12)
+  int max_qlen_log = 6;              // SYN queue holds 1 << max_qlen_log requests
+  std::uint32_t hash_rnd = 0;        // per-listener random for tcp_v4_synq_hash()
+  std::uint32_t clock_hand = 0;      // next syn_table bucket the sweep looks at
+  std::vector<std::vector<std::uint32_t>> syn_table;  // TCP_SYNQ_HSIZE chains of connections, newest first
+  EventId sweep_timer;               // the listener's keepalive timer, used as SYN-ACK timer
 };
 
 }  // namespace synsim::tcp

@@ -24,6 +24,7 @@ Stack::Stack(StackConfig config, std::uint32_t connections, EventQueue& events,
   const std::int64_t lo = sys_.ip_local_port_range_min;
   const std::int64_t hi = sys_.ip_local_port_range_max;
   next_port_ = static_cast<std::uint16_t>(lo + port_rng_.between(0, hi - lo));
+  if (!modern()) ts_clock_offset_ = isn_rng_.next_u32();
 }
 
 void Stack::on_event(std::uint32_t kind, std::uint64_t arg) {
@@ -41,6 +42,9 @@ void Stack::on_event(std::uint32_t kind, std::uint64_t arg) {
       return;
     case Ev::reqsk_timer:
       reqsk_timer_handler(conn);
+      return;
+    case Ev::synack_sweep:
+      tcp_synack_timer_old();
       return;
   }
 }
@@ -101,6 +105,14 @@ void Stack::listen(std::int64_t backlog, Duration defer_accept, std::int64_t syn
     }
   }
   listener_.defer_accept = retrans;
+  if (!modern()) {
+    // tcp_listen_start(), net/ipv4/tcp.c (2.6.12): the SYN queue's size is
+    // the power of two >= tcp_max_syn_backlog, at least 64, whatever the backlog.
+    listener_.max_qlen_log = 6;
+    while ((std::int64_t{1} << listener_.max_qlen_log) < sys_.tcp_max_syn_backlog) ++listener_.max_qlen_log;
+    listener_.hash_rnd = isn_rng_.next_u32();
+    listener_.syn_table.assign(512, {});  // TCP_SYNQ_HSIZE
+  }
 }
 
 // Linux: inet_csk_accept() -> reqsk_queue_remove(); sk_acceptq_removed()

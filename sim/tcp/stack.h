@@ -120,6 +120,7 @@ class Stack final : public EventHandler {
     client_xmit,    // icsk_retransmit_timer: RTO or loss probe (arg: conn)
     client_delack,  // delayed final ACK (arg: conn)
     reqsk_timer,    // rsk_timer (arg: conn)
+    synack_sweep,   // 2.5/2.6 era: the listener's SYN-ACK timer (keepalive timer in LISTEN)
   };
 
   // loopback.cc
@@ -144,6 +145,14 @@ class Stack final : public EventHandler {
   void send_reset_for(const Segment& seg, const std::string& why);
   bool cookie_check(Segment& seg);
   void arm_reqsk_timer(std::uint32_t conn);
+
+  // listener_2_5.cc: the 2.5.66 / 2.6.12 passive open
+  void tcp_v4_conn_request_old(Segment& seg);
+  void tcp_check_req_old(Segment& seg);
+  void tcp_synack_timer_old();
+  void synq_unlink_old(std::uint32_t conn);
+  std::uint32_t synq_hash_old(std::uint32_t conn) const;
+  bool cookie_check_old(Segment& seg);
 
   // client.cc
   void client_rcv(Segment& seg);
@@ -190,6 +199,7 @@ class Stack final : public EventHandler {
   // Ephemeral ports: when each becomes free again (kTimeMax: in use).
   std::vector<Time> port_free_at_;
   std::uint16_t next_port_ = 0;
+  std::uint32_t ts_clock_offset_ = 0;  // 2.5/2.6: jiffies at the run's start (TSval clock)
   Time now_{};
 
   // Loopback FIFO: segments in flight, by slot.

@@ -1,6 +1,9 @@
 // Determinism is a feature: the same scenario and seed give byte-identical
 // output; another seed changes only what the seed is allowed to change
 // (ISNs, timestamps offsets, ephemeral ports), never times, drops or outcomes.
+// On linux-2.5.66 the seed also draws the listener's hash_rnd, which puts
+// each request in a sweep bucket and so sets its SYN-ACK lag (0-1.4 s):
+// there, times may move but outcomes and counters may not.
 #include <gtest/gtest.h>
 
 #include "sim/report/json.h"
@@ -30,6 +33,15 @@ TEST_P(Determinism, AnotherSeedChangesOnlyIsnsTimestampsAndPorts) {
   two.seed = 2;
   const Outcome a = model::run(sc, one);
   const Outcome b = model::run(sc, two);
+  const bool seed_moves_times = sc.kernel == "linux-2.5.66";
+  if (seed_moves_times) {
+    EXPECT_EQ(a.counters, b.counters);
+    ASSERT_EQ(a.connections.size(), b.connections.size());
+    for (std::size_t i = 0; i < a.connections.size(); ++i) {
+      EXPECT_EQ(a.connections[i].outcome, b.connections[i].outcome) << a.connections[i].name;
+    }
+    return;
+  }
   ASSERT_EQ(a.packets.size(), b.packets.size());
   bool isn_differs = false;
   for (std::size_t i = 0; i < a.packets.size(); ++i) {

@@ -1,0 +1,315 @@
+// The listener of the 2003 report's kernel (profile linux-2.5.66).
+//
+// Read first: kernel-handshake.md §2 (Old), §3.2, §4.2, §5.2, §7 (O). The
+// source read is 2.6.12-rc2 (torvalds/linux 1da177e4c3f4) and 2.4.20; a rule
+// is assigned to 2.5.66 when both agree (§0). The differences from today that
+// matter for the stall:
+//   - a SYN is answered even while the accept queue is full, as long as at
+//     most one request is young (tcp_v4_conn_request), so connections reach
+//     SYN_RECV with nowhere to go;
+//   - the SYN queue's size comes from tcp_max_syn_backlog, not the backlog;
+//   - SYN-ACKs are retransmitted by one sweep timer per listener (every
+//     200 ms, 68 of 512 hash buckets per run), first after TCP_TIMEOUT_INIT
+//     (3 s), and acked requests are exempt from pruning;
+//   - every SYN drop counts only Tcp AttemptFails.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "sim/tcp/stack.h"
+
+namespace synsim::tcp {
+
+namespace {
+
+constexpr std::uint32_t kSynqHsize = 512;                  // TCP_SYNQ_HSIZE
+constexpr Duration kSynqInterval = ms(200);                // TCP_SYNQ_INTERVAL (HZ/5)
+
+// Linux: jhash_2words() (include/linux/jhash.h, Bob Jenkins' lookup2 mix).
+std::uint32_t jhash_2words(std::uint32_t a, std::uint32_t b, std::uint32_t initval) {
+  std::uint32_t c = initval;
+  a += 0x9e3779b9;  // JHASH_GOLDEN_RATIO
+  b += 0x9e3779b9;
+  a -= b; a -= c; a ^= (c >> 13);
+  b -= c; b -= a; b ^= (a << 8);
+  c -= a; c -= b; c ^= (b >> 13);
+  a -= b; a -= c; a ^= (c >> 12);
+  b -= c; b -= a; b ^= (a << 16);
+  c -= a; c -= b; c ^= (b >> 5);
+  a -= b; a -= c; a ^= (c >> 3);
+  b -= c; b -= a; b ^= (a << 10);
+  c -= a; c -= b; c ^= (b >> 15);
+  return c;
+}
+
+std::uint32_t htons32(std::uint16_t port) {
+  return static_cast<std::uint32_t>(static_cast<std::uint16_t>((port >> 8) | (port << 8)));
+}
+
+}  // namespace
+
+// Linux: tcp_v4_synq_hash(raddr, rport, rnd) & (TCP_SYNQ_HSIZE - 1); the
+// remote address is 127.0.0.1 in network byte order.
+std::uint32_t Stack::synq_hash_old(std::uint32_t conn) const {
+  const std::uint32_t raddr = 0x0100007f;
+  return jhash_2words(raddr, htons32(conns_[conn].client.port), listener_.hash_rnd) & (kSynqHsize - 1);
+}
+
+// Linux: tcp_v4_conn_request(), net/ipv4/tcp_ipv4.c (2.6.12 = 2.4.20).
+void Stack::tcp_v4_conn_request_old(Segment& seg) {
+  Listener& l = listener_;
+  Conn& c = conns_[seg.conn];
+  bool want_cookie = false;
+  const std::int64_t synq_size = std::int64_t{1} << l.max_qlen_log;
+  // tcp_synq_is_full(): qlen >> max_qlen_log != 0
+  if (l.qlen >= synq_size) {
+    if (sys_.tcp_syncookies) {
+      want_cookie = true;
+    } else {
+      counters_.inc(Mib::TcpAttemptFails);
+      note(seg.conn, fmt::format("SYN queue full ({} of {}, from tcp_max_syn_backlog): SYN dropped "
+                                 "(tcp_v4_conn_request, AttemptFails)",
+                                 l.qlen, synq_size));
+      return;
+    }
+  }
+  // "Accept backlog is full. If we have already queued enough of warm
+  // entries in syn queue, drop request. It is better than clogging syn queue
+  // with openreqs with exponentially increasing timeout."
+  if (l.ack_backlog > l.max_ack_backlog && l.young > 1) {
+    counters_.inc(Mib::TcpAttemptFails);
+    note(seg.conn, fmt::format("accept queue full ({}/{}) and {} young requests: SYN dropped "
+                               "(tcp_v4_conn_request, AttemptFails)",
+                               l.ack_backlog, l.max_ack_backlog + 1, l.young));
+    return;
+  }
+  if (!want_cookie && sys_.tcp_syncookies == 0 &&
+      sys_.tcp_max_syn_backlog - l.qlen < (sys_.tcp_max_syn_backlog >> 2)) {
+    // Deviation: no inet_peer / route RTT, so no peer is ever "proven".
+    counters_.inc(Mib::TcpAttemptFails);
+    note(seg.conn, fmt::format("SYN queue in its last quarter ({} of tcp_max_syn_backlog {}): SYN dropped "
+                               "(tcp_v4_conn_request, \"drop open request\")",
+                               l.qlen, sys_.tcp_max_syn_backlog));
+    return;
+  }
+  const bool answered_while_full = l.ack_backlog > l.max_ack_backlog;
+  if (want_cookie) {
+    // cookie_v4_init_sequence(): stamps last_synq_overflow, SyncookiesSent.
+    c.syncookie = true;
+    c.cookie_isn = isn_rng_.next_u32();
+    c.cookie_issued = now_;
+    c.req.rcv_isn = seg.seq;
+    c.req.ts_recent = seg.ts_val;
+    c.req.ts_off = conns_[seg.conn].client.ts_off;  // one jiffies clock for every socket
+    l.overflow_stamped = true;
+    l.last_overflow = now_;
+    counters_.inc(Mib::TcpExtSyncookiesSent);
+    Segment sa = make_segment(seg.conn, false);
+    sa.flags = kSyn | kAck;
+    sa.seq = c.cookie_isn;
+    sa.ack = seg.seq + 1;
+    sa.window = profile_->syn_window;
+    sa.mss = profile_->loopback_mss;
+    sa.sack_permitted = sys_.tcp_sack != 0;
+    sa.wscale = static_cast<std::int8_t>(profile_->wscale);
+    sa.ts_ecr = seg.ts_val;
+    xmit(sa, fmt::format("syncookie SYN-ACK (SYN queue full, {} of {}): no request kept "
+                         "(tcp_v4_conn_request, cookie_v4_init_sequence)",
+                         l.qlen, synq_size));
+    return;
+  }
+  RequestSock& r = c.req;
+  r = RequestSock{};
+  r.live = true;
+  r.rcv_isn = seg.seq;
+  r.rcv_nxt = seg.seq + 1;
+  r.snt_isn = isn_rng_.next_u32();
+  r.ts_off = c.client.ts_off;
+  r.ts_recent = seg.ts_val;
+  r.timeout = profile_->timeout_init;
+  // The SYN-ACK goes out before the request is queued (tcp_v4_send_synack,
+  // then tcp_v4_synq_add).
+  send_synack(seg.conn, false,
+              answered_while_full ? fmt::format("SYN answered although the accept queue is full ({}/{}): at most "
+                                                "one request is young (tcp_v4_conn_request)",
+                                                l.ack_backlog, l.max_ack_backlog + 1)
+                                  : "");
+  // tcp_v4_synq_add(): expires = now + TCP_TIMEOUT_INIT, head of its chain;
+  // tcp_synq_added(): qlen 0 -> 1 arms the sweep for TCP_TIMEOUT_INIT.
+  r.expires = now_ + profile_->timeout_init;
+  auto& chain = l.syn_table[synq_hash_old(seg.conn)];
+  chain.insert(chain.begin(), seg.conn);
+  if (l.qlen++ == 0) {
+    events_.cancel(l.sweep_timer);
+    l.sweep_timer = events_.schedule(clock_.fire_time(now_, clock_.to_jiffies(profile_->timeout_init)), this,
+                                     static_cast<std::uint32_t>(Ev::synack_sweep), 0);
+  }
+  ++l.young;
+}
+
+// Linux: tcp_synq_unlink() + tcp_synq_removed(): qlen--, young-- if never
+// retransmitted, and the sweep stops when the queue empties.
+void Stack::synq_unlink_old(std::uint32_t conn) {
+  RequestSock& r = conns_[conn].req;
+  if (!r.live) return;
+  r.live = false;
+  auto& chain = listener_.syn_table[synq_hash_old(conn)];
+  chain.erase(std::find(chain.begin(), chain.end(), conn));
+  if (--listener_.qlen == 0) events_.cancel(listener_.sweep_timer);
+  if (r.num_retrans == 0) --listener_.young;
+}
+
+// Linux: tcp_check_req(), net/ipv4/tcp_minisocks.c (2.6.12), via
+// tcp_v4_hnd_req() (§4.2 steps 2-10).
+void Stack::tcp_check_req_old(Segment& seg) {
+  const std::uint32_t conn = seg.conn;
+  Conn& c = conns_[conn];
+  RequestSock& r = c.req;
+  Listener& l = listener_;
+  // 2. A pure retransmitted SYN: the SYN-ACK again, unconditionally; the
+  //    request's timer is not touched.
+  if (seg.seq == r.rcv_isn && seg.flags == kSyn) {
+    send_synack(conn, true, "SYN-ACK sent again for a retransmitted SYN (tcp_check_req -> rtx_syn_ack)");
+    return;
+  }
+  if ((seg.flags & kAck) && seg.ack != r.snt_isn + 1) {
+    send_reset_for(seg, "ACK does not acknowledge our SYN-ACK: RST (tcp_check_req)");
+    return;
+  }
+  const std::uint32_t rcv_wnd = 65535;
+  const auto in_window = [&] {
+    auto after = [](std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) > 0; };
+    auto before = [](std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) < 0; };
+    const std::uint32_t s = r.rcv_isn + 1;
+    if (seg.seq == s) return true;
+    if (after(seg.end_seq(), s) && before(seg.seq, s + rcv_wnd)) return true;
+    return seg.seq == s + rcv_wnd && seg.seq == seg.end_seq();
+  };
+  if (!in_window()) {
+    if (!(seg.flags & kRst)) {
+      Segment ack = make_segment(conn, false);
+      ack.flags = kAck;
+      ack.seq = r.snt_isn + 1;
+      ack.ack = r.rcv_nxt;
+      xmit(ack, "out-of-window segment for a request: ACK (tcp_check_req)");
+    }
+    return;
+  }
+  if (seg.has_ts) r.ts_recent = seg.ts_val;
+  std::uint8_t flg = seg.flags;
+  if (seg.seq == r.rcv_isn) flg &= static_cast<std::uint8_t>(~kSyn);
+  if (flg & (kRst | kSyn)) {
+    counters_.inc(Mib::TcpAttemptFails);
+    counters_.inc(Mib::TcpExtEmbryonicRsts);
+    if (!(flg & kRst)) send_reset_for(seg, "SYN inside a pending handshake: RST (tcp_check_req embryonic_reset)");
+    synq_unlink_old(conn);
+    note(conn, "request removed (tcp_check_req embryonic_reset)");
+    return;
+  }
+  if (!(flg & kAck)) return;
+  // TCP_DEFER_ACCEPT: a bare ACK only marks the request (no counter then).
+  if (l.defer_accept && seg.end_seq() == r.rcv_isn + 1) {
+    r.acked = true;
+    note(conn, "bare ACK dropped while the listener defers accept (TCP_DEFER_ACCEPT): request marked acked");
+    return;
+  }
+  if (!syn_recv_sock(conn, seg.len > 0 ? "data segment" : (seg.flags & kFin) ? "FIN" : "ACK", false)) {
+    if (!sys_.tcp_abort_on_overflow) {
+      r.acked = true;
+      return;
+    }
+    counters_.inc(Mib::TcpExtEmbryonicRsts);
+    send_reset_for(seg, "tcp_abort_on_overflow=1: handshake reset (tcp_check_req embryonic_reset)");
+    synq_unlink_old(conn);
+    return;
+  }
+  const bool was_acked = r.acked;
+  synq_unlink_old(conn);
+  create_child(conn, r.snt_isn, r.rcv_isn, false);
+  note(conn, fmt::format("{} creates the child: accept queue {}/{}{}{} (tcp_check_req -> tcp_acceptq_queue)",
+                         seg.len > 0 ? "data segment" : "ACK", l.ack_backlog, l.max_ack_backlog + 1,
+                         was_acked ? ", request was acked" : "",
+                         c.synack_retransmits ? fmt::format(", after {} SYN-ACK retransmissions", c.synack_retransmits)
+                                              : ""));
+  child_rcv(conn, seg);
+  observer_.on_accept_ready();
+}
+
+// Linux: tcp_synack_timer(), net/ipv4/tcp_timer.c (2.6.12), run from the
+// listener's keepalive timer every TCP_SYNQ_INTERVAL while qlen > 0.
+void Stack::tcp_synack_timer_old() {
+  Listener& l = listener_;
+  timer_context();
+  if (l.qlen == 0) return;
+  const std::int64_t max_retries_base = l.syncnt ? l.syncnt : sys_.tcp_synack_retries;
+  std::int64_t thresh = max_retries_base;
+  std::int64_t max_retries = max_retries_base;
+  // Prune when the queue is half full: acked requests are exempt below.
+  if (l.qlen >> (l.max_qlen_log - 1)) {
+    std::int64_t young = l.young << 1;
+    while (thresh > 2) {
+      if (l.qlen < young) break;
+      --thresh;
+      young <<= 1;
+    }
+  }
+  if (l.defer_accept) max_retries = l.defer_accept;
+  // budget = 2 * (TCP_SYNQ_HSIZE / (TCP_TIMEOUT_INIT / TCP_SYNQ_INTERVAL)) = 68
+  const std::uint32_t budget =
+      2 * (kSynqHsize / static_cast<std::uint32_t>(to_ns(profile_->timeout_init) / to_ns(kSynqInterval)));
+  std::uint32_t i = l.clock_hand;
+  for (std::uint32_t n = 0; n < budget; ++n) {
+    // Walk a copy: entries are unlinked while walking.
+    const std::vector<std::uint32_t> chain = l.syn_table[i];
+    for (std::uint32_t conn : chain) {
+      Conn& c = conns_[conn];
+      RequestSock& r = c.req;
+      if (!r.live || now_ < r.expires) continue;
+      if (r.num_retrans < thresh || (r.acked && r.num_retrans < max_retries)) {
+        send_synack(conn, true,
+                    fmt::format("SYN-ACK retransmit #{} by the listener's sweep (tcp_synack_timer, bucket {}){}",
+                                r.num_retrans + 1, i,
+                                r.acked ? " (the request is acked: its ACK met a full accept queue)" : ""));
+        if (r.num_retrans++ == 0) --l.young;
+        Duration timeo = profile_->timeout_init * (std::int64_t{1} << r.num_retrans);
+        if (timeo > ms(sys_.tcp_rto_max_ms)) timeo = ms(sys_.tcp_rto_max_ms);
+        r.expires = now_ + timeo;
+        continue;
+      }
+      note(conn, fmt::format("request dropped silently after {} SYN-ACK retransmissions (tcp_synack_timer)",
+                             r.num_retrans));
+      synq_unlink_old(conn);
+    }
+    i = (i + 1) & (kSynqHsize - 1);
+  }
+  l.clock_hand = i;
+  if (l.qlen) {
+    l.sweep_timer = events_.schedule(clock_.fire_time(now_, clock_.to_jiffies(kSynqInterval)), this,
+                                     static_cast<std::uint32_t>(Ev::synack_sweep), 0);
+  }
+}
+
+// Linux: cookie_v4_check(), net/ipv4/syncookies.c (2.6.12): every ACK for
+// which no request exists is checked when syncookies are on; it fails
+// (SyncookiesFailed) unless this listener sent a cookie within the last
+// TCP_TIMEOUT_INIT (3 s) and the cookie matches.
+bool Stack::cookie_check_old(Segment& seg) {
+  Listener& l = listener_;
+  Conn& c = conns_[seg.conn];
+  if (!sys_.tcp_syncookies || !(seg.flags & kAck) || (seg.flags & (kRst | kSyn))) return false;
+  const bool recent = l.overflow_stamped && now_ <= l.last_overflow + profile_->timeout_init;
+  if (!recent || !c.syncookie || seg.ack != c.cookie_isn + 1 || seg.seq != c.req.rcv_isn + 1) {
+    counters_.inc(Mib::TcpExtSyncookiesFailed);
+    return false;
+  }
+  counters_.inc(Mib::TcpExtSyncookiesRecv);
+  if (!syn_recv_sock(seg.conn, seg.len > 0 ? "data segment" : "ACK", true)) return true;
+  create_child(seg.conn, c.cookie_isn, c.req.rcv_isn, true);
+  note(seg.conn, fmt::format("valid syncookie: the segment creates the child, accept queue {}/{} (cookie_v4_check)",
+                             l.ack_backlog, l.max_ack_backlog + 1));
+  child_rcv(seg.conn, seg);
+  observer_.on_accept_ready();
+  return true;
+}
+
+}  // namespace synsim::tcp
