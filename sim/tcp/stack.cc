@@ -91,7 +91,7 @@ void Stack::listen(std::int64_t backlog, Duration defer_accept, std::int64_t syn
   listener_.syncnt = syncnt;
   const std::int64_t secs = to_ns(defer_accept) / 1000000000;
   std::uint8_t retrans = 0;
-  if (secs > 0) {
+  if (secs > 0 && modern()) {
     // secs_to_retrans(seconds, TCP_TIMEOUT_INIT/HZ, TCP_RTO_MAX/HZ)
     std::int64_t timeout = to_ns(profile_->timeout_init) / 1000000000;
     const std::int64_t rto_max = sys_.tcp_rto_max_ms / 1000;
@@ -103,6 +103,12 @@ void Stack::listen(std::int64_t backlog, Duration defer_accept, std::int64_t syn
       if (timeout > rto_max) timeout = rto_max;
       period += timeout;
     }
+  } else if (secs > 0) {
+    // 2.6.12 do_tcp_setsockopt(TCP_DEFER_ACCEPT): the first n with
+    // seconds <= (TCP_TIMEOUT_INIT/HZ) << n, plus one.
+    const std::int64_t base = to_ns(profile_->timeout_init) / 1000000000;
+    while (retrans < 32 && secs > (base << retrans)) ++retrans;
+    ++retrans;
   }
   listener_.defer_accept = retrans;
   if (!modern()) {
