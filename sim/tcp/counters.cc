@@ -30,6 +30,7 @@ std::string_view mib_name(Mib m) {
     case Mib::TcpExtTCPAbortOnTimeout: return "TcpExtTCPAbortOnTimeout";
     case Mib::TcpExtDelayedACKLost: return "TcpExtDelayedACKLost";
     case Mib::TcpExtTCPDSACKOldSent: return "TcpExtTCPDSACKOldSent";
+    case Mib::SoftnetDropped: return "SoftnetDropped";
     case Mib::kCount: break;
   }
   return "?";

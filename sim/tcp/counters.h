@@ -40,6 +40,8 @@ enum class Mib : std::uint8_t {
   TcpExtTCPAbortOnTimeout,
   TcpExtDelayedACKLost,
   TcpExtTCPDSACKOldSent,
+  // Not an nstat counter: column 2 of /proc/net/softnet_stat, summed over CPUs.
+  SoftnetDropped,
   kCount,
 };
 

@@ -266,7 +266,15 @@ void Stack::tcp_check_req(Segment& seg) {
   // 4. Window check.
   const std::uint32_t rcv_wnd = 65535u << (profile_->wscale > 14 ? 14 : profile_->wscale);
   if (!tcp_in_window(seg.seq, seg.end_seq(), r.rcv_nxt, r.rcv_nxt + rcv_wnd)) {
+    const std::uint64_t limit = clock_.to_jiffies(ms(sys_.tcp_invalid_ratelimit));
+    if (r.oow_ack_sent && jiffies() - r.last_oow_ack_jiffies < limit) {
+      counters_.inc(Mib::TcpExtTCPACKSkippedSynRecv);
+      note(conn, "out-of-window segment for a request: ACK rate-limited (tcp_oow_rate_limited)");
+      return;
+    }
     if (!(seg.flags & kRst)) {
+      r.oow_ack_sent = true;
+      r.last_oow_ack_jiffies = jiffies();
       Segment ack = make_segment(conn, false);
       ack.flags = kAck;
       ack.seq = r.snt_isn + 1;

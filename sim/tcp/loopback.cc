@@ -58,6 +58,19 @@ void Stack::xmit(const Segment& seg, const std::string& why) {
                       fmt::format("held {} on the link (scenario link rule)", format_duration(rule.delay)), false);
   }
 
+  // Linux: enqueue_to_backlog() drops a packet when the CPU's backlog
+  // already holds net.core.netdev_max_backlog packets (softnet_stat
+  // "dropped"); only packets on the local backlog count.
+  const bool local = extra == Duration{0};
+  if (local && in_flight_ >= static_cast<std::uint64_t>(sys_.netdev_max_backlog)) {
+    counters_.inc(Mib::SoftnetDropped);
+    observer_.on_note(now_, id, seg.conn,
+                      fmt::format("loopback backlog full ({} packets, net.core.netdev_max_backlog): dropped "
+                                  "(enqueue_to_backlog)",
+                                  in_flight_),
+                      false);
+    return;
+  }
   std::uint32_t slot;
   if (!flight_free_.empty()) {
     slot = flight_free_.back();
@@ -70,7 +83,6 @@ void Stack::xmit(const Segment& seg, const std::string& why) {
   flight_[slot] = seg;
   // Only segments on the local backlog keep the CPU in softirq; a segment
   // held on a (scenario) wire does not.
-  const bool local = extra == Duration{0};
   flight_id_[slot] = (id << 1) | (local ? 1u : 0u);
   if (local) ++in_flight_;
   events_.schedule(now_ + profile_->loopback_hop + extra, this, static_cast<std::uint32_t>(Ev::deliver), slot);
@@ -82,15 +94,15 @@ void Stack::deliver(std::uint64_t slot) {
   flight_free_.push_back(static_cast<std::uint32_t>(slot));
   current_id_ = tagged >> 1;
   in_timer_ = false;
+  // process_backlog() dequeues the packet before handing it to TCP.
+  const bool local = tagged & 1;
+  if (local) --in_flight_;
   if (seg.from_client) {
     listener_rcv(seg);
   } else {
     client_rcv(seg);
   }
-  if (tagged & 1) {
-    --in_flight_;
-    if (in_flight_ == 0) observer_.on_softirq_idle();
-  }
+  if (local && in_flight_ == 0) observer_.on_softirq_idle();
 }
 
 }  // namespace synsim::tcp

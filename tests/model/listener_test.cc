@@ -184,3 +184,78 @@ TEST(ListenerDeferAccept, BareAckIsDroppedAndRequestMarkedAcked) {
 
 }  // namespace
 }  // namespace synsim::testing
+
+namespace synsim::testing {
+namespace {
+
+// Every bare ACK from the clients is lost: the final ACK and the
+// challenge ACKs that answer SYN-ACK retransmissions.
+void drop_client_acks(Scenario& sc) {
+  for (auto kind : {scenario::SegmentKind::final_ack, scenario::SegmentKind::ack}) {
+    scenario::LinkRule r;
+    r.segment = kind;
+    r.action = scenario::LinkRule::Action::drop;
+    sc.link.rules.push_back(r);
+  }
+}
+
+TEST(RequestSock, PruningCutsRetriesWhenTheSynQueueIsMoreThanHalfFullOfOldRequests) {
+  // backlog 10: 11 requests whose final ACKs are lost. 2*qlen = 22 >
+  // max(8, 10), and once every timer has fired young is 0, so each
+  // halving of the young fraction costs a retry: down to the floor of 2.
+  Scenario sc = scenario_named("prune", sec(70));
+  sc.server.backlog = 10;
+  add_clients(sc, "x", 11);
+  drop_client_acks(sc);
+  const Outcome out = model::run(sc);
+  EXPECT_EQ(record(out, "x#0").synack_retransmits, 2u);
+  EXPECT_TRUE(any_note_contains(out, "x#0", "request expired after 2 SYN-ACK retransmissions"));
+}
+
+TEST(RequestSock, NoPruningWhileTheSynQueueIsAtMostHalfFull) {
+  Scenario sc = scenario_named("no-prune", sec(70));
+  sc.server.backlog = 100;
+  add_clients(sc, "x", 11);
+  drop_client_acks(sc);
+  const Outcome out = model::run(sc);
+  EXPECT_EQ(record(out, "x#0").synack_retransmits, 5u);
+}
+
+TEST(RequestSock, TcpSyncntOnTheListenerOverridesTcpSynackRetries) {
+  Scenario sc = scenario_named("syncnt", sec(70));
+  sc.server.syncnt = 1;
+  add_clients(sc, "x", 1);
+  drop_client_acks(sc);
+  const Outcome out = model::run(sc);
+  EXPECT_EQ(record(out, "x#0").synack_retransmits, 1u);
+}
+
+TEST(RequestSock, RetransmittedSynGetsTheSynAckAgainAndPushesTheTimer) {
+  // The SYN-ACK is lost once: the client's SYN retransmit at 1 s finds the
+  // request and gets a SYN-ACK at once (tcp_check_req -> inet_rtx_syn_ack).
+  Scenario sc = scenario_named("syn-rtx", sec(3));
+  add_clients(sc, "x", 1);
+  scenario::LinkRule r;
+  r.segment = scenario::SegmentKind::synack;
+  r.nth = 1;
+  r.action = scenario::LinkRule::Action::drop;
+  sc.link.rules.push_back(r);
+  const Outcome out = model::run(sc);
+  EXPECT_TRUE(any_note_contains(out, "x#0", "SYN-ACK retransmitted in answer to a retransmitted SYN"));
+  // The client's SYN and the request timer's SYN-ACK fire in the same tick
+  // (both 1 s timers armed at ~0), then the SYN draws one more SYN-ACK.
+  EXPECT_EQ(counter(out, "TcpExtTCPSynRetrans"), 3);
+  EXPECT_NEAR(static_cast<double>(to_ns(*record(out, "x#0").connect_done)) / 1e9, 1.024, 0.001);
+}
+
+TEST(Loopback, PacketsBeyondNetdevMaxBacklogAreDropped) {
+  Scenario sc = scenario_named("netdev", ms(500));
+  set_sysctl(sc, "net.core.netdev_max_backlog", 100);
+  add_clients(sc, "x", 150);  // 150 SYNs in one burst
+  const Outcome out = model::run(sc);
+  EXPECT_EQ(counter(out, "SoftnetDropped"), 50);
+  EXPECT_TRUE(any_note_contains(out, "x#149", "netdev_max_backlog"));
+}
+
+}  // namespace
+}  // namespace synsim::testing
