@@ -402,9 +402,10 @@ void World::on_note(Time t, std::uint64_t id, std::uint32_t conn, const std::str
   trace_.record(t, conns_[conn].name + " " + text);
   app.notes.push_back(line);
   // Everything the stack explains is out of the ordinary except a child
-  // created on the first try and data queued.
+  // created on the first try, data queued, and a scripted RST close.
   if (text.find("request bytes queued") == std::string::npos &&
-      text.find("creates the child: accept queue") == std::string::npos) {
+      text.find("creates the child: accept queue") == std::string::npos &&
+      text.find("close with SO_LINGER") == std::string::npos) {
     app.incident = true;
   }
   if (!record_packets_) return;
