@@ -1,97 +1,16 @@
-// A small harness for model tests that reads like a packetdrill script:
-// build a scenario in code, run it, then ask what happened on the wire, to
-// each connection and to the counters.
-//
-//   Scenario sc = scenario_named("e1");
-//   sc.server.backlog = 0;
-//   ClientGroup& b = add_clients(sc, "b", 1);
-//   b.defer_final_ack = true;
-//   send_at(b, 5, us(20500));
-//   Outcome out = model::run(sc);
-//   EXPECT_EQ(counter(out, "TcpExtListenOverflows"), 3);
-//   auto t = times(out, "b#0", Seg::client_data);   // every transmission of b#0's request
+// The model tests' harness: synsim::testing (sim/testing/harness.h) plus
+// access to the scenarios shipped in this source tree.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <string>
-#include <vector>
 
-#include "sim/model/run.h"
-#include "sim/outcome/outcome.h"
-#include "sim/scenario/scenario.h"
+#include "sim/testing/harness.h"
 
 namespace synsim::testing {
 
-using outcome::Outcome;
-using scenario::ClientGroup;
-using scenario::Scenario;
-
-// A scenario with a listener on 127.0.0.1:9100 (backlog 128, continuous
-// accept from 0, no response), no clients yet, 10 s long.
-inline Scenario scenario_named(const std::string& name, Duration duration = sec(10)) {
-  Scenario sc;
-  sc.name = name;
-  sc.description = "built in code by a test";
-  sc.duration = duration;
-  sc.server.backlog = 128;
-  return sc;
+// Loads a shipped scenario by its path relative to the source tree.
+inline Scenario load_shipped(const std::string& relative_path) {
+  return load_or_fail(std::string(SYNSIM_SOURCE_DIR) + "/" + relative_path);
 }
-
-inline ClientGroup& add_clients(Scenario& sc, const std::string& name, std::uint32_t count, Duration start = {}) {
-  ClientGroup g;
-  g.name = name;
-  g.count = count;
-  g.start = start;
-  sc.clients.push_back(g);
-  return sc.clients.back();
-}
-
-inline void send_at(ClientGroup& g, std::uint32_t bytes, Duration at) {
-  g.send = scenario::SendSpec{bytes, scenario::SendSpec::Anchor::absolute, at};
-}
-inline void send_after_connect(ClientGroup& g, std::uint32_t bytes, Duration after = {}) {
-  g.send = scenario::SendSpec{bytes, scenario::SendSpec::Anchor::after_connect, after};
-}
-inline void set_sysctl(Scenario& sc, const std::string& name, std::int64_t value) {
-  sc.sysctls.push_back({name, value, {}});
-}
-inline void accept_from(Scenario& sc, Duration t) { sc.server.accept.start = t; }
-inline void never_accept(Scenario& sc) { sc.server.accept.never = true; }
-
-// Segment kinds as a reader of a timeline sees them.
-enum class Seg {
-  syn,          // client SYN
-  synack,       // server SYN-ACK
-  client_data,  // client segment with payload (the request)
-  client_ack,   // client bare ACK (final ACK or challenge ACK)
-  server_rst,   // RST from the server side
-  any,
-};
-
-bool is(const outcome::Packet& p, Seg kind);
-
-// Times of the packets of `connection` of the given kind, in wire order.
-std::vector<Time> times(const Outcome& out, const std::string& connection, Seg kind);
-// Same, relative to `origin`, in seconds (for comparing with the reference tables).
-std::vector<double> seconds_since(const Outcome& out, const std::string& connection, Seg kind, Time origin);
-
-std::int64_t counter(const Outcome& out, const std::string& name);
-const outcome::ConnectionRecord& record(const Outcome& out, const std::string& connection);
-// Every annotation about `connection`, in timeline order.
-std::vector<std::string> notes(const Outcome& out, const std::string& connection);
-bool any_note_contains(const Outcome& out, const std::string& connection, const std::string& text);
-
-// Loads a shipped scenario (path relative to the source tree); fails the test on errors.
-Scenario load_shipped(const std::string& relative_path);
-
-// Asserts each actual time is within `tolerance` of the expected one (seconds).
-void expect_times_near(const std::vector<double>& actual, const std::vector<double>& expected, double tolerance,
-                       const std::string& what);
-
-// Same, with a tolerance of `fraction` of each expected time plus 4 ms:
-// for schedules whose timer-wheel lateness accumulates.
-void expect_times_near_rel(const std::vector<double>& actual, const std::vector<double>& expected, double fraction,
-                           const std::string& what);
 
 }  // namespace synsim::testing

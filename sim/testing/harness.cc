@@ -1,4 +1,4 @@
-#include "tests/model/harness.h"
+#include "sim/testing/harness.h"
 
 #include <cmath>
 
@@ -65,8 +65,7 @@ bool any_note_contains(const Outcome& out, const std::string& connection, const 
   return false;
 }
 
-Scenario load_shipped(const std::string& relative_path) {
-  const std::string path = std::string(SYNSIM_SOURCE_DIR) + "/" + relative_path;
+Scenario load_or_fail(const std::string& path) {
   scenario::LoadResult r = scenario::load_file(path);
   for (const scenario::Diagnostic& d : r.errors) ADD_FAILURE() << d.str();
   if (!r.ok()) return Scenario{};
