@@ -24,8 +24,8 @@ void check_queues(const tcp::Stack& stack, const std::function<void(const std::s
   if (static_cast<std::int64_t>(l.accept_queue.size()) != l.ack_backlog) {
     fail(fmt::format("sk_ack_backlog {} but {} children queued", l.ack_backlog, l.accept_queue.size()));
   }
-  if (l.qlen < 0 || l.qlen > l.max_ack_backlog + 1) {
-    fail(fmt::format("SYN queue holds {} requests, limit is backlog+1 = {}", l.qlen, l.max_ack_backlog + 1));
+  if (l.qlen < 0 || l.qlen > stack.syn_queue_limit()) {
+    fail(fmt::format("SYN queue holds {} requests, limit is {}", l.qlen, stack.syn_queue_limit()));
   }
   if (l.young < 0 || l.young > l.qlen) fail(fmt::format("young {} outside [0, qlen {}]", l.young, l.qlen));
 }

@@ -103,6 +103,11 @@ class Stack final : public EventHandler {
   void close_child(std::uint32_t conn);
 
   bool softirq_busy() const { return in_flight_ > 0; }
+  // Most request socks the SYN queue can hold: backlog + 1 (6.x, a SYN is
+  // queued while qlen <= backlog) or 1 << max_qlen_log (2.5/2.6).
+  std::int64_t syn_queue_limit() const {
+    return modern() ? listener_.max_ack_backlog + 1 : std::int64_t{1} << listener_.max_qlen_log;
+  }
   const Listener& listener() const { return listener_; }
   const Conn& conn(std::uint32_t i) const { return conns_[i]; }
   const Counters& counters() const { return counters_; }

@@ -15,6 +15,7 @@ Scenario random_scenario(std::uint64_t seed) {
   Rng r(seed, "swarm");
   Scenario sc = scenario_named("swarm", sec(r.between(1, 40)));
   sc.seed = seed;
+  if (r.below(3) == 0) sc.kernel = "linux-2.5.66";
   sc.server.backlog = r.between(0, 8);
   if (r.below(2)) accept_from(sc, ms(r.between(0, 20000)));
   if (r.below(8) == 0) never_accept(sc);

@@ -164,5 +164,46 @@ TEST(OldEra, TheReportsTimelineHasItsShape) {
   EXPECT_GT(to_ns(*x.stall()), to_ns(sec(100)));
 }
 
+TEST(OldEra, AckedRequestsAreExemptFromPruning) {
+  // Q = 64 (tcp_max_syn_backlog 64); a burst of 40 SYNs makes 40 requests.
+  // Backlog 0: one final ACK creates a child, the other "acked" requests
+  // overflow and stay acked; the "lost" group's ACKs never arrive. With
+  // qlen 39 >= Q/2 and no young request left, the threshold falls to 2:
+  // the lost requests get 2 SYN-ACK retransmissions, the acked ones all 5.
+  Scenario sc = old_scenario("prune-old", sec(200));
+  sc.server.backlog = 0;
+  never_accept(sc);
+  set_sysctl(sc, "net.ipv4.tcp_max_syn_backlog", 64);
+  add_clients(sc, "acked", 34);
+  add_clients(sc, "lost", 6);
+  for (int i = 0; i < 6; ++i) {
+    for (auto kind : {scenario::SegmentKind::final_ack, scenario::SegmentKind::ack}) {
+      scenario::LinkRule r;
+      r.connection = "lost#" + std::to_string(i);
+      r.segment = kind;
+      r.action = scenario::LinkRule::Action::drop;
+      sc.link.rules.push_back(r);
+    }
+  }
+  const Outcome out = model::run(sc);
+  EXPECT_EQ(record(out, "lost#0").synack_retransmits, 2u);
+  EXPECT_TRUE(any_note_contains(out, "lost#0", "request dropped silently after 2 SYN-ACK retransmissions"));
+  EXPECT_EQ(record(out, "acked#5").synack_retransmits, 5u);
+}
+
+TEST(OldEra, AnExpiredRequestMeansTheNextDataRetransmissionGetsAnRst) {
+  Scenario sc = full_queue(sec(230));
+  ClientGroup& x = add_clients(sc, "x", 1, ms(10));
+  send_at(x, 5, ms(50));
+  const Outcome out = model::run(sc);
+  const auto& r = record(out, "x#0");
+  EXPECT_EQ(r.outcome, outcome::ConnectionOutcome::reset);
+  // Request dropped at the first sweep >= 189 s; the data retransmission
+  // at 0.05 + 205.623 s then finds only the listener.
+  ASSERT_TRUE(r.closed.has_value());
+  EXPECT_NEAR(static_cast<double>(to_ns(*r.closed)) / 1e9, 205.673, 0.01);
+  EXPECT_EQ(times(out, "x#0", Seg::server_rst).size(), 1u);
+}
+
 }  // namespace
 }  // namespace synsim::testing
