@@ -64,6 +64,9 @@ outcome::Outcome run(const scenario::Scenario& sc, const RunOptions& options) {
 
   world.start();
   const Time horizon = kTimeZero + sc.duration;
+  std::vector<outcome::QueueSample> queues{outcome::QueueSample{}};
+  std::int64_t last_qlen = 0;
+  std::int64_t last_backlog = 0;
   std::uint64_t executed = 0;
   while (!events.empty()) {
     const Time next = events.next_time();
@@ -80,11 +83,19 @@ outcome::Outcome run(const scenario::Scenario& sc, const RunOptions& options) {
     trace.mix(static_cast<std::int64_t>(ev.arg));
     ev.handler->on_event(ev.kind, ev.arg);
     check_queues(world.stack(), fail);
+    const tcp::Listener& l = world.stack().listener();
+    if (options.record_packets && (l.qlen != last_qlen || l.ack_backlog != last_backlog)) {
+      last_qlen = l.qlen;
+      last_backlog = l.ack_backlog;
+      queues.push_back(outcome::QueueSample{now, l.qlen, l.ack_backlog});
+    }
   }
   now = horizon;
   world.stack().set_now(horizon);
   outcome::Outcome out = world.finish(horizon, options.stall_threshold);
   check_end(out, fail);
+  out.queues = std::move(queues);
+  out.accept_queue_limit = world.stack().listener().max_ack_backlog + 1;
   out.info.events = executed;
   out.info.trace_hash = trace.hash();
   return out;

@@ -113,6 +113,14 @@ struct ConnectionRecord {
 // Sorted by name so every rendering is deterministic.
 using Counters = std::map<std::string, std::int64_t>;
 
+// The listener's queues over time, one sample per change: what `ss -lnt`
+// shows (Recv-Q = accept queue) plus the SYN queue (request socks).
+struct QueueSample {
+  Time time{};
+  std::int64_t syn_queue = 0;     // request socks (qlen), acked ones included
+  std::int64_t accept_queue = 0;  // children waiting for accept() (sk_ack_backlog)
+};
+
 struct RunInfo {
   std::string scenario;      // scenario name
   std::string source;        // "model" or "kernel"
@@ -131,6 +139,8 @@ struct Outcome {
   std::vector<Annotation> annotations;  // ordered by packet_index
   std::vector<ConnectionRecord> connections;  // in scenario order
   Counters counters;                    // deltas over the run; only non-zero ones
+  std::vector<QueueSample> queues;      // listener queue depths, on change
+  std::int64_t accept_queue_limit = 0;  // backlog + 1 after the somaxconn clamp (0: unknown)
 };
 
 }  // namespace synsim::outcome
