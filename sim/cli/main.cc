@@ -4,6 +4,7 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/kernel_command.h"
 
 int main(int argc, char** argv) {
   using namespace synsim::cli;
@@ -22,6 +23,17 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--out", run.out_dir,
                       "Also write timeline.txt, summary.txt, outcome.json, capture.pcap, scenario.yaml here");
 
+  KernelArgs kern;
+  CLI::App* kernel_cmd = app.add_subcommand(
+      "kernel", "Run a scenario on this machine's real kernel (private network namespace, real sockets, real time)");
+  kernel_cmd->footer(kernel_command_description());
+  kernel_cmd->add_option("file", kern.file, "Scenario file (YAML)")->required();
+  kernel_cmd->add_option("--set", kern.sets, "Override a scenario key: KEY=VALUE (repeatable)");
+  kernel_cmd->add_option("--format", kern.format, "Output: text (timeline + summary), tcpdump, summary, json")
+      ->check(CLI::IsMember({"text", "tcpdump", "summary", "json"}));
+  kernel_cmd->add_option("--out", kern.out_dir,
+                         "Also write timeline.txt, summary.txt, outcome.json, capture.pcap, scenario.yaml here");
+
   std::vector<std::string> check_files;
   CLI::App* check_cmd = app.add_subcommand("check", "Validate scenario files without running them");
   check_cmd->add_option("files", check_files, "Scenario files")->required();
@@ -34,5 +46,6 @@ int main(int argc, char** argv) {
   }
   if (*run_cmd) return run_command(run);
   if (*check_cmd) return check_command(check_files);
+  if (*kernel_cmd) return kernel_command(kern);
   return kExitBadInput;
 }

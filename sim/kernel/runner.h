@@ -12,7 +12,8 @@
 // private network namespace (unshare(CLONE_NEWNET)), brings its `lo` up and
 // writes the scenario's sysctls there. The host's sysctls and sockets are
 // never touched, and nothing is left behind: the namespace dies with the
-// thread. Sysctls that are global to the machine (not per namespace, e.g.
+// thread. Scenarios with link rules or latency run in wire mode (wire.h):
+// two namespaces joined by a userspace wire over TUN devices. Sysctls that are global to the machine (not per namespace, e.g.
 // net.core.netdev_max_backlog) are refused unless the scenario asks for the
 // value the host already has.
 //
@@ -39,8 +40,8 @@ class EnvironmentError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// The scenario asks for something the kernel runner does not do (link rules
-// without wire mode, a host-global sysctl): exit code 2.
+// The scenario asks for something the kernel runner does not do (a
+// host-global sysctl, too many connections for a real-time run): exit code 2.
 class Unsupported : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -1,0 +1,63 @@
+#include "sim/cli/kernel_command.h"
+
+#include <csignal>
+#include <iostream>
+
+#include "sim/cli/exit_codes.h"
+#include "sim/kernel/runner.h"
+#include "sim/report/json.h"
+#include "sim/report/out_dir.h"
+#include "sim/report/tables.h"
+#include "sim/report/tcpdump.h"
+#include "sim/scenario/load.h"
+
+namespace synsim::cli {
+
+const char* kernel_command_description() { return kernel::kernel_requirements_text(); }
+
+int kernel_command(const KernelArgs& args) {
+  // A write to a reset connection must be an outcome (EPIPE), never a signal
+  // that kills the run. The runner also passes MSG_NOSIGNAL; this covers
+  // anything else.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  scenario::LoadResult loaded = scenario::load_file(args.file, args.sets);
+  if (!loaded.ok()) {
+    for (const scenario::Diagnostic& d : loaded.errors) std::cerr << d.str() << '\n';
+    return kExitBadInput;
+  }
+  const scenario::Scenario& sc = *loaded.scenario;
+
+  outcome::Outcome out;
+  try {
+    out = kernel::run_kernel(sc);
+  } catch (const kernel::Unsupported& e) {
+    std::cerr << args.file << ": " << e.what() << '\n';
+    return kExitBadInput;
+  } catch (const kernel::EnvironmentError& e) {
+    std::cerr << "synsim kernel: this machine cannot run it: " << e.what() << '\n';
+    return kExitEnvironment;
+  }
+
+  if (args.out_dir) {
+    try {
+      report::write_out_dir(*args.out_dir, out, sc.source_text);
+    } catch (const std::exception& e) {
+      std::cerr << "synsim: " << e.what() << '\n';
+      return kExitBadInput;
+    }
+  }
+  if (args.format == "json") {
+    std::cout << report::render_json(out);
+  } else if (args.format == "tcpdump") {
+    std::cout << report::render_tcpdump(out);
+  } else if (args.format == "summary") {
+    std::cout << report::render_summary(out);
+  } else {
+    std::cout << report::render_tcpdump(out) << '\n' << report::render_summary(out);
+  }
+  std::cout.flush();
+  return kExitOk;
+}
+
+}  // namespace synsim::cli

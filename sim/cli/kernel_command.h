@@ -1,0 +1,26 @@
+// `synsim kernel FILE`: the scenario on this machine's real kernel (private
+// network namespace, real sockets, packet capture, kernel counters), with the
+// same renderings as `synsim run`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace synsim::cli {
+
+struct KernelArgs {
+  std::string file;
+  std::vector<std::string> sets;  // --set KEY=VALUE
+  std::string format = "text";    // text | tcpdump | summary | json
+  std::optional<std::string> out_dir;
+};
+
+// Exit codes from exit_codes.h: 0, 2 (bad input, unsupported scenario),
+// 4 (the machine cannot run it: no namespaces, limits).
+int kernel_command(const KernelArgs& args);
+
+// The text for `synsim kernel --help`: what it needs and what it changes.
+const char* kernel_command_description();
+
+}  // namespace synsim::cli

@@ -1,0 +1,405 @@
+#include "sim/kernel/runner.h"
+
+#include <fmt/format.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <future>
+#include <map>
+#include <thread>
+#include <utility>
+
+#include "sim/kernel/apps.h"
+#include "sim/kernel/capture.h"
+#include "sim/kernel/counters.h"
+#include "sim/kernel/netns.h"
+#include "sim/kernel/wire.h"
+
+#ifdef SYNSIM_HAVE_ZLIB
+#include <zlib.h>
+#endif
+
+namespace synsim::kernel {
+
+namespace {
+
+std::string kernel_release() {
+  utsname u{};
+  if (::uname(&u) != 0) return "unknown";
+  return u.release;
+}
+
+std::int64_t hz_from_config_line(const std::string& line) {
+  constexpr std::string_view key = "CONFIG_HZ=";
+  if (line.rfind(key, 0) != 0) return 0;
+  try {
+    return std::stoll(line.substr(key.size()));
+  } catch (...) {
+    return 0;
+  }
+}
+
+// CONFIG_HZ is not exposed at run time; read it from the kernel's build
+// configuration when the machine has it (0 = unknown).
+std::int64_t kernel_hz() {
+  std::ifstream in("/boot/config-" + kernel_release());
+  std::string line;
+  for (int n = 0; in && n < 100'000 && std::getline(in, line); ++n) {
+    if (const std::int64_t hz = hz_from_config_line(line)) return hz;
+  }
+#ifdef SYNSIM_HAVE_ZLIB
+  if (gzFile gz = gzopen("/proc/config.gz", "rb")) {
+    char buf[512];
+    std::int64_t hz = 0;
+    for (int n = 0; n < 100'000 && hz == 0 && gzgets(gz, buf, sizeof buf) != nullptr; ++n) {
+      std::string l(buf);
+      while (!l.empty() && (l.back() == '\n' || l.back() == '\r')) l.pop_back();
+      hz = hz_from_config_line(l);
+    }
+    gzclose(gz);
+    if (hz != 0) return hz;
+  }
+#endif
+  return 0;
+}
+
+void raise_descriptor_limit() {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+std::uint64_t total_connections(const scenario::Scenario& sc) {
+  std::uint64_t n = 0;
+  for (const scenario::ClientGroup& g : sc.clients) n += g.count;
+  return n;
+}
+
+// Signed distance between sequence numbers (RFC 9293 modular arithmetic).
+std::int32_t seq_diff(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b); }
+
+struct Raw {
+  std::vector<CapturedPacket> packets;
+  CounterSnapshot before;
+  CounterSnapshot after;
+  std::uint64_t capture_drops = 0;
+  AppsResult apps;
+};
+
+// Everything that must happen inside the namespace, on its thread.
+Raw run_in_namespace(const scenario::Scenario& sc, const KernelOptions& opt) {
+  const SysctlPlan plan = plan_sysctls(sc.sysctls);  // host values, read before leaving
+  enter_private_network_namespace();
+  bring_loopback_up();
+  apply_sysctls(plan);
+  Raw raw;
+  raw.before = read_namespace_counters();
+  Capture capture("lo");
+  capture.start();
+  raw.apps = run_applications(sc, opt, AppsPlacement{}, [&](std::int64_t) {
+    raw.after = read_namespace_counters();
+    raw.packets = capture.stop(to_ns(opt.teardown_limit) / 2);
+    raw.capture_drops = capture.kernel_drops() + capture.packets_limit_hit();
+  });
+  return raw;
+}
+
+// A descriptor closed on every path out.
+struct OwnedFd {
+  int fd = -1;
+  explicit OwnedFd(int f) : fd(f) {}
+  ~OwnedFd() {
+    if (fd >= 0) ::close(fd);
+  }
+  OwnedFd(const OwnedFd&) = delete;
+  OwnedFd& operator=(const OwnedFd&) = delete;
+};
+
+std::int64_t find_connection(const scenario::Scenario& sc, const std::string& name) {
+  const auto hash = name.find('#');
+  if (hash == std::string::npos) return -1;
+  const std::string group = name.substr(0, hash);
+  std::int64_t index = 0;
+  try {
+    index = std::stoll(name.substr(hash + 1));
+  } catch (...) {
+    return -1;
+  }
+  std::int64_t first = 0;
+  for (const scenario::ClientGroup& g : sc.clients) {
+    if (g.name == group) return index >= 0 && index < g.count ? first + index : -1;
+    first += g.count;
+  }
+  return -1;
+}
+
+constexpr std::uint64_t kMaxWireConnections = 20'000;
+
+// Wire mode: the server's namespace, then the client's, joined by the wire.
+Raw run_wired(const scenario::Scenario& sc, const KernelOptions& opt) {
+  WireConfig cfg;
+  cfg.server_addr = sc.server.address;
+  cfg.client_addr = wire_client_address(sc.server.address);
+  cfg.server_port = sc.server.port;
+  cfg.connections = static_cast<std::uint32_t>(total_connections(sc));
+  cfg.client_port_base = sc.server.port >= 40000 && sc.server.port < 40000 + cfg.connections ? 10000 : 40000;
+  cfg.latency = sc.link.latency;
+  for (const scenario::LinkRule& r : sc.link.rules) {
+    WireRule w;
+    if (!r.connection.empty()) {
+      w.conn = find_connection(sc, r.connection);
+      if (w.conn < 0) throw Unsupported(fmt::format("link rule names unknown connection '{}'", r.connection));
+    }
+    w.any = r.segment == scenario::SegmentKind::any;
+    w.kind = r.segment;
+    w.nth = r.nth;
+    w.drop = r.action == scenario::LinkRule::Action::drop;
+    w.delay = r.delay;
+    cfg.rules.push_back(w);
+  }
+
+  const SysctlPlan plan = plan_sysctls(sc.sysctls);
+  enter_private_network_namespace();
+  OwnedFd server_ns(open_current_network_namespace());
+  apply_sysctls(plan);
+  OwnedFd server_tun(wire_create_tun("synsim0", cfg.server_addr, cfg.client_addr));
+  enter_private_network_namespace();
+  OwnedFd client_ns(open_current_network_namespace());
+  apply_sysctls(plan);
+  OwnedFd client_tun(wire_create_tun("synsim0", cfg.client_addr, cfg.server_addr));
+
+  // One stack's counters in the model = both namespaces' here.
+  auto counters_of_both = [&] {
+    enter_network_namespace(server_ns.fd);
+    CounterSnapshot s = read_namespace_counters();
+    enter_network_namespace(client_ns.fd);
+    for (const auto& [k, v] : read_namespace_counters()) s[k] += v;
+    return s;
+  };
+  Raw raw;
+  raw.before = counters_of_both();
+  Wire wire(cfg, std::exchange(client_tun.fd, -1), std::exchange(server_tun.fd, -1));
+  wire.start();
+  AppsPlacement place;
+  place.enter_server_side = [&] { enter_network_namespace(server_ns.fd); };
+  place.enter_client_side = [&] { enter_network_namespace(client_ns.fd); };
+  place.client_bind_address = cfg.client_addr;
+  place.client_port_base = cfg.client_port_base;
+  raw.apps = run_applications(sc, opt, place, [&](std::int64_t) {
+    raw.after = counters_of_both();
+    raw.packets = wire.stop();
+  });
+  return raw;
+}
+
+// Per connection, what the capture says happened to it.
+struct WireStory {
+  std::uint32_t syns = 0, synacks = 0, data_sends = 0;
+  bool answer_due = false;  // a retransmitted SYN-ACK went to an established client
+  bool data_seen = false;
+  std::uint32_t data_end = 0;  // highest sequence sent + 1
+};
+
+outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt, Raw& raw) {
+  outcome::Outcome out;
+  out.info.scenario = sc.name;
+  out.info.source = "kernel";
+  out.info.kernel = kernel_release();
+  out.info.hz = kernel_hz();
+  out.info.seed = sc.seed;
+  out.info.duration = sc.duration;
+  out.info.server_port = sc.server.port;
+  out.connections = std::move(raw.apps.records);
+
+  const std::int64_t t0 = raw.apps.t0_mono_ns;
+  const std::vector<PortUse>& ports = raw.apps.ports;
+  auto conn_of = [&](std::uint16_t port, Time t) -> std::int64_t {
+    for (auto it = ports.rbegin(); it != ports.rend(); ++it) {
+      if (it->port == port && it->from <= t) return it->conn;
+    }
+    return -1;
+  };
+
+  std::vector<WireStory> story(out.connections.size());
+  std::vector<std::vector<std::string>> lines(out.connections.size());
+  std::vector<bool> incident(out.connections.size(), false);
+  // `detached`: the event happened after the packet it is printed under.
+  auto annotate = [&](std::size_t index, std::uint32_t conn, Time t, const std::string& text, bool detached = false) {
+    lines[conn].push_back(fmt::format("{} {}", format_seconds(t), text));
+    incident[conn] = true;
+    out.annotations.push_back(outcome::Annotation{
+        index, detached ? fmt::format("at {}: {}", format_seconds(t), text) : text, out.connections[conn].name});
+  };
+
+  std::size_t next_note = 0;
+  const std::vector<AppNote>& notes = raw.apps.notes;
+  auto flush_notes_before = [&](Time t) {
+    while (next_note < notes.size() && notes[next_note].time < t) {
+      const AppNote& n = notes[next_note++];
+      const std::size_t index = out.packets.empty() ? 0 : out.packets.size() - 1;
+      annotate(index, n.conn, n.time, n.text, true);
+    }
+  };
+
+  for (CapturedPacket& cp : raw.packets) {
+    const Time t = at_ns(cp.mono_ns - t0);
+    if (t < kTimeZero || t > kTimeZero + sc.duration) continue;
+    flush_notes_before(t);
+    outcome::Packet p = std::move(cp.packet);
+    p.time = t;
+    p.from_client = p.src_port != sc.server.port;
+    const std::int64_t conn = conn_of(p.from_client ? p.src_port : p.dst_port, t);
+    if (conn >= 0) p.connection = out.connections[static_cast<std::size_t>(conn)].name;
+    const std::size_t index = out.packets.size();
+    out.packets.push_back(p);
+    if (conn < 0) continue;
+    const auto c = static_cast<std::uint32_t>(conn);
+    for (const std::string& n : cp.notes) annotate(index, c, t, n);
+    WireStory& s = story[c];
+    const bool syn = (p.flags & outcome::kSyn) != 0;
+    const bool ack = (p.flags & outcome::kAck) != 0;
+    const bool answer_due = s.answer_due;
+    s.answer_due = false;
+    if (answer_due && p.from_client && p.flags == outcome::kAck && p.length == 0) {
+      annotate(index, c, t, "kernel: the client answers the retransmitted SYN-ACK with an ACK (challenge ACK)");
+      continue;
+    }
+    if (p.from_client && syn && !ack) {
+      if (++s.syns > 1) annotate(index, c, t, fmt::format("kernel: SYN retransmitted (#{})", s.syns - 1));
+    } else if (!p.from_client && syn && ack) {
+      if (++s.synacks > 1) {
+        s.answer_due = story[c].data_seen || out.connections[c].connect_done.has_value();
+        annotate(index, c, t,
+                 fmt::format("kernel: SYN-ACK retransmitted (#{}): the request is still in the SYN queue",
+                             s.synacks - 1));
+      }
+    } else if (p.from_client && p.length > 0) {
+      const std::uint32_t end = p.seq + p.length;
+      if (s.data_seen && seq_diff(p.seq, s.data_end) < 0) {
+        ++s.data_sends;
+        annotate(index, c, t, fmt::format("kernel: request retransmitted (#{})", s.data_sends));
+      }
+      if (!s.data_seen || seq_diff(end, s.data_end) > 0) s.data_end = end;
+      s.data_seen = true;
+    } else if (!p.from_client && (p.flags & outcome::kRst) != 0) {
+      annotate(index, c, t, "kernel: the server answered with RST");
+    } else if (p.from_client && (p.flags & outcome::kRst) != 0) {
+      // A client RST is expected with close_style rst; otherwise worth a line.
+      bool rst_style = false;
+      for (const scenario::ClientGroup& g : sc.clients) {
+        if (g.name == out.connections[c].group) rst_style = g.close_style == scenario::CloseStyle::rst;
+      }
+      if (!rst_style) annotate(index, c, t, "kernel: the client sent RST");
+    }
+  }
+  flush_notes_before(kTimeMax);
+  if (raw.capture_drops > 0 && !out.packets.empty()) {
+    out.annotations.push_back(outcome::Annotation{
+        out.packets.size() - 1,
+        fmt::format("kernel: the capture lost {} packets (buffer full); the timeline is incomplete",
+                    raw.capture_drops),
+        ""});
+  }
+  std::stable_sort(out.annotations.begin(), out.annotations.end(),
+                   [](const outcome::Annotation& a, const outcome::Annotation& b) {
+                     return a.packet_index < b.packet_index;
+                   });
+
+  std::map<std::string, const scenario::ClientGroup*> groups;
+  for (const scenario::ClientGroup& g : sc.clients) groups[g.name] = &g;
+  for (std::size_t c = 0; c < out.connections.size(); ++c) {
+    outcome::ConnectionRecord& r = out.connections[c];
+    const scenario::ClientGroup& grp = *groups.at(r.group);
+    r.syn_retransmits = story[c].syns > 1 ? story[c].syns - 1 : 0;
+    r.synack_retransmits = story[c].synacks > 1 ? story[c].synacks - 1 : 0;
+    r.data_retransmits = story[c].data_sends;
+    // Deviation: whether the server answered with a syncookie is not visible
+    // on the wire or through any socket API; always false here.
+    r.syncookie = false;
+    if (r.error.empty()) {
+      bool done = r.connect_done.has_value();
+      if (grp.send) done = done && r.data_delivered.has_value();
+      if (grp.send && sc.server.on_data.respond_bytes > 0) done = done && r.response_received.has_value();
+      if (grp.close.kind != scenario::CloseSpec::Kind::never) done = done && r.closed.has_value();
+      r.outcome = done ? outcome::ConnectionOutcome::completed : outcome::ConnectionOutcome::open_at_end;
+    }
+    const auto stall = r.stall();
+    const bool stalled = stall && *stall > opt.stall_threshold;
+    if (incident[c] || stalled || r.outcome != outcome::ConnectionOutcome::completed) {
+      r.explanation = lines[c];
+      if (r.first_data_sent) {
+        r.explanation.insert(r.explanation.begin(),
+                             fmt::format("{} the client writes its request", format_seconds(*r.first_data_sent)));
+      }
+      if (stall) {
+        r.explanation.push_back(fmt::format("=> the request waited {} between its first transmission ({}) and "
+                                            "its delivery to the server application ({})",
+                                            format_duration(*stall), format_seconds(*r.first_data_sent),
+                                            format_seconds(*r.data_delivered)));
+      } else if (r.first_data_sent && !r.data_delivered) {
+        r.explanation.push_back(fmt::format("=> the request sent at {} was never delivered ({})",
+                                            format_seconds(*r.first_data_sent), outcome::to_string(r.outcome)));
+      }
+    }
+  }
+  out.counters = counter_deltas(raw.before, raw.after);
+  return out;
+}
+
+}  // namespace
+
+const char* kernel_requirements_text() {
+  return "Plays the scenario on this machine's real kernel: real sockets, real timers, packets captured on lo.\n"
+         "Needs: root, or unprivileged user namespaces (then it maps you to root inside its own user\n"
+         "namespace), and a kernel with network namespaces (CONFIG_NET_NS) and AF_PACKET.\n"
+         "Changes nothing outside itself: it runs in a private network namespace that it creates, brings\n"
+         "that namespace's lo up and writes the scenario's sysctls there (never the host's; a sysctl that is\n"
+         "global to the machine, such as net.core.netdev_max_backlog, is refused unless the host already has\n"
+         "the wanted value). The namespace disappears when the run ends, however it ends.\n"
+         "Scenarios with link rules or latency run in wire mode: client and server in two private\n"
+         "namespaces joined by a userspace wire over TUN devices (127.x addresses, never leaving them).\n"
+         "Runs in real time: a 20 s scenario takes 20 s. Exit 4 when the machine cannot run it, 2 for\n"
+         "scenarios it cannot play.";
+}
+
+outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& opt) {
+  const bool wired = sc.link.latency > Duration{0} || !sc.link.rules.empty();
+  const std::uint64_t n = total_connections(sc);
+  if (wired && n > kMaxWireConnections) {
+    throw Unsupported(fmt::format("{} connections: wire mode gives each a fixed client port and plays at most {}",
+                                  n, kMaxWireConnections));
+  }
+  if (n > opt.max_connections) {
+    throw Unsupported(fmt::format("{} connections: the kernel runner plays at most {} in real time; use the model "
+                                  "(synsim run) for more",
+                                  n, opt.max_connections));
+  }
+  raise_descriptor_limit();
+  enter_user_namespace_if_needed();
+
+  // The run's own thread: it alone enters the private namespace, so the
+  // caller's thread stays where it was.
+  auto task = std::make_shared<std::packaged_task<Raw()>>([sc, opt, wired] {
+    return wired ? run_wired(sc, opt) : run_in_namespace(sc, opt);
+  });
+  std::future<Raw> result = task->get_future();
+  std::thread worker([task] { (*task)(); });
+  // Setup takes milliseconds; allow generously for it and for the teardown.
+  const auto limit = std::chrono::nanoseconds(to_ns(sc.duration) + to_ns(opt.teardown_limit)) + std::chrono::seconds(5);
+  if (result.wait_for(limit) != std::future_status::ready) {
+    worker.detach();
+    throw EnvironmentError(fmt::format("the kernel run did not finish within {} of its start; gave up on it",
+                                       format_duration(Duration{limit.count()})));
+  }
+  worker.join();
+  Raw raw = result.get();  // rethrows EnvironmentError / Unsupported from the namespace thread
+  return assemble(sc, opt, raw);
+}
+
+}  // namespace synsim::kernel
