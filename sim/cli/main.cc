@@ -4,6 +4,7 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/compare_command.h"
 #include "sim/cli/kernel_command.h"
 
 int main(int argc, char** argv) {
@@ -34,6 +35,17 @@ int main(int argc, char** argv) {
   kernel_cmd->add_option("--out", kern.out_dir,
                          "Also write timeline.txt, summary.txt, outcome.json, capture.pcap, scenario.yaml here");
 
+  CompareArgs cmp;
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare", "Run a scenario on the model and on the real kernel, align them and give a verdict");
+  compare_cmd->footer("Exit 0 when model and kernel agree within tolerance, 1 when they differ (disagreements are\n"
+                      "listed first), 4 when this machine cannot run the kernel side. Needs what `synsim kernel`\n"
+                      "needs, and takes the scenario's duration in real time.");
+  compare_cmd->add_option("file", cmp.file, "Scenario file (YAML)")->required();
+  compare_cmd->add_option("--set", cmp.sets, "Override a scenario key: KEY=VALUE (repeatable)");
+  compare_cmd->add_option("--out", cmp.out_dir, "Write model/, kernel/ and comparison.txt here");
+  compare_cmd->add_option("--noise-ms", cmp.noise_ms, "Scheduling noise allowed on every time (default 25)");
+
   std::vector<std::string> check_files;
   CLI::App* check_cmd = app.add_subcommand("check", "Validate scenario files without running them");
   check_cmd->add_option("files", check_files, "Scenario files")->required();
@@ -47,5 +59,6 @@ int main(int argc, char** argv) {
   if (*run_cmd) return run_command(run);
   if (*check_cmd) return check_command(check_files);
   if (*kernel_cmd) return kernel_command(kern);
+  if (*compare_cmd) return compare_command(cmp);
   return kExitBadInput;
 }

@@ -25,6 +25,10 @@ struct Options {
   Duration noise = ms(25);          // scheduling noise allowed on every time
   Duration hiccup = ms(120);        // one ~100 ms VM pause allowed per connection (kernel-measured-rules.md 16)
   std::int64_t counter_slack = 0;   // counters must match within this (absolute)
+  // Counters the model keeps; a counter outside this list is shown but not
+  // judged (the kernel counts TcpInSegs, TCPDelivered... that the model does
+  // not). Empty: judge every counter.
+  std::vector<std::string> modelled_counters;
 };
 
 // A packet kind as a reader of a timeline names it.
@@ -49,6 +53,7 @@ struct CounterRow {
   std::int64_t model = 0;
   std::int64_t kernel = 0;
   bool agree = false;
+  bool modelled = true;  // false: shown for information, not judged
 };
 
 struct FieldRow {

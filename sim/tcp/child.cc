@@ -44,7 +44,11 @@ void Stack::child_rcv(std::uint32_t conn, Segment& seg) {
   if ((seg.flags & kFin) && !ch.fin_received && seg.seq + seg.len == ch.rcv_nxt) {
     ch.rcv_nxt += 1;
     ch.fin_received = true;
-    ack_now = true;
+    // tcp_fin(): after our own FIN, ACK at once; in ESTABLISHED the ACK is
+    // delayed (pingpong) and the application's close sends FIN|ACK first.
+    // Deviation: a child nobody has accepted ACKs at once instead of after
+    // its delayed-ACK timer.
+    if (ch.fin_sent || !ch.accepted) ack_now = true;
   }
   if (ack_now) {
     Segment ack = make_segment(conn, false);

@@ -225,8 +225,8 @@ void Stack::synsent_rcv(std::uint32_t conn, Segment& seg) {
 void Stack::client_delack(std::uint32_t conn) {
   ClientSock& s = conns_[conn].client;
   timer_context();
-  if (!s.ack_pending || s.state != ClientState::established) return;
-  send_client_ack(conn, "deferred final ACK sent by the delayed-ACK timer (tcp_delack_timer)");
+  if (!s.ack_pending || (s.state != ClientState::established && s.state != ClientState::fin_wait)) return;
+  send_client_ack(conn, s.fin_received ? "" : "deferred final ACK sent by the delayed-ACK timer (tcp_delack_timer)");
 }
 
 void Stack::send_client_ack(std::uint32_t conn, const std::string& why) {
@@ -497,7 +497,18 @@ void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
   if ((seg.flags & kFin) && !s.fin_received && seg.seq + seg.len == s.rcv_nxt) {
     s.rcv_nxt += 1;
     s.fin_received = true;
-    ack_now = true;
+    if (s.fin_sent) {
+      // tcp_fin() in FIN_WAIT: ACK at once (then TIME_WAIT).
+      ack_now = true;
+    } else if (!ack_now) {
+      // tcp_fin() in ESTABLISHED: CLOSE_WAIT and pingpong mode, so the ACK
+      // is delayed (TCP_ATO_MIN); the application's close usually sends
+      // FIN|ACK first and makes it unnecessary.
+      s.ack_pending = true;
+      events_.cancel(s.delack_timer);
+      s.delack_timer = events_.schedule(clock_.fire_time(now_, clock_.to_jiffies(ms(40))), this,
+                                        static_cast<std::uint32_t>(Ev::client_delack), conn);
+    }
   }
   if (ack_now) {
     Segment ack = make_segment(conn, true);
@@ -543,6 +554,8 @@ void Stack::close_client(std::uint32_t conn, bool rst) {
   f.flags = kFin | kAck;
   f.seq = s.snd_nxt;
   f.ack = s.rcv_nxt;
+  s.ack_pending = false;  // the FIN carries the ACK
+  events_.cancel(s.delack_timer);
   s.fin_sent = true;
   s.fin_first = !s.fin_received;  // the active closer ends in TIME_WAIT
   s.snd_nxt += 1;

@@ -1,0 +1,98 @@
+#include "sim/cli/compare_command.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "sim/cli/exit_codes.h"
+#include "sim/compare/compare.h"
+#include "sim/core/invariant.h"
+#include "sim/expect/evaluate.h"
+#include "sim/kernel/runner.h"
+#include "sim/model/run.h"
+#include "sim/report/out_dir.h"
+#include "sim/scenario/load.h"
+#include "sim/tcp/counters.h"
+
+namespace synsim::cli {
+
+namespace {
+
+// Writes `text` to DIR/name through a temporary file and a rename.
+void write_atomically(const std::filesystem::path& dir, const std::string& name, const std::string& text) {
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path tmp = dir / ("." + name + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  std::filesystem::rename(tmp, dir / name);
+}
+
+}  // namespace
+
+int compare_command(const CompareArgs& args) {
+  scenario::LoadResult loaded = scenario::load_file(args.file, args.sets);
+  if (!loaded.ok()) {
+    for (const scenario::Diagnostic& d : loaded.errors) std::cerr << d.str() << '\n';
+    return kExitBadInput;
+  }
+  const scenario::Scenario& sc = *loaded.scenario;
+  if (sc.kernel != "linux-6.18") {
+    std::cerr << args.file << ": the kernel side runs this machine's kernel; compare needs the linux-6.18 "
+              << "profile (got " << sc.kernel << ")\n";
+    return kExitBadInput;
+  }
+  outcome::Outcome model_out;
+  try {
+    model_out = model::run(sc);
+  } catch (const model::Unsupported& e) {
+    std::cerr << args.file << ": " << e.what() << '\n';
+    return kExitBadInput;
+  } catch (const InvariantViolation& e) {
+    std::cerr << "synsim: " << e.report();
+    return kExitInvariant;
+  }
+  std::cerr << "synsim: running " << sc.name << " on the kernel (" << format_duration(sc.duration)
+            << " of real time)\n";
+  outcome::Outcome kernel_out;
+  try {
+    kernel_out = kernel::run_kernel(sc);
+  } catch (const kernel::Unsupported& e) {
+    std::cerr << args.file << ": " << e.what() << '\n';
+    return kExitBadInput;
+  } catch (const kernel::EnvironmentError& e) {
+    std::cerr << "synsim: " << e.what() << '\n';
+    return kExitEnvironment;
+  }
+
+  compare::Options options;
+  if (kernel_out.info.hz > 0) options.hz = kernel_out.info.hz;
+  options.noise = ms(args.noise_ms);
+  for (std::size_t m = 0; m < static_cast<std::size_t>(tcp::Mib::kCount); ++m) {
+    options.modelled_counters.emplace_back(tcp::mib_name(static_cast<tcp::Mib>(m)));
+  }
+  const compare::Comparison c = compare::compare(model_out, kernel_out, options);
+  const std::string text = compare::render_text(c);
+  std::string expectations;
+  for (const auto& [side, out] : {std::pair{"model", &model_out}, std::pair{"kernel", &kernel_out}}) {
+    const auto results = expect::evaluate(sc.expect, *out);
+    if (!results.empty()) expectations += std::string("\nexpectations on the ") + side + "\n" + expect::render(results);
+  }
+  std::cout << text << expectations;
+  if (args.out_dir) {
+    try {
+      const std::filesystem::path dir(*args.out_dir);
+      report::write_out_dir(dir / "model", model_out, sc.source_text);
+      report::write_out_dir(dir / "kernel", kernel_out, sc.source_text);
+      write_atomically(dir, "comparison.txt", text + expectations);
+    } catch (const std::exception& e) {
+      std::cerr << "synsim: " << e.what() << '\n';
+      return kExitBadInput;
+    }
+  }
+  return c.agree() ? kExitOk : kExitExpectationFailed;
+}
+
+}  // namespace synsim::cli
