@@ -38,6 +38,9 @@ int run_command(const RunArgs& args) {
 
   model::RunOptions options;
   options.seed = args.seed;
+  // The timeline is the expensive part of a large run: keep it only when
+  // something will show it.
+  options.record_packets = args.format != "summary" || args.out_dir.has_value();
   outcome::Outcome out;
   try {
     out = model::run(*sc, options);

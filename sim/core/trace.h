@@ -20,8 +20,12 @@ class Trace {
   explicit Trace(std::size_t keep_last = 32) : keep_last_(keep_last) {}
 
   // Mix raw values into the hash (event dispatch: time, seq, kind, arg).
-  void mix(std::int64_t v);
-  // Record one event in words and mix it into the hash.
+  void mix(std::int64_t v) {
+    // One multiply-rotate per word: cheap enough to run on every event.
+    hash_ = rotl(hash_ ^ static_cast<std::uint64_t>(v), 29) * 0x9e3779b97f4a7c15ull;
+  }
+  // Keep one event in words for failure messages (not hashed: the events
+  // and packets that caused it are).
   void record(Time when, std::string_view what);
 
   std::uint64_t hash() const { return hash_; }
@@ -29,9 +33,11 @@ class Trace {
   std::string last_events() const;
 
  private:
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
   std::uint64_t hash_ = 0xcbf29ce484222325ull;
   std::size_t keep_last_;
-  std::deque<std::string> last_;
+  std::deque<std::pair<Time, std::string>> last_;
 };
 
 }  // namespace synsim

@@ -58,7 +58,7 @@ outcome::Outcome run(const scenario::Scenario& sc, const RunOptions& options) {
   const std::uint64_t seed = options.seed.value_or(sc.seed);
   EventQueue events;
   Trace trace;
-  World world(sc, seed, options.record_packets, events, trace);
+  World world(sc, seed, options.record_packets, options.stall_threshold, events, trace);
   Time now = kTimeZero;
   auto fail = [&](const std::string& what) { throw InvariantViolation(what, seed, now, trace.last_events()); };
 

@@ -81,12 +81,13 @@ std::uint32_t total_connections(const scenario::Scenario& sc) {
 
 }  // namespace
 
-World::World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packets, EventQueue& events,
-             Trace& trace)
+World::World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packets, Duration stall_threshold,
+             EventQueue& events, Trace& trace)
     : sc_(sc),
       events_(events),
       trace_(trace),
       record_packets_(record_packets),
+      stall_threshold_(stall_threshold),
       conns_(out_.connections) {
   const std::uint32_t n = total_connections(sc);
   stack_ = std::make_unique<tcp::Stack>(make_config(sc, seed), n, events, *this);
@@ -245,7 +246,17 @@ void World::on_client_fin(std::uint32_t conn) {
 
 void World::on_client_done(std::uint32_t conn) {
   conns_[conn].closed = now();
+  forget_if_uneventful(conn);
   connection_over(conn);
+}
+
+// A connection that went through without incident needs no story: free its
+// notes now, so a run of millions of connections keeps only the interesting ones.
+void World::forget_if_uneventful(std::uint32_t conn) {
+  ClientApp& app = apps_[conn];
+  const auto stall = conns_[conn].stall();
+  if (app.incident || (stall && *stall > stall_threshold_)) return;
+  std::vector<std::string>().swap(app.notes);
 }
 
 void World::on_client_error(std::uint32_t conn, tcp::SockError e) {

@@ -19,8 +19,8 @@ namespace synsim::model {
 
 class World final : public EventHandler, public tcp::StackObserver {
  public:
-  World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packets, EventQueue& events,
-        Trace& trace);
+  World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packets, Duration stall_threshold,
+        EventQueue& events, Trace& trace);
 
   // Schedules the scenario's first actions (listen, first connects).
   void start();
@@ -81,6 +81,7 @@ class World final : public EventHandler, public tcp::StackObserver {
   void client_close(std::uint32_t conn);
   void after_exchange(std::uint32_t conn);
   void connection_over(std::uint32_t conn);
+  void forget_if_uneventful(std::uint32_t conn);
   void try_accept();
   void server_read(std::uint32_t conn);
   const scenario::ClientGroup& group_of(std::uint32_t conn) const { return sc_.clients[apps_[conn].group]; }
@@ -89,6 +90,7 @@ class World final : public EventHandler, public tcp::StackObserver {
   EventQueue& events_;
   Trace& trace_;
   bool record_packets_;
+  Duration stall_threshold_;
   std::unique_ptr<tcp::Stack> stack_;
   outcome::Outcome out_;
   std::vector<outcome::ConnectionRecord>& conns_;
