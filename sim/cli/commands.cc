@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/render.h"
 #include "sim/core/invariant.h"
 #include "sim/expect/evaluate.h"
 #include "sim/model/run.h"
@@ -60,17 +61,9 @@ int run_command(const RunArgs& args) {
       return kExitBadInput;
     }
   }
-  if (args.format == "json") {
-    std::cout << report::render_json(out);
-  } else if (args.format == "tcpdump") {
-    std::cout << report::render_tcpdump(out);
-  } else if (args.format == "summary") {
-    std::cout << report::render_summary(out);
-  } else {
-    std::cout << report::render_tcpdump(out) << '\n' << report::render_summary(out);
-  }
+  std::cout << render_format(args.format, out, sc->source_text);
   const std::vector<expect::Result> results = expect::evaluate(sc->expect, out);
-  if (!results.empty() && args.format != "json") {
+  if (!results.empty() && !is_machine_format(args.format)) {
     std::cout << "\nexpectations\n" << expect::render(results);
   }
   std::cout.flush();

@@ -10,7 +10,10 @@
 #include "sim/expect/evaluate.h"
 #include "sim/kernel/runner.h"
 #include "sim/model/run.h"
+#include "sim/report/html.h"
+#include "sim/report/markdown.h"
 #include "sim/report/out_dir.h"
+#include "sim/report/perfetto.h"
 #include "sim/scenario/load.h"
 #include "sim/tcp/counters.h"
 
@@ -87,6 +90,14 @@ int compare_command(const CompareArgs& args) {
       report::write_out_dir(dir / "model", model_out, sc.source_text);
       report::write_out_dir(dir / "kernel", kernel_out, sc.source_text);
       write_atomically(dir, "comparison.txt", text + expectations);
+      report::HtmlReport html;
+      html.model = &model_out;
+      html.kernel = &kernel_out;
+      html.comparison = &c;
+      html.scenario_text = sc.source_text;
+      write_atomically(dir, "report.html", report::render_html(html));
+      write_atomically(dir, "summary.md", report::render_markdown(model_out, &kernel_out, &c));
+      write_atomically(dir, "trace.json", report::render_perfetto(model_out, &kernel_out));
     } catch (const std::exception& e) {
       std::cerr << "synsim: " << e.what() << '\n';
       return kExitBadInput;

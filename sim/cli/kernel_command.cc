@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/render.h"
 #include "sim/kernel/runner.h"
 #include "sim/report/json.h"
 #include "sim/report/out_dir.h"
@@ -47,15 +48,7 @@ int kernel_command(const KernelArgs& args) {
       return kExitBadInput;
     }
   }
-  if (args.format == "json") {
-    std::cout << report::render_json(out);
-  } else if (args.format == "tcpdump") {
-    std::cout << report::render_tcpdump(out);
-  } else if (args.format == "summary") {
-    std::cout << report::render_summary(out);
-  } else {
-    std::cout << report::render_tcpdump(out) << '\n' << report::render_summary(out);
-  }
+  std::cout << render_format(args.format, out, sc.source_text);
   std::cout.flush();
   return kExitOk;
 }

@@ -6,6 +6,7 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/compare_command.h"
 #include "sim/cli/kernel_command.h"
+#include "sim/cli/render.h"
 
 int main(int argc, char** argv) {
   using namespace synsim::cli;
@@ -19,8 +20,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "Override the scenario's seed");
   run_cmd->add_option("--kernel", run.kernel, "Model profile: linux-6.18");
   run_cmd->add_option("--set", run.sets, "Override a scenario key: KEY=VALUE (repeatable)");
-  run_cmd->add_option("--format", run.format, "Output: text (timeline + summary), tcpdump, summary, json")
-      ->check(CLI::IsMember({"text", "tcpdump", "summary", "json"}));
+  run_cmd->add_option("--format", run.format,
+                      "Output: text (timeline + summary), tcpdump, summary, json, perfetto (trace JSON for "
+                      "ui.perfetto.dev), html (self-contained report), markdown")
+      ->check(CLI::IsMember(output_formats()));
   run_cmd->add_option("--out", run.out_dir,
                       "Also write timeline.txt, summary.txt, outcome.json, capture.pcap, scenario.yaml here");
 
@@ -30,8 +33,9 @@ int main(int argc, char** argv) {
   kernel_cmd->footer(kernel_command_description());
   kernel_cmd->add_option("file", kern.file, "Scenario file (YAML)")->required();
   kernel_cmd->add_option("--set", kern.sets, "Override a scenario key: KEY=VALUE (repeatable)");
-  kernel_cmd->add_option("--format", kern.format, "Output: text (timeline + summary), tcpdump, summary, json")
-      ->check(CLI::IsMember({"text", "tcpdump", "summary", "json"}));
+  kernel_cmd->add_option("--format", kern.format,
+                         "Output: text (timeline + summary), tcpdump, summary, json, perfetto, html, markdown")
+      ->check(CLI::IsMember(output_formats()));
   kernel_cmd->add_option("--out", kern.out_dir,
                          "Also write timeline.txt, summary.txt, outcome.json, capture.pcap, scenario.yaml here");
 
@@ -43,7 +47,8 @@ int main(int argc, char** argv) {
                       "needs, and takes the scenario's duration in real time.");
   compare_cmd->add_option("file", cmp.file, "Scenario file (YAML)")->required();
   compare_cmd->add_option("--set", cmp.sets, "Override a scenario key: KEY=VALUE (repeatable)");
-  compare_cmd->add_option("--out", cmp.out_dir, "Write model/, kernel/ and comparison.txt here");
+  compare_cmd->add_option("--out", cmp.out_dir,
+                          "Write model/, kernel/, comparison.txt, report.html, summary.md and trace.json here");
   compare_cmd->add_option("--noise-ms", cmp.noise_ms, "Scheduling noise allowed on every time (default 25)");
 
   std::vector<std::string> check_files;

@@ -277,6 +277,11 @@ std::string render_json(const outcome::Outcome& outcome) {
   for (const auto& c : outcome.connections) j["connections"].push_back(connection_json(c));
   j["counters"] = Json::object();
   for (const auto& [name, value] : outcome.counters) j["counters"][name] = value;
+  j["queues"] = Json::array();
+  for (const auto& q : outcome.queues) {
+    j["queues"].push_back(Json{{"time_ns", to_ns(q.time)}, {"syn_queue", q.syn_queue}, {"accept_queue", q.accept_queue}});
+  }
+  j["accept_queue_limit"] = outcome.accept_queue_limit;
   return j.dump(2) + "\n";
 }
 
@@ -284,7 +289,8 @@ outcome::Outcome outcome_from_json(std::string_view text) {
   Json j;
   try {
     j = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
+    // parse_error, and out_of_range for a number beyond double ("1e400").
     throw std::runtime_error(fmt::format("outcome JSON: {}", e.what()));
   }
   Reader root(j, "");
@@ -322,6 +328,17 @@ outcome::Outcome outcome_from_json(std::string_view text) {
   for (const auto& [name, value] : j.at("counters").items()) {
     o.counters[name] = counters.integer_value<std::int64_t>(value, name);
   }
+  // Written since the queue samples were added; optional on input so older
+  // outcome.json files still load.
+  if (j.contains("queues")) {
+    const Json& queues = root.array("queues");
+    for (std::size_t i = 0; i < queues.size(); ++i) {
+      Reader q(queues[i], fmt::format("queues[{}]", i));
+      o.queues.push_back({at_ns(q.integer<std::int64_t>("time_ns")), q.integer<std::int64_t>("syn_queue"),
+                          q.integer<std::int64_t>("accept_queue")});
+    }
+  }
+  if (j.contains("accept_queue_limit")) o.accept_queue_limit = root.integer<std::int64_t>("accept_queue_limit");
   return o;
 }
 

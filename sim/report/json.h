@@ -12,8 +12,12 @@
 //                     first_data_sent_ns, accepted_ns, data_delivered_ns, response_received_ns,
 //                     closed_ns, outcome, error, syn_retransmits, synack_retransmits,
 //                     data_retransmits, syncookie, stall_ns, explanation [lines]}],
-//    "counters": {name: value}}
+//    "counters": {name: value},
+//    "queues": [{time_ns, syn_queue, accept_queue}],
+//    "accept_queue_limit": N}
 // Times are integer nanoseconds since the run's start; null when absent.
+// "queues" and "accept_queue_limit" are optional on input (files written
+// before they existed read as no samples and limit 0).
 #pragma once
 
 #include <string>

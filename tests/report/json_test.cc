@@ -127,6 +127,53 @@ TEST(Json, UnknownOutcomeIsAnError) {
   EXPECT_THROW(outcome_from_json(j.dump()), std::runtime_error);
 }
 
+TEST(Json, RoundTripKeepsQueueSamplesAndTheAcceptQueueLimit) {
+  Outcome o = handshake_outcome();
+  o.queues = {{at_ns(0), 0, 0}, {at_ns(10'000), 1, 0}, {at_ns(20'000), 1, 1}, {at_ns(1'000'050'000), 0, 0}};
+  o.accept_queue_limit = 3;
+  std::string text = render_json(o);
+  Outcome back = outcome_from_json(text);
+  ASSERT_EQ(back.queues.size(), o.queues.size());
+  for (std::size_t i = 0; i < o.queues.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(back.queues[i].time, o.queues[i].time);
+    EXPECT_EQ(back.queues[i].syn_queue, o.queues[i].syn_queue);
+    EXPECT_EQ(back.queues[i].accept_queue, o.queues[i].accept_queue);
+  }
+  EXPECT_EQ(back.accept_queue_limit, 3);
+  EXPECT_EQ(render_json(back), text);
+
+  auto j = nlohmann::json::parse(text);
+  EXPECT_EQ(j["queues"][2]["time_ns"], 20'000);
+  EXPECT_EQ(j["queues"][2]["accept_queue"], 1);
+  EXPECT_EQ(j["accept_queue_limit"], 3);
+}
+
+TEST(Json, OutcomeWithoutQueueKeysReadsAsNoSamples) {
+  Outcome o = handshake_outcome();
+  o.queues = {{at_ns(5), 2, 1}};
+  o.accept_queue_limit = 9;
+  auto j = nlohmann::json::parse(render_json(o));
+  j.erase("queues");
+  j.erase("accept_queue_limit");
+  Outcome back = outcome_from_json(j.dump());
+  EXPECT_TRUE(back.queues.empty());
+  EXPECT_EQ(back.accept_queue_limit, 0);
+}
+
+TEST(Json, MalformedQueueSampleNamesTheField) {
+  Outcome o = handshake_outcome();
+  o.queues = {{at_ns(5), 2, 1}};
+  auto j = nlohmann::json::parse(render_json(o));
+  j["queues"][0]["syn_queue"] = "two";
+  try {
+    outcome_from_json(j.dump());
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "outcome JSON: queues[0].syn_queue: expected an integer");
+  }
+}
+
 TEST(Json, NotJsonIsAnError) {
   EXPECT_THROW(outcome_from_json("{not json"), std::runtime_error);
   EXPECT_THROW(outcome_from_json("[]"), std::runtime_error);

@@ -1,0 +1,36 @@
+#include "sim/cli/render.h"
+
+#include "sim/report/html.h"
+#include "sim/report/json.h"
+#include "sim/report/markdown.h"
+#include "sim/report/perfetto.h"
+#include "sim/report/tables.h"
+#include "sim/report/tcpdump.h"
+
+namespace synsim::cli {
+
+const std::vector<std::string>& output_formats() {
+  static const std::vector<std::string> formats = {"text", "tcpdump", "summary", "json", "perfetto", "html", "markdown"};
+  return formats;
+}
+
+bool is_machine_format(const std::string& format) {
+  return format == "json" || format == "perfetto" || format == "html" || format == "markdown";
+}
+
+std::string render_format(const std::string& format, const outcome::Outcome& out, const std::string& scenario_text) {
+  if (format == "json") return report::render_json(out);
+  if (format == "tcpdump") return report::render_tcpdump(out);
+  if (format == "summary") return report::render_summary(out);
+  if (format == "perfetto") return report::render_perfetto(out);
+  if (format == "markdown") return report::render_markdown(out, nullptr, nullptr);
+  if (format == "html") {
+    report::HtmlReport r;
+    r.model = &out;
+    r.scenario_text = scenario_text;
+    return report::render_html(r);
+  }
+  return report::render_tcpdump(out) + "\n" + report::render_summary(out);
+}
+
+}  // namespace synsim::cli

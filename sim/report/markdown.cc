@@ -1,0 +1,249 @@
+#include "sim/report/markdown.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace synsim::report {
+
+namespace {
+
+using outcome::ConnectionRecord;
+using outcome::Outcome;
+
+std::string time_or_dash(const std::optional<Time>& t) { return t ? format_seconds(*t) : "-"; }
+
+std::string stall_or_dash(const ConnectionRecord* c) {
+  if (c == nullptr) return "-";
+  auto s = c->stall();
+  return s ? format_duration(*s) : "-";
+}
+
+std::string outcome_text(const ConnectionRecord* c) {
+  if (c == nullptr) return "-";
+  std::string text = outcome::to_string(c->outcome);
+  if (!c->error.empty()) text += fmt::format(" ({})", c->error);
+  return text;
+}
+
+bool notable(const ConnectionRecord& c) {
+  return !c.explanation.empty() || c.outcome != outcome::ConnectionOutcome::completed;
+}
+
+const ConnectionRecord* find(const Outcome* o, const std::string& name) {
+  if (o == nullptr) return nullptr;
+  for (const auto& c : o->connections) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+std::string row(const std::vector<std::string>& cells) {
+  std::string out = "|";
+  for (const auto& c : cells) out += fmt::format(" {} |", c);
+  return out + "\n";
+}
+
+std::string rule(std::size_t n, std::size_t left_columns) {
+  std::string out = "|";
+  for (std::size_t i = 0; i < n; ++i) out += i < left_columns ? " --- |" : " ---: |";
+  return out + "\n";
+}
+
+std::string run_line(const Outcome& o) {
+  return fmt::format("- {}: {}, HZ {}, seed {}, duration {}, {} connections, {} packets\n",
+                     markdown_escape(o.info.source.empty() ? "run" : o.info.source), markdown_escape(o.info.kernel),
+                     o.info.hz, o.info.seed, format_duration(o.info.duration), o.connections.size(), o.packets.size());
+}
+
+// Names in model order, then names only the kernel has.
+std::vector<std::string> connection_names(const Outcome& model, const Outcome* kernel) {
+  std::vector<std::string> names;
+  std::set<std::string> seen;
+  for (const auto& c : model.connections) {
+    if (seen.insert(c.name).second) names.push_back(c.name);
+  }
+  if (kernel != nullptr) {
+    for (const auto& c : kernel->connections) {
+      if (seen.insert(c.name).second) names.push_back(c.name);
+    }
+  }
+  return names;
+}
+
+// The longest fence of backticks in `text`, plus one (at least 3).
+std::string fence_for(const std::vector<std::string>& lines) {
+  std::size_t longest = 0;
+  for (const auto& line : lines) {
+    std::size_t run = 0;
+    for (char ch : line) {
+      run = ch == '`' ? run + 1 : 0;
+      longest = std::max(longest, run);
+    }
+  }
+  return std::string(std::max<std::size_t>(3, longest + 1), '`');
+}
+
+}  // namespace
+
+std::string markdown_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    switch (ch) {
+      case '|': case '\\': case '*': case '_': case '`': case '<': case '>': case '[': case ']':
+        out += '\\';
+        out += ch;
+        break;
+      case '\n': case '\r': out += ' '; break;
+      default: out += ch; break;
+    }
+  }
+  return out;
+}
+
+std::string render_markdown(const Outcome& model, const Outcome* kernel, const compare::Comparison* comparison) {
+  std::string out = fmt::format("## synsim: {}\n\n", markdown_escape(model.info.scenario));
+
+  // Verdict.
+  std::size_t stalled = 0;
+  const ConnectionRecord* worst = nullptr;
+  for (const auto& c : model.connections) {
+    if (notable(c)) ++stalled;
+    auto s = c.stall();
+    if (!c.explanation.empty() && s && (worst == nullptr || *s > *worst->stall())) worst = &c;
+  }
+  if (comparison != nullptr) {
+    if (comparison->agree()) {
+      out += fmt::format("**Verdict: AGREE**: model and kernel agree on {} packet pairs, {} counters and {} "
+                         "connection fields, within tolerance.\n\n",
+                         comparison->packets.size(), comparison->counters.size(), comparison->fields.size());
+    } else {
+      out += fmt::format("**Verdict: DISAGREE** ({} disagreement{}).\n\n", comparison->disagreements.size(),
+                         comparison->disagreements.size() == 1 ? "" : "s");
+    }
+  } else if (kernel != nullptr) {
+    out += "**Model and kernel** (not compared).\n\n";
+  } else {
+    out += "**Model only** (no kernel run).\n\n";
+  }
+  out += fmt::format("{} of {} connections stalled or failed in the model", stalled, model.connections.size());
+  if (worst != nullptr) out += fmt::format("; the worst, {}, waited {}", markdown_escape(worst->name), format_duration(*worst->stall()));
+  out += ".\n\n";
+  out += run_line(model);
+  if (kernel != nullptr) out += run_line(*kernel);
+  out += "\n";
+
+  if (comparison != nullptr && !comparison->agree()) {
+    out += "### Disagreements\n\n";
+    const auto& all = comparison->disagreements;
+    for (std::size_t i = 0; i < all.size() && i < kMarkdownDisagreements; ++i) {
+      out += fmt::format("1. {}\n", markdown_escape(all[i]));
+    }
+    if (all.size() > kMarkdownDisagreements) {
+      out += fmt::format("\n...and {} more.\n", all.size() - kMarkdownDisagreements);
+    }
+    out += "\n";
+  }
+
+  // Connections.
+  std::map<std::pair<std::string, std::string>, bool> field_agree;
+  if (comparison != nullptr) {
+    for (const auto& f : comparison->fields) field_agree[{f.connection, f.field}] = f.agree;
+  }
+  auto mark = [&](const std::string& name, const char* field) {
+    auto it = field_agree.find({name, field});
+    return it != field_agree.end() && !it->second ? " ✗" : "";
+  };
+
+  std::vector<std::string> names = connection_names(model, kernel);
+  std::vector<std::string> shown;
+  for (const auto& n : names) {
+    const ConnectionRecord* m = find(&model, n);
+    const ConnectionRecord* k = find(kernel, n);
+    if ((m && notable(*m)) || (k && notable(*k))) shown.push_back(n);
+  }
+  for (const auto& n : names) {
+    if (std::find(shown.begin(), shown.end(), n) == shown.end()) shown.push_back(n);
+  }
+  const std::size_t omitted = shown.size() > kMarkdownConnectionRows ? shown.size() - kMarkdownConnectionRows : 0;
+  shown.resize(std::min(shown.size(), kMarkdownConnectionRows));
+  // Back into scenario order.
+  std::vector<std::string> ordered;
+  for (const auto& n : names) {
+    if (std::find(shown.begin(), shown.end(), n) != shown.end()) ordered.push_back(n);
+  }
+
+  out += "### Connections\n\n";
+  if (kernel != nullptr) {
+    out += row({"connection", "outcome (model)", "outcome (kernel)", "accepted (model)", "accepted (kernel)",
+                "delivered (model)", "delivered (kernel)", "stall (model)", "stall (kernel)"});
+    out += rule(9, 3);
+    for (const auto& n : ordered) {
+      const ConnectionRecord* m = find(&model, n);
+      const ConnectionRecord* k = find(kernel, n);
+      out += row({markdown_escape(n), markdown_escape(outcome_text(m)) + mark(n, "outcome"),
+                  markdown_escape(outcome_text(k)), m ? time_or_dash(m->accepted) : "-",
+                  (k ? time_or_dash(k->accepted) : "-") + mark(n, "accepted"), m ? time_or_dash(m->data_delivered) : "-",
+                  (k ? time_or_dash(k->data_delivered) : "-") + mark(n, "data_delivered"), stall_or_dash(m),
+                  stall_or_dash(k) + mark(n, "stall")});
+    }
+  } else {
+    out += row({"connection", "port", "outcome", "connected", "accepted", "delivered", "stall",
+                "retransmits (SYN / SYN-ACK / data)"});
+    out += rule(8, 3);
+    for (const auto& n : ordered) {
+      const ConnectionRecord* m = find(&model, n);
+      out += row({markdown_escape(n), std::to_string(m->client_port), markdown_escape(outcome_text(m)),
+                  time_or_dash(m->connect_done), time_or_dash(m->accepted), time_or_dash(m->data_delivered),
+                  stall_or_dash(m),
+                  fmt::format("{} / {} / {}", m->syn_retransmits, m->synack_retransmits, m->data_retransmits)});
+    }
+  }
+  if (omitted > 0) out += fmt::format("\n{} more connection{} without a stall not shown.\n", omitted, omitted == 1 ? "" : "s");
+  out += "\n";
+
+  // Counters.
+  out += "### Counters\n\n";
+  if (comparison != nullptr) {
+    out += row({"counter", "model", "kernel", "agree"});
+    out += rule(4, 1);
+    for (const auto& r : comparison->counters) {
+      out += row({markdown_escape(r.name), std::to_string(r.model), std::to_string(r.kernel), r.agree ? "✓" : "✗"});
+    }
+  } else if (kernel != nullptr) {
+    std::set<std::string> counter_names;
+    for (const auto& [n, v] : model.counters) counter_names.insert(n);
+    for (const auto& [n, v] : kernel->counters) counter_names.insert(n);
+    out += row({"counter", "model", "kernel"});
+    out += rule(3, 1);
+    for (const auto& n : counter_names) {
+      auto m = model.counters.find(n);
+      auto k = kernel->counters.find(n);
+      out += row({markdown_escape(n), std::to_string(m == model.counters.end() ? 0 : m->second),
+                  std::to_string(k == kernel->counters.end() ? 0 : k->second)});
+    }
+  } else {
+    out += row({"counter", "value"});
+    out += rule(2, 1);
+    for (const auto& [n, v] : model.counters) out += row({markdown_escape(n), std::to_string(v)});
+  }
+  out += "\n";
+
+  if (worst != nullptr) {
+    out += fmt::format("### Worst stall: {} ({})\n\n", markdown_escape(worst->name), format_duration(*worst->stall()));
+    if (const ConnectionRecord* k = find(kernel, worst->name)) {
+      out += fmt::format("On the kernel: {}, stall {}.\n\n", markdown_escape(outcome_text(k)), stall_or_dash(k));
+    }
+    const std::string fence = fence_for(worst->explanation);
+    out += fence + "text\n";
+    for (const auto& line : worst->explanation) out += line + "\n";
+    out += fence + "\n";
+  }
+  return out;
+}
+
+}  // namespace synsim::report

@@ -1,0 +1,35 @@
+// A Markdown summary of a run (or of model vs kernel) for pasting into an
+// issue tracker: the verdict, the connections, the counters, the
+// disagreements and the story of the worst stall.
+#pragma once
+
+#include <string>
+
+#include "sim/compare/compare.h"
+#include "sim/outcome/outcome.h"
+
+namespace synsim::report {
+
+// `kernel` and `comparison` may be null. Layout (GitHub-flavoured Markdown):
+//   ## synsim: SCENARIO
+//   **Verdict: AGREE** / **Verdict: DISAGREE** (N disagreements) / **Model only**
+//   run line(s) per side
+//   ### Disagreements        (only with a comparison that disagrees; the
+//                            first kMarkdownDisagreements, most important first)
+//   ### Connections          a table: one row per connection; with a kernel
+//                            run, model and kernel columns side by side.
+//                            At most kMarkdownConnectionRows rows: stalled and
+//                            failed connections first, the rest counted.
+//   ### Counters             nstat name, model[, kernel, agree]
+//   ### Worst stall: NAME    the model's explanation in a fenced block
+// Table cells are escaped (| \ * _ ` < > [ ]), so no scenario or outcome
+// text can break the table or inject markup.
+inline constexpr std::size_t kMarkdownConnectionRows = 40;
+inline constexpr std::size_t kMarkdownDisagreements = 20;
+std::string render_markdown(const outcome::Outcome& model, const outcome::Outcome* kernel,
+                            const compare::Comparison* comparison);
+
+// Text made safe for a Markdown table cell.
+std::string markdown_escape(std::string_view text);
+
+}  // namespace synsim::report
