@@ -87,6 +87,11 @@ Comparison compare(const outcome::Outcome& model, const outcome::Outcome& kernel
   const auto kfirst = first_times(kernel);
   // Per connection, one ~100 ms VM pause is forgiven (kernel-measured-rules.md 16).
   std::map<std::string, bool> hiccup_used;
+  // Where each connection's closing exchange starts (see PacketPair::judged).
+  std::map<std::string, Time> close_phase;
+  for (const auto& r : model.connections) {
+    if (r.response_received) close_phase[r.name] = *r.response_received;
+  }
 
   std::set<Key> keys;
   for (const auto& [k, v] : mg) keys.insert(k);
@@ -112,6 +117,15 @@ Comparison compare(const outcome::Outcome& model, const outcome::Outcome& kernel
       if (p.model_time && mfirst.count(key.connection)) since_first = *p.model_time - mfirst.at(key.connection);
       else if (p.kernel_time && kfirst.count(key.connection)) since_first = *p.kernel_time - kfirst.at(key.connection);
       p.tolerance = tolerance_for(since_first, options);
+      if (const auto cp = close_phase.find(key.connection); cp != close_phase.end()) {
+        const Time t = p.model_time ? *p.model_time : *p.kernel_time;
+        if (t >= cp->second && key.kind != "client data" && key.kind != "server data") {
+          p.judged = false;
+          p.agree = true;
+          c.packets.push_back(p);
+          continue;
+        }
+      }
       if (p.model_time && p.kernel_time) {
         const Duration diff = abs_duration(*p.model_time - *p.kernel_time);
         p.agree = diff <= p.tolerance;
@@ -181,6 +195,7 @@ Comparison compare(const outcome::Outcome& model, const outcome::Outcome& kernel
     }
   }
   for (const PacketPair& p : c.packets) {
+    if (!p.judged) continue;
     if (p.model_time && !p.kernel_time) {
       c.disagreements.push_back(fmt::format("{} {} #{} at {}: model only", p.connection, p.kind, p.occurrence,
                                             format_seconds(*p.model_time)));
@@ -222,11 +237,12 @@ std::string render_text(const Comparison& c) {
     s += "\ndisagreements\n";
     for (const std::string& d : c.disagreements) s += "  " + d + "\n";
   }
-  s += "\npackets (connection, kind, #, model, kernel, difference, tolerance)\n";
+  s += "\npackets (connection, kind, #, model, kernel, difference, tolerance; '-': closing exchange, not judged)\n";
   for (const PacketPair& p : c.packets) {
     std::string diff = "-";
     if (p.model_time && p.kernel_time) diff = format_duration(abs_duration(*p.model_time - *p.kernel_time));
-    s += fmt::format("  {:<4} {:<8} {:<15} {:>3}  {:>12}  {:>12}  {:>10}  {:>8}\n", p.agree ? "ok" : "DIFF",
+    s += fmt::format("  {:<4} {:<8} {:<15} {:>3}  {:>12}  {:>12}  {:>10}  {:>8}\n",
+                     !p.judged ? "-" : p.agree ? "ok" : "DIFF",
                      p.connection, p.kind, p.occurrence, time_or_dash(p.model_time), time_or_dash(p.kernel_time),
                      diff, format_duration(p.tolerance));
   }

@@ -52,5 +52,7 @@ TEST(ModelVsKernel, TheLoopbackStall2003Agrees) {
   expect_agreement("scenarios/stall/loopback-stall-2003.yaml", {"duration=8s"});
 }
 
+TEST(ModelVsKernel, WireModeFinalAckHeldAgrees) { expect_agreement("scenarios/wire/final-ack-held.yaml"); }
+
 }  // namespace
 }  // namespace synsim
