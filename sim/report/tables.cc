@@ -60,7 +60,18 @@ std::string render_connections(const outcome::Outcome& outcome) {
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"name", "port", "connect", "connected", "data_sent", "accepted", "delivered", "outcome", "error",
                   "syn_rtx", "synack_rtx", "data_rtx", "stall"});
+  // A run of thousands of connections lists the ones with a story (an
+  // explanation or an outcome other than completed) and counts the rest;
+  // --format json always has every record.
+  constexpr std::size_t kMaxRows = 200;
+  const bool trim = outcome.connections.size() > kMaxRows;
+  std::size_t shown = 0;
   for (const auto& c : outcome.connections) {
+    if (trim && (shown >= kMaxRows ||
+                 (c.explanation.empty() && c.outcome == outcome::ConnectionOutcome::completed))) {
+      continue;
+    }
+    ++shown;
     auto stall = c.stall();
     rows.push_back({c.name, std::to_string(c.client_port), seconds_or_dash(c.connect_start),
                     seconds_or_dash(c.connect_done), seconds_or_dash(c.first_data_sent), seconds_or_dash(c.accepted),
@@ -69,8 +80,15 @@ std::string render_connections(const outcome::Outcome& outcome) {
                     std::to_string(c.data_retransmits), stall ? format_duration(*stall) : "-"});
   }
   std::string out = render_table(align, rows);
+  if (trim) {
+    out += fmt::format("({} of {} connections shown: those with an explanation or not completed, at most {}; "
+                       "--format json lists every one)\n",
+                       shown, outcome.connections.size(), kMaxRows);
+  }
+  std::size_t explained = 0;
   for (const auto& c : outcome.connections) {
     if (c.explanation.empty()) continue;
+    if (trim && ++explained > kMaxRows) break;
     out += '\n';
     out += headline(c);
     out += '\n';
