@@ -256,7 +256,7 @@ void World::forget_if_uneventful(std::uint32_t conn) {
   ClientApp& app = apps_[conn];
   const auto stall = conns_[conn].stall();
   if (app.incident || (stall && *stall > stall_threshold_)) return;
-  std::vector<std::string>().swap(app.notes);
+  std::vector<std::pair<Time, std::string>>().swap(app.notes);
 }
 
 void World::on_client_error(std::uint32_t conn, tcp::SockError e) {
@@ -409,9 +409,9 @@ void World::on_wire(Time t, std::uint64_t id, const tcp::Segment& seg) {
 
 void World::on_note(Time t, std::uint64_t id, std::uint32_t conn, const std::string& text, bool detached) {
   ClientApp& app = apps_[conn];
-  const std::string line = fmt::format("{} {}", format_seconds(t), text);
   trace_.record(t, conns_[conn].name + " " + text);
-  app.notes.push_back(line);
+  // Formatted only if the connection turns out to need its story (finish()).
+  app.notes.emplace_back(t, text);
   // Everything the stack explains is out of the ordinary except a child
   // created on the first try, data queued, and a scripted RST close.
   if (text.find("request bytes queued") == std::string::npos &&
@@ -445,7 +445,8 @@ outcome::Outcome World::finish(Time end, Duration stall_threshold) {
     const auto stall = r.stall();
     const bool stalled = stall && *stall > stall_threshold;
     if (apps_[c].incident || stalled || r.outcome != outcome::ConnectionOutcome::completed) {
-      r.explanation = apps_[c].notes;
+      r.explanation.reserve(apps_[c].notes.size() + 1);
+      for (const auto& [t, text] : apps_[c].notes) r.explanation.push_back(format_seconds(t) + " " + text);
       if (stall) {
         r.explanation.push_back(fmt::format("=> the request waited {} between its first transmission ({}) and "
                                             "its delivery to the server application ({})",

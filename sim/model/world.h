@@ -65,7 +65,7 @@ class World final : public EventHandler, public tcp::StackObserver {
     bool closing = false;
     bool send_waiting_idle = false;
     std::uint32_t response_bytes = 0;
-    std::vector<std::string> notes;   // this connection's story, for explanations
+    std::vector<std::pair<Time, std::string>> notes;  // this connection's story, for explanations
     bool incident = false;            // something dropped, retransmitted, reset...
   };
 
