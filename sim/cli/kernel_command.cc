@@ -31,12 +31,19 @@ int kernel_command(const KernelArgs& args) {
 
   outcome::Outcome out;
   try {
-    out = kernel::run_kernel(sc);
+    kernel::KernelOptions options;
+    options.host_loopback = args.host_loopback;
+    out = kernel::run_kernel(sc, options);
   } catch (const kernel::Unsupported& e) {
     std::cerr << args.file << ": " << e.what() << '\n';
     return kExitBadInput;
   } catch (const kernel::EnvironmentError& e) {
     std::cerr << "synsim kernel: this machine cannot run it: " << e.what() << '\n';
+    if (!args.host_loopback) {
+      std::cerr << "synsim kernel: --host-loopback runs on the host's own loopback instead, without a namespace; it "
+                   "changes nothing, so it works only when every sysctl the scenario sets already has that value "
+                   "on the host\n";
+    }
     return kExitEnvironment;
   }
 

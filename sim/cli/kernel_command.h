@@ -14,6 +14,7 @@ struct KernelArgs {
   std::vector<std::string> sets;  // --set KEY=VALUE
   std::string format = "text";    // text | tcpdump | summary | json
   std::optional<std::string> out_dir;
+  bool host_loopback = false;  // --host-loopback: no namespace (sysctls must already match)
 };
 
 // Exit codes from exit_codes.h: 0, 2 (bad input, unsupported scenario),

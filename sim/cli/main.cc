@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
   kernel_cmd->add_option("--format", kern.format,
                          "Output: text (timeline + summary), tcpdump, summary, json, perfetto, html, markdown")
       ->check(CLI::IsMember(output_formats()));
+  kernel_cmd->add_flag("--host-loopback", kern.host_loopback,
+                       "No private namespace: use the host's loopback (only when the scenario's sysctls already "
+                       "equal the host's; the counters are then the host's)");
   kernel_cmd->add_option("--out", kern.out_dir,
                          "Also write timeline.txt, summary.txt, outcome.json, capture.pcap, scenario.yaml here");
 

@@ -110,6 +110,39 @@ Raw run_in_namespace(const scenario::Scenario& sc, const KernelOptions& opt) {
   return raw;
 }
 
+// --host-loopback: no namespace, nothing written; refused unless the host
+// already has every sysctl value the scenario asks for.
+Raw run_on_host_loopback(const scenario::Scenario& sc, const KernelOptions& opt) {
+  if (sc.link.latency > Duration{0} || !sc.link.rules.empty()) {
+    throw Unsupported("--host-loopback cannot apply link rules (they need wire mode's namespaces)");
+  }
+  const SysctlPlan plan = plan_sysctls(sc.sysctls);
+  for (const auto& [name, value] : plan.wanted) {
+    const auto host = plan.host.find(name);
+    if (host == plan.host.end() || !host->second || *host->second != value) {
+      throw Unsupported(fmt::format("--host-loopback changes nothing on the host, but the scenario wants {} = {} and "
+                                    "the host has {}",
+                                    name, value,
+                                    host == plan.host.end() || !host->second ? "no such sysctl"
+                                                                             : std::to_string(*host->second)));
+    }
+  }
+  Raw raw;
+  raw.before = read_namespace_counters();
+  Capture capture("lo");
+  capture.start();
+  raw.apps = run_applications(sc, opt, AppsPlacement{}, [&](std::int64_t) {
+    raw.after = read_namespace_counters();
+    raw.packets = capture.stop(to_ns(opt.teardown_limit) / 2);
+    raw.capture_drops = capture.kernel_drops() + capture.packets_limit_hit();
+  });
+  // The host's loopback carries other traffic: keep the scenario's port.
+  std::erase_if(raw.packets, [&](const CapturedPacket& c) {
+    return c.packet.src_port != sc.server.port && c.packet.dst_port != sc.server.port;
+  });
+  return raw;
+}
+
 // A descriptor closed on every path out.
 struct OwnedFd {
   int fd = -1;
@@ -381,11 +414,12 @@ outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& o
                                   n, opt.max_connections));
   }
   raise_descriptor_limit();
-  enter_user_namespace_if_needed();
+  if (!opt.host_loopback) enter_user_namespace_if_needed();
 
   // The run's own thread: it alone enters the private namespace, so the
   // caller's thread stays where it was.
   auto task = std::make_shared<std::packaged_task<Raw()>>([sc, opt, wired] {
+    if (opt.host_loopback) return run_on_host_loopback(sc, opt);
     return wired ? run_wired(sc, opt) : run_in_namespace(sc, opt);
   });
   std::future<Raw> result = task->get_future();

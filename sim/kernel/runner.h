@@ -62,6 +62,12 @@ struct KernelOptions {
   // Refuse scenarios with more connections than this (a real-time run of more
   // is the model's job).
   std::uint64_t max_connections = 50'000;
+  // Run on the host's own loopback instead of a private namespace: for
+  // machines without network namespaces. Allowed only when every sysctl the
+  // scenario sets already has that value on the host (nothing is changed)
+  // and there are no link rules; packets of other ports are ignored, and the
+  // counters are the host's (other traffic included).
+  bool host_loopback = false;
 };
 
 // Throws EnvironmentError (exit 4) or Unsupported (exit 2). Protocol

@@ -6,6 +6,7 @@
 #include <sched.h>
 
 #include <cstring>
+#include <fstream>
 #include <thread>
 
 #include "sim/compare/compare.h"
@@ -53,6 +54,21 @@ TEST(ModelVsKernel, TheLoopbackStall2003Agrees) {
 }
 
 TEST(ModelVsKernel, WireModeFinalAckHeldAgrees) { expect_agreement("scenarios/wire/final-ack-held.yaml"); }
+
+TEST(HostLoopback, RefusesAScenarioWhoseSysctlsDifferFromTheHosts) {
+  // --host-loopback changes nothing on the host, so it must refuse a sysctl
+  // the host does not already have (before any socket is opened).
+  scenario::LoadResult r = scenario::load_file(std::string(SYNSIM_SOURCE_DIR) +
+                                               "/scenarios/measured/e4-abort-on-overflow.yaml");
+  ASSERT_TRUE(r.ok());
+  std::ifstream host("/proc/sys/net/ipv4/tcp_abort_on_overflow");
+  int value = -1;
+  host >> value;
+  if (value == 1) GTEST_SKIP() << "this host has tcp_abort_on_overflow=1 already";
+  kernel::KernelOptions options;
+  options.host_loopback = true;
+  EXPECT_THROW(kernel::run_kernel(*r.scenario, options), kernel::Unsupported);
+}
 
 }  // namespace
 }  // namespace synsim
