@@ -10,6 +10,7 @@
 #include <fstream>
 #include <future>
 #include <map>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -17,6 +18,7 @@
 #include "sim/kernel/capture.h"
 #include "sim/kernel/counters.h"
 #include "sim/kernel/netns.h"
+#include "sim/kernel/queues.h"
 #include "sim/kernel/wire.h"
 
 #ifdef SYNSIM_HAVE_ZLIB
@@ -86,11 +88,14 @@ std::int32_t seq_diff(std::uint32_t a, std::uint32_t b) { return static_cast<std
 
 struct Raw {
   std::vector<CapturedPacket> packets;
+  std::vector<RawQueueSample> queues;
   CounterSnapshot before;
   CounterSnapshot after;
   std::uint64_t capture_drops = 0;
   AppsResult apps;
 };
+
+constexpr std::uint64_t kMaxSampledConnections = 2000;
 
 // Everything that must happen inside the namespace, on its thread.
 Raw run_in_namespace(const scenario::Scenario& sc, const KernelOptions& opt) {
@@ -102,10 +107,14 @@ Raw run_in_namespace(const scenario::Scenario& sc, const KernelOptions& opt) {
   raw.before = read_namespace_counters();
   Capture capture("lo");
   capture.start();
+  // The listener's queues, for small runs (the table read costs O(sockets)).
+  std::optional<QueueSampler> sampler;
+  if (total_connections(sc) <= kMaxSampledConnections) sampler.emplace(sc.server.port, ms(1));
   raw.apps = run_applications(sc, opt, AppsPlacement{}, [&](std::int64_t) {
     raw.after = read_namespace_counters();
     raw.packets = capture.stop(to_ns(opt.teardown_limit) / 2);
     raw.capture_drops = capture.kernel_drops() + capture.packets_limit_hit();
+    if (sampler) raw.queues = sampler->stop();
   });
   return raw;
 }
@@ -382,6 +391,16 @@ outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt
     }
   }
   out.counters = counter_deltas(raw.before, raw.after);
+  out.queues.push_back(outcome::QueueSample{});
+  for (const RawQueueSample& q : raw.queues) {
+    if (q.mono_ns < t0) continue;
+    out.queues.push_back(outcome::QueueSample{at_ns(q.mono_ns - t0), q.syn_queue, q.accept_queue});
+  }
+  std::int64_t backlog = sc.server.backlog;
+  for (const scenario::SysctlSetting& s : sc.sysctls) {
+    if (s.name == "net.core.somaxconn" && backlog > s.value) backlog = s.value;
+  }
+  out.accept_queue_limit = backlog + 1;
   return out;
 }
 
