@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -66,7 +67,65 @@ void write_atomically(const fs::path& dir, const std::string& name, const std::s
   }
 }
 
+// What write_out_dir writes.
+constexpr std::string_view kOwnFiles[] = {"timeline.txt", "summary.txt", "outcome.json", "capture.pcap",
+                                          "scenario.yaml"};
+
+// ".NAME.tmp.PID": left behind only when a write was interrupted.
+bool is_temporary_name(std::string_view name) {
+  if (!name.starts_with('.')) return false;
+  const std::size_t tmp = name.rfind(".tmp.");
+  if (tmp == std::string_view::npos || tmp == 0) return false;
+  const std::string_view pid = name.substr(tmp + 5);
+  return !pid.empty() && pid.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 }  // namespace
+
+void claim_out_dir(const fs::path& dir, const std::vector<std::string>& own_names) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(dir, ec);
+  if (fs::exists(status)) {
+    if (!fs::is_directory(status)) {
+      throw std::runtime_error(fmt::format("cannot write into {}: not a directory", dir.string()));
+    }
+    std::vector<std::string> foreign;
+    bool marked = false;
+    fs::directory_iterator it(dir, ec);
+    if (ec) throw std::runtime_error(fmt::format("cannot read directory {}: {}", dir.string(), ec.message()));
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (name == kOutDirMarker) {
+        marked = true;
+        break;
+      }
+      const bool own = std::find(std::begin(kOwnFiles), std::end(kOwnFiles), name) != std::end(kOwnFiles) ||
+                       std::find(own_names.begin(), own_names.end(), name) != own_names.end() ||
+                       is_temporary_name(name);
+      if (!own) foreign.push_back(name);
+    }
+    if (ec) throw std::runtime_error(fmt::format("cannot read directory {}: {}", dir.string(), ec.message()));
+    if (!marked && !foreign.empty()) {
+      std::sort(foreign.begin(), foreign.end());
+      std::string shown;
+      for (std::size_t i = 0; i < foreign.size() && i < 3; ++i) shown += (i ? ", " : "") + ("'" + foreign[i] + "'");
+      if (foreign.size() > 3) shown += fmt::format(" and {} more", foreign.size() - 3);
+      throw std::runtime_error(fmt::format(
+          "refusing to write into {}: it is not empty and was not written by synsim (it holds {}); "
+          "choose a new or empty directory",
+          dir.string(), shown));
+    }
+  }
+  fs::create_directories(dir, ec);
+  if (ec) {
+    throw std::runtime_error(fmt::format("cannot create directory {}: {}", dir.string(), ec.message()));
+  }
+  if (!fs::is_directory(dir, ec)) {
+    throw std::runtime_error(fmt::format("cannot write into {}: not a directory", dir.string()));
+  }
+  write_atomically(dir, kOutDirMarker,
+                   "This directory holds synsim's output; the next `synsim ... --out` here replaces its files.\n");
+}
 
 void write_out_dir(const fs::path& dir, const outcome::Outcome& outcome, const std::string& scenario_text) {
   // Render first: a rendering error must not leave a partial set behind.
@@ -77,14 +136,7 @@ void write_out_dir(const fs::path& dir, const outcome::Outcome& outcome, const s
       {"capture.pcap", render_pcap(outcome)},
       {"scenario.yaml", scenario_text},
   };
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    throw std::runtime_error(fmt::format("cannot create directory {}: {}", dir.string(), ec.message()));
-  }
-  if (!fs::is_directory(dir, ec)) {
-    throw std::runtime_error(fmt::format("cannot write into {}: not a directory", dir.string()));
-  }
+  claim_out_dir(dir);
   for (const auto& [name, bytes] : files) write_atomically(dir, name, bytes);
 }
 

@@ -3,12 +3,13 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "sim/outcome/outcome.h"
 
 namespace synsim::report {
 
-// Creates `dir` if needed and writes
+// Creates `dir` if needed, claims it (see claim_out_dir) and writes
 //   timeline.txt   render_tcpdump() with annotations
 //   summary.txt    render_summary()
 //   outcome.json   render_json()
@@ -19,5 +20,21 @@ namespace synsim::report {
 // so a reader never sees a half-written file. Throws std::runtime_error naming
 // the path and the system's reason on failure (a temporary file is removed).
 void write_out_dir(const std::filesystem::path& dir, const outcome::Outcome& outcome, const std::string& scenario_text);
+
+// The marker file that says a directory holds synsim's output, so that a
+// later run may replace what is in it.
+inline constexpr const char* kOutDirMarker = ".synsim-out";
+
+// Makes `dir` ready to receive synsim's files: creates it if needed and
+// writes the marker (kOutDirMarker) into it. `dir` is refused (nothing is
+// created or written; std::runtime_error naming `dir` and what is in it)
+// when it exists, is not empty, and does not look like synsim's output:
+// no marker, and some entry that is neither one of write_out_dir's file
+// names, nor one of `own_names`, nor a temporary file of an interrupted
+// write. So `--out DIR` never replaces files synsim did not write.
+// write_out_dir calls this itself; a command that writes more into a
+// directory (`synsim compare`: model/, kernel/, comparison.txt) calls it
+// first with those names.
+void claim_out_dir(const std::filesystem::path& dir, const std::vector<std::string>& own_names = {});
 
 }  // namespace synsim::report

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -36,7 +37,7 @@ std::string Diagnostic::str() const {
 namespace {
 
 constexpr std::int64_t kIntMax = 2147483647;         // INT_MAX: listen() backlog is an int
-constexpr std::int64_t kMaxCount = 10'000'000;       // connections per group
+constexpr std::int64_t kMaxCount = kMaxConnectionsPerGroup;
 constexpr std::int64_t kMaxBytes = 1'048'576;        // bytes per write / response
 constexpr std::size_t kMaxFileBytes = 16 << 20;      // scenario files are small
 
@@ -106,6 +107,10 @@ class ScenarioReader {
   };
   Reader& r_;
   std::map<std::string, GroupInfo> groups_;
+  // Connections over all groups read so far (kMaxTotalConnections), and
+  // whether going over has been reported (once, at the first group that does).
+  std::uint64_t total_connections_ = 0;
+  bool total_reported_ = false;
 };
 
 void ScenarioReader::read(const Item& document, Scenario& s) {
@@ -278,7 +283,12 @@ void ScenarioReader::read_accept(const Item& item, AcceptSpec& accept) {
     }
   }
   if (const Item* i = f->get("pauses")) {
-    if (std::optional<std::vector<Item>> pauses = r_.sequence(*i)) {
+    std::optional<std::vector<Item>> pauses = r_.sequence(*i);
+    if (pauses && pauses->size() > kMaxAcceptPauses) {
+      r_.error(i->where, fmt::format("{}: at most {} pauses, got {}", i->path, kMaxAcceptPauses, pauses->size()));
+      pauses.reset();
+    }
+    if (pauses) {
       Duration previous_end{0};
       for (const Item& p : *pauses) {
         const std::optional<Fields> pf = r_.mapping(p, {"at", "for"});
@@ -367,10 +377,23 @@ void ScenarioReader::read_client(const Item& item, ClientGroup& group) {
       }
     }
   }
-  if (const Item* i = f->get("count")) {
-    std::optional<std::int64_t> v = r_.integer(*i, 1, kMaxCount);
+  const Item* count_item = f->get("count");
+  bool count_known = true;
+  if (count_item != nullptr) {
+    std::optional<std::int64_t> v = r_.integer(*count_item, 1, kMaxCount);
     if (v) group.count = static_cast<std::uint32_t>(*v);
     if (info != nullptr) info->count = v ? std::optional<std::uint32_t>(group.count) : std::nullopt;
+    count_known = v.has_value();
+  }
+  if (count_known) {
+    total_connections_ += group.count;
+    if (total_connections_ > kMaxTotalConnections && !total_reported_) {
+      total_reported_ = true;
+      r_.error(count_item != nullptr ? count_item->where : item.where,
+               fmt::format("{}.count: the client groups would open {} connections in all, more than the "
+                           "limit of {} (the model keeps a record of every connection)",
+                           item.path, total_connections_, kMaxTotalConnections));
+    }
   }
   if (const Item* i = f->get("start")) {
     if (std::optional<Duration> v = r_.duration(*i)) group.start = *v;
@@ -536,7 +559,12 @@ void ScenarioReader::read_link(const Item& item, LinkSpec& link) {
     if (std::optional<Duration> v = r_.duration(*i)) link.latency = *v;
   }
   if (const Item* i = f->get("rules")) {
-    if (std::optional<std::vector<Item>> rules = r_.sequence(*i)) {
+    std::optional<std::vector<Item>> rules = r_.sequence(*i);
+    if (rules && rules->size() > kMaxLinkRules) {
+      r_.error(i->where, fmt::format("{}: at most {} rules, got {}", i->path, kMaxLinkRules, rules->size()));
+      rules.reset();
+    }
+    if (rules) {
       for (const Item& rule_item : *rules) {
         LinkRule rule;
         read_rule(rule_item, rule);
@@ -740,6 +768,15 @@ std::optional<std::string> read_whole_file(const std::string& path, std::string*
   return text;
 }
 
+std::string too_large_message() {
+  return fmt::format("scenario too large (more than {} YAML nodes, counting each use of an alias)",
+                     detail::kMaxNodes);
+}
+
+std::string deep_message() {
+  return "not valid YAML: nested too deeply (more than the YAML parser's recursion limit)";
+}
+
 SourceLocation mark_location(const std::string& file, const YAML::Mark& mark) {
   if (mark.is_null()) return SourceLocation{file, 1, 1};
   return SourceLocation{file, mark.line + 1, mark.column + 1};
@@ -754,7 +791,17 @@ LoadResult load_string(std::string_view yaml_text, const std::string& file_name,
 
   std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(std::string(yaml_text));
+    const std::string text(yaml_text);
+    // Count before building: the tree of a many-node file is what costs memory.
+    detail::check_node_count(text, detail::kMaxNodes, file_name);
+    documents = YAML::LoadAll(text);
+  } catch (const detail::ScenarioTooLarge& e) {
+    result.errors.push_back(Diagnostic{e.where, too_large_message()});
+    return result;
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own message for this is "bad file".
+    result.errors.push_back(Diagnostic{mark_location(file_name, e.mark), deep_message()});
+    return result;
   } catch (const YAML::Exception& e) {
     result.errors.push_back(Diagnostic{mark_location(file_name, e.mark), "not valid YAML: " + e.msg});
     return result;
@@ -775,9 +822,7 @@ LoadResult load_string(std::string_view yaml_text, const std::string& file_name,
     if (root.IsMap()) detail::apply_overrides(root, overrides, reader);
     ScenarioReader(reader).read(reader.document(root), scenario);
   } catch (const detail::ScenarioTooLarge& e) {
-    result.errors.push_back(Diagnostic{e.where, fmt::format("scenario too large (more than {} YAML nodes, "
-                                                            "counting each use of an alias)",
-                                                            detail::kMaxNodes)});
+    result.errors.push_back(Diagnostic{e.where, too_large_message()});
     return result;
   } catch (const YAML::Exception& e) {
     reader.error(mark_location(file_name, e.mark), "cannot read scenario: " + e.msg);

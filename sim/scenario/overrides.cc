@@ -1,6 +1,7 @@
 #include "sim/scenario/overrides.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -76,7 +77,15 @@ std::optional<std::vector<Segment>> OverrideApplier::split_key(std::string_view 
 std::optional<YAML::Node> OverrideApplier::parse_value(std::size_t value_column) {
   YAML::Node value;
   try {
-    value = YAML::Load(std::string(text_.substr(value_column)));
+    const std::string text(text_.substr(value_column));
+    check_node_count(text, kMaxNodes, kOverrideFile);
+    value = YAML::Load(text);
+  } catch (const ScenarioTooLarge&) {
+    error(value_column, fmt::format("VALUE too large (more than {} YAML nodes)", kMaxNodes));
+    return std::nullopt;
+  } catch (const YAML::DeepRecursion&) {
+    error(value_column, "VALUE is not valid YAML: nested too deeply (more than the YAML parser's recursion limit)");
+    return std::nullopt;
   } catch (const YAML::Exception& e) {
     const std::size_t column = value_column + static_cast<std::size_t>(std::max(e.mark.column, 0));
     error(column, fmt::format("VALUE is not valid YAML: {}", e.msg));

@@ -1,14 +1,61 @@
 #include "sim/scenario/yaml_view.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
 #include <set>
+#include <sstream>
+#include <map>
 #include <tuple>
 
 #include "sim/scenario/values.h"
 
 namespace synsim::scenario::detail {
+
+namespace {
+
+class NodeCounter : public YAML::EventHandler {
+ public:
+  NodeCounter(std::size_t limit, const std::string& file) : limit_(limit), file_(file) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { count(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { count(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    count(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    count(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    count(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void count(const YAML::Mark& mark) {
+    if (++seen_ <= limit_) return;
+    throw ScenarioTooLarge{mark.is_null() ? SourceLocation{file_, 1, 1}
+                                          : SourceLocation{file_, mark.line + 1, mark.column + 1}};
+  }
+  std::size_t limit_;
+  const std::string& file_;
+  std::size_t seen_ = 0;
+};
+
+}  // namespace
+
+void check_node_count(const std::string& text, std::size_t limit, const std::string& file) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  NodeCounter counter(limit, file);
+  while (parser.HandleNextDocument(counter)) {
+  }
+}
 
 const Field* Fields::field(std::string_view key) const {
   for (const Field& f : entries) {
@@ -105,6 +152,9 @@ std::optional<Fields> Reader::mapping(const Item& item, std::initializer_list<st
     return std::nullopt;
   }
   const std::string context = item.path.empty() ? "at the top level" : "in " + item.path;
+  // Key -> its entry, so that a mapping of thousands of keys (a sysctl or
+  // counters mapping) is not checked for duplicates pair by pair.
+  std::map<std::string, std::size_t, std::less<>> index;
   for (auto it = item.node.begin(); it != item.node.end(); ++it) {
     const YAML::Node key_node = it->first;
     const YAML::Node value_node = it->second;
@@ -115,9 +165,9 @@ std::optional<Fields> Reader::mapping(const Item& item, std::initializer_list<st
       continue;
     }
     const std::string key = key_node.Scalar();
-    if (const Field* first = fields.field(key)) {
+    if (const auto first = index.find(key); first != index.end()) {
       error(key_where, fmt::format("duplicate key '{}' {} (first at {})", key, context,
-                                   short_location(first->key_where)));
+                                   short_location(fields.entries[first->second].key_where)));
       continue;
     }
     if (allowed.size() > 0 && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
@@ -129,6 +179,7 @@ std::optional<Fields> Reader::mapping(const Item& item, std::initializer_list<st
     SourceLocation value_where = locate(value_node);
     if (value_node.IsNull() && value_where.file == file_) value_where = key_where;
     const std::string path = item.path.empty() ? key : item.path + "." + key;
+    index.emplace(key, fields.entries.size());
     fields.entries.push_back(Field{key, key_where, Item{value_node, path, value_where}});
   }
   return fields;

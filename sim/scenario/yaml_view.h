@@ -31,6 +31,14 @@ struct ScenarioTooLarge {
   SourceLocation where;
 };
 
+// Counts the nodes of every document in `text` with yaml-cpp's event parser
+// (each alias counts once), without building a tree, and throws
+// ScenarioTooLarge at the first node past `limit` (located in `file`).
+// YAML::Load builds a tree of a few hundred bytes per node, so a 16 MiB
+// file of `[1,1,...]` would cost gigabytes before the Reader's cap could
+// see it; this bounds that first. Syntax errors are left to YAML::Load.
+void check_node_count(const std::string& text, std::size_t limit, const std::string& file);
+
 // A node with the name it is reported under and where it is.
 struct Item {
   YAML::Node node;

@@ -56,8 +56,8 @@ TEST_F(OutDir, LeavesNoTemporaryFiles) {
   write_out_dir(root_, handshake_outcome(), "x");
   std::set<std::string> names;
   for (const auto& entry : fs::directory_iterator(root_)) names.insert(entry.path().filename().string());
-  EXPECT_EQ(names, (std::set<std::string>{"capture.pcap", "outcome.json", "scenario.yaml", "summary.txt",
-                                          "timeline.txt"}));
+  EXPECT_EQ(names, (std::set<std::string>{".synsim-out", "capture.pcap", "outcome.json", "scenario.yaml",
+                                          "summary.txt", "timeline.txt"}));
 }
 
 TEST_F(OutDir, ReplacesFilesOfAnEarlierRun) {
@@ -85,6 +85,81 @@ TEST_F(OutDir, UnrenderableOutcomeWritesNothing) {
   o.packets[0].src_addr = "::1";  // no IPv4 header for it
   EXPECT_THROW(write_out_dir(root_, o, "x"), std::runtime_error);
   EXPECT_FALSE(fs::exists(root_));
+}
+
+// --out DIR never replaces files synsim did not write.
+
+TEST_F(OutDir, MarksTheDirectoryAsSynsimOutput) {
+  write_out_dir(root_, handshake_outcome(), "x");
+  EXPECT_TRUE(fs::is_regular_file(root_ / kOutDirMarker));
+}
+
+TEST_F(OutDir, WritesIntoAnEmptyExistingDirectory) {
+  fs::create_directories(root_);
+  write_out_dir(root_, handshake_outcome(), "x");
+  EXPECT_EQ(read(root_ / "scenario.yaml"), "x");
+}
+
+TEST_F(OutDir, RefusesANonEmptyDirectoryItDidNotWriteAndLeavesItUntouched) {
+  fs::create_directories(root_);
+  std::ofstream(root_ / "thesis.tex") << "years of work";
+  std::ofstream(root_ / "timeline.txt") << "my own timeline";
+  try {
+    write_out_dir(root_, handshake_outcome(), "x");
+    FAIL() << "expected a refusal";
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(root_.string()), std::string::npos) << what;
+    EXPECT_NE(what.find("'thesis.tex'"), std::string::npos) << what;
+    EXPECT_NE(what.find("not written by synsim"), std::string::npos) << what;
+  }
+  std::set<std::string> names;
+  for (const auto& entry : fs::directory_iterator(root_)) names.insert(entry.path().filename().string());
+  EXPECT_EQ(names, (std::set<std::string>{"thesis.tex", "timeline.txt"}));
+  EXPECT_EQ(read(root_ / "timeline.txt"), "my own timeline");
+}
+
+TEST_F(OutDir, RefusalNamesAFewForeignEntriesAndCountsTheRest) {
+  fs::create_directories(root_);
+  for (const char* name : {"a", "b", "c", "d", "e"}) std::ofstream(root_ / name) << name;
+  try {
+    claim_out_dir(root_);
+    FAIL() << "expected a refusal";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("'a', 'b', 'c' and 2 more"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(root_ / kOutDirMarker));
+}
+
+TEST_F(OutDir, ReplacesAnOutputWrittenBeforeTheMarkerExisted) {
+  fs::create_directories(root_);
+  for (const char* name : {"timeline.txt", "summary.txt", "outcome.json", "capture.pcap", "scenario.yaml"}) {
+    std::ofstream(root_ / name) << "old";
+  }
+  std::ofstream(root_ / ".scenario.yaml.tmp.12345") << "interrupted";
+  write_out_dir(root_, handshake_outcome(), "new");
+  EXPECT_EQ(read(root_ / "scenario.yaml"), "new");
+}
+
+TEST_F(OutDir, AMarkedDirectoryIsReplacedAndOtherFilesInItKept) {
+  write_out_dir(root_, handshake_outcome(), "first");
+  std::ofstream(root_ / "notes.txt") << "mine";
+  write_out_dir(root_, handshake_outcome(), "second");
+  EXPECT_EQ(read(root_ / "scenario.yaml"), "second");
+  EXPECT_EQ(read(root_ / "notes.txt"), "mine");
+}
+
+TEST_F(OutDir, ClaimAcceptsTheCallersOwnNames) {
+  fs::create_directories(root_ / "model");
+  std::ofstream(root_ / "comparison.txt") << "old";
+  EXPECT_THROW(claim_out_dir(root_), std::runtime_error);
+  claim_out_dir(root_, {"model", "kernel", "comparison.txt"});
+  EXPECT_TRUE(fs::is_regular_file(root_ / kOutDirMarker));
+}
+
+TEST_F(OutDir, ClaimCreatesAPathThatDoesNotExist) {
+  claim_out_dir(root_ / "new" / "dir");
+  EXPECT_TRUE(fs::is_regular_file(root_ / "new" / "dir" / kOutDirMarker));
 }
 
 }  // namespace

@@ -1,0 +1,200 @@
+#include "tests/fuzz/targets.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "sim/report/json.h"
+#include "sim/scenario/load.h"
+#include "sim/scenario/values.h"
+
+namespace synsim::fuzz {
+
+namespace {
+
+// A broken property: print it and abort, which libFuzzer records as a crash
+// (and which fails the regression test replaying the input).
+void fuzz_check(bool ok, const char* what) {
+  if (ok) return;
+  std::fprintf(stderr, "fuzz property broken: %s\n", what);
+  std::abort();
+}
+
+void check_result(const scenario::LoadResult& r, const std::string& file, std::size_t override_count) {
+  fuzz_check(r.ok() == r.errors.empty(), "ok() iff no errors");
+  fuzz_check(r.scenario.has_value() == r.errors.empty(), "a scenario iff no errors");
+  for (const scenario::Diagnostic& d : r.errors) {
+    fuzz_check(!d.message.empty(), "every error has a message");
+    if (d.where.file == "--set") {
+      fuzz_check(d.where.line >= 1 && static_cast<std::size_t>(d.where.line) <= override_count,
+                 "an override error names an existing override");
+      fuzz_check(d.where.column >= 1, "an override error has a column");
+    } else {
+      fuzz_check(d.where.file == file, "an error is in the file or in --set");
+      fuzz_check(d.where.line >= 1 && d.where.column >= 1, "an error has a 1-based location");
+    }
+  }
+  if (r.scenario) {
+    const scenario::Scenario& s = *r.scenario;
+    fuzz_check(s.duration.count() > 0 && s.duration <= scenario::kMaxDuration, "duration in (0, 10 years]");
+    std::uint64_t total = 0;
+    for (const scenario::ClientGroup& g : s.clients) {
+      fuzz_check(g.count >= 1, "a group has connections");
+      total += g.count;
+    }
+    fuzz_check(total <= scenario::kMaxTotalConnections, "total connections within the limit");
+  }
+}
+
+// A small valid scenario with two client groups (so `clients.NAME.FIELD`
+// overrides have something to find), every section present.
+constexpr std::string_view kBaseScenario = R"(name: fuzz-base
+description: The base scenario the override fuzzer applies --set to.
+duration: 20s
+seed: 7
+sysctl:
+  net.core.somaxconn: 4096
+  net.ipv4.tcp_synack_retries: 5
+server:
+  listen: 127.0.0.1:9100
+  backlog: 2
+  accept: {start: 4s, pauses: [{at: 5s, for: 1s}]}
+  on_data: {respond_bytes: 10, close: after_response}
+clients:
+  - name: x
+    count: 4
+    spacing: 1ms
+    defer_final_ack: true
+    send: {bytes: 5, after: 60ms}
+  - name: y
+    count: 2
+    arrival: {burst: 2, at: 10ms}
+    close: {at: 3s}
+link:
+  latency: 10us
+  rules:
+    - match: {connection: "x#1", segment: data}
+      action: {delay: 1ms}
+      nth: 1
+expect:
+  counters:
+    TcpExtListenOverflows: {at_least: 1}
+  connections:
+    "x#0": {outcome: completed}
+  stalls: {longer_than: 1s, count: {at_most: 3}}
+)";
+
+void check_duration(const std::optional<Duration>& d, const std::string& error) {
+  if (d) {
+    fuzz_check(d->count() >= 0 && *d <= scenario::kMaxDuration, "a duration is in [0, 10 years]");
+  } else {
+    fuzz_check(!error.empty(), "a rejected duration says why");
+  }
+}
+
+void values_on(std::string_view text) {
+  std::string e;
+  check_duration(scenario::parse_duration(text, &e), e);
+  fuzz_check(scenario::parse_duration(text, nullptr).has_value() == e.empty(), "same answer without *error");
+
+  e.clear();
+  if (!scenario::parse_integer(text, &e)) fuzz_check(!e.empty(), "a rejected integer says why");
+  e.clear();
+  if (!scenario::parse_unsigned(text, &e)) fuzz_check(!e.empty(), "a rejected unsigned says why");
+
+  e.clear();
+  if (const std::optional<std::uint64_t> rate = scenario::parse_rate(text, &e)) {
+    fuzz_check(*rate >= 1 && *rate <= 1'000'000'000, "a rate is in [1, 1e9]/s");
+  } else {
+    fuzz_check(!e.empty(), "a rejected rate says why");
+  }
+
+  e.clear();
+  if (const auto t = scenario::parse_time_with_tolerance(text, &e)) {
+    check_duration(t->value, "");
+    check_duration(t->tolerance, "");
+  } else {
+    fuzz_check(!e.empty(), "a rejected time says why");
+  }
+
+  e.clear();
+  if (const auto l = scenario::parse_listen(text, &e)) {
+    fuzz_check(l->port >= 1, "a port is in [1, 65535]");
+    fuzz_check(l->address.starts_with("127."), "a listen address is loopback");
+  } else {
+    fuzz_check(!e.empty(), "a rejected address says why");
+  }
+
+  e.clear();
+  if (const auto c = scenario::parse_connection_name(text, &e)) {
+    fuzz_check(scenario::is_valid_name(c->group), "a connection's group is a valid name");
+  } else {
+    fuzz_check(!e.empty(), "a rejected connection name says why");
+  }
+
+  (void)scenario::is_valid_name(text);
+  (void)scenario::is_counter_name(text);
+}
+
+}  // namespace
+
+void load_scenario(std::string_view data) {
+  const std::string file = "fuzz.yaml";
+  check_result(scenario::load_string(data, file), file, 0);
+}
+
+void overrides(std::string_view data) {
+  std::vector<std::string> sets;
+  std::size_t start = 0;
+  while (start <= data.size() && sets.size() < 16) {
+    const std::size_t end = std::min(data.find('\n', start), data.size());
+    sets.emplace_back(data.substr(start, end - start));
+    start = end + 1;
+  }
+  const std::string file = "base.yaml";
+  check_result(scenario::load_string(kBaseScenario, file, sets), file, sets.size());
+}
+
+void values(std::string_view data) {
+  values_on(data);
+  std::size_t start = 0;
+  while (start < data.size()) {
+    const std::size_t end = std::min(data.find('\n', start), data.size());
+    values_on(data.substr(start, end - start));
+    start = end + 1;
+  }
+}
+
+void outcome_json(std::string_view data) {
+  std::optional<outcome::Outcome> o;
+  try {
+    o = report::outcome_from_json(data);
+  } catch (const std::runtime_error&) {
+    return;  // the documented way to refuse malformed input
+  }
+  const std::string once = report::render_json(*o);
+  std::string twice;
+  try {
+    twice = report::render_json(report::outcome_from_json(once));
+  } catch (const std::runtime_error& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    fuzz_check(false, "what render_json wrote reads back");
+  }
+  fuzz_check(once == twice, "render_json(outcome_from_json(x)) is a fixed point");
+}
+
+const std::vector<Target>& targets() {
+  static const std::vector<Target> all = {
+      {"load_scenario", &load_scenario},
+      {"overrides", &overrides},
+      {"values", &values},
+      {"outcome_json", &outcome_json},
+  };
+  return all;
+}
+
+}  // namespace synsim::fuzz
