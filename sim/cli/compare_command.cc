@@ -87,6 +87,7 @@ int compare_command(const CompareArgs& args) {
   if (args.out_dir) {
     try {
       const std::filesystem::path dir(*args.out_dir);
+      report::claim_out_dir(dir, {"model", "kernel", "comparison.txt", "report.html", "summary.md", "trace.json"});
       report::write_out_dir(dir / "model", model_out, sc.source_text);
       report::write_out_dir(dir / "kernel", kernel_out, sc.source_text);
       write_atomically(dir, "comparison.txt", text + expectations);

@@ -143,7 +143,7 @@ bool Capture::drain_once() {
       ++limit_hit_;
       continue;
     }
-    packets_.push_back(CapturedPacket{mono, std::move(*p), {}});
+    packets_.push_back(CapturedPacket{mono, std::move(*p), std::vector<std::string>{}});
   }
   return any;
 }

@@ -1,0 +1,102 @@
+// A run's summary: outcome counts, nearest-rank stall quantiles, counters,
+// hypotheses.
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+#include "sim/sweep/summary.h"
+
+namespace synsim::sweep {
+namespace {
+
+outcome::ConnectionRecord connection(std::int64_t stall_ns, outcome::ConnectionOutcome result = outcome::ConnectionOutcome::completed) {
+  outcome::ConnectionRecord c;
+  c.connect_start = at_ns(0);
+  c.connect_done = at_ns(20'000);
+  c.first_data_sent = at_ns(20'000);
+  c.data_delivered = at_ns(20'000 + stall_ns);
+  c.outcome = result;
+  return c;
+}
+
+TEST(Quantile, IsNearestRank) {
+  std::vector<std::int64_t> v(100);
+  std::iota(v.begin(), v.end(), 1);  // 1..100
+  EXPECT_EQ(quantile_sorted(v, 500), 50);
+  EXPECT_EQ(quantile_sorted(v, 900), 90);
+  EXPECT_EQ(quantile_sorted(v, 990), 99);
+  EXPECT_EQ(quantile_sorted(v, 1000), 100);
+  const std::vector<std::int64_t> ten = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  EXPECT_EQ(quantile_sorted(ten, 500), 5);
+  EXPECT_EQ(quantile_sorted(ten, 990), 10);  // ceil(9.9) = 10th
+  EXPECT_EQ(quantile_sorted({7}, 500), 7);
+  EXPECT_EQ(quantile_sorted({7}, 0), 7);
+}
+
+TEST(Summary, CountsOutcomesStallsAndQuantilesOfAKnownOutcome) {
+  outcome::Outcome out;
+  // 10 delivered requests: stalls 10us x 6, 200ms, 190ms (not > 190ms), 1s, 7s.
+  for (int i = 0; i < 6; ++i) out.connections.push_back(connection(10'000));
+  out.connections.push_back(connection(200'000'000));
+  out.connections.push_back(connection(190'000'000));
+  out.connections.push_back(connection(1'000'000'000));
+  out.connections.push_back(connection(7'000'000'000));
+  // Two that never delivered: no stall, no connect time for the refused one.
+  outcome::ConnectionRecord reset;
+  reset.connect_start = at_ns(0);
+  reset.connect_done = at_ns(3'000'000'000);
+  reset.outcome = outcome::ConnectionOutcome::reset;
+  out.connections.push_back(reset);
+  outcome::ConnectionRecord refused;
+  refused.connect_start = at_ns(0);
+  refused.outcome = outcome::ConnectionOutcome::refused;
+  out.connections.push_back(refused);
+  out.counters = {{"TcpExtListenOverflows", 4}, {"TcpRetransSegs", 9}};
+
+  const RunSummary s = summarize(out, {});
+  EXPECT_EQ(s.connections, 12u);
+  EXPECT_EQ(s.completed, 10u);
+  EXPECT_EQ(s.reset, 1u);
+  EXPECT_EQ(s.refused, 1u);
+  EXPECT_EQ(s.timed_out, 0u);
+  EXPECT_EQ(s.open_at_end, 0u);
+  EXPECT_EQ(s.stalled, 3u);  // 200ms, 1s, 7s: strictly longer than 190ms
+  EXPECT_EQ(s.stall_p50_ns, 10'000);          // 5th of 10
+  EXPECT_EQ(s.stall_p90_ns, 1'000'000'000);   // 9th
+  EXPECT_EQ(s.stall_p99_ns, 7'000'000'000);   // 10th
+  EXPECT_EQ(s.stall_max_ns, 7'000'000'000);
+  EXPECT_EQ(s.connect_p99_ns, 3'000'000'000);  // 11 connect times, the 11th
+  EXPECT_EQ(s.counters, out.counters);
+  EXPECT_FALSE(s.expectations_passed.has_value());  // no expect: section
+}
+
+TEST(Summary, NoDeliveredRequestMeansNoQuantiles) {
+  outcome::Outcome out;
+  outcome::ConnectionRecord c;
+  c.outcome = outcome::ConnectionOutcome::timed_out;
+  out.connections.push_back(c);
+  const RunSummary s = summarize(out, {});
+  EXPECT_EQ(s.timed_out, 1u);
+  EXPECT_FALSE(s.stall_p50_ns);
+  EXPECT_FALSE(s.stall_max_ns);
+  EXPECT_FALSE(s.connect_p99_ns);
+}
+
+TEST(Summary, ExpectationsPassOnlyWhenAllDo) {
+  outcome::Outcome out;
+  expect::Result ok;
+  ok.passed = true;
+  expect::Result failed;
+  EXPECT_EQ(summarize(out, {ok, ok}).expectations_passed, true);
+  EXPECT_EQ(summarize(out, {ok, failed}).expectations_passed, false);
+}
+
+TEST(Summary, StallThresholdIsAParameter) {
+  outcome::Outcome out;
+  out.connections.push_back(connection(50'000'000));
+  EXPECT_EQ(summarize(out, {}, ms(40)).stalled, 1u);
+  EXPECT_EQ(summarize(out, {}).stalled, 0u);
+}
+
+}  // namespace
+}  // namespace synsim::sweep
