@@ -87,6 +87,31 @@ std::vector<Result> evaluate(const scenario::ExpectSpec& spec, const outcome::Ou
                                    describe(spec.stalls->count)),
                        std::to_string(n), holds(spec.stalls->count, n), spec.stalls->where});
   }
+  if (!spec.stall_quantiles.empty()) {
+    std::vector<Duration> stalls;
+    for (const outcome::ConnectionRecord& r : out.connections) {
+      if (const auto s = r.stall()) stalls.push_back(*s);
+    }
+    std::sort(stalls.begin(), stalls.end());
+    for (const scenario::QuantileExpectation& q : spec.stall_quantiles) {
+      Result r;
+      r.where = q.where;
+      r.expectation = fmt::format("stall {} {} {}", q.name, q.at_most ? "at most" : "at least", format_duration(q.value));
+      if (stalls.empty()) {
+        r.actual = "no delivered requests";
+        results.push_back(r);
+        continue;
+      }
+      // Nearest rank: the smallest stall with at least q of them at or below it.
+      const std::size_t n = stalls.size();
+      std::size_t rank = (static_cast<std::size_t>(q.permille) * n + 999) / 1000;
+      if (rank == 0) rank = 1;
+      const Duration v = stalls[rank - 1];
+      r.actual = format_duration(v);
+      r.passed = q.at_most ? v <= q.value : v >= q.value;
+      results.push_back(r);
+    }
+  }
   return results;
 }
 

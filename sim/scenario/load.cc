@@ -5,6 +5,8 @@
 // and unknown keys, the node cap) are in yaml_view.h; --set in overrides.h.
 #include "sim/scenario/load.h"
 
+#include <cctype>
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -673,7 +675,7 @@ std::optional<TimeExpectation> ScenarioReader::read_time(const Item& item) {
 }
 
 void ScenarioReader::read_expect(const Item& item, ExpectSpec& expect) {
-  const std::optional<Fields> f = r_.mapping(item, {"counters", "connections", "stalls"});
+  const std::optional<Fields> f = r_.mapping(item, {"counters", "connections", "stalls", "stall_quantiles"});
   if (!f) return;
   if (const Item* i = f->get("counters")) {
     if (std::optional<Fields> counters = r_.mapping(*i, {})) {
@@ -734,6 +736,42 @@ void ScenarioReader::read_expect(const Item& item, ExpectSpec& expect) {
         stalls.longer_than = *longer_v;
         stalls.count = *count_v;
         expect.stalls = stalls;
+      }
+    }
+  }
+  if (const Item* i = f->get("stall_quantiles")) {
+    if (std::optional<Fields> qf = r_.mapping(*i, {})) {
+      for (const Field& e : qf->entries) {
+        // pNN or pNN.N: the quantile in per mille.
+        std::uint32_t permille = 0;
+        bool ok = e.key.size() >= 2 && e.key[0] == 'p';
+        std::string digits = e.key.substr(ok ? 1 : 0);
+        const auto dot = digits.find('.');
+        if (ok && dot != std::string::npos) {
+          ok = dot > 0 && dot + 2 == digits.size() && std::isdigit(static_cast<unsigned char>(digits[dot + 1]));
+          digits = digits.substr(0, dot) + digits.substr(dot + 1);
+        } else {
+          digits += "0";
+        }
+        for (char ch : digits) ok = ok && std::isdigit(static_cast<unsigned char>(ch));
+        if (ok && digits.size() <= 4) permille = static_cast<std::uint32_t>(std::stoul(digits));
+        if (!ok || digits.size() > 4 || permille == 0 || permille > 1000) {
+          r_.error(e.key_where, fmt::format("'{}' is not a quantile (expected p50, p90, p99, p99.9, ...: above p0, "
+                                            "at most p100)",
+                                            e.key));
+          continue;
+        }
+        const std::optional<Fields> bf = r_.mapping(e.value, {"at_least", "at_most"});
+        if (!bf) continue;
+        if (bf->entries.size() != 1) {
+          r_.error(e.value.where, fmt::format("{}: expected exactly one of at_least and at_most", e.value.path));
+          continue;
+        }
+        const Field& b = bf->entries[0];
+        if (std::optional<Duration> d = r_.duration(b.value)) {
+          expect.stall_quantiles.push_back(
+              QuantileExpectation{permille, e.key, b.key == "at_most", *d, e.key_where});
+        }
       }
     }
   }

@@ -153,10 +153,21 @@ struct StallExpectation {
   SourceLocation where;
 };
 
+// A quantile of the stall distribution (first data sent -> delivered, over
+// the connections whose request was delivered): `p99: {at_most: 1s}`.
+struct QuantileExpectation {
+  std::uint32_t permille = 500;  // p50 -> 500, p99 -> 990, p99.9 -> 999
+  std::string name;              // as written: "p99"
+  bool at_most = true;           // false: at_least
+  Duration value{};
+  SourceLocation where;
+};
+
 struct ExpectSpec {
   std::vector<CounterExpectation> counters;
   std::vector<ConnectionExpectation> connections;
   std::optional<StallExpectation> stalls;
+  std::vector<QuantileExpectation> stall_quantiles;
 };
 
 struct Scenario {
