@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/interrupt.h"
 #include "sim/compare/compare.h"
 #include "sim/core/invariant.h"
 #include "sim/expect/evaluate.h"
@@ -59,6 +60,7 @@ int compare_command(const CompareArgs& args) {
   }
   std::cerr << "synsim: running " << sc.name << " on the kernel (" << format_duration(sc.duration)
             << " of real time)\n";
+  stop_kernel_runs_on_signals();
   outcome::Outcome kernel_out;
   try {
     kernel_out = kernel::run_kernel(sc);
@@ -103,6 +105,11 @@ int compare_command(const CompareArgs& args) {
       std::cerr << "synsim: " << e.what() << '\n';
       return kExitBadInput;
     }
+  }
+  if (kernel_out.info.partial) {
+    std::cerr << "synsim compare: interrupted at " << format_seconds(kernel_out.info.stopped_at)
+              << " s: the kernel side is partial, so is the comparison\n";
+    return kExitInterrupted;
   }
   return c.agree() ? kExitOk : kExitExpectationFailed;
 }

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/interrupt.h"
 #include "sim/cli/render.h"
 #include "sim/kernel/runner.h"
 #include "sim/report/json.h"
@@ -21,6 +22,7 @@ int kernel_command(const KernelArgs& args) {
   // that kills the run. The runner also passes MSG_NOSIGNAL; this covers
   // anything else.
   std::signal(SIGPIPE, SIG_IGN);
+  stop_kernel_runs_on_signals();
 
   scenario::LoadResult loaded = scenario::load_file(args.file, args.sets);
   if (!loaded.ok()) {
@@ -56,6 +58,12 @@ int kernel_command(const KernelArgs& args) {
     }
   }
   std::cout << render_format(args.format, out, sc.source_text);
+  if (out.info.partial) {
+    std::cout.flush();
+    std::cerr << "synsim kernel: interrupted at " << format_seconds(out.info.stopped_at)
+              << " s: the results above are partial\n";
+    return kExitInterrupted;
+  }
   std::cout.flush();
   return kExitOk;
 }

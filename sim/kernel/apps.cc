@@ -145,8 +145,18 @@ class Apps {
     const SteadyTime deadline = t0 + std::chrono::nanoseconds(to_ns(sc_.duration));
     std::exception_ptr failure;
     try {
-      // Bounded by the deadline; run_until returns early only when stopped.
-      while (std::chrono::steady_clock::now() < deadline && !io_.stopped()) io_.run_until(deadline);
+      // Bounded by the deadline; checks every 50 ms whether the user asked
+      // to stop (SIGINT/SIGTERM -> request_stop()).
+      while (std::chrono::steady_clock::now() < deadline && !io_.stopped()) {
+        if (stop_requested()) {
+          res_.stopped_early = true;
+          res_.stopped_at_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::steady_clock::now() - t0)
+                                   .count();
+          break;
+        }
+        io_.run_until(std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)));
+      }
     } catch (...) {
       failure = std::current_exception();
     }

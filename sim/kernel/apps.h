@@ -60,6 +60,8 @@ struct AppsResult {
   std::vector<outcome::ConnectionRecord> records;   // scenario order
   std::vector<PortUse> ports;                       // in connect() order
   std::vector<AppNote> notes;                       // in time order
+  bool stopped_early = false;                       // request_stop() before the deadline
+  std::int64_t stopped_at_ns = 0;                   // when, relative to t0
 };
 
 // Where the sockets live. Loopback mode: everything in the calling thread's

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <future>
@@ -406,6 +407,14 @@ outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt
 
 }  // namespace
 
+namespace {
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "request_stop() runs in signal handlers");
+}  // namespace
+
+void request_stop() noexcept { g_stop.store(true, std::memory_order_relaxed); }
+bool stop_requested() noexcept { return g_stop.load(std::memory_order_relaxed); }
+
 const char* kernel_requirements_text() {
   return "Plays the scenario on this machine's real kernel: real sockets, real timers, packets captured on lo.\n"
          "Needs: root, or unprivileged user namespaces (then it maps you to root inside its own user\n"
@@ -452,7 +461,12 @@ outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& o
   }
   worker.join();
   Raw raw = result.get();  // rethrows EnvironmentError / Unsupported from the namespace thread
-  return assemble(sc, opt, raw);
+  outcome::Outcome out = assemble(sc, opt, raw);
+  if (raw.apps.stopped_early) {
+    out.info.partial = true;
+    out.info.stopped_at = Duration{raw.apps.stopped_at_ns};
+  }
+  return out;
 }
 
 }  // namespace synsim::kernel

@@ -75,6 +75,12 @@ struct KernelOptions {
 // outcome, never exceptions.
 outcome::Outcome run_kernel(const scenario::Scenario& scenario, const KernelOptions& options = {});
 
+// Ask a running kernel run to stop now (from a signal handler: only an
+// atomic store). The run ends within ~50 ms, its applications are torn
+// down, and what was measured so far comes back with info.partial set.
+void request_stop() noexcept;
+bool stop_requested() noexcept;
+
 // What `synsim kernel --help` says the runner needs and changes.
 const char* kernel_requirements_text();
 

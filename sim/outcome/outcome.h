@@ -131,6 +131,10 @@ struct RunInfo {
   std::uint16_t server_port = 0;
   std::uint64_t events = 0;         // model: events executed
   std::uint64_t trace_hash = 0;     // model: running hash of the event trace
+  // Stopped before its duration (SIGINT/SIGTERM on a kernel run): everything
+  // measured until then, connections still open reported as open_at_end.
+  bool partial = false;
+  Duration stopped_at{};            // when, if partial
 };
 
 struct Outcome {

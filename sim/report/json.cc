@@ -99,6 +99,8 @@ class Reader {
     return *it;
   }
 
+  bool has(std::string_view key) const { return j_.is_object() && j_.find(key) != j_.end(); }
+
   Reader object(std::string_view key) const {
     const Json& v = at(key);
     if (!v.is_object()) fail(key, "expected an object");
@@ -266,6 +268,8 @@ std::string render_json(const outcome::Outcome& outcome) {
       {"server_port", info.server_port},
       {"events", info.events},
       {"trace_hash", fmt::format("{:016x}", info.trace_hash)},
+      {"partial", info.partial},
+      {"stopped_at_ns", to_ns(info.stopped_at)},
   };
   j["packets"] = Json::array();
   for (const auto& p : outcome.packets) j["packets"].push_back(packet_json(p));
@@ -310,6 +314,11 @@ outcome::Outcome outcome_from_json(std::string_view text) {
   o.info.server_port = info.integer<std::uint16_t>("server_port");
   o.info.events = info.integer<std::uint64_t>("events");
   o.info.trace_hash = hex64_from(info, "trace_hash");
+  // Optional (outcomes written before partial runs existed lack them).
+  if (info.has("partial")) {
+    o.info.partial = info.boolean("partial");
+    o.info.stopped_at = Duration{info.integer<std::int64_t>("stopped_at_ns")};
+  }
 
   const Json& packets = root.array("packets");
   for (std::size_t i = 0; i < packets.size(); ++i) {

@@ -115,6 +115,9 @@ std::string render_summary(const outcome::Outcome& outcome) {
       {"events", std::to_string(info.events)},
       {"trace hash", fmt::format("{:016x}", info.trace_hash)},
   };
+  if (info.partial) {
+    header.push_back({"partial", fmt::format("yes: stopped at {} s (interrupted)", format_seconds(info.stopped_at))});
+  }
   std::string out = render_table({Align::left, Align::left}, header);
   out += fmt::format("\nconnections ({})\n", outcome.connections.size());
   out += render_connections(outcome);
