@@ -5,7 +5,7 @@
 # fails the test that triggered it instead of scrolling past in its output.
 # scripts/test-sanitized builds this way into build-asan/ and runs ctest;
 # scripts/fuzz builds the libFuzzer targets with fuzzer-no-link added.
-# ThreadSanitizer (`thread`) is accepted but not yet run in CI.
+# scripts/test-tsan builds with `thread` into build-tsan/ for the threaded code.
 set(SYNSIM_SANITIZE "" CACHE STRING
     "Sanitizers (comma-separated -fsanitize= values, e.g. address,undefined); empty for none")
 
