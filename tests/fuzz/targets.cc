@@ -11,6 +11,8 @@
 #include "sim/report/json.h"
 #include "sim/scenario/load.h"
 #include "sim/scenario/values.h"
+#include "sim/sweep/grid.h"
+#include "sim/sweep/record.h"
 
 namespace synsim::fuzz {
 
@@ -187,12 +189,43 @@ void outcome_json(std::string_view data) {
   fuzz_check(once == twice, "render_json(outcome_from_json(x)) is a fixed point");
 }
 
+void grid(std::string_view data) {
+  std::vector<std::string> options;
+  std::size_t start = 0;
+  while (start <= data.size() && options.size() < 8) {
+    std::size_t end = data.find('\n', start);
+    if (end == std::string_view::npos) end = data.size();
+    options.emplace_back(data.substr(start, end - start));
+    start = end + 1;
+  }
+  const sweep::GridsParse g = sweep::parse_grid(options);
+  for (const sweep::GridError& e : g.errors) {
+    fuzz_check(e.option >= 1 && e.option <= options.size(), "grid error names an existing option");
+    fuzz_check(e.column >= 1 && e.column <= options[e.option - 1].size() + 1, "grid error column inside the option");
+    fuzz_check(!e.message.empty(), "grid error says what is wrong");
+  }
+  for (const sweep::GridAxis& a : g.axes) fuzz_check(!a.values.empty(), "every axis has a value");
+}
+
+void sweep_jsonl(std::string_view data) {
+  sweep::ReadResult r;
+  sweep::read_jsonl_text(data, "fuzz.jsonl", r);
+  for (const sweep::SweepRecord& rec : r.records) {
+    const sweep::RecordParse again = sweep::parse_json_line(sweep::to_json_line(rec));
+    fuzz_check(again.record.has_value(), "a record written reads back");
+    fuzz_check(again.record && *again.record == rec, "a record reads back the same");
+  }
+  for (const std::string& e : r.errors) fuzz_check(e.rfind("fuzz.jsonl:", 0) == 0, "sweep errors name the file");
+}
+
 const std::vector<Target>& targets() {
   static const std::vector<Target> all = {
       {"load_scenario", &load_scenario},
       {"overrides", &overrides},
       {"values", &values},
       {"outcome_json", &outcome_json},
+      {"grid", &grid},
+      {"sweep_jsonl", &sweep_jsonl},
   };
   return all;
 }

@@ -36,6 +36,17 @@ void values(std::string_view data);
 // reads back to the same JSON.
 void outcome_json(std::string_view data);
 
+// sweep::parse_grid on the bytes split into lines (each line one --grid
+// option, at most 8). Property: errors iff no axes is not required (both may
+// be partial), but every error names an existing option and a column within
+// its text, and every axis has at least one value.
+void grid(std::string_view data);
+
+// sweep::read_jsonl_text on the bytes (sweep output, e.g. concatenated
+// shards). Property: every record read back writes to a line that reads back
+// to the same record.
+void sweep_jsonl(std::string_view data);
+
 struct Target {
   std::string_view name;  // also the folder under tests/fuzz/regressions/
   void (*run)(std::string_view data);
