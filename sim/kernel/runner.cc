@@ -21,6 +21,7 @@
 #include "sim/kernel/netns.h"
 #include "sim/kernel/queues.h"
 #include "sim/kernel/wire.h"
+#include "sim/scenario/connections.h"
 
 #ifdef SYNSIM_HAVE_ZLIB
 #include <zlib.h>
@@ -78,12 +79,6 @@ void raise_descriptor_limit() {
   }
 }
 
-std::uint64_t total_connections(const scenario::Scenario& sc) {
-  std::uint64_t n = 0;
-  for (const scenario::ClientGroup& g : sc.clients) n += g.count;
-  return n;
-}
-
 // Signed distance between sequence numbers (RFC 9293 modular arithmetic).
 std::int32_t seq_diff(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b); }
 
@@ -110,7 +105,7 @@ Raw run_in_namespace(const scenario::Scenario& sc, const KernelOptions& opt) {
   capture.start();
   // The listener's queues, for small runs (the table read costs O(sockets)).
   std::optional<QueueSampler> sampler;
-  if (total_connections(sc) <= kMaxSampledConnections) sampler.emplace(sc.server.port, ms(1));
+  if (scenario::total_connections(sc) <= kMaxSampledConnections) sampler.emplace(sc.server.port, ms(1));
   raw.apps = run_applications(sc, opt, AppsPlacement{}, [&](std::int64_t) {
     raw.after = read_namespace_counters();
     raw.packets = capture.stop(to_ns(opt.teardown_limit) / 2);
@@ -164,23 +159,6 @@ struct OwnedFd {
   OwnedFd& operator=(const OwnedFd&) = delete;
 };
 
-std::int64_t find_connection(const scenario::Scenario& sc, const std::string& name) {
-  const auto hash = name.find('#');
-  if (hash == std::string::npos) return -1;
-  const std::string group = name.substr(0, hash);
-  std::int64_t index = 0;
-  try {
-    index = std::stoll(name.substr(hash + 1));
-  } catch (...) {
-    return -1;
-  }
-  std::int64_t first = 0;
-  for (const scenario::ClientGroup& g : sc.clients) {
-    if (g.name == group) return index >= 0 && index < g.count ? first + index : -1;
-    first += g.count;
-  }
-  return -1;
-}
 
 constexpr std::uint64_t kMaxWireConnections = 20'000;
 
@@ -190,13 +168,13 @@ Raw run_wired(const scenario::Scenario& sc, const KernelOptions& opt) {
   cfg.server_addr = sc.server.address;
   cfg.client_addr = wire_client_address(sc.server.address);
   cfg.server_port = sc.server.port;
-  cfg.connections = static_cast<std::uint32_t>(total_connections(sc));
+  cfg.connections = static_cast<std::uint32_t>(scenario::total_connections(sc));
   cfg.client_port_base = sc.server.port >= 40000 && sc.server.port < 40000 + cfg.connections ? 10000 : 40000;
   cfg.latency = sc.link.latency;
   for (const scenario::LinkRule& r : sc.link.rules) {
     WireRule w;
     if (!r.connection.empty()) {
-      w.conn = find_connection(sc, r.connection);
+      w.conn = scenario::connection_index(sc, r.connection);
       if (w.conn < 0) throw Unsupported(fmt::format("link rule names unknown connection '{}'", r.connection));
     }
     w.any = r.segment == scenario::SegmentKind::any;
@@ -431,7 +409,7 @@ const char* kernel_requirements_text() {
 
 outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& opt) {
   const bool wired = sc.link.latency > Duration{0} || !sc.link.rules.empty();
-  const std::uint64_t n = total_connections(sc);
+  const std::uint64_t n = scenario::total_connections(sc);
   if (wired && n > kMaxWireConnections) {
     throw Unsupported(fmt::format("{} connections: wire mode gives each a fixed client port and plays at most {}",
                                   n, kMaxWireConnections));

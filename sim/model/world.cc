@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sim/model/run.h"
+#include "sim/scenario/connections.h"
 #include "sim/tcp/profile.h"
 #include "sim/tcp/sysctls.h"
 
@@ -30,19 +31,6 @@ tcp::SegmentClass to_class(scenario::SegmentKind k, bool* any) {
   return tcp::SegmentClass::syn;
 }
 
-std::int64_t find_connection(const scenario::Scenario& sc, const std::string& name) {
-  const auto hash = name.find('#');
-  if (hash == std::string::npos) return -1;
-  const std::string group = name.substr(0, hash);
-  const std::int64_t index = std::stoll(name.substr(hash + 1));
-  std::int64_t first = 0;
-  for (const scenario::ClientGroup& g : sc.clients) {
-    if (g.name == group) return index < g.count ? first + index : -1;
-    first += g.count;
-  }
-  return -1;
-}
-
 tcp::StackConfig make_config(const scenario::Scenario& sc, std::uint64_t seed) {
   const tcp::Profile* profile = tcp::find_profile(sc.kernel);
   if (profile == nullptr) throw Unsupported(fmt::format("unknown kernel profile '{}'", sc.kernel));
@@ -60,7 +48,7 @@ tcp::StackConfig make_config(const scenario::Scenario& sc, std::uint64_t seed) {
   cfg.link_latency = sc.link.latency;
   for (const scenario::LinkRule& r : sc.link.rules) {
     tcp::LinkRule rule;
-    rule.conn = r.connection.empty() ? -1 : find_connection(sc, r.connection);
+    rule.conn = r.connection.empty() ? -1 : scenario::connection_index(sc, r.connection);
     if (!r.connection.empty() && rule.conn < 0) {
       throw Unsupported(fmt::format("link rule names unknown connection '{}'", r.connection));
     }
@@ -73,12 +61,6 @@ tcp::StackConfig make_config(const scenario::Scenario& sc, std::uint64_t seed) {
   return cfg;
 }
 
-std::uint32_t total_connections(const scenario::Scenario& sc) {
-  std::uint64_t n = 0;
-  for (const scenario::ClientGroup& g : sc.clients) n += g.count;
-  return static_cast<std::uint32_t>(n);
-}
-
 }  // namespace
 
 World::World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packets, Duration stall_threshold,
@@ -89,7 +71,7 @@ World::World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packe
       record_packets_(record_packets),
       stall_threshold_(stall_threshold),
       conns_(out_.connections) {
-  const std::uint32_t n = total_connections(sc);
+  const auto n = static_cast<std::uint32_t>(scenario::total_connections(sc));
   stack_ = std::make_unique<tcp::Stack>(make_config(sc, seed), n, events, *this);
   apps_.resize(n);
   conns_.resize(n);

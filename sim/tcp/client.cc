@@ -81,6 +81,7 @@ void Stack::client_closed(std::uint32_t conn, Duration hold) {
   if (s.port != 0 && port_free_at_[s.port] == kTimeMax) port_free_at_[s.port] = now_ + hold;
 }
 
+// Linux: tcp_connect() sends the SYN; tcp_retransmit_timer() -> tcp_retransmit_skb() resends it.
 void Stack::send_syn(std::uint32_t conn, bool retransmit) {
   ClientSock& s = conns_[conn].client;
   Segment syn = make_segment(conn, true);
@@ -103,6 +104,7 @@ void Stack::send_syn(std::uint32_t conn, bool retransmit) {
   xmit(syn, why);
 }
 
+// Linux: inet_csk_reset_xmit_timer(): one timer, armed as RTO or loss probe (icsk_pending).
 void Stack::arm_xmit_timer(std::uint32_t conn, XmitTimer what, std::uint64_t j) {
   ClientSock& s = conns_[conn].client;
   events_.cancel(s.xmit_timer);
@@ -222,6 +224,7 @@ void Stack::synsent_rcv(std::uint32_t conn, Segment& seg) {
   send_client_ack(conn, "");
 }
 
+// Linux: tcp_delack_timer_handler() -> tcp_send_ack()
 void Stack::client_delack(std::uint32_t conn) {
   ClientSock& s = conns_[conn].client;
   timer_context();
@@ -229,6 +232,7 @@ void Stack::client_delack(std::uint32_t conn) {
   send_client_ack(conn, s.fin_received ? "" : "deferred final ACK sent by the delayed-ACK timer (tcp_delack_timer)");
 }
 
+// Linux: tcp_send_ack()
 void Stack::send_client_ack(std::uint32_t conn, const std::string& why) {
   ClientSock& s = conns_[conn].client;
   Segment ack = make_segment(conn, true);
@@ -251,6 +255,7 @@ void Stack::send(std::uint32_t conn, std::uint32_t bytes) {
   send_data(conn, false, s.ack_pending ? "the deferred final ACK rides on the data" : "");
 }
 
+// Linux: tcp_write_xmit() for new data; __tcp_retransmit_skb() for a resend of the head.
 void Stack::send_data(std::uint32_t conn, bool retransmit, const std::string& why) {
   ClientSock& s = conns_[conn].client;
   Segment d = make_segment(conn, true);

@@ -55,8 +55,6 @@ std::uint32_t Stack::ts_now(std::uint32_t off) const {
   return static_cast<std::uint32_t>(to_ns(now_) / 1000000) + off;
 }
 
-std::string Stack::conn_name(std::uint32_t conn) const { return fmt::format("#{}", conn); }
-
 Segment Stack::make_segment(std::uint32_t conn, bool from_client) const {
   Segment s;
   s.conn = conn;

@@ -186,7 +186,6 @@ class Stack final : public EventHandler {
   Segment make_segment(std::uint32_t conn, bool from_client) const;
   std::uint32_t ts_now(std::uint32_t off) const;
   std::uint64_t jiffies() const { return clock_.jiffies(now_); }
-  std::string conn_name(std::uint32_t conn) const;
   bool modern() const { return profile_->era == Era::modern; }
 
   StackConfig config_;

@@ -17,18 +17,12 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/kernel/namespaces.h"
+
 extern char** environ;
 
 namespace {
 
-std::string cannot_run() {
-  std::string why;
-  std::thread probe([&why] {
-    if (::unshare(CLONE_NEWNET) != 0) why = std::string("no network namespace (") + std::strerror(errno) + ")";
-  });
-  probe.join();
-  return why;
-}
 
 // Starts synsim with `args`, sends `sig` after `after`, and returns the exit
 // code (-1 if it did not exit within `limit`).
@@ -73,8 +67,7 @@ std::string read(const std::filesystem::path& p) {
 class Interrupt : public ::testing::TestWithParam<int> {};
 
 TEST_P(Interrupt, StopsPromptlyAndWritesPartialResults) {
-  const std::string why = cannot_run();
-  if (!why.empty()) GTEST_SKIP() << why;
+  SKIP_WITHOUT_NAMESPACES();
   const auto dir = std::filesystem::temp_directory_path() /
                    ("synsim-interrupt-" + std::to_string(::getpid()) + "-" + std::to_string(GetParam()));
   std::filesystem::remove_all(dir);

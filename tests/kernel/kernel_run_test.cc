@@ -18,6 +18,7 @@
 #include "sim/kernel/runner.h"
 #include "sim/report/json.h"
 #include "sim/report/tcpdump.h"
+#include "tests/kernel/namespaces.h"
 #include "sim/scenario/load.h"
 
 namespace synsim::kernel {
@@ -25,24 +26,7 @@ namespace {
 
 constexpr double kSlack = 0.11;  // seconds
 
-// Why this machine cannot run kernel tests, or "" when it can.
-std::string cannot_run() {
-  std::string why;
-  std::thread probe([&why] {
-    if (::unshare(CLONE_NEWNET) != 0) {
-      why = std::string("cannot create a network namespace (unshare(CLONE_NEWNET): ") + std::strerror(errno) +
-            "); kernel tests need root";
-    }
-  });
-  probe.join();
-  return why;
-}
 
-#define SKIP_WITHOUT_NAMESPACES()                                   \
-  do {                                                              \
-    const std::string why = cannot_run();                           \
-    if (!why.empty()) GTEST_SKIP() << why;                          \
-  } while (0)
 
 outcome::Outcome run_file(const std::string& rel, const std::vector<std::string>& sets) {
   scenario::LoadResult r = scenario::load_file(std::string(SYNSIM_SOURCE_DIR) + "/" + rel, sets);

@@ -14,24 +14,14 @@
 #include "sim/model/run.h"
 #include "sim/scenario/load.h"
 #include "sim/tcp/counters.h"
+#include "tests/kernel/namespaces.h"
 
 namespace synsim {
 namespace {
 
-std::string cannot_run() {
-  std::string why;
-  std::thread probe([&why] {
-    if (::unshare(CLONE_NEWNET) != 0) {
-      why = std::string("cannot create a network namespace (") + std::strerror(errno) + "); needs root";
-    }
-  });
-  probe.join();
-  return why;
-}
 
 void expect_agreement(const std::string& rel, const std::vector<std::string>& sets = {}) {
-  const std::string why = cannot_run();
-  if (!why.empty()) GTEST_SKIP() << why;
+  SKIP_WITHOUT_NAMESPACES();
   scenario::LoadResult r = scenario::load_file(std::string(SYNSIM_SOURCE_DIR) + "/" + rel, sets);
   ASSERT_TRUE(r.ok());
   const outcome::Outcome model_out = model::run(*r.scenario);
