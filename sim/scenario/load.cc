@@ -41,6 +41,8 @@ namespace {
 constexpr std::int64_t kIntMax = 2147483647;         // INT_MAX: listen() backlog is an int
 constexpr std::int64_t kMaxCount = kMaxConnectionsPerGroup;
 constexpr std::int64_t kMaxBytes = 1'048'576;        // bytes per write / response
+constexpr std::int64_t kMaxCpus = 1024;
+constexpr std::int64_t kMaxServerThreads = 1024;
 constexpr std::size_t kMaxFileBytes = 16 << 20;      // scenario files are small
 
 constexpr std::int64_t kInt64Min = std::numeric_limits<std::int64_t>::min();
@@ -88,6 +90,7 @@ class ScenarioReader {
   void read_server(const Item& item, ServerSpec& server);
   void read_accept(const Item& item, AcceptSpec& accept);
   void read_on_data(const Item& item, OnDataSpec& on_data);
+  void read_machine(const Item& item, MachineSpec& machine);
   void read_clients(const Item& item, std::vector<ClientGroup>& clients);
   void read_client(const Item& item, ClientGroup& group);
   void read_arrival(const Item& item, ArrivalSpec& arrival);
@@ -118,7 +121,7 @@ class ScenarioReader {
 void ScenarioReader::read(const Item& document, Scenario& s) {
   const std::optional<Fields> f =
       r_.mapping(document, {"name", "description", "kernel", "hz", "seed", "duration", "sysctl",
-                            "server", "clients", "link", "expect"});
+                            "machine", "server", "clients", "link", "expect"});
   if (!f) return;
   r_.require(*f, {"name", "description", "duration"});
 
@@ -175,6 +178,7 @@ void ScenarioReader::read(const Item& document, Scenario& s) {
     }
   }
   if (const Item* i = f->get("sysctl")) read_sysctls(*i, s.sysctls);
+  if (const Item* i = f->get("machine")) read_machine(*i, s.machine);
   if (const Item* i = f->get("server")) read_server(*i, s.server);
   // Clients before link and expect, whatever the file order: those name connections.
   if (const Item* i = f->get("clients")) read_clients(*i, s.clients);
@@ -219,7 +223,7 @@ void ScenarioReader::read_sysctls(const Item& item, std::vector<SysctlSetting>& 
 void ScenarioReader::read_server(const Item& item, ServerSpec& server) {
   server.where = item.where;
   const std::optional<Fields> f =
-      r_.mapping(item, {"listen", "backlog", "defer_accept", "syncnt", "accept", "on_data"});
+      r_.mapping(item, {"listen", "backlog", "defer_accept", "syncnt", "accept", "on_data", "threads"});
   if (!f) return;
   if (const Item* i = f->get("listen")) {
     if (std::optional<std::string> v = r_.scalar(*i, "ADDR:PORT such as 127.0.0.1:9100")) {
@@ -245,6 +249,20 @@ void ScenarioReader::read_server(const Item& item, ServerSpec& server) {
   }
   if (const Item* i = f->get("accept")) read_accept(*i, server.accept);
   if (const Item* i = f->get("on_data")) read_on_data(*i, server.on_data);
+  if (const Item* i = f->get("threads")) {
+    if (std::optional<std::int64_t> v = r_.integer(*i, 1, kMaxServerThreads)) {
+      server.threads = static_cast<std::uint32_t>(*v);
+    }
+  }
+}
+
+void ScenarioReader::read_machine(const Item& item, MachineSpec& machine) {
+  machine.where = item.where;
+  const std::optional<Fields> f = r_.mapping(item, {"cpus"});
+  if (!f) return;
+  if (const Item* i = f->get("cpus")) {
+    if (std::optional<std::int64_t> v = r_.integer(*i, 1, kMaxCpus)) machine.cpus = static_cast<std::uint32_t>(*v);
+  }
 }
 
 void ScenarioReader::read_accept(const Item& item, AcceptSpec& accept) {
@@ -258,7 +276,7 @@ void ScenarioReader::read_accept(const Item& item, AcceptSpec& accept) {
     }
     return;
   }
-  const std::optional<Fields> f = r_.mapping(item, {"start", "mode", "pauses", "never"});
+  const std::optional<Fields> f = r_.mapping(item, {"start", "mode", "pauses", "never", "per_wakeup"});
   if (!f) return;
   if (const Item* i = f->get("start")) {
     if (std::optional<Duration> v = r_.duration(*i)) accept.start = *v;
@@ -321,10 +339,13 @@ void ScenarioReader::read_accept(const Item& item, AcceptSpec& accept) {
   if (const Item* i = f->get("never")) {
     if (std::optional<bool> v = r_.boolean(*i)) accept.never = *v;
   }
+  if (const Item* i = f->get("per_wakeup")) {
+    if (std::optional<std::int64_t> v = r_.integer(*i, 0, kIntMax)) accept.per_wakeup = static_cast<std::uint32_t>(*v);
+  }
 }
 
 void ScenarioReader::read_on_data(const Item& item, OnDataSpec& on_data) {
-  const std::optional<Fields> f = r_.mapping(item, {"respond_bytes", "close"});
+  const std::optional<Fields> f = r_.mapping(item, {"respond_bytes", "close", "cost"});
   if (!f) return;
   if (const Item* i = f->get("respond_bytes")) {
     if (std::optional<std::int64_t> v = r_.integer(*i, 0, kMaxBytes)) {
@@ -336,6 +357,9 @@ void ScenarioReader::read_on_data(const Item& item, OnDataSpec& on_data) {
             *i, {{"after_response", ServerClose::after_response}, {"never", ServerClose::never}})) {
       on_data.close = *v;
     }
+  }
+  if (const Item* i = f->get("cost")) {
+    if (std::optional<Duration> v = r_.duration(*i)) on_data.cost = *v;
   }
 }
 
@@ -423,11 +447,11 @@ void ScenarioReader::read_client(const Item& item, ClientGroup& group) {
 }
 
 void ScenarioReader::read_arrival(const Item& item, ArrivalSpec& arrival) {
-  const std::optional<Fields> f = r_.mapping(item, {"concurrency", "rate", "burst", "at"});
+  const std::optional<Fields> f = r_.mapping(item, {"concurrency", "rate", "burst", "at", "process"});
   if (!f) return;
   const Field* form = nullptr;
   for (const Field& e : f->entries) {
-    if (e.key == "at") continue;
+    if (e.key == "at" || e.key == "process") continue;
     if (form != nullptr) {
       r_.error(e.key_where, fmt::format("{}: {} cannot be combined with {} (choose one arrival form)",
                                         item.path, e.key, form->key));
@@ -442,6 +466,13 @@ void ScenarioReader::read_arrival(const Item& item, ArrivalSpec& arrival) {
   }
   if (const Field* at = f->field("at"); at != nullptr && form->key != "burst") {
     r_.error(at->key_where, fmt::format("{}.at applies only to a burst arrival", item.path));
+  }
+  if (const Field* p = f->field("process"); p != nullptr) {
+    if (form->key != "rate") {
+      r_.error(p->key_where, fmt::format("{}.process applies only to a rate arrival", item.path));
+    } else if (std::optional<bool> v = r_.choice<bool>(p->value, {{"even", false}, {"poisson", true}})) {
+      arrival.poisson = *v;
+    }
   }
   if (form->key == "concurrency") {
     if (std::optional<std::int64_t> v = r_.integer(form->value, 1, kMaxCount)) {

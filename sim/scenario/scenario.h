@@ -40,12 +40,17 @@ struct AcceptSpec {
   std::vector<AcceptPause> pauses;
   // Never call accept() at all (E3: "never accept").
   bool never = false;
+  // accept() calls per event-loop wakeup; 0 = until EAGAIN (what an epoll
+  // loop on a non-blocking listener does). 1 = one accept, then the loop
+  // serves the other ready sockets before it looks at the listener again.
+  std::uint32_t per_wakeup = 0;
 };
 
 enum class ServerClose { after_response, never };
 
 struct OnDataSpec {
   std::uint32_t respond_bytes = 0;  // reply size to each request (0: no reply)
+  Duration cost{};                   // CPU time the server thread spends on a request before replying
   ServerClose close = ServerClose::never;
 };
 
@@ -57,6 +62,9 @@ struct ServerSpec {
   std::optional<std::int64_t> syncnt;  // TCP_SYNCNT on the listener (overrides tcp_synack_retries)
   AcceptSpec accept;
   OnDataSpec on_data;
+  // Event-loop threads serving the listener and its connections (an
+  // epoll worker pool sharing one listener).
+  std::uint32_t threads = 1;
   SourceLocation where;
 };
 
@@ -87,6 +95,9 @@ struct ArrivalSpec {
   std::uint64_t rate_per_s = 0;       // Kind::rate
   std::uint32_t burst = 0;            // Kind::burst
   Duration burst_at{};                // Kind::burst
+  // Kind::rate: evenly spaced (1/rate apart) or a Poisson process
+  // (exponential gaps drawn from the run's seed).
+  bool poisson = false;
 };
 
 struct ClientGroup {
@@ -170,6 +181,14 @@ struct ExpectSpec {
   std::vector<QuantileExpectation> stall_quantiles;
 };
 
+// The machine the applications run on. The loader (all client groups) runs
+// on one thread, the server on `server.threads` threads; loopback packets
+// are processed in softirq on the CPU of the thread that sent them.
+struct MachineSpec {
+  std::uint32_t cpus = 2;
+  SourceLocation where;
+};
+
 struct Scenario {
   std::string name;         // [a-z0-9-]+
   std::string description;
@@ -178,6 +197,7 @@ struct Scenario {
   std::uint64_t seed = 1;
   Duration duration{};
   std::vector<SysctlSetting> sysctls;  // in file order; later entries win
+  MachineSpec machine;
   ServerSpec server;
   std::vector<ClientGroup> clients;
   LinkSpec link;
