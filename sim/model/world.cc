@@ -77,7 +77,8 @@ World::World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packe
   conns_.resize(n);
   std::uint32_t conn = 0;
   for (std::uint32_t g = 0; g < sc.clients.size(); ++g) {
-    groups_.push_back(GroupState{conn, 0});
+    groups_.push_back(GroupState{conn, 0, std::nullopt});
+    if (sc.clients[g].arrival.kind == ArrivalSpec::Kind::rate) groups_.back().gaps.emplace(sc.clients[g], seed, g);
     for (std::uint32_t i = 0; i < sc.clients[g].count; ++i, ++conn) {
       apps_[conn].group = g;
       conns_[conn].name = fmt::format("{}#{}", sc.clients[g].name, i);
@@ -138,9 +139,7 @@ void World::on_event(std::uint32_t kind, std::uint64_t arg) {
         case ArrivalSpec::Kind::rate: {
           Duration gap = grp.spacing;
           if (grp.arrival.kind == ArrivalSpec::Kind::burst) gap = Duration{0};
-          if (grp.arrival.kind == ArrivalSpec::Kind::rate) {
-            gap = Duration{static_cast<std::int64_t>(1000000000ull / grp.arrival.rate_per_s)};
-          }
+          if (grp.arrival.kind == ArrivalSpec::Kind::rate) gap = gs.gaps->next();
           // Same-time connects go out in one go, in index order.
           do {
             start_connection(gs.first_conn + gs.next_index++);

@@ -6,12 +6,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "sim/core/event_queue.h"
 #include "sim/core/trace.h"
 #include "sim/outcome/outcome.h"
+#include "sim/scenario/arrivals.h"
 #include "sim/scenario/scenario.h"
 #include "sim/tcp/stack.h"
 
@@ -72,6 +74,7 @@ class World final : public EventHandler, public tcp::StackObserver {
   struct GroupState {
     std::uint32_t first_conn = 0;
     std::uint32_t next_index = 0;     // next connection to start (closed loop / rate)
+    std::optional<scenario::ArrivalGaps> gaps;  // rate arrivals
   };
 
   Time now() const { return stack_->now(); }
