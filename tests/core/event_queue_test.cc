@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "sim/core/rng.h"
@@ -87,6 +90,104 @@ TEST(EventQueue, MatchesASortedReferenceUnderRandomScheduleAndCancel) {
     got.push_back({to_ns(f.when), f.arg});
   }
   EXPECT_EQ(got, live);
+}
+
+TEST(EventQueue, SchedulingIntoThePastThrows) {
+  EventQueue q;
+  Recorder r;
+  q.schedule(at_ns(100), &r, 0, 1);
+  EXPECT_EQ(q.pop().when, at_ns(100));
+  EXPECT_THROW(q.schedule(at_ns(99), &r, 0, 2), std::logic_error);
+  EXPECT_THROW(q.schedule(at_ns(-1), &r, 0, 2), std::logic_error);
+  q.schedule(at_ns(100), &r, 0, 3);  // "now" is fine
+  EXPECT_EQ(q.next_time(), at_ns(100));
+}
+
+TEST(EventQueue, EmptyQueueHasNoNextTime) {
+  EventQueue q;
+  Recorder r;
+  EXPECT_EQ(q.next_time(), kTimeMax);
+  EventId a = q.schedule(at_ns(5), &r, 0, 1);
+  q.cancel(a);
+  EXPECT_TRUE(q.empty());
+  EXPECT_EQ(q.next_time(), kTimeMax);
+}
+
+// Keys of one time reach the front by different roads: some moved down
+// from a higher level, some scheduled into the current window directly,
+// some cancelled on the way. Their order must still be scheduling order.
+TEST(EventQueue, TiesKeepInsertionOrderAcrossLevels) {
+  EventQueue q;
+  Recorder r;
+  const std::int64_t t = (std::int64_t{1} << 40) + 300;  // far above base: a high level
+  for (std::uint64_t i = 0; i < 50; ++i) q.schedule(at_ns(t), &r, 0, i);
+  q.schedule(at_ns(t - 44), &r, 0, 1000);  // same 1024 ns window, earlier
+  EXPECT_EQ(q.pop().arg, 1000u);           // now the window is the current one
+  for (std::uint64_t i = 50; i < 100; ++i) q.schedule(at_ns(t), &r, 0, i);
+  for (std::uint64_t i = 0; i < 100; ++i) {
+    const EventQueue::Fired f = q.pop();
+    EXPECT_EQ(f.when, at_ns(t));
+    EXPECT_EQ(f.arg, i);
+  }
+  EXPECT_TRUE(q.empty());
+}
+
+// Differential test against a std::map on (time, seq), the order the queue
+// promises, under interleaved schedule / cancel / pop with times spread
+// over every level (same time, same window, nearby, far, very far).
+TEST(EventQueue, MatchesAMapReferenceUnderInterleavedOperations) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    EventQueue q;
+    Recorder r;
+    Rng rng(seed, "event-queue-differential");
+    std::map<std::pair<std::int64_t, std::uint64_t>, std::uint64_t> ref;  // (time, seq) -> arg
+    std::vector<std::pair<EventId, std::pair<std::int64_t, std::uint64_t>>> ids;
+    std::int64_t now = 0;
+    std::uint64_t seq = 0;
+    for (int step = 0; step < 20000; ++step) {
+      const std::uint64_t op = rng.below(10);
+      if (op < 5) {
+        std::int64_t delta = 0;
+        switch (rng.below(6)) {
+          case 0: delta = 0; break;
+          case 1: delta = rng.between(0, 1023); break;
+          case 2: delta = rng.between(0, 70000); break;
+          case 3: delta = rng.between(0, 1000000); break;
+          case 4: delta = rng.between(0, std::int64_t{1} << 40); break;
+          default: delta = rng.between(0, std::int64_t{1} << 58); break;
+        }
+        const std::int64_t t = now + delta;
+        const std::uint64_t arg = seq;
+        ids.push_back({q.schedule(at_ns(t), &r, 0, arg), {t, seq}});
+        ref.emplace(std::make_pair(t, seq), arg);
+        ++seq;
+      } else if (op < 7 && !ids.empty()) {
+        const auto j = rng.below(ids.size());
+        const bool was = ref.erase(ids[j].second) == 1;
+        EXPECT_EQ(q.pending(ids[j].first), was);
+        EXPECT_EQ(q.cancel(ids[j].first), was);
+        EXPECT_FALSE(q.pending(ids[j].first));
+      } else if (!ref.empty()) {
+        ASSERT_EQ(q.size(), ref.size());
+        ASSERT_EQ(q.next_time(), at_ns(ref.begin()->first.first));
+        const EventQueue::Fired f = q.pop();
+        ASSERT_EQ(to_ns(f.when), ref.begin()->first.first) << "seed " << seed << " step " << step;
+        ASSERT_EQ(f.seq, ref.begin()->first.second) << "seed " << seed << " step " << step;
+        ASSERT_EQ(f.arg, ref.begin()->second);
+        ref.erase(ref.begin());
+        now = to_ns(f.when);
+      } else {
+        EXPECT_TRUE(q.empty());
+        EXPECT_EQ(q.next_time(), kTimeMax);
+      }
+    }
+    while (!ref.empty()) {
+      const EventQueue::Fired f = q.pop();
+      ASSERT_EQ(f.seq, ref.begin()->first.second);
+      ref.erase(ref.begin());
+    }
+    EXPECT_TRUE(q.empty());
+  }
 }
 
 }  // namespace
