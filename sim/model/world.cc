@@ -31,7 +31,7 @@ tcp::SegmentClass to_class(scenario::SegmentKind k, bool* any) {
   return tcp::SegmentClass::syn;
 }
 
-tcp::StackConfig make_config(const scenario::Scenario& sc, std::uint64_t seed) {
+tcp::StackConfig make_config(const scenario::Scenario& sc, std::uint64_t seed, const Costs& costs) {
   const tcp::Profile* profile = tcp::find_profile(sc.kernel);
   if (profile == nullptr) throw Unsupported(fmt::format("unknown kernel profile '{}'", sc.kernel));
   tcp::StackConfig cfg;
@@ -46,6 +46,9 @@ tcp::StackConfig make_config(const scenario::Scenario& sc, std::uint64_t seed) {
   cfg.seed = seed;
   cfg.server_port = sc.server.port;
   cfg.link_latency = sc.link.latency;
+  cfg.cpus = sc.machine.cpus;
+  cfg.softirq_packet_cost = costs.softirq_packet;
+  cfg.timer_cpu = 0;  // socket timers fire where the loader's sockets were armed
   for (const scenario::LinkRule& r : sc.link.rules) {
     tcp::LinkRule rule;
     rule.conn = r.connection.empty() ? -1 : scenario::connection_index(sc, r.connection);
@@ -72,7 +75,9 @@ World::World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packe
       stall_threshold_(stall_threshold),
       conns_(out_.connections) {
   const auto n = static_cast<std::uint32_t>(scenario::total_connections(sc));
-  stack_ = std::make_unique<tcp::Stack>(make_config(sc, seed), n, events, *this);
+  costs_ = measured_costs();
+  stack_ = std::make_unique<tcp::Stack>(make_config(sc, seed, costs_), n, events, *this);
+  machine_ = std::make_unique<Machine>(sc.machine.cpus, sc.server.threads, costs_, events, *stack_, *this);
   apps_.resize(n);
   conns_.resize(n);
   std::uint32_t conn = 0;
@@ -109,7 +114,6 @@ void World::start() {
     if (grp.arrival.kind == ArrivalSpec::Kind::burst) first = kTimeZero + grp.arrival.burst_at;
     schedule(first, App::next_arrival, g);
   }
-  if (sc_.server.accept.start) schedule(kTimeZero + *sc_.server.accept.start, App::accept, 0);
 }
 
 void World::on_event(std::uint32_t kind, std::uint64_t arg) {
@@ -119,13 +123,14 @@ void World::on_event(std::uint32_t kind, std::uint64_t arg) {
       start_connection(conn);
       return;
     case App::send:
-      client_send(conn);
+      machine_->submit(Machine::Executor::loader, Task{Work::send, conn});
       return;
     case App::close:
-      client_close(conn);
+      machine_->submit(Machine::Executor::loader, Task{Work::close, conn});
       return;
     case App::accept:
-      try_accept();
+      accept_queued_ = false;
+      want_accept();
       return;
     case App::next_arrival: {
       // Arrivals are generated one at a time per group, so a group of ten
@@ -140,7 +145,7 @@ void World::on_event(std::uint32_t kind, std::uint64_t arg) {
           Duration gap = grp.spacing;
           if (grp.arrival.kind == ArrivalSpec::Kind::burst) gap = Duration{0};
           if (grp.arrival.kind == ArrivalSpec::Kind::rate) gap = gs.gaps->next();
-          // Same-time connects go out in one go, in index order.
+          // Same-time connects are handed to the loader in one go, in index order.
           do {
             start_connection(gs.first_conn + gs.next_index++);
           } while (gap == Duration{0} && gs.next_index < grp.count);
@@ -161,36 +166,87 @@ void World::on_event(std::uint32_t kind, std::uint64_t arg) {
   }
 }
 
+// --- the machine's threads ---------------------------------------------------
+
+Duration World::cost(const Task& t) const {
+  switch (t.work) {
+    case Work::connect: return costs_.connect;
+    case Work::send: return costs_.send;
+    case Work::read: {
+      // The loader reads the response and, in the same handler, closes.
+      const bool closes = group_of(t.conn).close.kind == CloseSpec::Kind::after_response;
+      return costs_.read + (closes ? costs_.close : Duration{0});
+    }
+    case Work::close: return costs_.close;
+    case Work::accept: return costs_.accept + sc_.server.accept.per_accept_cost;
+    case Work::serve: {
+      const scenario::OnDataSpec& d = sc_.server.on_data;
+      const bool closes = d.close == scenario::ServerClose::after_response;
+      return costs_.serve + d.cost + (closes ? costs_.close : Duration{0});
+    }
+    case Work::server_close: return costs_.close;
+  }
+  return Duration{0};
+}
+
+void World::execute(const Task& t) {
+  switch (t.work) {
+    case Work::connect: {
+      const scenario::ClientGroup& grp = group_of(t.conn);
+      conns_[t.conn].connect_start = now();
+      stack_->connect(t.conn, grp.defer_final_ack);
+      conns_[t.conn].client_port = stack_->client_port(t.conn);
+      if (grp.close.kind == CloseSpec::Kind::at) schedule(kTimeZero + grp.close.at, App::close, t.conn);
+      return;
+    }
+    case Work::send:
+      client_send(t.conn);
+      return;
+    case Work::read:
+      if (!conns_[t.conn].response_received) conns_[t.conn].response_received = now();
+      if (group_of(t.conn).close.kind == CloseSpec::Kind::after_response) client_close(t.conn);
+      return;
+    case Work::close:
+      client_close(t.conn);
+      return;
+    case Work::accept:
+      do_accept();
+      return;
+    case Work::serve:
+      server_read(t.conn);
+      return;
+    case Work::server_close:
+      stack_->close_child(t.conn);
+      return;
+  }
+}
+
+void World::on_softirq_idle(std::uint32_t cpu) { machine_->softirq_idle(cpu); }
+
+// --- client application ------------------------------------------------------
+
 void World::start_connection(std::uint32_t conn) {
-  const scenario::ClientGroup& grp = group_of(conn);
-  conns_[conn].connect_start = now();
-  stack_->connect(conn, grp.defer_final_ack);
-  conns_[conn].client_port = stack_->client_port(conn);
-  if (grp.close.kind == CloseSpec::Kind::at) schedule(kTimeZero + grp.close.at, App::close, conn);
+  machine_->submit(Machine::Executor::loader, Task{Work::connect, conn});
 }
 
 void World::on_connected(std::uint32_t conn) {
   conns_[conn].connect_done = now();
   const scenario::ClientGroup& grp = group_of(conn);
   if (grp.send) {
-    const Time t = grp.send->anchor == SendSpec::Anchor::absolute ? kTimeZero + grp.send->time : now() + grp.send->time;
-    schedule(t, App::send, conn);
+    if (grp.send->anchor == SendSpec::Anchor::after_connect && grp.send->time == Duration{0}) {
+      machine_->submit(Machine::Executor::loader, Task{Work::send, conn});
+    } else {
+      const Time t =
+          grp.send->anchor == SendSpec::Anchor::absolute ? kTimeZero + grp.send->time : now() + grp.send->time;
+      schedule(t, App::send, conn);
+    }
   } else if (grp.close.kind == CloseSpec::Kind::after_response) {
-    schedule(now(), App::close, conn);
+    machine_->submit(Machine::Executor::loader, Task{Work::close, conn});
   }
 }
 
 void World::client_send(std::uint32_t conn) {
   if (stack_->conn(conn).client.state != tcp::ClientState::established) return;
-  // The application cannot run while the CPU is in softirq (loopback.cc).
-  if (stack_->softirq_busy()) {
-    if (!apps_[conn].send_waiting_idle) {
-      apps_[conn].send_waiting_idle = true;
-      sends_waiting_idle_.push_back(conn);
-    }
-    return;
-  }
-  apps_[conn].send_waiting_idle = false;
   conns_[conn].first_data_sent = now();
   stack_->send(conn, group_of(conn).send->bytes);
 }
@@ -210,19 +266,26 @@ void World::on_data_acked(std::uint32_t conn) {
 
 void World::on_response(std::uint32_t conn, std::uint32_t bytes) {
   ClientApp& app = apps_[conn];
-  if (!conns_[conn].response_received) conns_[conn].response_received = now();
+  const bool was_complete = app.response_bytes >= sc_.server.on_data.respond_bytes;
   app.response_bytes += bytes;
-  if (app.response_bytes >= sc_.server.on_data.respond_bytes) after_exchange(conn);
+  // The loader's read() handler runs once the whole response is there.
+  if (!was_complete && app.response_bytes >= sc_.server.on_data.respond_bytes) {
+    machine_->submit(Machine::Executor::loader, Task{Work::read, conn});
+  }
 }
 
-// The request was answered (or acked, when no response is expected).
+// The request was acked, when no response is expected.
 void World::after_exchange(std::uint32_t conn) {
-  if (group_of(conn).close.kind == CloseSpec::Kind::after_response) schedule(now(), App::close, conn);
+  if (group_of(conn).close.kind == CloseSpec::Kind::after_response) {
+    machine_->submit(Machine::Executor::loader, Task{Work::close, conn});
+  }
 }
 
 void World::on_client_fin(std::uint32_t conn) {
   // read() returns 0: the application closes, unless it never closes.
-  if (group_of(conn).close.kind != CloseSpec::Kind::never) schedule(now(), App::close, conn);
+  if (group_of(conn).close.kind != CloseSpec::Kind::never) {
+    machine_->submit(Machine::Executor::loader, Task{Work::close, conn});
+  }
 }
 
 void World::on_client_done(std::uint32_t conn) {
@@ -273,71 +336,65 @@ void World::connection_over(std::uint32_t conn) {
   const scenario::ClientGroup& grp = sc_.clients[g];
   if (grp.arrival.kind != ArrivalSpec::Kind::concurrency) return;
   GroupState& gs = groups_[g];
-  if (gs.next_index < grp.count) schedule(now(), App::connect, gs.first_conn + gs.next_index++);
+  if (gs.next_index < grp.count) start_connection(gs.first_conn + gs.next_index++);
 }
 
-// --- server application ----------------------------------------------------
+// --- server application ------------------------------------------------------
 
-void World::on_accept_ready() { try_accept(); }
+// sk_data_ready on the listener: the event loop will accept.
+void World::on_accept_ready() { want_accept(); }
 
-void World::on_softirq_idle() {
-  if (accept_wants_idle_) {
-    accept_wants_idle_ = false;
-    try_accept();
-  }
-  if (!sends_waiting_idle_.empty()) {
-    std::vector<std::uint32_t> waiting;
-    waiting.swap(sends_waiting_idle_);
-    for (std::uint32_t conn : waiting) {
-      apps_[conn].send_waiting_idle = false;
-      client_send(conn);
-    }
-  }
+void World::want_accept() {
+  if (sc_.server.accept.never || accept_queued_) return;
+  accept_queued_ = true;
+  accepts_this_wakeup_ = 0;
+  machine_->submit(Machine::Executor::server, Task{Work::accept, 0});
 }
 
-// The server's accept loop: `continuous` accepts whatever is queued as soon
-// as it is queued, once `start` has passed, outside pauses, one accept per
-// `per_accept_cost`, and never while the CPU is in softirq.
-void World::try_accept() {
+// Before `start` and during pauses the application does not call accept().
+bool World::accept_blocked_until(Time* wake) const {
   const scenario::AcceptSpec& a = sc_.server.accept;
-  if (a.never) return;
-  Time wake{};
-  if (a.start && now() < kTimeZero + *a.start) wake = kTimeZero + *a.start;
+  *wake = now();
+  if (a.start && now() < kTimeZero + *a.start) *wake = kTimeZero + *a.start;
   for (const scenario::AcceptPause& p : a.pauses) {
-    if (now() >= kTimeZero + p.at && now() < kTimeZero + p.at + p.length) wake = kTimeZero + p.at + p.length;
+    if (now() >= kTimeZero + p.at && now() < kTimeZero + p.at + p.length) *wake = kTimeZero + p.at + p.length;
   }
-  if (now() < busy_until_ && busy_until_ > wake) wake = busy_until_;
-  if (wake > now()) {
-    if (!events_.pending(accept_timer_) || accept_retry_at_ != wake) {
-      events_.cancel(accept_timer_);
-      accept_retry_at_ = wake;
-      accept_timer_ = events_.schedule(wake, this, static_cast<std::uint32_t>(App::accept), 0);
-    }
+  return *wake > now();
+}
+
+// One accept() of the server's event loop. With `per_wakeup` 0 the loop
+// keeps accepting until the queue is empty (EAGAIN) before it serves
+// anything else; with N it serves the other ready sockets after N.
+void World::do_accept() {
+  Time wake{};
+  if (accept_blocked_until(&wake)) {
+    schedule(wake, App::accept, 0);  // accept_queued_ stays set until then
     return;
   }
-  if (stack_->softirq_busy()) {
-    accept_wants_idle_ = true;
+  const std::int64_t conn = stack_->accept();
+  if (conn < 0) {
+    accept_queued_ = false;
     return;
   }
-  for (;;) {
-    const std::int64_t conn = stack_->accept();
-    if (conn < 0) return;
-    const auto c = static_cast<std::uint32_t>(conn);
-    conns_[c].accepted = now();
-    if (stack_->conn(c).child.bytes_received > 0) server_read(c);
-    if (a.per_accept_cost > Duration{0}) {
-      busy_until_ = now() + a.per_accept_cost;
-      if (!stack_->listener().accept_queue.empty()) {
-        events_.cancel(accept_timer_);
-        accept_retry_at_ = busy_until_;
-        accept_timer_ = events_.schedule(busy_until_, this, static_cast<std::uint32_t>(App::accept), 0);
-      }
-      return;
-    }
+  const auto c = static_cast<std::uint32_t>(conn);
+  conns_[c].accepted = now();
+  if (stack_->conn(c).child.bytes_received > 0) machine_->submit(Machine::Executor::server, Task{Work::serve, c});
+  if (stack_->listener().accept_queue.empty()) {
+    accept_queued_ = false;
+    return;
+  }
+  const std::uint32_t per_wakeup = sc_.server.accept.per_wakeup;
+  if (per_wakeup == 0 || ++accepts_this_wakeup_ < per_wakeup) {
+    machine_->submit(Machine::Executor::server, Task{Work::accept, 0}, /*front=*/true);
+  } else {
+    accepts_this_wakeup_ = 0;
+    machine_->submit(Machine::Executor::server, Task{Work::accept, 0});
   }
 }
 
-void World::on_child_data(std::uint32_t conn, std::uint32_t) { server_read(conn); }
+void World::on_child_data(std::uint32_t conn, std::uint32_t) {
+  if (!conns_[conn].data_delivered) machine_->submit(Machine::Executor::server, Task{Work::serve, conn});
+}
 
 void World::server_read(std::uint32_t conn) {
   outcome::ConnectionRecord& r = conns_[conn];
@@ -350,7 +407,7 @@ void World::server_read(std::uint32_t conn) {
 
 void World::on_child_fin(std::uint32_t conn) {
   // The server reads EOF and closes its side.
-  if (stack_->conn(conn).child.accepted) stack_->close_child(conn);
+  if (stack_->conn(conn).child.accepted) machine_->submit(Machine::Executor::server, Task{Work::server_close, conn});
 }
 
 void World::on_child_reset(std::uint32_t) {}

@@ -12,6 +12,7 @@
 
 #include "sim/core/event_queue.h"
 #include "sim/core/trace.h"
+#include "sim/model/machine.h"
 #include "sim/outcome/outcome.h"
 #include "sim/scenario/arrivals.h"
 #include "sim/scenario/scenario.h"
@@ -19,7 +20,7 @@
 
 namespace synsim::model {
 
-class World final : public EventHandler, public tcp::StackObserver {
+class World final : public EventHandler, public tcp::StackObserver, public TaskRunner {
  public:
   World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packets, Duration stall_threshold,
         EventQueue& events, Trace& trace);
@@ -48,24 +49,27 @@ class World final : public EventHandler, public tcp::StackObserver {
   void on_child_data(std::uint32_t conn, std::uint32_t bytes) override;
   void on_child_fin(std::uint32_t conn) override;
   void on_child_reset(std::uint32_t conn) override;
-  void on_softirq_idle() override;
+  void on_softirq_idle(std::uint32_t cpu) override;
+
+  // TaskRunner: the applications' socket calls, run by the machine's threads.
+  Duration cost(const Task& t) const override;
+  void execute(const Task& t) override;
 
   std::uint32_t connection_count() const { return static_cast<std::uint32_t>(conns_.size()); }
 
  private:
+  // Timers of the applications; each hands a task to a thread.
   enum class App : std::uint32_t {
-    connect,      // a client calls connect()           (arg: conn)
-    send,         // a client writes its request         (arg: conn)
-    close,        // a client closes                     (arg: conn)
-    accept,       // the server tries accept()           (arg: unused)
+    connect,      // a client's turn to connect()         (arg: conn)
+    send,         // a client's time to write its request (arg: conn)
+    close,        // a client's time to close             (arg: conn)
+    accept,       // the server's accept() may resume     (arg: unused)
     next_arrival, // an open-loop group starts the next connection (arg: group)
   };
 
   struct ClientApp {
     std::uint32_t group = 0;
-    bool connect_scheduled = false;
     bool closing = false;
-    bool send_waiting_idle = false;
     std::uint32_t response_bytes = 0;
     std::vector<std::pair<Time, std::string>> notes;  // this connection's story, for explanations
     bool incident = false;            // something dropped, retransmitted, reset...
@@ -82,10 +86,12 @@ class World final : public EventHandler, public tcp::StackObserver {
   void start_connection(std::uint32_t conn);
   void client_send(std::uint32_t conn);
   void client_close(std::uint32_t conn);
+  void want_accept();
+  void do_accept();
+  bool accept_blocked_until(Time* wake) const;
   void after_exchange(std::uint32_t conn);
   void connection_over(std::uint32_t conn);
   void forget_if_uneventful(std::uint32_t conn);
-  void try_accept();
   void server_read(std::uint32_t conn);
   const scenario::ClientGroup& group_of(std::uint32_t conn) const { return sc_.clients[apps_[conn].group]; }
 
@@ -95,17 +101,16 @@ class World final : public EventHandler, public tcp::StackObserver {
   bool record_packets_;
   Duration stall_threshold_;
   std::unique_ptr<tcp::Stack> stack_;
+  Costs costs_;
+  std::unique_ptr<Machine> machine_;
   outcome::Outcome out_;
   std::vector<outcome::ConnectionRecord>& conns_;
   std::vector<ClientApp> apps_;
   std::vector<GroupState> groups_;
 
   // Server application state
-  EventId accept_timer_;
-  Time accept_retry_at_{};
-  bool accept_wants_idle_ = false;
-  Time busy_until_{};
-  std::vector<std::uint32_t> sends_waiting_idle_;
+  bool accept_queued_ = false;     // an accept task is queued or waiting for a pause to end
+  std::uint32_t accepts_this_wakeup_ = 0;
 };
 
 }  // namespace synsim::model

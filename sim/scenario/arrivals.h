@@ -31,8 +31,9 @@ class ArrivalGaps {
   Rng rng_;
 };
 
-// -ln(u) for u in (0, 1], from IEEE additions, multiplications and
-// divisions only (no libm), so a seed gives the same gaps on every platform.
-double minus_log(double u);
+// -ln(x / 2^53) for x in [1, 2^53], as a fixed-point number with 32
+// fraction bits. Integer arithmetic only (no libm, no floating point), so a
+// seed gives the same gaps on every platform.
+std::uint64_t minus_log_q32(std::uint64_t x);
 
 }  // namespace synsim::scenario

@@ -9,10 +9,15 @@
 // the backlog is non-empty: StackObserver::on_softirq_idle() tells it when
 // it may.
 //
-// Model: every segment reaches its receiver one `loopback_hop` after it was
-// sent (measured 8-20 us per hop on 6.18), plus the scenario's link latency
-// and rule delays; same-time deliveries run in send order (the event queue's
-// insertion sequence), which is the FIFO.
+// Model: each CPU has its own backlog (softnet_data is per CPU), and a
+// segment is queued on the CPU of whoever sent it: the application thread's
+// CPU for a syscall, the same CPU for a reply made while processing a
+// segment, the timer's CPU for a retransmission. A segment reaches its
+// receiver one `loopback_hop` after it was sent (measured 8-20 us per hop on
+// 6.18) or, when its CPU is still working through earlier packets,
+// `softirq_packet_cost` after the previous one: the backlog is a FIFO served
+// by one CPU. Plus the scenario's link latency and rule delays. Same-time
+// deliveries run in send order (the event queue's insertion sequence).
 #include <fmt/format.h>
 
 #include "sim/tcp/stack.h"
@@ -62,12 +67,13 @@ void Stack::xmit(const Segment& seg, const std::string& why) {
   // already holds net.core.netdev_max_backlog packets (softnet_stat
   // "dropped"); only packets on the local backlog count.
   const bool local = extra == Duration{0};
-  if (local && in_flight_ >= static_cast<std::uint64_t>(sys_.netdev_max_backlog)) {
+  CpuBacklog& cpu = cpus_[cpu_];
+  if (local && cpu.in_flight >= static_cast<std::uint64_t>(sys_.netdev_max_backlog)) {
     counters_.inc(Mib::SoftnetDropped);
     observer_.on_note(now_, id, seg.conn,
                       fmt::format("loopback backlog full ({} packets, net.core.netdev_max_backlog): dropped "
                                   "(enqueue_to_backlog)",
-                                  in_flight_),
+                                  cpu.in_flight),
                       false);
     return;
   }
@@ -78,31 +84,38 @@ void Stack::xmit(const Segment& seg, const std::string& why) {
   } else {
     slot = static_cast<std::uint32_t>(flight_.size());
     flight_.emplace_back();
-    flight_id_.emplace_back();
+    flight_info_.emplace_back();
   }
   flight_[slot] = seg;
   // Only segments on the local backlog keep the CPU in softirq; a segment
   // held on a (scenario) wire does not.
-  flight_id_[slot] = (id << 1) | (local ? 1u : 0u);
-  if (local) ++in_flight_;
-  events_.schedule(now_ + profile_->loopback_hop + extra, this, static_cast<std::uint32_t>(Ev::deliver), slot);
+  flight_info_[slot] = InFlight{id, cpu_, local};
+  Time at = now_ + profile_->loopback_hop + extra;
+  if (local) {
+    ++cpu.in_flight;
+    at = std::max(at, cpu.free_at + config_.softirq_packet_cost);
+    cpu.free_at = at;
+  }
+  events_.schedule(at, this, static_cast<std::uint32_t>(Ev::deliver), slot);
 }
 
 void Stack::deliver(std::uint64_t slot) {
   Segment seg = flight_[slot];
-  const std::uint64_t tagged = flight_id_[slot];
+  const InFlight info = flight_info_[slot];
   flight_free_.push_back(static_cast<std::uint32_t>(slot));
-  current_id_ = tagged >> 1;
+  current_id_ = info.id;
   in_timer_ = false;
+  // Replies made while processing this segment go on the same CPU's
+  // backlog, behind what is already there.
+  cpu_ = info.cpu;
   // process_backlog() dequeues the packet before handing it to TCP.
-  const bool local = tagged & 1;
-  if (local) --in_flight_;
+  if (info.local) --cpus_[info.cpu].in_flight;
   if (seg.from_client) {
     listener_rcv(seg);
   } else {
     client_rcv(seg);
   }
-  if (local && in_flight_ == 0) observer_.on_softirq_idle();
+  if (info.local && cpus_[info.cpu].in_flight == 0) observer_.on_softirq_idle(info.cpu);
 }
 
 }  // namespace synsim::tcp

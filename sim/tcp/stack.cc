@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace synsim::tcp {
 
 Stack::Stack(StackConfig config, std::uint32_t connections, EventQueue& events,
@@ -15,7 +17,8 @@ Stack::Stack(StackConfig config, std::uint32_t connections, EventQueue& events,
       isn_rng_(config_.seed, "tcp.isn"),
       port_rng_(config_.seed, "tcp.port"),
       conns_(connections),
-      port_free_at_(65536, kTimeZero) {
+      port_free_at_(65536, kTimeZero),
+      cpus_(std::max<std::uint32_t>(1, config_.cpus)) {
   listener_.port = config_.server_port;
   // Linux: __inet_hash_connect() starts at a hashed offset into
   // ip_local_port_range and walks even ports for connect() (6.x).

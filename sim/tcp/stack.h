@@ -48,6 +48,12 @@ struct StackConfig {
   Duration link_latency{};
   std::vector<LinkRule> link_rules;
   std::uint16_t server_port = 9100;
+  // The machine: loopback packets are processed in softirq on the CPU of
+  // the thread (or timer) that sent them, one after another, each taking
+  // `softirq_packet_cost` of that CPU (see loopback.cc).
+  std::uint32_t cpus = 1;
+  Duration softirq_packet_cost{};
+  std::uint32_t timer_cpu = 0;  // where socket timers fire (the CPU that armed them)
 };
 
 // What the stack tells the applications and the recorder.
@@ -76,8 +82,9 @@ class StackObserver {
   virtual void on_child_fin(std::uint32_t conn) = 0;
   virtual void on_child_reset(std::uint32_t conn) = 0;
 
-  // The loopback backlog drained: the CPU leaves softirq and applications run.
-  virtual void on_softirq_idle() = 0;
+  // CPU `cpu`'s loopback backlog drained: it leaves softirq and the
+  // application thread on it runs again.
+  virtual void on_softirq_idle(std::uint32_t cpu) = 0;
 
  protected:
   ~StackObserver() = default;
@@ -101,7 +108,11 @@ class Stack final : public EventHandler {
   void child_send(std::uint32_t conn, std::uint32_t bytes);
   void close_child(std::uint32_t conn);
 
-  bool softirq_busy() const { return in_flight_ > 0; }
+  // The CPU on which the next segments the caller sends are processed:
+  // applications set their thread's CPU before each socket call.
+  void set_cpu(std::uint32_t cpu) { cpu_ = cpu < cpus_.size() ? cpu : 0; }
+  bool softirq_busy(std::uint32_t cpu) const { return cpus_[cpu].in_flight > 0; }
+  std::uint32_t cpus() const { return static_cast<std::uint32_t>(cpus_.size()); }
   // Most request socks the SYN queue can hold: backlog + 1 (6.x, a SYN is
   // queued while qlen <= backlog) or 1 << max_qlen_log (2.5/2.6).
   std::int64_t syn_queue_limit() const {
@@ -135,6 +146,7 @@ class Stack final : public EventHandler {
   void timer_context() {
     current_id_ = wire_id_ ? wire_id_ - 1 : 0;
     in_timer_ = true;
+    cpu_ = config_.timer_cpu;
   }
 
   // listener.cc
@@ -205,11 +217,21 @@ class Stack final : public EventHandler {
   std::uint32_t ts_clock_offset_ = 0;  // 2.5/2.6: jiffies at the run's start (TSval clock)
   Time now_{};
 
-  // Loopback FIFO: segments in flight, by slot.
+  // Loopback: segments in flight, by slot, and each CPU's backlog.
+  struct InFlight {
+    std::uint64_t id = 0;   // wire id
+    std::uint32_t cpu = 0;  // processed on
+    bool local = false;     // on the CPU's backlog (not held on a scenario wire)
+  };
+  struct CpuBacklog {
+    std::uint64_t in_flight = 0;  // packets queued (softnet_data.input_pkt_queue)
+    Time free_at{};               // when the CPU finishes the last queued packet
+  };
   std::vector<Segment> flight_;
-  std::vector<std::uint64_t> flight_id_;
+  std::vector<InFlight> flight_info_;
   std::vector<std::uint32_t> flight_free_;
-  std::uint64_t in_flight_ = 0;
+  std::vector<CpuBacklog> cpus_;
+  std::uint32_t cpu_ = 0;  // CPU of the current context (application call, delivery or timer)
   std::uint64_t wire_id_ = 0;
   std::uint64_t current_id_ = 0;  // the segment being processed (for notes)
   bool in_timer_ = false;         // notes are made by a timer, not about a received segment

@@ -43,14 +43,22 @@ TEST(AcceptQueue, ListenBacklogIsClampedBySomaxconn) {
 }
 
 TEST(AcceptQueue, FullQueueDropsFinalAckAndMarksRequestAcked) {
-  // One child already waits (backlog 1: two slots). Two clients whose SYNs
-  // arrive together both get request socks (qlen 0 and 1 <= backlog); the
-  // first final ACK takes the last slot, the second is dropped.
+  // One child already waits (backlog 1: two slots). Two clients whose
+  // final ACKs are held on the link both get request socks (qlen 0 and
+  // 1 <= backlog); the first final ACK takes the last slot, the second is
+  // dropped.
   Scenario sc = scenario_named("race", sec(2));
   sc.server.backlog = 1;
   never_accept(sc);
   add_clients(sc, "pre", 1);
   add_clients(sc, "x", 2, ms(10));
+  for (const char* name : {"x#0", "x#1"}) {
+    scenario::LinkRule hold;
+    hold.connection = name;
+    hold.segment = scenario::SegmentKind::final_ack;
+    hold.delay = ms(5);
+    sc.link.rules.push_back(hold);
+  }
   const Outcome out = model::run(sc);
   EXPECT_TRUE(any_note_contains(out, "x#0", "creates the child"));
   EXPECT_TRUE(any_note_contains(out, "x#1", "final ACK dropped; request kept and marked acked"));
@@ -251,7 +259,19 @@ TEST(RequestSock, RetransmittedSynGetsTheSynAckAgainAndPushesTheTimer) {
 TEST(Loopback, PacketsBeyondNetdevMaxBacklogAreDropped) {
   Scenario sc = scenario_named("netdev", ms(500));
   set_sysctl(sc, "net.core.netdev_max_backlog", 100);
-  add_clients(sc, "x", 150);  // 150 SYNs in one burst
+  // Connects from one thread are processed one handshake at a time; a burst
+  // comes from timers: every first SYN is lost, so 150 SYN retransmissions
+  // fire in the same tick about 1 s later and queue on one CPU's backlog.
+  add_clients(sc, "x", 150);
+  sc.duration = sec(2);
+  for (int i = 0; i < 150; ++i) {
+    scenario::LinkRule drop;
+    drop.connection = "x#" + std::to_string(i);
+    drop.segment = scenario::SegmentKind::syn;
+    drop.nth = 1;
+    drop.action = scenario::LinkRule::Action::drop;
+    sc.link.rules.push_back(drop);
+  }
   const Outcome out = model::run(sc);
   EXPECT_EQ(counter(out, "SoftnetDropped"), 50);
   EXPECT_TRUE(any_note_contains(out, "x#149", "netdev_max_backlog"));

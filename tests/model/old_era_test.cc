@@ -176,6 +176,13 @@ TEST(OldEra, AckedRequestsAreExemptFromPruning) {
   set_sysctl(sc, "net.ipv4.tcp_max_syn_backlog", 64);
   add_clients(sc, "acked", 34);
   add_clients(sc, "lost", 6);
+  // Every final ACK is held 20 ms on the link, so all 40 SYNs are answered
+  // before the first ACK arrives (one thread's connects are otherwise
+  // processed one handshake at a time).
+  scenario::LinkRule hold;
+  hold.segment = scenario::SegmentKind::final_ack;
+  hold.delay = ms(20);
+  sc.link.rules.push_back(hold);
   for (int i = 0; i < 6; ++i) {
     for (auto kind : {scenario::SegmentKind::final_ack, scenario::SegmentKind::ack}) {
       scenario::LinkRule r;

@@ -322,8 +322,36 @@ TEST(ScenarioLoad, UnknownKeyIsReportedAtItsLineAndColumn) {
   EXPECT_EQ(d.where.line, 8);
   EXPECT_EQ(d.where.column, 3);
   EXPECT_EQ(d.message,
-            "unknown key 'backlogg' in server (expected one of: listen, backlog, defer_accept, syncnt, accept, on_data)");
+            "unknown key 'backlogg' in server (expected one of: listen, backlog, defer_accept, syncnt, accept, on_data, "
+            "threads)");
   EXPECT_EQ(d.str(), "test.yaml:8:3: " + d.message);
+}
+
+TEST(ScenarioLoad, MachineAndServerApplicationKeys) {
+  std::string text(kMinimal);
+  const LoadResult r = load_string("name: keys\ndescription: d\nduration: 1s\n"
+                                       "machine: {cpus: 4}\n"
+                                       "server:\n"
+                                       "  threads: 3\n"
+                                       "  accept: {per_wakeup: 1, mode: {per_accept_cost: 200us}}\n"
+                                       "  on_data: {respond_bytes: 100, cost: 20us}\n"
+                                       "clients:\n"
+                                       "  - name: load\n"
+                                       "    count: 10\n"
+                                       "    arrival: {rate: 30000/s, process: poisson}\n",
+                                   "test.yaml");
+  ASSERT_TRUE(r.ok()) << r.errors.front().str();
+  const Scenario& s = *r.scenario;
+  EXPECT_EQ(s.machine.cpus, 4u);
+  EXPECT_EQ(s.server.threads, 3u);
+  EXPECT_EQ(s.server.accept.per_wakeup, 1u);
+  EXPECT_EQ(s.server.accept.per_accept_cost, us(200));
+  EXPECT_EQ(s.server.on_data.cost, us(20));
+  EXPECT_TRUE(s.clients[0].arrival.poisson);
+  EXPECT_EQ(s.clients[0].arrival.rate_per_s, 30000u);
+  const Diagnostic d = load_one_error(text + "machine: {cpus: 0}\n");
+  EXPECT_EQ(d.where.line, 6);
+  EXPECT_NE(d.message.find("cpus"), std::string::npos) << d.message;
 }
 
 TEST(ScenarioLoad, AllErrorsAreReportedInFileOrder) {

@@ -1,0 +1,122 @@
+// The machine the simulated applications run on: CPUs, threads, and what
+// their work costs.
+//
+// Why it matters: whether the accept queue fills between a SYN and its
+// final ACK depends on who runs when. On loopback a segment is processed in
+// softirq on the CPU of the thread that sent it, before the sending syscall
+// returns (loopback_xmit -> __netif_rx -> do_softirq at local_bh_enable), so
+// a thread that connects runs the whole handshake on its own CPU while the
+// server thread, on another CPU, accepts in parallel. Timer-driven
+// retransmissions of many sockets fire in one tick and are processed
+// breadth-first on the timer's CPU (kernel-measured-rules.md 5-6).
+//
+// Model: the loader (every client group) is one thread on CPU 0; the
+// server's `threads` serve one shared queue of ready work (an event loop
+// such as Asio's io_context run by N threads) on CPUs 1, 2, ... (wrapping
+// around `cpus`). A CPU runs one task at a time: the task's cost first (the
+// syscall's own work, the application's CPU time), then its effect on the
+// stack; packets the effect sends are processed on that CPU's backlog
+// before the CPU takes its next task. An idle CPU given work starts it
+// after `wakeup` (an epoll_wait() sleeper being woken).
+//
+// Deviation: softirq work triggered by other CPUs' timers does not steal
+// time from the task in progress; threads never migrate between CPUs.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "sim/core/event_queue.h"
+#include "sim/tcp/stack.h"
+
+namespace synsim::model {
+
+// CPU time of the application's socket calls on the reference machine
+// (Linux 6.18, 2 vCPUs), per call, on top of the loopback packet
+// processing the stack models.
+struct Costs {
+  Duration connect;         // socket() + connect() until the SYN is sent
+  Duration send;            // write() of a small request
+  Duration read;            // read() of the response
+  Duration close;           // close()
+  Duration accept;          // accept4() + registering the socket with the event loop
+  Duration serve;           // read() of the request + write() of the response
+  Duration wakeup;          // an idle thread woken out of epoll_wait()
+  Duration softirq_packet;  // one loopback packet through process_backlog() and TCP
+};
+
+// The figures synsim uses unless a scenario says otherwise.
+Costs measured_costs();
+
+// What a thread does next.
+enum class Work : std::uint8_t {
+  connect,       // loader: connect()
+  send,          // loader: write() the request
+  read,          // loader: read() the response
+  close,         // loader: close()
+  accept,        // server: accept() once
+  serve,         // server: read() the request, reply
+  server_close,  // server: close() after reading EOF
+};
+
+struct Task {
+  Work work;
+  std::uint32_t conn = 0;
+};
+
+// The applications: what a task costs and what it does.
+class TaskRunner {
+ public:
+  virtual Duration cost(const Task& t) const = 0;
+  virtual void execute(const Task& t) = 0;
+
+ protected:
+  ~TaskRunner() = default;
+};
+
+class Machine final : public EventHandler {
+ public:
+  enum class Executor : std::uint8_t { loader = 0, server = 1 };
+
+  Machine(std::uint32_t cpus, std::uint32_t server_threads, const Costs& costs, EventQueue& events,
+          tcp::Stack& stack, TaskRunner& runner);
+
+  // Queues a task for the loader or the server's threads. `front`: the
+  // thread continues with it before anything else that is ready (an accept
+  // loop that keeps accepting).
+  void submit(Executor ex, const Task& task, bool front = false);
+  // The stack's backlog on `cpu` drained: the thread there runs again.
+  void softirq_idle(std::uint32_t cpu) { run(cpu); }
+
+  std::uint32_t loader_cpu() const { return 0; }
+  std::uint32_t cpus() const { return static_cast<std::uint32_t>(cpus_.size()); }
+
+  void on_event(std::uint32_t kind, std::uint64_t arg) override;
+
+ private:
+  struct Cpu {
+    std::vector<Executor> serves;  // executors whose threads run here
+    bool running = false;          // `task` in progress, effect at `busy_until`
+    Task task{Work::connect, 0};
+    Time busy_until{};
+    EventId wake;
+    Time wake_at{};
+    std::uint32_t next_pick = 0;   // round robin over `serves`
+    bool in_run = false;           // run() is on this CPU's stack: it will look at the queues
+  };
+
+  void run(std::uint32_t cpu);
+  void run_loop(std::uint32_t cpu);
+  void wake(std::uint32_t cpu, Time at);
+  Time now() const { return stack_.now(); }
+
+  std::vector<Cpu> cpus_;
+  std::deque<Task> queues_[2];
+  Costs costs_;
+  EventQueue& events_;
+  tcp::Stack& stack_;
+  TaskRunner& runner_;
+};
+
+}  // namespace synsim::model
