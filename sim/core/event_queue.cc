@@ -1,36 +1,78 @@
 #include "sim/core/event_queue.h"
 
-#include <bit>
+#include <algorithm>
 #include <cassert>
 #include <stdexcept>
 
 namespace synsim {
 
-EventQueue::EventQueue() : buckets_(kLevels * kDigits) {}
-
-void EventQueue::mark(int level, std::uint64_t digit) {
-  occupied_[level][digit / 64] |= std::uint64_t{1} << (digit % 64);
-  levels_ |= 1u << level;
+template <int kWordCount>
+int EventQueue::Bitmap<kWordCount>::next_circular(std::uint64_t i) const {
+  const std::uint64_t w = i / 64;
+  const std::uint64_t here = words[w] & (~std::uint64_t{0} << (i % 64));
+  if (here != 0) return static_cast<int>(w * 64) + std::countr_zero(here);
+  const std::uint64_t later = w + 1 < 64 ? summary & (~std::uint64_t{0} << (w + 1)) : 0;
+  if (later != 0) {
+    const int v = std::countr_zero(later);
+    return v * 64 + std::countr_zero(words[v]);
+  }
+  // Nothing from i to the end: the lowest one overall comes next.
+  return any() ? lowest() : -1;
 }
 
-void EventQueue::unmark(int level, std::uint64_t digit) {
-  std::array<std::uint64_t, kWords>& words = occupied_[level];
-  words[digit / 64] &= ~(std::uint64_t{1} << (digit % 64));
-  std::uint64_t any = 0;
-  for (const std::uint64_t w : words) any |= w;
-  if (any == 0) levels_ &= ~(1u << level);
+EventQueue::EventQueue() : now_(kWindowMask + 1), near_(kNear), far_(kFarLevels * kDigits) {}
+
+void EventQueue::far_push(const Entry& e) {
+  const std::uint64_t s = e.when >> kSuperShift;
+  // The highest digit in which s differs from far_base_ (| 1 keeps
+  // bit_width away from 0 without a branch).
+  const int level = (std::bit_width((s ^ far_base_) | 1) - 1) / kDigitBits;
+  const std::uint64_t digit = (s >> (level * kDigitBits)) & kDigitMask;
+  far_[level * kDigits + digit].push_back(e);
+  far_occupied_[level].set(digit);
+  far_levels_ |= 1u << level;
 }
 
-int EventQueue::level_of(std::uint64_t when) const {
-  // The highest digit in which `when` differs from base_; a time equal to
-  // base_ is level 0 (diff | 1 keeps bit_width away from 0 without a branch).
-  return (std::bit_width((when ^ base_) | 1) - 1) / kDigitBits;
+std::uint64_t EventQueue::far_lowest(int& level, std::uint64_t& digit) const {
+  level = std::countr_zero(far_levels_);
+  digit = static_cast<std::uint64_t>(far_occupied_[level].lowest());
+  // Keep far_base_'s digits above `level`, take `digit` at it, zero below:
+  // the start of the bucket's range, which no entry of it is earlier than.
+  const int shift = level * kDigitBits;
+  const int top = shift + kDigitBits;
+  const std::uint64_t keep = top >= 64 ? 0 : ~std::uint64_t{0} << top;
+  return (far_base_ & keep) | (digit << shift);
 }
 
-void EventQueue::push(const Entry& e, int level) {
-  const std::uint64_t digit = (e.when >> (level * kDigitBits)) & kDigitMask;
-  buckets_[level * kDigits + digit].push_back(e);
-  mark(level, digit);
+void EventQueue::far_split(int level, std::uint64_t digit, std::uint64_t start) {
+  // Every entry of the bucket now differs from far_base_ below `level`
+  // only; the levels below are all empty, so order is kept.
+  far_base_ = start;
+  std::vector<Entry>& from = far_[level * kDigits + digit];
+  for (const Entry& e : from) far_push(e);
+  from.clear();  // keeps the capacity
+  far_occupied_[level].clear(digit);
+  if (!far_occupied_[level].any()) far_levels_ &= ~(1u << level);
+}
+
+void EventQueue::drain(std::uint64_t last) {
+  while (far_levels_ != 0) {
+    int level;
+    std::uint64_t digit;
+    const std::uint64_t start = far_lowest(level, digit);
+    if (start > last) return;
+    if (level > 0) {
+      far_split(level, digit, start);
+      continue;
+    }
+    // One superwindow, into near buckets nothing was scheduled into yet.
+    far_base_ = start;
+    std::vector<Entry>& from = far_[digit];
+    for (const Entry& e : from) near_place(e.when) = e;
+    from.clear();
+    far_occupied_[0].clear(digit);
+    if (!far_occupied_[0].any()) far_levels_ &= ~1u;
+  }
 }
 
 EventId EventQueue::schedule(Time when, EventHandler* handler, std::uint32_t kind, std::uint64_t arg) {
@@ -44,136 +86,169 @@ EventId EventQueue::schedule(Time when, EventHandler* handler, std::uint32_t kin
     slot = free_.back();
     free_.pop_back();
   } else {
-    slot = static_cast<std::uint32_t>(slab_.size());
+    slot = static_cast<std::uint32_t>(slots_.size());
     if (slot > kSlotMask) throw std::length_error("event queue: more than 2^24 events pending");
-    slab_.emplace_back();
+    slots_.emplace_back();
   }
-  Payload& p = slab_[slot];
-  p.handler = handler;
-  p.arg = arg;
-  p.kind = kind;
-  ++p.generation;  // odd: pending
+  Slot& s = slots_[slot];
+  s.kind = kind;
+  ++s.generation;  // odd: pending
   const auto u = static_cast<std::uint64_t>(t);
-  push(Entry{u, (next_seq_++ << kSlotBits) | slot}, level_of(u));
+  const std::uint64_t seq_slot = (next_seq_++ << kSlotBits) | slot;
+  if ((u >> kSuperShift) <= (base_ >> kSuperShift) + 1 && (u >> kWindowBits) != (base_ >> kWindowBits)) {
+    // The common case, written in place (a temporary Entry copied in was
+    // measured slower).
+    Entry& e = near_place(u);
+    e.when = u;
+    e.seq_slot = seq_slot;
+    e.handler = handler;
+    e.arg = arg;
+  } else if ((u >> kWindowBits) == (base_ >> kWindowBits)) {
+    const std::uint64_t ns = u & kWindowMask;
+    now_[ns].push_back(Entry{u, seq_slot, handler, arg});
+    now_occupied_.set(ns);
+  } else {
+    far_push(Entry{u, seq_slot, handler, arg});
+  }
   ++live_;
-  return EventId{slot, p.generation};
+  return EventId{slot, s.generation};
 }
 
 bool EventQueue::pending(EventId id) const {
-  return id.valid() && id.slot < slab_.size() && (id.generation & 1) && slab_[id.slot].generation == id.generation;
+  return id.valid() && id.slot < slots_.size() && (id.generation & 1) && slots_[id.slot].generation == id.generation;
 }
 
 bool EventQueue::cancel(EventId id) {
   if (!pending(id)) return false;
-  // The key stays in its bucket until base_ reaches it; the slot is freed
-  // then (refill), so no later event can reuse it while the key exists.
-  ++slab_[id.slot].generation;  // even: dead
+  // The entry stays in its bucket until base_ reaches it; the slot is freed
+  // then (refill), so no later event can reuse it while the entry exists.
+  ++slots_[id.slot].generation;  // even: dead
   --live_;
   return true;
 }
 
-int EventQueue::lowest_digit(int level) const {
-  const std::array<std::uint64_t, kWords>& words = occupied_[level];
-  int w = 0;
-  while (words[w] == 0) ++w;
-  return w * 64 + std::countr_zero(words[w]);
-}
-
-bool EventQueue::descend() {
-  run_.clear();
+bool EventQueue::advance() {
+  run_end_ = 0;
   run_head_ = 0;
-  if (levels_ == 0) return false;
-  const int level = std::countr_zero(levels_);
-  assert(level > 0);
-  const auto digit = static_cast<std::uint64_t>(lowest_digit(level));
-  // Keep base_'s digits above `level`, take `digit` at it, zero below: the
-  // start of the bucket's range, which no key is earlier than.
-  const int shift = level * kDigitBits;
-  const int top = shift + kDigitBits;
-  const std::uint64_t keep = top >= 64 ? 0 : ~std::uint64_t{0} << top;
-  base_ = (base_ & keep) | (digit << shift);
-  // Every key of the bucket now differs from base_ below `level` only:
-  // spread them over the lower levels, whose buckets are all empty, in
-  // order (which keeps each of those in insertion order). Those of the
-  // new current window form the run.
-  std::vector<Entry>& from = buckets_[level * kDigits + digit];
-  if (level == 1) {
-    // All of it is the run: take the bucket's array instead of copying
-    // (the run's old array, empty, becomes the bucket's).
-    run_.swap(from);
-    unmark(level, digit);
-    sort_run();
-    return true;
-  }
-  for (const Entry& e : from) {
-    const int to = level_of(e.when);
-    if (to == 0) {
-      run_.push_back(e);
-    } else {
-      push(e, to);
+  // The near wheel holds windows after base_'s up to the end of the next
+  // superwindow, fewer than kNear, so the circular scan from the window
+  // after base_'s meets them in time order.
+  std::uint64_t from = (base_ >> kWindowBits) + 1;
+  int b = near_occupied_.next_circular(from & kNearMask);
+  if (b < 0) {
+    // Nothing within the next superwindow: jump to the far tier's earliest
+    // superwindow and pull it and the one after it into the wheel.
+    if (far_levels_ == 0) return false;
+    int level;
+    std::uint64_t digit;
+    for (;;) {
+      const std::uint64_t start = far_lowest(level, digit);
+      if (level == 0) break;
+      far_split(level, digit, start);
     }
+    const std::uint64_t s = (far_base_ & ~kDigitMask) | digit;
+    base_ = s << kSuperShift;
+    drain(s + 1);
+    from = base_ >> kWindowBits;  // this window may hold entries itself
+    b = near_occupied_.next_circular(from & kNearMask);
+    assert(b >= 0);
   }
-  from.clear();  // keeps the capacity
-  unmark(level, digit);
-  sort_run();
+  const std::uint64_t window = from + ((static_cast<std::uint64_t>(b) - from) & kNearMask);
+  const bool next_super = (window >> kSuperBits) != (base_ >> kSuperShift);
+  base_ = window << kWindowBits;
+  // A new superwindow: the one after it comes into the wheel's reach now,
+  // before anything is scheduled with the new base_.
+  if (next_super) drain((base_ >> kSuperShift) + 1);
+  near_occupied_.clear(static_cast<std::uint64_t>(b));
+  take_run(near_[b]);
+  // (Not worth its bit scan for a sparse wheel, whose buckets stay cached.)
+  ahead_lines_ = 0;
+  const int after = run_end_ >= 64 ? near_occupied_.next_circular((window + 1) & kNearMask) : -1;
+  if (after >= 0) {
+    const Chain& next = near_[after];
+    ahead_chunk_ = next.first;
+    ahead_line_ = 0;
+    ahead_lines_ = static_cast<std::uint32_t>((next.size * sizeof(Entry) + 63) / 64);
+  }
   return true;
 }
 
-void EventQueue::sort_run() {
-  // Stable in both branches: a time's keys keep their insertion order.
-  // All keys share base_'s window, so the low digit is the whole key.
-  // Runs are short (about 1024 ns of events): insertion sort when tiny,
-  // else one counting-sort pass through scratch_.
-  const std::size_t n = run_.size();
+void EventQueue::take_run(Chain& chain) {
+  // Stable: a time's entries keep their scheduling order (the chain's).
+  // All entries share base_'s window, so the low bits are the whole key.
+  const std::size_t n = chain.size;
+  if (run_.size() < n) run_.resize(n);
+  run_end_ = n;
   if (n <= 32) {
-    for (std::size_t i = 1; i < n; ++i) {
-      const Entry e = run_[i];
+    // Tiny (a sparse wheel): copy, then insertion sort.
+    std::uint32_t c = chain.first;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i != 0 && i % kChunk == 0) c = next_chunk_[c];
+      const Entry e = chunks_[c].entries[i % kChunk];
       std::size_t j = i;
       for (; j > 0 && run_[j - 1].when > e.when; --j) run_[j] = run_[j - 1];
       run_[j] = e;
     }
-    return;
+  } else {
+    // One counting-sort pass from the chunks into run_.
+    std::array<std::uint32_t, kWindowMask + 1> at{};
+    std::uint32_t c = chain.first;
+    for (std::size_t i = 0; i < n; i += kChunk) {
+      const std::size_t m = std::min<std::size_t>(kChunk, n - i);
+      const Entry* entries = chunks_[c].entries;
+      for (std::size_t k = 0; k < m; ++k) ++at[entries[k].when & kWindowMask];
+      c = next_chunk_[c];
+    }
+    std::uint32_t sum = 0;
+    for (std::uint32_t& a : at) {
+      const std::uint32_t count = a;
+      a = sum;
+      sum += count;
+    }
+    c = chain.first;
+    for (std::size_t i = 0; i < n; i += kChunk) {
+      const std::size_t m = std::min<std::size_t>(kChunk, n - i);
+      const Entry* entries = chunks_[c].entries;
+      for (std::size_t k = 0; k < m; ++k) run_[at[entries[k].when & kWindowMask]++] = entries[k];
+      c = next_chunk_[c];
+    }
   }
-  std::array<std::uint32_t, kDigits> at{};
-  for (const Entry& e : run_) ++at[e.when & kDigitMask];
-  std::uint32_t sum = 0;
-  for (std::uint32_t& a : at) {
-    const std::uint32_t c = a;
-    a = sum;
-    sum += c;
+  // Back to the pool, the last read on top (the most likely cached).
+  std::uint32_t c = chain.first;
+  for (std::size_t i = 0; i < n; i += kChunk) {
+    free_chunks_.push_back(c);
+    c = next_chunk_[c];
   }
-  scratch_.resize(n);
-  for (const Entry& e : run_) scratch_[at[e.when & kDigitMask]++] = e;
-  run_.swap(scratch_);
+  chain.size = 0;
 }
 
 bool EventQueue::refill() {
   for (;;) {
-    // A finished front bucket is forgotten.
+    // A finished front FIFO is forgotten.
     std::vector<Entry>& b = front_bucket();
     if (head_ != 0 && head_ == b.size()) {
       b.clear();
-      unmark(0, base_ & kDigitMask);
+      now_occupied_.clear(base_ & kWindowMask);
       head_ = 0;
     }
-    // The two candidates: the run's head and the earliest level-0 bucket
-    // (the front bucket itself if it still has keys).
-    const std::uint64_t in_run = run_head_ < run_.size() ? run_[run_head_].when : UINT64_MAX;
-    const std::uint64_t in_bucket =
-        (levels_ & 1) ? (base_ & ~kDigitMask) | static_cast<std::uint64_t>(lowest_digit(0)) : UINT64_MAX;
-    if (in_run == UINT64_MAX && in_bucket == UINT64_MAX) {
-      if (!descend()) return false;
+    // The two candidates: the run's head and the earliest FIFO (the front
+    // one itself if it still has entries).
+    const std::uint64_t in_run = run_head_ < run_end_ ? run_[run_head_].when : UINT64_MAX;
+    const std::uint64_t in_fifo =
+        now_occupied_.any() ? (base_ & ~kWindowMask) | static_cast<std::uint64_t>(now_occupied_.lowest()) : UINT64_MAX;
+    if (in_run == UINT64_MAX && in_fifo == UINT64_MAX) {
+      if (!advance()) return false;
       continue;
     }
-    // At equal times the run goes first: its keys are the older ones.
-    // base_ only changes digit here when the front bucket is empty, so
-    // head_ (0) is right for the new front bucket.
-    from_run_ = in_run <= in_bucket;
-    base_ = from_run_ ? in_run : in_bucket;
+    // At equal times the run goes first: its entries are the older ones.
+    // base_ only changes nanosecond here when the front FIFO is empty, so
+    // head_ (0) is right for the new front FIFO.
+    from_run_ = in_run <= in_fifo;
+    base_ = from_run_ ? in_run : in_fifo;
     std::size_t& head = from_run_ ? run_head_ : head_;
     const Entry& e = from_run_ ? run_[head] : front_bucket()[head];
     if (live(e)) return true;
-    free_.push_back(slot_of(e));  // a cancelled key reached: free its slot
+    free_.push_back(slot_of(e));  // a cancelled entry reached: free its slot
     ++head;
   }
 }
@@ -188,15 +263,22 @@ EventQueue::Fired EventQueue::pop() {
   assert(ok);
   (void)ok;
   const Entry top = from_run_ ? run_[run_head_++] : front_bucket()[head_++];
-  // The run's keys come in order but their slots are anywhere in the slab:
-  // fetch a payload a few pops ahead so it is cached when its turn comes.
-  if (run_head_ + kPrefetchAhead < run_.size()) {
-    __builtin_prefetch(&slab_[slot_of(run_[run_head_ + kPrefetchAhead])]);
+  // The run's entries come in order but their slots are anywhere: fetch a
+  // slot a few pops ahead so its liveness check finds it cached.
+  if (run_head_ + kPrefetchAhead < run_end_) {
+    __builtin_prefetch(&slots_[slot_of(run_[run_head_ + kPrefetchAhead])]);
+  }
+  if (ahead_lines_ != 0) {
+    __builtin_prefetch(reinterpret_cast<const char*>(&chunks_[ahead_chunk_]) + ahead_line_ * 64);
+    if (--ahead_lines_ != 0 && ++ahead_line_ == kChunkLines) {
+      ahead_line_ = 0;
+      ahead_chunk_ = next_chunk_[ahead_chunk_];
+    }
   }
   const std::uint32_t slot = slot_of(top);
-  Payload& p = slab_[slot];
-  Fired f{at_ns(static_cast<std::int64_t>(top.when)), top.seq_slot >> kSlotBits, p.handler, p.kind, p.arg};
-  ++p.generation;  // even: fired; invalidates every EventId naming this slot
+  Slot& s = slots_[slot];
+  const Fired f{at_ns(static_cast<std::int64_t>(top.when)), top.seq_slot >> kSlotBits, top.handler, s.kind, top.arg};
+  ++s.generation;  // even: fired; invalidates every EventId naming this slot
   free_.push_back(slot);
   --live_;
   return f;

@@ -4,42 +4,53 @@
 // in pointer or hash order, so a run is a pure function of its inputs
 // (style.md rule 4, the ns-3 scheduler's key). Timers are re-armed and
 // cancelled constantly (every RTO re-arm cancels the previous one), so
-// cancellation is O(1): the payload slot is marked dead and the key is
+// cancellation is O(1): the event's slot is marked dead and its entry is
 // dropped when it reaches the front.
 //
-// Structure: a radix heap with 1024-way digits (a hierarchical timing
-// wheel whose origin is the current time). It works because simulated time
-// never goes backwards. `base_` is the time of the event at the front. A key
-// lives in bucket (level, digit): `level` is the highest 10-bit digit in
-// which its time differs from base_, `digit` its time's value in that digit.
-// So level 0 is the current window of 1024 ns, level 1 windows of ~1 us
-// within ~1 ms, level 2 windows of ~1 ms within ~1 s, and so on. Scheduling
-// is one push_back. When the current window runs dry, the lowest non-empty
-// bucket above it is emptied into the levels below it, base_ moving to the
-// start of its range; a key moves down at most 6 times, in practice (delays
-// under a second) at most twice. Bitmaps of the non-empty buckets make
-// finding the next one a couple of bit scans.
+// Structure: a timing wheel in three tiers, built on simulated time never
+// going backwards. `base_` is the time of the event at the front. Time is
+// cut into windows of 1024 ns and superwindows of 1024 windows (~1 ms).
+//  - The current window (base_'s): the run, the entries that were already
+//    pending when the window became current, sorted by time (a stable
+//    counting sort on the low 10 bits) and consumed in order; entries
+//    scheduled into the window afterwards go to a FIFO per nanosecond.
+//  - The near wheel: 2048 buckets, one per window, for the later windows
+//    of base_'s superwindow and of the next one (1 to 2 ms ahead). It
+//    rotates: bucket = window mod 2048. Loopback delays, per-request costs
+//    and the hold benchmark's increments (< 1 ms) land here directly, so an
+//    entry is written once at scheduling and read once when its window
+//    comes up (the aligned radix design this replaced moved about half of
+//    them twice: every one that crossed a 2^20 ns boundary).
+//  - The far tier: a radix heap of 1024-way digits over superwindows, for
+//    timers and RTOs. When base_ enters a new superwindow, the superwindow
+//    after it is pulled from the far tier into the near wheel, before
+//    anything can be scheduled into that range directly.
+// Bitmaps of the non-empty buckets make finding the next one a couple of
+// bit scans.
 //
-// The current window: keys that came down into it form the run, sorted by
-// time (a counting sort on the low digit, stable), consumed in order. Keys
-// scheduled into the window afterwards go to the level-0 bucket of their
-// exact time, a FIFO.
+// Ties: every bucket stays in scheduling order. A new entry is the newest so
+// far and is appended. Entries move (far -> far, far -> near) only into
+// buckets that are empty at that moment, in order: a far bucket is emptied
+// when it is the lowest non-empty one, into lower levels, and a superwindow
+// is pulled into the near wheel before any direct scheduling could reach
+// its windows. The run is sorted stably. The entries of one time are thus
+// the run's (older) followed by those of its per-nanosecond FIFO (newer),
+// each in scheduling order, and the run goes first at equal times.
 //
-// Ties: every bucket stays in insertion order. A new key is the newest so
-// far and is appended; a bucket is emptied only into buckets that are empty
-// at that moment (all of them lie below the lowest non-empty one), in order,
-// and the run is sorted stably. The keys of one time are thus the run's
-// (older) followed by those of its level-0 bucket (newer), each in
-// scheduling order, and the run goes first at equal times.
-//
-// Keys are 16 bytes {time, seq << 24 | slot}; payloads live in a slab
-// indexed by slot and recycled through a free list, so steady-state
-// scheduling allocates nothing. (Carrying the payload in the key, 40 bytes,
-// was measured slower: keys move, payloads don't.) Limits (checked): 2^24
-// events pending at once (cancelled ones count until their time is
-// reached), 2^40 scheduled over a queue's life, times >= 0. An EventId is
-// only ever confused with a later event in its slot after 2^31 reuses of
-// that slot.
+// Memory, which is what the time goes to at 10^5 pending and more: entries
+// are 32 bytes {time, seq << 24 | slot, handler, arg} and carry their
+// payload, so pops read the run sequentially, a few KB that were just
+// sorted, instead of a random line of a payload slab (the cost that
+// dominated pop). Near buckets are chains of 512-byte chunks from a pool
+// with a LIFO free list, so the next schedules write into the chunks the
+// last run was read from, still cached; and the bucket after the run is
+// prefetched a line per pop, so sorting it finds it cached. What must stay
+// put for O(1) cancel lives in `slots_`, 8 bytes per slot {generation,
+// kind}, recycled through a LIFO free list too. Steady-state scheduling
+// allocates nothing. Limits (checked): 2^24 events
+// pending at once (cancelled ones count until their time is reached), 2^40
+// scheduled over a queue's life, times >= 0. An EventId is only ever
+// confused with a later event in its slot after 2^31 reuses of that slot.
 //
 // Contract: never schedule an event earlier than the last time next_time()
 // or pop() returned (a discrete-event simulation cannot schedule into its
@@ -47,6 +58,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -102,42 +114,113 @@ class EventQueue {
   struct Entry {
     std::uint64_t when;
     std::uint64_t seq_slot;  // seq << kSlotBits | slot
+    EventHandler* handler;
+    std::uint64_t arg;
   };
-  // 24 bytes. `generation` is odd while the event is pending: scheduling
-  // and cancelling/firing each bump it, so one word is both the liveness
-  // flag and the EventId check.
-  struct Payload {
-    EventHandler* handler = nullptr;
-    std::uint64_t arg = 0;
-    std::uint32_t kind = 0;
+  // Entries per pool chunk: 512 bytes, little slack in the ~1000 partly
+  // filled tail chunks of a busy wheel.
+  static constexpr std::uint32_t kChunk = 16;
+  struct alignas(64) Chunk {
+    Entry entries[kChunk];
+  };
+  // A near bucket: `size` entries in a list of chunks, first to last.
+  struct Chain {
+    std::uint32_t first = 0;
+    std::uint32_t last = 0;
+    std::uint32_t size = 0;
+  };
+  // `generation` is odd while the event is pending: scheduling and
+  // cancelling/firing each bump it, so one word is both the liveness flag
+  // and the EventId check. `kind` sits here rather than in the entry to
+  // keep entries at 32 bytes; pop reads this line anyway (liveness).
+  struct Slot {
     std::uint32_t generation = 0;
+    std::uint32_t kind = 0;
   };
+  // Non-empty buckets, with a summary word so the lowest is two bit scans.
+  template <int kWordCount>
+  struct Bitmap {
+    static_assert(kWordCount <= 64);
+    std::array<std::uint64_t, kWordCount> words{};
+    std::uint64_t summary = 0;  // bit w: words[w] != 0
+    void set(std::uint64_t i) {
+      words[i / 64] |= std::uint64_t{1} << (i % 64);
+      summary |= std::uint64_t{1} << (i / 64);
+    }
+    void clear(std::uint64_t i) {
+      std::uint64_t& w = words[i / 64];
+      w &= ~(std::uint64_t{1} << (i % 64));
+      if (w == 0) summary &= ~(std::uint64_t{1} << (i / 64));
+    }
+    bool any() const { return summary != 0; }
+    int lowest() const {
+      const int w = std::countr_zero(summary);
+      return w * 64 + std::countr_zero(words[w]);
+    }
+    // The first set bit at or after i, wrapping around; -1 if none.
+    int next_circular(std::uint64_t i) const;
+  };
+
   static constexpr int kSlotBits = 24;
   static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
-  // 10 bits: windows of 1 us / 1 ms / 1 s, the scales of loopback delays,
-  // timers and RTOs; measured best of 6..12 on the hold benchmark.
+  // A window is 2^10 ns: ~200 events at the hold benchmark's 100 000
+  // pending, a run one counting-sort pass handles well (the radix design
+  // this replaced measured 6..12-bit digits; 10 was best).
+  static constexpr int kWindowBits = 10;
+  static constexpr std::uint64_t kWindowMask = (std::uint64_t{1} << kWindowBits) - 1;
+  // A superwindow is 2^10 windows (~1 ms); the near wheel holds two of
+  // them, so any delay under ~1 ms goes to the wheel directly.
+  static constexpr int kSuperBits = 10;
+  static constexpr int kSuperShift = kWindowBits + kSuperBits;
+  static constexpr int kNear = 2 << kSuperBits;
+  static constexpr std::uint64_t kNearMask = kNear - 1;
+  // The far tier's radix digits, over superwindow numbers (< 2^44).
   static constexpr int kDigitBits = 10;
   static constexpr int kDigits = 1 << kDigitBits;
   static constexpr std::uint64_t kDigitMask = kDigits - 1;
-  static constexpr int kLevels = (64 + kDigitBits - 1) / kDigitBits;
-  static constexpr int kWords = kDigits / 64;  // bitmap words per level
-  // Run keys whose payload is fetched ahead of their pop.
+  static constexpr int kFarLevels = (64 - kSuperShift + kDigitBits - 1) / kDigitBits;
+  static constexpr std::uint32_t kChunkLines = kChunk * sizeof(Entry) / 64;  // cache lines
+  // Run entries whose slot is fetched ahead of their pop.
   static constexpr std::size_t kPrefetchAhead = 8;
 
-  std::uint32_t slot_of(const Entry& e) const { return static_cast<std::uint32_t>(e.seq_slot & kSlotMask); }
-  bool live(const Entry& e) const { return slab_[slot_of(e)].generation & 1; }
-  std::vector<Entry>& front_bucket() { return buckets_[base_ & kDigitMask]; }
-  int level_of(std::uint64_t when) const;
-  // Files a key under its bucket at `level`.
-  void push(const Entry& e, int level);
-  int lowest_digit(int level) const;
-  void mark(int level, std::uint64_t digit);
-  void unmark(int level, std::uint64_t digit);
+  static std::uint32_t slot_of(const Entry& e) { return static_cast<std::uint32_t>(e.seq_slot & kSlotMask); }
+  bool live(const Entry& e) const { return slots_[slot_of(e)].generation & 1; }
+  std::vector<Entry>& front_bucket() { return now_[base_ & kWindowMask]; }
+  // A place at the end of the near bucket of time `when`.
+  Entry& near_place(std::uint64_t when) {
+    const std::uint64_t i = (when >> kWindowBits) & kNearMask;
+    Chain& b = near_[i];
+    if (b.size % kChunk == 0) {
+      const std::uint32_t c = new_chunk();
+      (b.size == 0 ? b.first : next_chunk_[b.last]) = c;
+      b.last = c;
+    }
+    near_occupied_.set(i);
+    return chunks_[b.last].entries[b.size++ % kChunk];
+  }
+  std::uint32_t new_chunk() {
+    if (free_chunks_.empty()) {
+      chunks_.emplace_back();
+      next_chunk_.push_back(0);
+      return static_cast<std::uint32_t>(chunks_.size() - 1);
+    }
+    const std::uint32_t c = free_chunks_.back();
+    free_chunks_.pop_back();
+    return c;
+  }
+  void far_push(const Entry& e);
+  // The range start of the lowest non-empty far bucket; its level and digit.
+  std::uint64_t far_lowest(int& level, std::uint64_t& digit) const;
+  // Empties the lowest non-empty far bucket, at `level` > 0, into the
+  // levels below, far_base_ moving to `start`.
+  void far_split(int level, std::uint64_t digit, std::uint64_t start);
+  // Moves every far entry of superwindow <= `last` into the near wheel.
+  void drain(std::uint64_t last);
   // Makes the earliest live key the front (run_ head if from_run_, else the
   // front bucket's head) and base_ its time; false if none are left. The
-  // common case, a live run head and no level-0 buckets, is inline.
+  // common case, a live run head and no per-nanosecond FIFOs, is inline.
   bool ready() {
-    if (!(levels_ & 1) && run_head_ < run_.size() && live(run_[run_head_])) {
+    if (!now_occupied_.any() && run_head_ < run_end_ && live(run_[run_head_])) {
       base_ = run_[run_head_].when;
       from_run_ = true;
       return true;
@@ -145,28 +228,52 @@ class EventQueue {
     return refill();
   }
   bool refill();
-  // Level 0 and the run are empty: moves base_ to the next non-empty
-  // bucket above and empties it downwards; false if there is none.
-  bool descend();
-  // Sorts run_ by time, keeping insertion order within a time.
-  void sort_run();
+  // The current window is used up: makes the next non-empty window the
+  // current one (its bucket the run); false if there is none.
+  bool advance();
+  // Makes the chain's entries the run, sorted by time, keeping scheduling
+  // order within a time, and returns its chunks to the pool.
+  void take_run(Chain& chain);
 
-  // The run: keys of the current window that arrived by descend(),
-  // sorted by (time, seq), consumed from run_head_. Keys scheduled into the
-  // window afterwards are newer than all of them and go to the level-0
-  // bucket of their time, so at equal times the run goes first.
+  // The run: the current window's entries that were pending when it became
+  // current, sorted, consumed from run_head_. Entries scheduled into the
+  // window afterwards are newer than all of them and go to the FIFO of
+  // their nanosecond, so at equal times the run goes first.
   std::vector<Entry> run_;
   std::size_t run_head_ = 0;
-  std::vector<Entry> scratch_;  // sort_run()'s buffer
+  std::size_t run_end_ = 0;  // run_ only grows: no zero-filling per run
   bool from_run_ = false;
-  // kLevels * kDigits buckets, level-major. The front bucket (level 0,
-  // digit of base_) is consumed from head_ onwards, a cheap FIFO.
-  std::vector<std::vector<Entry>> buckets_;
-  std::array<std::array<std::uint64_t, kWords>, kLevels> occupied_{};
-  std::uint32_t levels_ = 0;  // bit L: some bucket of level L is non-empty
+  // One FIFO per nanosecond of the current window. The front one (base_'s)
+  // is consumed from head_ onwards.
+  std::vector<std::vector<Entry>> now_;
+  Bitmap<(kWindowMask + 1) / 64> now_occupied_;
   std::size_t head_ = 0;
+  // The near wheel: bucket = window mod kNear. Its buckets are chains of
+  // chunks from a pool with a LIFO free list: the chunks a run was read
+  // from are the next ones filled, while still cached, so scheduling
+  // rarely waits for a line to be fetched before writing it (with one
+  // array per bucket, 6 MB of them, a fresh tail line was a cache miss,
+  // most of schedule()'s time).
+  std::vector<Chain> near_;
+  Bitmap<kNear / 64> near_occupied_;
+  // The far tier: kFarLevels * kDigits buckets, level-major; an entry of
+  // superwindow s is at the level of the highest digit in which s differs
+  // from far_base_ (<= every far entry's superwindow).
+  std::vector<std::vector<Entry>> far_;
+  std::array<Bitmap<kDigits / 64>, kFarLevels> far_occupied_{};
+  std::uint32_t far_levels_ = 0;  // bit L: some bucket of level L is non-empty
+  std::uint64_t far_base_ = 0;
   std::uint64_t base_ = 0;
-  std::vector<Payload> slab_;
+  std::vector<Chunk> chunks_;
+  std::vector<std::uint32_t> next_chunk_;  // by chunk: the next in its chain
+  std::vector<std::uint32_t> free_chunks_;
+  // The bucket after the run is read ahead, a cache line per pop, so that
+  // sorting it finds it cached (it was written up to 2 ms ago, and a
+  // chain of chunks defeats the hardware's stream detection).
+  std::uint32_t ahead_chunk_ = 0;
+  std::uint32_t ahead_line_ = 0;   // within ahead_chunk_
+  std::uint32_t ahead_lines_ = 0;  // left to fetch
+  std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_;
   std::uint64_t next_seq_ = 0;
   std::size_t live_ = 0;

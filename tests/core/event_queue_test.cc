@@ -132,6 +132,69 @@ TEST(EventQueue, TiesKeepInsertionOrderAcrossLevels) {
   EXPECT_TRUE(q.empty());
 }
 
+// The same, across the tiers: keys of one time scheduled while it was far
+// (beyond the next superwindow), then near (within it), then in the
+// current window, some cancelled; a superwindow is 2^20 ns.
+TEST(EventQueue, TiesKeepInsertionOrderAcrossTiers) {
+  EventQueue q;
+  Recorder r;
+  const std::int64_t t = (std::int64_t{5} << 20) + 700;
+  std::vector<EventId> ids;
+  std::vector<std::uint64_t> want;
+  std::uint64_t arg = 0;
+  auto add = [&](int n) {
+    for (int i = 0; i < n; ++i, ++arg) {
+      ids.push_back(q.schedule(at_ns(t), &r, 0, arg));
+      want.push_back(arg);
+    }
+  };
+  add(40);                                          // far: base is in superwindow 0
+  q.schedule(at_ns(std::int64_t{4} << 20), &r, 0, 9999);
+  EXPECT_EQ(q.pop().arg, 9999u);                    // now superwindow 4: t is near
+  add(40);
+  q.schedule(at_ns(t - 5), &r, 0, 8888);            // t's window becomes current
+  EXPECT_EQ(q.pop().arg, 8888u);
+  add(40);
+  for (std::size_t i = 0; i < ids.size(); i += 7) {
+    EXPECT_TRUE(q.cancel(ids[i]));
+    want[i] = UINT64_MAX;
+  }
+  std::erase(want, UINT64_MAX);
+  std::vector<std::uint64_t> got;
+  while (!q.empty()) {
+    const EventQueue::Fired f = q.pop();
+    EXPECT_EQ(f.when, at_ns(t));
+    got.push_back(f.arg);
+  }
+  EXPECT_EQ(got, want);
+}
+
+// A dense wheel: thousands of keys per window (many chunks per bucket,
+// the counting sort), a hold model against a sorted reference.
+TEST(EventQueue, DenseHoldMatchesAReference) {
+  EventQueue q;
+  Recorder r;
+  Rng rng(3, "dense");
+  std::map<std::pair<std::int64_t, std::uint64_t>, std::uint64_t> ref;
+  std::uint64_t seq = 0;
+  for (; seq < 200000; ++seq) {
+    const std::int64_t t = rng.between(0, 100000);
+    q.schedule(at_ns(t), &r, 0, seq);
+    ref.emplace(std::make_pair(t, seq), seq);
+  }
+  for (int step = 0; step < 400000; ++step) {
+    const EventQueue::Fired f = q.pop();
+    ASSERT_EQ(to_ns(f.when), ref.begin()->first.first) << step;
+    ASSERT_EQ(f.seq, ref.begin()->first.second) << step;
+    ref.erase(ref.begin());
+    const std::int64_t t = to_ns(f.when) + rng.between(0, 3000000);
+    q.schedule(at_ns(t), &r, 0, seq);
+    ref.emplace(std::make_pair(t, seq), seq);
+    ++seq;
+  }
+  EXPECT_EQ(q.size(), ref.size());
+}
+
 // Differential test against a std::map on (time, seq), the order the queue
 // promises, under interleaved schedule / cancel / pop with times spread
 // over every level (same time, same window, nearby, far, very far).
@@ -148,12 +211,14 @@ TEST(EventQueue, MatchesAMapReferenceUnderInterleavedOperations) {
       const std::uint64_t op = rng.below(10);
       if (op < 5) {
         std::int64_t delta = 0;
-        switch (rng.below(6)) {
+        switch (rng.below(7)) {
           case 0: delta = 0; break;
           case 1: delta = rng.between(0, 1023); break;
           case 2: delta = rng.between(0, 70000); break;
           case 3: delta = rng.between(0, 1000000); break;
-          case 4: delta = rng.between(0, std::int64_t{1} << 40); break;
+          // Around the near wheel's reach (1 to 2 superwindows of 2^20 ns).
+          case 4: delta = rng.between(1 << 20, 3 << 20); break;
+          case 5: delta = rng.between(0, std::int64_t{1} << 40); break;
           default: delta = rng.between(0, std::int64_t{1} << 58); break;
         }
         const std::int64_t t = now + delta;
