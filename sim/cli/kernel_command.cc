@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <sstream>
 
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/interrupt.h"
@@ -35,13 +36,29 @@ int kernel_command(const KernelArgs& args) {
   try {
     kernel::KernelOptions options;
     options.host_loopback = args.host_loopback;
-    out = kernel::run_kernel(sc, options);
+    options.capture_packets = !args.no_capture;
+    if (!args.port_range.empty()) {
+      int low = 0, high = 0;
+      char dash = 0;
+      std::istringstream in(args.port_range);
+      if (!(in >> low >> dash >> high) || dash != '-' || !in.eof()) {
+        std::cerr << "synsim kernel: --port-range wants LOW-HIGH, got '" << args.port_range << "'\n";
+        return kExitBadInput;
+      }
+      options.port_range_low = low;
+      options.port_range_high = high;
+    }
+    std::vector<std::string> notes;
+    out = kernel::run_kernel(sc, options, &notes);
+    // What the runner changed beyond the scenario (a widened port range).
+    for (const std::string& n : notes) std::cerr << "synsim " << n << '\n';
   } catch (const kernel::Unsupported& e) {
     std::cerr << args.file << ": " << e.what() << '\n';
     return kExitBadInput;
   } catch (const kernel::EnvironmentError& e) {
     std::cerr << "synsim kernel: this machine cannot run it: " << e.what() << '\n';
-    if (!args.host_loopback) {
+    // Only a namespace problem is helped by the host's loopback.
+    if (!args.host_loopback && std::string(e.what()).find("namespace") != std::string::npos) {
       std::cerr << "synsim kernel: --host-loopback runs on the host's own loopback instead, without a namespace; it "
                    "changes nothing, so it works only when every sysctl the scenario sets already has that value "
                    "on the host\n";

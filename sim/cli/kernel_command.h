@@ -15,6 +15,8 @@ struct KernelArgs {
   std::string format = "text";    // text | tcpdump | summary | json
   std::optional<std::string> out_dir;
   bool host_loopback = false;  // --host-loopback: no namespace (sysctls must already match)
+  bool no_capture = false;     // --no-capture: records and counters only
+  std::string port_range;      // --port-range LOW-HIGH ("" = automatic)
 };
 
 // Exit codes from exit_codes.h: 0, 2 (bad input, unsupported scenario),

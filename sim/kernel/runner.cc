@@ -19,6 +19,7 @@
 #include "sim/kernel/capture.h"
 #include "sim/kernel/counters.h"
 #include "sim/kernel/netns.h"
+#include "sim/kernel/ports.h"
 #include "sim/kernel/queues.h"
 #include "sim/kernel/wire.h"
 #include "sim/scenario/connections.h"
@@ -89,9 +90,33 @@ struct Raw {
   CounterSnapshot after;
   std::uint64_t capture_drops = 0;
   AppsResult apps;
+  std::vector<std::string> notes;  // what the runner changed beyond the scenario's sysctls
 };
 
 constexpr std::uint64_t kMaxSampledConnections = 2000;
+
+// The namespace's ephemeral port range: the caller's, or widened when the
+// scenario would hold more ports at once than the default gives (ports.h).
+// Only ever written inside the private namespace.
+void set_port_range(const scenario::Scenario& sc, const KernelOptions& opt, Raw& raw) {
+  const PortRange have = read_local_port_range();
+  if (opt.port_range_low != 0 || opt.port_range_high != 0) {
+    const PortRange want{opt.port_range_low, opt.port_range_high};
+    write_local_port_range(want);
+    raw.notes.push_back(fmt::format(
+        "kernel: net.ipv4.ip_local_port_range set to {} {} ({} ports) in the namespace, as asked (default {} {})",
+        want.low, want.high, want.size(), have.low, have.high));
+    return;
+  }
+  const std::uint64_t need = ephemeral_ports_needed(sc);
+  if (need <= static_cast<std::uint64_t>(have.size())) return;
+  write_local_port_range(kWidePortRange);
+  raw.notes.push_back(fmt::format(
+      "kernel: net.ipv4.ip_local_port_range widened in the namespace from {} {} ({} ports) to {} {} ({} ports): "
+      "the scenario may hold about {} ephemeral ports at once (connections the client closes with FIN keep "
+      "theirs in TIME_WAIT, reusable after ~1 s on loopback)",
+      have.low, have.high, have.size(), kWidePortRange.low, kWidePortRange.high, kWidePortRange.size(), need));
+}
 
 // Everything that must happen inside the namespace, on its thread.
 Raw run_in_namespace(const scenario::Scenario& sc, const KernelOptions& opt) {
@@ -100,16 +125,22 @@ Raw run_in_namespace(const scenario::Scenario& sc, const KernelOptions& opt) {
   bring_loopback_up();
   apply_sysctls(plan);
   Raw raw;
+  set_port_range(sc, opt, raw);
   raw.before = read_namespace_counters();
-  Capture capture("lo");
-  capture.start();
+  std::optional<Capture> capture;
+  if (opt.capture_packets) {
+    capture.emplace("lo");
+    capture->start();
+  }
   // The listener's queues, for small runs (the table read costs O(sockets)).
   std::optional<QueueSampler> sampler;
   if (scenario::total_connections(sc) <= kMaxSampledConnections) sampler.emplace(sc.server.port, ms(1));
   raw.apps = run_applications(sc, opt, AppsPlacement{}, [&](std::int64_t) {
     raw.after = read_namespace_counters();
-    raw.packets = capture.stop(to_ns(opt.teardown_limit) / 2);
-    raw.capture_drops = capture.kernel_drops() + capture.packets_limit_hit();
+    if (capture) {
+      raw.packets = capture->stop(to_ns(opt.teardown_limit) / 2);
+      raw.capture_drops = capture->kernel_drops() + capture->packets_limit_hit();
+    }
     if (sampler) raw.queues = sampler->stop();
   });
   return raw;
@@ -134,12 +165,17 @@ Raw run_on_host_loopback(const scenario::Scenario& sc, const KernelOptions& opt)
   }
   Raw raw;
   raw.before = read_namespace_counters();
-  Capture capture("lo");
-  capture.start();
+  std::optional<Capture> capture;
+  if (opt.capture_packets) {
+    capture.emplace("lo");
+    capture->start();
+  }
   raw.apps = run_applications(sc, opt, AppsPlacement{}, [&](std::int64_t) {
     raw.after = read_namespace_counters();
-    raw.packets = capture.stop(to_ns(opt.teardown_limit) / 2);
-    raw.capture_drops = capture.kernel_drops() + capture.packets_limit_hit();
+    if (capture) {
+      raw.packets = capture->stop(to_ns(opt.teardown_limit) / 2);
+      raw.capture_drops = capture->kernel_drops() + capture->packets_limit_hit();
+    }
   });
   // The host's loopback carries other traffic: keep the scenario's port.
   std::erase_if(raw.packets, [&](const CapturedPacket& c) {
@@ -239,13 +275,8 @@ outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt
   out.connections = std::move(raw.apps.records);
 
   const std::int64_t t0 = raw.apps.t0_mono_ns;
-  const std::vector<PortUse>& ports = raw.apps.ports;
-  auto conn_of = [&](std::uint16_t port, Time t) -> std::int64_t {
-    for (auto it = ports.rbegin(); it != ports.rend(); ++it) {
-      if (it->port == port && it->from <= t) return it->conn;
-    }
-    return -1;
-  };
+  const PortIndex ports(raw.apps.ports);
+  auto conn_of = [&](std::uint16_t port, Time t) { return ports.conn_at(port, t); };
 
   std::vector<WireStory> story(out.connections.size());
   std::vector<std::vector<std::string>> lines(out.connections.size());
@@ -320,6 +351,9 @@ outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt
     }
   }
   flush_notes_before(kTimeMax);
+  if (!out.packets.empty()) {
+    for (const std::string& n : raw.notes) out.annotations.push_back(outcome::Annotation{0, n, ""});
+  }
   if (raw.capture_drops > 0 && !out.packets.empty()) {
     out.annotations.push_back(outcome::Annotation{
         out.packets.size() - 1,
@@ -407,12 +441,17 @@ const char* kernel_requirements_text() {
          "scenarios it cannot play.";
 }
 
-outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& opt) {
+outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& opt, std::vector<std::string>* notes) {
   const bool wired = sc.link.latency > Duration{0} || !sc.link.rules.empty();
   const std::uint64_t n = scenario::total_connections(sc);
   if (wired && n > kMaxWireConnections) {
     throw Unsupported(fmt::format("{} connections: wire mode gives each a fixed client port and plays at most {}",
                                   n, kMaxWireConnections));
+  }
+  if ((opt.port_range_low != 0 || opt.port_range_high != 0) &&
+      !(opt.port_range_low >= 1 && opt.port_range_low < opt.port_range_high && opt.port_range_high <= 65535)) {
+    throw Unsupported(fmt::format("port range {}-{}: needs 1 <= low < high <= 65535", opt.port_range_low,
+                                  opt.port_range_high));
   }
   if (n > opt.max_connections) {
     throw Unsupported(fmt::format("{} connections: the kernel runner plays at most {} in real time; use the model "
@@ -440,6 +479,7 @@ outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& o
   worker.join();
   Raw raw = result.get();  // rethrows EnvironmentError / Unsupported from the namespace thread
   outcome::Outcome out = assemble(sc, opt, raw);
+  if (notes != nullptr) *notes = raw.notes;
   if (raw.apps.stopped_early) {
     out.info.partial = true;
     out.info.stopped_at = Duration{raw.apps.stopped_at_ns};

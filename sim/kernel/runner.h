@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "sim/core/time.h"
 #include "sim/outcome/outcome.h"
@@ -59,9 +60,21 @@ struct KernelOptions {
   // waiting for its threads (they are then detached; the namespace still
   // dies with them).
   Duration teardown_limit = sec(2);
-  // Refuse scenarios with more connections than this (a real-time run of more
-  // is the model's job).
-  std::uint64_t max_connections = 50'000;
+  // Refuse scenarios with more connections than this (a longer real-time
+  // run is the model's job). Memory: about 300 bytes of records per
+  // connection (~300 MB at the limit, what 30000 connections/s for 33 s
+  // needs), plus the capture's at most Capture::kMaxPackets packets.
+  std::uint64_t max_connections = 1'000'000;
+  // Capture every packet on lo (the timeline, retransmission counts). Off:
+  // connection records and counters only, for capacity runs, where
+  // capturing ~300k packets/s would take the CPU the applications measure.
+  bool capture_packets = true;
+  // net.ipv4.ip_local_port_range in the private namespace. 0, 0: the
+  // namespace's default (32768-60999), widened to 1024-65535 when the
+  // scenario is estimated to hold more ephemeral ports at once than that
+  // (ports.h); the outcome says so. Never written on the host.
+  int port_range_low = 0;
+  int port_range_high = 0;
   // Run on the host's own loopback instead of a private namespace: for
   // machines without network namespaces. Allowed only when every sysctl the
   // scenario sets already has that value on the host (nothing is changed)
@@ -73,7 +86,11 @@ struct KernelOptions {
 // Throws EnvironmentError (exit 4) or Unsupported (exit 2). Protocol
 // outcomes (ECONNRESET, ETIMEDOUT, ECONNREFUSED, EPIPE) are data in the
 // outcome, never exceptions.
-outcome::Outcome run_kernel(const scenario::Scenario& scenario, const KernelOptions& options = {});
+// `notes`, when given, receives what the runner changed in the namespace
+// beyond the scenario's sysctls (a widened port range), one line each; the
+// same lines are annotated on the run's first packet.
+outcome::Outcome run_kernel(const scenario::Scenario& scenario, const KernelOptions& options = {},
+                            std::vector<std::string>* notes = nullptr);
 
 // Ask a running kernel run to stop now (from a signal handler: only an
 // atomic store). The run ends within ~50 ms, its applications are torn
