@@ -1,20 +1,27 @@
 #include "sim/cli/compare_command.h"
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/interrupt.h"
 #include "sim/compare/compare.h"
+#include "sim/compare/statistics.h"
+#include "sim/compare/statistics_render.h"
 #include "sim/core/invariant.h"
 #include "sim/expect/evaluate.h"
 #include "sim/kernel/runner.h"
 #include "sim/model/run.h"
 #include "sim/report/html.h"
+#include "sim/report/json.h"
 #include "sim/report/markdown.h"
 #include "sim/report/out_dir.h"
 #include "sim/report/perfetto.h"
+#include "sim/report/svg.h"
+#include "sim/scenario/connections.h"
 #include "sim/scenario/load.h"
 #include "sim/tcp/counters.h"
 
@@ -34,6 +41,51 @@ void write_atomically(const std::filesystem::path& dir, const std::string& name,
   std::filesystem::rename(tmp, dir / name);
 }
 
+// Wall-clock time of `f()`: the command measures its runs (the model itself
+// never reads a real clock) so that scripts can report the speed ratio.
+template <typename F>
+Duration timed(F&& f) {
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start);
+}
+
+// The saved kernel outcome for --kernel-outcome. Returns an exit code on failure.
+std::optional<int> read_kernel_outcome(const std::string& path, const scenario::Scenario& sc, outcome::Outcome& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << path << ": cannot read the kernel outcome\n";
+    return kExitBadInput;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    out = report::outcome_from_json(text.str());
+  } catch (const std::exception& e) {
+    std::cerr << path << ": " << e.what() << '\n';
+    return kExitBadInput;
+  }
+  // Another scenario's outcome would compare two different experiments.
+  if (out.info.scenario != sc.name) {
+    std::cerr << path << ": holds an outcome of scenario " << out.info.scenario << ", not " << sc.name << '\n';
+    return kExitBadInput;
+  }
+  if (out.info.source != "kernel") {
+    std::cerr << "synsim: note: " << path << " holds a " << out.info.source << " outcome, compared as the kernel side\n";
+  }
+  return std::nullopt;
+}
+
+// The statistical table at the top of the HTML report (the report's own
+// sections show both sides, not compared).
+std::string with_statistics_section(std::string html, const std::string& table) {
+  const std::string section = "<section id=\"statistics\">\n<h2>Model vs kernel, statistically</h2>\n<pre>" +
+                              report::html_escape(table) + "</pre>\n</section>\n";
+  const std::size_t at = html.find("<section id=\"verdict\">");
+  html.insert(at == std::string::npos ? 0 : at, section);
+  return html;
+}
+
 }  // namespace
 
 int compare_command(const CompareArgs& args) {
@@ -48,9 +100,22 @@ int compare_command(const CompareArgs& args) {
               << "profile (got " << sc.kernel << ")\n";
     return kExitBadInput;
   }
+  compare::StatOptions stat_options;
+  std::string error;
+  const std::optional<Duration> threshold = scenario::parse_duration(args.stall_threshold, &error);
+  if (!threshold || *threshold <= Duration{0}) {
+    std::cerr << "--stall-threshold: " << (threshold ? "must be positive" : error) << '\n';
+    return kExitBadInput;
+  }
+  stat_options.stall_threshold = *threshold;
+  const compare::Mode mode = args.mode == "auto"          ? compare::mode_for(scenario::total_connections(sc))
+                             : args.mode == "statistical" ? compare::Mode::statistical
+                                                          : compare::Mode::connections;
+
   outcome::Outcome model_out;
+  Duration model_wall{};
   try {
-    model_out = model::run(sc);
+    model_wall = timed([&] { model_out = model::run(sc); });
   } catch (const model::Unsupported& e) {
     std::cerr << args.file << ": " << e.what() << '\n';
     return kExitBadInput;
@@ -58,48 +123,71 @@ int compare_command(const CompareArgs& args) {
     std::cerr << "synsim: " << e.report();
     return kExitInvariant;
   }
-  std::cerr << "synsim: running " << sc.name << " on the kernel (" << format_duration(sc.duration)
-            << " of real time)\n";
-  stop_kernel_runs_on_signals();
   outcome::Outcome kernel_out;
-  try {
-    kernel_out = kernel::run_kernel(sc);
-  } catch (const kernel::Unsupported& e) {
-    std::cerr << args.file << ": " << e.what() << '\n';
-    return kExitBadInput;
-  } catch (const kernel::EnvironmentError& e) {
-    std::cerr << "synsim: " << e.what() << '\n';
-    return kExitEnvironment;
+  std::optional<Duration> kernel_wall;
+  if (args.kernel_outcome) {
+    if (const auto rc = read_kernel_outcome(*args.kernel_outcome, sc, kernel_out)) return *rc;
+  } else {
+    std::cerr << "synsim: running " << sc.name << " on the kernel (" << format_duration(sc.duration)
+              << " of real time)\n";
+    stop_kernel_runs_on_signals();
+    try {
+      kernel_wall = timed([&] { kernel_out = kernel::run_kernel(sc); });
+    } catch (const kernel::Unsupported& e) {
+      std::cerr << args.file << ": " << e.what() << '\n';
+      return kExitBadInput;
+    } catch (const kernel::EnvironmentError& e) {
+      std::cerr << "synsim: " << e.what() << '\n';
+      return kExitEnvironment;
+    }
   }
 
-  compare::Options options;
-  if (kernel_out.info.hz > 0) options.hz = kernel_out.info.hz;
-  options.noise = ms(args.noise_ms);
-  for (std::size_t m = 0; m < static_cast<std::size_t>(tcp::Mib::kCount); ++m) {
-    options.modelled_counters.emplace_back(tcp::mib_name(static_cast<tcp::Mib>(m)));
+  compare::StatisticalComparison stats = compare::compare_statistics(model_out, kernel_out, stat_options);
+  stats.model_wall = model_wall;
+  stats.kernel_wall = kernel_wall;
+  std::optional<compare::Comparison> c;
+  std::string text;
+  if (mode == compare::Mode::connections) {
+    compare::Options options;
+    if (kernel_out.info.hz > 0) options.hz = kernel_out.info.hz;
+    options.noise = ms(args.noise_ms);
+    for (std::size_t m = 0; m < static_cast<std::size_t>(tcp::Mib::kCount); ++m) {
+      options.modelled_counters.emplace_back(tcp::mib_name(static_cast<tcp::Mib>(m)));
+    }
+    c = compare::compare(model_out, kernel_out, options);
+    text = compare::render_text(*c);
+  } else {
+    text = compare::render_statistics_text(stats);
   }
-  const compare::Comparison c = compare::compare(model_out, kernel_out, options);
-  const std::string text = compare::render_text(c);
+  const std::string json = compare::render_statistics_json(stats, c ? &*c : nullptr);
   std::string expectations;
   for (const auto& [side, out] : {std::pair{"model", &model_out}, std::pair{"kernel", &kernel_out}}) {
     const auto results = expect::evaluate(sc.expect, *out);
     if (!results.empty()) expectations += std::string("\nexpectations on the ") + side + "\n" + expect::render(results);
   }
-  std::cout << text << expectations;
+  std::cout << (args.format == "json" ? json : text + expectations);
   if (args.out_dir) {
     try {
       const std::filesystem::path dir(*args.out_dir);
-      report::claim_out_dir(dir, {"model", "kernel", "comparison.txt", "report.html", "summary.md", "trace.json"});
+      report::claim_out_dir(dir, {"model", "kernel", "comparison.txt", "comparison.json", "report.html", "summary.md",
+                                  "trace.json"});
       report::write_out_dir(dir / "model", model_out, sc.source_text);
       report::write_out_dir(dir / "kernel", kernel_out, sc.source_text);
       write_atomically(dir, "comparison.txt", text + expectations);
+      write_atomically(dir, "comparison.json", json);
       report::HtmlReport html;
       html.model = &model_out;
       html.kernel = &kernel_out;
-      html.comparison = &c;
+      html.comparison = c ? &*c : nullptr;
       html.scenario_text = sc.source_text;
-      write_atomically(dir, "report.html", report::render_html(html));
-      write_atomically(dir, "summary.md", report::render_markdown(model_out, &kernel_out, &c));
+      if (c) {
+        write_atomically(dir, "report.html", report::render_html(html));
+        write_atomically(dir, "summary.md", report::render_markdown(model_out, &kernel_out, &*c));
+      } else {
+        write_atomically(dir, "report.html", with_statistics_section(report::render_html(html), text));
+        write_atomically(dir, "summary.md", compare::render_statistics_markdown(stats) +
+                                                report::render_markdown(model_out, &kernel_out, nullptr));
+      }
       write_atomically(dir, "trace.json", report::render_perfetto(model_out, &kernel_out));
     } catch (const std::exception& e) {
       std::cerr << "synsim: " << e.what() << '\n';
@@ -111,7 +199,8 @@ int compare_command(const CompareArgs& args) {
               << " s: the kernel side is partial, so is the comparison\n";
     return kExitInterrupted;
   }
-  return c.agree() ? kExitOk : kExitExpectationFailed;
+  const bool agree = c ? c->agree() : stats.agree();
+  return agree ? kExitOk : kExitExpectationFailed;
 }
 
 }  // namespace synsim::cli

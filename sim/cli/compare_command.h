@@ -1,8 +1,11 @@
 // `synsim compare FILE`: the scenario on the model and on the real kernel,
-// aligned, with a verdict (exit 0 agree, 1 disagree, 4 the machine cannot
-// run the kernel side).
+// with a verdict (exit 0 agree, 1 disagree, 4 the machine cannot run the
+// kernel side). Small scenarios are aligned packet by packet; load scenarios
+// (more than compare::kStatisticalAboveConnections connections, or
+// --mode statistical) are compared as populations (sim/compare/statistics.h).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +17,10 @@ struct CompareArgs {
   std::vector<std::string> sets;
   std::optional<std::string> out_dir;
   std::int64_t noise_ms = 25;
+  std::string mode = "auto";             // auto | connections | statistical
+  std::string stall_threshold = "1s";    // statistical mode: the judged stall count is stall > this
+  std::optional<std::string> kernel_outcome;  // a saved kernel outcome.json instead of a kernel run
+  std::string format = "text";           // text | json (the statistical table, machine-readable)
 };
 
 int compare_command(const CompareArgs& args);

@@ -8,6 +8,7 @@
 #include "sim/cli/kernel_command.h"
 #include "sim/cli/render.h"
 #include "sim/cli/sweep_command.h"
+#include "sim/compare/statistics.h"
 
 int main(int argc, char** argv) {
   using namespace synsim::cli;
@@ -42,18 +43,39 @@ int main(int argc, char** argv) {
                        "equal the host's; the counters are then the host's)");
   kernel_cmd->add_option("--out", kern.out_dir,
                          "Also write timeline.txt, summary.txt, outcome.json, capture.pcap, scenario.yaml here");
+  kernel_cmd->add_flag("--no-capture", kern.no_capture,
+                       "No packet capture: connection records and counters only (capacity runs; the timeline is "
+                       "empty and retransmission counts are 0)");
+  kernel_cmd->add_option("--port-range", kern.port_range,
+                         "net.ipv4.ip_local_port_range in the private namespace, LOW-HIGH (default: the namespace's "
+                         "32768-60999, widened to 1024-65535 when the scenario needs more ports)");
 
   CompareArgs cmp;
   CLI::App* compare_cmd = app.add_subcommand(
       "compare", "Run a scenario on the model and on the real kernel, align them and give a verdict");
   compare_cmd->footer("Exit 0 when model and kernel agree within tolerance, 1 when they differ (disagreements are\n"
                       "listed first), 4 when this machine cannot run the kernel side. Needs what `synsim kernel`\n"
-                      "needs, and takes the scenario's duration in real time.");
+                      "needs, and takes the scenario's duration in real time (not with --kernel-outcome).\n"
+                      "Statistical mode judges two counts, stalls longer than --stall-threshold and completed\n"
+                      "connections: " + synsim::compare::count_rule() + ".");
   compare_cmd->add_option("file", cmp.file, "Scenario file (YAML)")->required();
   compare_cmd->add_option("--set", cmp.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   compare_cmd->add_option("--out", cmp.out_dir,
-                          "Write model/, kernel/, comparison.txt, report.html, summary.md and trace.json here");
+                          "Write model/, kernel/, comparison.txt, comparison.json, report.html, summary.md and trace.json here");
   compare_cmd->add_option("--noise-ms", cmp.noise_ms, "Scheduling noise allowed on every time (default 25)");
+  compare_cmd->add_option("--mode", cmp.mode,
+                          "connections (packet by packet), statistical (stall counts, quantiles, straggler groups) "
+                          "or auto (statistical above " + std::to_string(synsim::compare::kStatisticalAboveConnections) +
+                              " connections; default)")
+      ->check(CLI::IsMember({"auto", "connections", "statistical"}));
+  compare_cmd->add_option("--stall-threshold", cmp.stall_threshold,
+                          "Statistical mode: judge the count of stalls longer than this (default 1s)");
+  compare_cmd->add_option("--kernel-outcome", cmp.kernel_outcome,
+                          "Compare with this saved kernel outcome.json (from synsim kernel --out DIR, or DIR/kernel/ "
+                          "of a previous compare) instead of running the kernel");
+  compare_cmd->add_option("--format", cmp.format,
+                          "text (default) or json (the statistical table and the verdict, machine-readable)")
+      ->check(CLI::IsMember({"text", "json"}));
 
   std::vector<std::string> check_files;
   CLI::App* check_cmd = app.add_subcommand("check", "Validate scenario files without running them");

@@ -1,0 +1,38 @@
+// A statistical comparison as text (top of comparison.txt), Markdown (top of
+// summary.md) and JSON (comparison.json, `--format json`, read by
+// scripts/load-agreement).
+//
+// JSON layout (keys in this order, 2-space indent):
+//   {"format": "synsim-comparison", "version": 1, "scenario", "mode": "statistical"|"connections",
+//    "verdict": "AGREE"|"DISAGREE", "misses": [lines],   (connections mode: its disagreements)
+//    "rule": count_rule(), "stall_threshold_ns", "noise_floor_ns", "group_gap_ns",
+//    "model_wall_ns"|null, "kernel_wall_ns"|null,
+//    "judged": [{what, model, kernel, agree}],
+//    "model": SIDE, "kernel": SIDE}
+//   SIDE: {kernel, hz, seed, connections, completed, reset, timed_out, refused, open_at_end, delivered,
+//          stalled_over_threshold, stalled_over_noise_floor, stall_ns {p50, p90, p99, p99.9, max}
+//          (values null without delivered requests), syn_retransmits, synack_retransmits,
+//          data_retransmits, syncookies|null, counters {name: value}, accept_queue_limit,
+//          common_group_size, common_group_count, straggler_groups [{delivered_ns, size}]}
+#pragma once
+
+#include <string>
+
+#include "sim/compare/compare.h"
+#include "sim/compare/statistics.h"
+
+namespace synsim::compare {
+
+// At most this many straggler groups listed per side in text and Markdown
+// (JSON lists them all).
+inline constexpr std::size_t kShownStragglerGroups = 40;
+
+std::string render_statistics_text(const StatisticalComparison& s);
+std::string render_statistics_markdown(const StatisticalComparison& s);
+
+// `per_connection` not null: the run was judged per connection (mode
+// "connections"), its verdict and disagreements go in "verdict"/"misses"
+// and the statistics are shown for information.
+std::string render_statistics_json(const StatisticalComparison& s, const Comparison* per_connection = nullptr);
+
+}  // namespace synsim::compare

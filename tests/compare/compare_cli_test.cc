@@ -1,0 +1,144 @@
+// `synsim compare` as a user meets it, without root: a saved outcome
+// (--kernel-outcome) stands in for the kernel run. Mode selection, the
+// statistical verdict and exit code, comparison.json, and the round trip
+// through DIR/kernel/outcome.json.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+struct Result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+Result synsim(const std::string& args) {
+  const std::string cmd = std::string(SYNSIM_BINARY) + " " + args + " 2>&1";
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), buf.size(), p) != nullptr) r.output += buf.data();
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string src(const std::string& rel) { return std::string(SYNSIM_SOURCE_DIR) + "/" + rel; }
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// comparison.json without its "model_wall_ns"/"kernel_wall_ns" lines (and
+// without synsim's notes on stderr).
+std::string without_wall_times(const std::string& json) {
+  std::istringstream in(json);
+  std::string line;
+  std::string out;
+  while (std::getline(in, line)) {
+    if (line.find("_wall_ns\"") == std::string::npos && line.rfind("synsim: note:", 0) != 0) out += line + "\n";
+  }
+  return out;
+}
+
+// 600 connections: statistical under --mode auto.
+const std::string kLoad = src("scenarios/hypotheses/connect-send-delay-under-load.yaml");
+// 2 connections: packet by packet under --mode auto.
+const std::string kSmall = src("scenarios/measured/e2-accept-at-13s.yaml");
+
+class CompareCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("synsim-compare-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  // The model's outcome of `scenario`, saved as `synsim run --out` saves it.
+  std::string saved_outcome(const std::string& scenario, const std::string& extra = "") {
+    const Result r = synsim("run " + scenario + " --format summary " + extra + " --out " + (dir_ / "saved").string());
+    EXPECT_LE(r.exit_code, 1) << r.output;
+    return (dir_ / "saved" / "outcome.json").string();
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(CompareCli, LoadScenarioIsComparedStatisticallyAndRoundTripsThroughTheOutDir) {
+  const std::string saved = saved_outcome(kLoad);
+  const std::filesystem::path out = dir_ / "cmp";
+  const Result r = synsim("compare " + kLoad + " --kernel-outcome " + saved + " --out " + out.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("verdict: AGREE (statistical: 0 misses)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("most common group size"), std::string::npos);
+  for (const char* f : {"comparison.txt", "comparison.json", "summary.md", "report.html", "kernel/outcome.json"}) {
+    EXPECT_TRUE(std::filesystem::exists(out / f)) << f;
+  }
+  EXPECT_EQ(read(out / "comparison.txt").rfind("verdict: AGREE (statistical", 0), 0u);
+  EXPECT_EQ(read(out / "summary.md").rfind("## Model vs kernel, statistically", 0), 0u);
+  EXPECT_NE(read(out / "report.html").find("<section id=\"statistics\">"), std::string::npos);
+  EXPECT_NE(read(out / "comparison.json").find("\"mode\": \"statistical\""), std::string::npos);
+
+  // The kernel side written there reads back as the same kernel side:
+  // the same statistics, byte for byte, but for the wall times.
+  const Result again = synsim("compare " + kLoad + " --format json --kernel-outcome " + (out / "kernel/outcome.json").string());
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(without_wall_times(again.output), without_wall_times(read(out / "comparison.json")));
+}
+
+TEST_F(CompareCli, StatisticalMissExitsOneAndSaysByHowMuch) {
+  // The saved side ran all 600 connections; the model now runs 150 of them.
+  const std::string saved = saved_outcome(kLoad);
+  const Result r = synsim("compare " + kLoad + " --kernel-outcome " + saved + " --set clients.load.count=150");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("model 150 vs kernel 600 completed: x4.0, outside x1.5"), std::string::npos) << r.output;
+}
+
+TEST_F(CompareCli, StallThresholdNamesTheJudgedCount) {
+  const std::string saved = saved_outcome(kLoad);
+  const Result r = synsim("compare " + kLoad + " --kernel-outcome " + saved + " --stall-threshold 250ms");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("stalled > 250ms"), std::string::npos) << r.output;
+}
+
+TEST_F(CompareCli, SmallScenarioKeepsPacketAlignmentUnlessAskedOtherwise) {
+  const std::string saved = saved_outcome(kSmall);
+  const Result automatic = synsim("compare " + kSmall + " --kernel-outcome " + saved);
+  EXPECT_EQ(automatic.exit_code, 0) << automatic.output;
+  EXPECT_NE(automatic.output.find("verdict: AGREE (0 disagreements)"), std::string::npos) << automatic.output;
+  EXPECT_NE(automatic.output.find("packets (connection, kind"), std::string::npos);
+  const Result statistical = synsim("compare " + kSmall + " --mode statistical --kernel-outcome " + saved);
+  EXPECT_EQ(statistical.exit_code, 0) << statistical.output;
+  EXPECT_NE(statistical.output.find("verdict: AGREE (statistical"), std::string::npos) << statistical.output;
+  const Result forced = synsim("compare " + kLoad + " --mode connections --format json --kernel-outcome " +
+                               saved_outcome(kLoad));
+  EXPECT_NE(forced.output.find("\"mode\": \"connections\""), std::string::npos) << forced.output;
+}
+
+TEST_F(CompareCli, KernelOutcomeOfAnotherScenarioIsRefused) {
+  const std::string saved = saved_outcome(kSmall);
+  const Result r = synsim("compare " + kLoad + " --kernel-outcome " + saved);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("holds an outcome of scenario e2-accept-at-13s"), std::string::npos) << r.output;
+  EXPECT_EQ(synsim("compare " + kLoad + " --kernel-outcome " + (dir_ / "missing.json").string()).exit_code, 2);
+}
+
+TEST_F(CompareCli, BadModeOrThresholdIsAUsageError) {
+  EXPECT_EQ(synsim("compare " + kLoad + " --mode sometimes").exit_code, 2);
+  EXPECT_EQ(synsim("compare " + kLoad + " --stall-threshold 0s --kernel-outcome x.json").exit_code, 2);
+  EXPECT_EQ(synsim("compare " + kLoad + " --stall-threshold soon --kernel-outcome x.json").exit_code, 2);
+}
+
+}  // namespace
