@@ -7,9 +7,9 @@ namespace synsim::model {
 Costs measured_costs() {
   // From kernel timelines of this machine under load (2 vCPUs, 6.18): a
   // loader thread completes a connect/write/read/RST-close cycle in about
-  // 30 us and the machine does 30-40k such connections/s
-  // (kernel-measured-rules.md 14); a warm loopback packet takes ~3 us.
-  // Calibrated against scenarios/load/ (reports/load/README.md).
+  // 27 us and the machine does 35-45k such connections/s
+  // (scripts/bench-kernel); a warm loopback packet takes ~3 us (SYN ->
+  // SYN-ACK -> ACK 1.5-3 us apart in the captures).
   Costs c;
   c.connect = us(5);
   c.send = us(3);
@@ -17,14 +17,47 @@ Costs measured_costs() {
   c.close = us(3);
   c.accept = us(4);
   c.serve = us(6);
-  c.wakeup = us(10);
-  c.softirq_packet = us(3);
+  c.softirq_packet = us(2);
+  c.slice = us(750);  // EEVDF's base slice (sysctl_sched_base_slice)
+  // The server's accept() after its listener became readable while it was
+  // idle (> 20 us since its previous accept): 3,302 wakeups in a
+  // `synsim kernel scenarios/load/c1024-b8.yaml` capture (child creation =
+  // the client's final ACK on lo, accept = the server's record). This
+  // virtual machine halts idle vCPUs (cpuidle haltpoll, guest_halt_poll_ns
+  // = 0), hence the tail: ms-long wakeups are what make a fast acceptor
+  // fall behind a loader and drop SYNs.
+  c.wakeup = {{0, us(3)},      {100, us(4)},    {250, us(4)},     {500, us(10)},   {750, us(51)},
+              {900, us(56)},   {950, us(86)},   {990, us(138)},   {999, us(2923)}, {1000, us(12354)}};
   return c;
 }
 
-Machine::Machine(std::uint32_t cpus, std::uint32_t server_threads, const Costs& costs, EventQueue& events,
-                 tcp::Stack& stack, TaskRunner& runner)
-    : cpus_(std::max<std::uint32_t>(1, cpus)), costs_(costs), events_(events), stack_(stack), runner_(runner) {
+Duration wakeup_latency(const Costs& costs, std::uint64_t u) {
+  const auto& q = costs.wakeup;
+  if (q.empty()) return Duration{0};
+  // u / 1e6 against quantiles in 1/1000: compare in millionths.
+  for (std::size_t i = 1; i < q.size(); ++i) {
+    const std::uint64_t hi = std::uint64_t{q[i].first} * 1000;
+    if (u < hi || i + 1 == q.size()) {
+      const std::uint64_t lo = std::uint64_t{q[i - 1].first} * 1000;
+      const std::int64_t a = q[i - 1].second.count();
+      const std::int64_t b = q[i].second.count();
+      const std::uint64_t span = hi > lo ? hi - lo : 1;
+      const std::uint64_t into = u > lo ? std::min(u - lo, span) : 0;
+      return Duration{a + static_cast<std::int64_t>((static_cast<__int128>(b - a) * static_cast<__int128>(into)) /
+                                                    static_cast<__int128>(span))};
+    }
+  }
+  return q.back().second;
+}
+
+Machine::Machine(std::uint32_t cpus, std::uint32_t server_threads, const Costs& costs, std::uint64_t seed,
+                 EventQueue& events, tcp::Stack& stack, TaskRunner& runner)
+    : cpus_(std::max<std::uint32_t>(1, cpus)),
+      costs_(costs),
+      wakeup_rng_(seed, "machine.wakeup"),
+      events_(events),
+      stack_(stack),
+      runner_(runner) {
   cpus_[0].serves.push_back(Executor::loader);
   for (std::uint32_t t = 0; t < std::max<std::uint32_t>(1, server_threads); ++t) {
     Cpu& c = cpus_[(1 + t) % cpus_.size()];
@@ -46,7 +79,9 @@ void Machine::submit(Executor ex, const Task& task, bool front) {
     if (std::find(cpu.serves.begin(), cpu.serves.end(), ex) == cpu.serves.end()) continue;
     // A CPU that is running a task or softirq picks the work up when it is
     // done; an idle one is woken.
-    if (!cpu.running && !cpu.in_run && !stack_.softirq_busy(c)) wake(c, now() + costs_.wakeup);
+    if (!cpu.running && !cpu.in_run && !stack_.softirq_busy(c) && !events_.pending(cpu.wake)) {
+      wake(c, now() + wakeup_latency(costs_, wakeup_rng_.below(1'000'000)));
+    }
   }
 }
 
@@ -85,13 +120,24 @@ void Machine::run_loop(std::uint32_t c) {
     // The thread is inside its syscall until the packets it sent are
     // processed (softirq on its own CPU).
     if (stack_.softirq_busy(c)) return;
+    // The thread holding the CPU keeps it while it has work and its slice
+    // lasts; otherwise the next thread with work (round robin) gets it.
     std::deque<Task>* queue = nullptr;
-    for (std::size_t i = 0; i < cpu.serves.size() && queue == nullptr; ++i) {
-      const Executor ex = cpu.serves[(cpu.next_pick + i) % cpu.serves.size()];
-      if (!queues_[static_cast<int>(ex)].empty()) {
-        queue = &queues_[static_cast<int>(ex)];
-        cpu.next_pick = static_cast<std::uint32_t>((cpu.next_pick + i + 1) % cpu.serves.size());
+    const auto n = static_cast<std::int32_t>(cpu.serves.size());
+    auto work_of = [&](std::int32_t i) -> std::deque<Task>& { return queues_[static_cast<int>(cpu.serves[i])]; };
+    const bool current_has_work = cpu.current >= 0 && !work_of(cpu.current).empty();
+    if (current_has_work && now() - cpu.slice_start < costs_.slice) {
+      queue = &work_of(cpu.current);
+    } else {
+      for (std::int32_t k = 1; k <= n && queue == nullptr; ++k) {
+        const std::int32_t i = ((cpu.current < 0 ? -1 : cpu.current) + k) % n;
+        if (!work_of(i).empty()) {
+          queue = &work_of(i);
+          if (i != cpu.current) cpu.slice_start = now();
+          cpu.current = i;
+        }
       }
+      if (queue != nullptr && current_has_work && queue == &work_of(cpu.current) && n == 1) cpu.slice_start = now();
     }
     if (queue == nullptr) return;
     cpu.task = queue->front();

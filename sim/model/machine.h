@@ -25,9 +25,11 @@
 
 #include <cstdint>
 #include <deque>
+#include <utility>
 #include <vector>
 
 #include "sim/core/event_queue.h"
+#include "sim/core/rng.h"
 #include "sim/tcp/stack.h"
 
 namespace synsim::model {
@@ -42,12 +44,23 @@ struct Costs {
   Duration close;           // close()
   Duration accept;          // accept4() + registering the socket with the event loop
   Duration serve;           // read() of the request + write() of the response
-  Duration wakeup;          // an idle thread woken out of epoll_wait()
   Duration softirq_packet;  // one loopback packet through process_backlog() and TCP
+  // Threads sharing a CPU: the running one keeps it while it has work, for
+  // at most this long, before a waiting one gets it (the scheduler's slice;
+  // a woken thread does not preempt at once).
+  Duration slice;
+  // How long an idle thread takes to run after it is given work (woken out
+  // of epoll_wait()), as a measured distribution: (quantile in 1/1000,
+  // latency) points of its inverse CDF, interpolated linearly. On a virtual
+  // machine an idle vCPU halts, and waking it has a long tail.
+  std::vector<std::pair<std::uint32_t, Duration>> wakeup;
 };
 
 // The figures synsim uses unless a scenario says otherwise.
 Costs measured_costs();
+
+// A wakeup latency from `costs.wakeup` for a uniform draw u in [0, 1000000).
+Duration wakeup_latency(const Costs& costs, std::uint64_t u);
 
 // What a thread does next.
 enum class Work : std::uint8_t {
@@ -79,8 +92,9 @@ class Machine final : public EventHandler {
  public:
   enum class Executor : std::uint8_t { loader = 0, server = 1 };
 
-  Machine(std::uint32_t cpus, std::uint32_t server_threads, const Costs& costs, EventQueue& events,
-          tcp::Stack& stack, TaskRunner& runner);
+  // `seed`: the run's seed (wakeup latencies are drawn from it).
+  Machine(std::uint32_t cpus, std::uint32_t server_threads, const Costs& costs, std::uint64_t seed,
+          EventQueue& events, tcp::Stack& stack, TaskRunner& runner);
 
   // Queues a task for the loader or the server's threads. `front`: the
   // thread continues with it before anything else that is ready (an accept
@@ -102,7 +116,8 @@ class Machine final : public EventHandler {
     Time busy_until{};
     EventId wake;
     Time wake_at{};
-    std::uint32_t next_pick = 0;   // round robin over `serves`
+    std::int32_t current = -1;     // index into `serves` of the thread holding the CPU
+    Time slice_start{};
     bool in_run = false;           // run() is on this CPU's stack: it will look at the queues
   };
 
@@ -114,6 +129,7 @@ class Machine final : public EventHandler {
   std::vector<Cpu> cpus_;
   std::deque<Task> queues_[2];
   Costs costs_;
+  Rng wakeup_rng_;
   EventQueue& events_;
   tcp::Stack& stack_;
   TaskRunner& runner_;

@@ -58,9 +58,11 @@ outcome::Outcome run(const scenario::Scenario& sc, const RunOptions& options) {
   const std::uint64_t seed = options.seed.value_or(sc.seed);
   EventQueue events;
   Trace trace;
-  World world(sc, seed, options.record_packets, options.stall_threshold, events, trace);
+  const bool summary = options.detail == RunOptions::Detail::summary;
+  World world(sc, seed, options.record_packets, options.stall_threshold, events, trace, summary,
+              options.summary_first, options.summary_records);
   Time now = kTimeZero;
-  auto fail = [&](const std::string& what) { throw InvariantViolation(what, seed, now, trace.last_events()); };
+  auto fail = [&](const std::string& what) { throw InvariantViolation(what, seed, now, world.last_events()); };
 
   world.start();
   const Time horizon = kTimeZero + sc.duration;

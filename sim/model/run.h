@@ -16,10 +16,26 @@
 namespace synsim::model {
 
 struct RunOptions {
+  // What the outcome keeps of each connection.
+  enum class Detail {
+    full,     // a ConnectionRecord for every connection (timelines, JSON, expectations)
+    // Outcome::summary counts every connection exactly (outcomes, stall
+    // histogram, retransmission maxima); a ConnectionRecord is kept only for
+    // the first `summary_first` connections and for those with an incident,
+    // a stall or an outcome other than completed, at most `summary_records`.
+    // A connection that completes without incident is counted and forgotten
+    // as soon as its client socket is gone, so memory follows the
+    // connections alive at once, not the scenario's count.
+    summary,
+  };
+
   std::optional<std::uint64_t> seed;           // overrides the scenario's seed
   std::uint64_t event_limit = 200'000'000;     // a run that needs more is stopped (exit 3)
   bool record_packets = true;                  // false: counters and records only (sweeps)
   Duration stall_threshold = ms(190);          // above the machine's ~100 ms hiccups
+  Detail detail = Detail::full;
+  std::uint32_t summary_first = 20;
+  std::uint32_t summary_records = 10'000;
 };
 
 // A scenario the model cannot execute (a feature not modelled yet): a

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
 
 #include "sim/model/run.h"
 #include "sim/scenario/connections.h"
@@ -67,8 +68,12 @@ tcp::StackConfig make_config(const scenario::Scenario& sc, std::uint64_t seed, c
 }  // namespace
 
 World::World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packets, Duration stall_threshold,
-             EventQueue& events, Trace& trace)
-    : sc_(sc),
+             EventQueue& events, Trace& trace, bool summary, std::uint32_t summary_first,
+             std::uint32_t summary_records)
+    : summary_(summary),
+      summary_first_(summary_first),
+      summary_records_(summary_records),
+      sc_(sc),
       events_(events),
       trace_(trace),
       record_packets_(record_packets),
@@ -77,20 +82,25 @@ World::World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packe
   const auto n = static_cast<std::uint32_t>(scenario::total_connections(sc));
   costs_ = measured_costs();
   stack_ = std::make_unique<tcp::Stack>(make_config(sc, seed, costs_), n, events, *this);
-  machine_ = std::make_unique<Machine>(sc.machine.cpus, sc.server.threads, costs_, events, *stack_, *this);
+  machine_ = std::make_unique<Machine>(sc.machine.cpus, sc.server.threads, costs_, seed, events, *stack_, *this);
+  total_ = n;
   apps_.resize(n);
-  conns_.resize(n);
+  if (!summary_) conns_.resize(n);
   std::uint32_t conn = 0;
   for (std::uint32_t g = 0; g < sc.clients.size(); ++g) {
     groups_.push_back(GroupState{conn, 0, std::nullopt});
     if (sc.clients[g].arrival.kind == ArrivalSpec::Kind::rate) groups_.back().gaps.emplace(sc.clients[g], seed, g);
     for (std::uint32_t i = 0; i < sc.clients[g].count; ++i, ++conn) {
       apps_[conn].group = g;
+      if (summary_) continue;
+      apps_[conn].record = conn;
       conns_[conn].name = fmt::format("{}#{}", sc.clients[g].name, i);
       conns_[conn].group = sc.clients[g].name;
       conns_[conn].index = i;
     }
   }
+  summary_figures_.total = n;
+  summary_figures_.stall_threshold = stall_threshold;
   const tcp::Profile& p = *tcp::find_profile(sc.kernel);
   out_.info.scenario = sc.name;
   out_.info.source = "model";
@@ -99,6 +109,40 @@ World::World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packe
   out_.info.seed = seed;
   out_.info.duration = sc.duration;
   out_.info.server_port = sc.server.port;
+}
+
+std::string World::name_of(std::uint32_t conn) const {
+  const std::uint32_t g = apps_[conn].group;
+  return fmt::format("{}#{}", sc_.clients[g].name, conn - groups_[g].first_conn);
+}
+
+// Full detail: every connection's record, by connection. Summary detail: a
+// record from a pool while the connection lives (or is kept); a folded
+// connection's late writes go to a scratch record nobody reads.
+outcome::ConnectionRecord& World::record(std::uint32_t conn) {
+  ClientApp& app = apps_[conn];
+  if (app.record != kNone) return summary_ ? records_[app.record] : conns_[conn];
+  if (app.folded) {
+    scratch_ = outcome::ConnectionRecord{};
+    return scratch_;
+  }
+  if (free_records_.empty()) {
+    app.record = static_cast<std::uint32_t>(records_.size());
+    records_.emplace_back();
+  } else {
+    app.record = free_records_.back();
+    free_records_.pop_back();
+  }
+  outcome::ConnectionRecord& r = records_[app.record];
+  r = outcome::ConnectionRecord{};  // named in finish(), if kept
+  return r;
+}
+
+void World::release_record(std::uint32_t conn) {
+  ClientApp& app = apps_[conn];
+  if (!summary_ || app.record == kNone) return;
+  free_records_.push_back(app.record);
+  app.record = kNone;
 }
 
 void World::schedule(Time t, App kind, std::uint64_t arg) {
@@ -193,9 +237,10 @@ void World::execute(const Task& t) {
   switch (t.work) {
     case Work::connect: {
       const scenario::ClientGroup& grp = group_of(t.conn);
-      conns_[t.conn].connect_start = now();
+      record(t.conn).connect_start = now();
+      if (++live_ > peak_live_) peak_live_ = live_;
       stack_->connect(t.conn, grp.defer_final_ack);
-      conns_[t.conn].client_port = stack_->client_port(t.conn);
+      record(t.conn).client_port = stack_->client_port(t.conn);
       if (grp.close.kind == CloseSpec::Kind::at) schedule(kTimeZero + grp.close.at, App::close, t.conn);
       return;
     }
@@ -203,7 +248,7 @@ void World::execute(const Task& t) {
       client_send(t.conn);
       return;
     case Work::read:
-      if (!conns_[t.conn].response_received) conns_[t.conn].response_received = now();
+      if (outcome::ConnectionRecord& r = record(t.conn); !r.response_received) r.response_received = now();
       if (group_of(t.conn).close.kind == CloseSpec::Kind::after_response) client_close(t.conn);
       return;
     case Work::close:
@@ -230,7 +275,7 @@ void World::start_connection(std::uint32_t conn) {
 }
 
 void World::on_connected(std::uint32_t conn) {
-  conns_[conn].connect_done = now();
+  record(conn).connect_done = now();
   const scenario::ClientGroup& grp = group_of(conn);
   if (grp.send) {
     if (grp.send->anchor == SendSpec::Anchor::after_connect && grp.send->time == Duration{0}) {
@@ -247,7 +292,7 @@ void World::on_connected(std::uint32_t conn) {
 
 void World::client_send(std::uint32_t conn) {
   if (stack_->conn(conn).client.state != tcp::ClientState::established) return;
-  conns_[conn].first_data_sent = now();
+  record(conn).first_data_sent = now();
   stack_->send(conn, group_of(conn).send->bytes);
 }
 
@@ -289,8 +334,13 @@ void World::on_client_fin(std::uint32_t conn) {
 }
 
 void World::on_client_done(std::uint32_t conn) {
-  conns_[conn].closed = now();
-  forget_if_uneventful(conn);
+  record(conn).closed = now();
+  --live_;
+  if (summary_) {
+    settle(conn);
+  } else {
+    forget_if_uneventful(conn);
+  }
   connection_over(conn);
 }
 
@@ -298,14 +348,56 @@ void World::on_client_done(std::uint32_t conn) {
 // notes now, so a run of millions of connections keeps only the interesting ones.
 void World::forget_if_uneventful(std::uint32_t conn) {
   ClientApp& app = apps_[conn];
-  const auto stall = conns_[conn].stall();
+  const auto stall = record(conn).stall();
   if (app.incident || (stall && *stall > stall_threshold_)) return;
-  std::vector<std::pair<Time, std::string>>().swap(app.notes);
+  free_notes(conn);
+}
+
+// Summary detail, when the client socket is gone: a connection that
+// completed without incident or stall is counted and forgets its record and
+// story. Its server side may still see a segment or two (an RST it was
+// sent, a late accept); those no longer change what it is counted as.
+void World::settle(std::uint32_t conn) {
+  forget_if_uneventful(conn);  // as full detail does: the story so far is not worth telling
+  ClientApp& app = apps_[conn];
+  outcome::ConnectionRecord& r = record(conn);
+  set_outcome(conn, r);
+  const auto stall = r.stall();
+  const std::uint32_t index = conn - groups_[app.group].first_conn;
+  if (app.incident || (stall && *stall > stall_threshold_) || r.outcome != outcome::ConnectionOutcome::completed ||
+      index < summary_first_) {
+    return;  // judged again, with everything, at finish()
+  }
+  const tcp::Conn& k = stack_->conn(conn);
+  r.syn_retransmits = k.client.syn_retransmits;
+  r.synack_retransmits = k.synack_retransmits;
+  r.data_retransmits = k.client.data_retransmits;
+  r.syncookie = k.syncookie;
+  count(r, false);
+  ++summary_figures_.folded;
+  free_notes(conn);
+  release_record(conn);
+  app.folded = true;
+}
+
+void World::count(const outcome::ConnectionRecord& r, bool explained) {
+  outcome::ConnectionSummary& s = summary_figures_;
+  ++s.outcomes[static_cast<std::size_t>(r.outcome)];
+  if (explained) ++s.explained;
+  if (const auto stall = r.stall()) {
+    ++s.stalls[to_ns(*stall)];
+    if (*stall > s.stall_threshold) ++s.stalled;
+  }
+  s.max_syn_retransmits = std::max(s.max_syn_retransmits, r.syn_retransmits);
+  s.max_synack_retransmits = std::max(s.max_synack_retransmits, r.synack_retransmits);
+  s.max_data_retransmits = std::max(s.max_data_retransmits, r.data_retransmits);
+  if (r.syncookie) ++s.syncookies;
 }
 
 void World::on_client_error(std::uint32_t conn, tcp::SockError e) {
-  outcome::ConnectionRecord& r = conns_[conn];
+  outcome::ConnectionRecord& r = record(conn);
   r.closed = now();
+  --live_;
   switch (e) {
     case tcp::SockError::none:
       return;
@@ -377,7 +469,7 @@ void World::do_accept() {
     return;
   }
   const auto c = static_cast<std::uint32_t>(conn);
-  conns_[c].accepted = now();
+  record(c).accepted = now();
   if (stack_->conn(c).child.bytes_received > 0) machine_->submit(Machine::Executor::server, Task{Work::serve, c});
   if (stack_->listener().accept_queue.empty()) {
     accept_queued_ = false;
@@ -393,13 +485,14 @@ void World::do_accept() {
 }
 
 void World::on_child_data(std::uint32_t conn, std::uint32_t) {
-  if (!conns_[conn].data_delivered) machine_->submit(Machine::Executor::server, Task{Work::serve, conn});
+  if (!apps_[conn].delivered) machine_->submit(Machine::Executor::server, Task{Work::serve, conn});
 }
 
 void World::server_read(std::uint32_t conn) {
-  outcome::ConnectionRecord& r = conns_[conn];
-  if (r.data_delivered) return;
-  r.data_delivered = now();
+  ClientApp& app = apps_[conn];
+  if (app.delivered) return;
+  app.delivered = true;
+  record(conn).data_delivered = now();
   const scenario::OnDataSpec& d = sc_.server.on_data;
   if (d.respond_bytes > 0) stack_->child_send(conn, d.respond_bytes);
   if (d.close == scenario::ServerClose::after_response) stack_->close_child(conn);
@@ -441,61 +534,209 @@ void World::on_wire(Time t, std::uint64_t id, const tcp::Segment& seg) {
   p.options.ts_val = seg.ts_val;
   p.options.ts_ecr = seg.ts_ecr;
   if (seg.has_sack) p.options.sack.push_back({seg.sack_left, seg.sack_right});
-  p.connection = conns_[seg.conn].name;
+  p.connection = summary_ ? name_of(seg.conn) : conns_[seg.conn].name;
   out_.packets.push_back(std::move(p));
 }
 
-void World::on_note(Time t, std::uint64_t id, std::uint32_t conn, const std::string& text, bool detached) {
+// Everything the stack explains is out of the ordinary except a child
+// created on the first try, data queued, and a scripted RST close.
+bool World::is_incident(const tcp::Note& note) {
+  const auto ordinary = [](std::string_view text) {
+    return text.find("request bytes queued") != std::string_view::npos ||
+           text.find("creates the child: accept queue") != std::string_view::npos ||
+           text.find("close with SO_LINGER") != std::string_view::npos;
+  };
+  switch (note.kind) {
+    case tcp::NoteKind::none:
+    case tcp::NoteKind::request_queued:
+    case tcp::NoteKind::child_created:
+      return false;
+    case tcp::NoteKind::formatted:
+      return !ordinary(*note.formatted);
+    case tcp::NoteKind::text: {
+      // Literals are few: judge each once (looked up by address, never iterated in that order).
+      for (const auto& [text, incident] : literal_incident_) {
+        if (text == note.text) return incident;
+      }
+      literal_incident_.emplace_back(note.text, !ordinary(note.text));
+      return literal_incident_.back().second;
+    }
+  }
+  return true;
+}
+
+std::string World::note_text(const StoredNote& n) const {
+  if (n.note.kind == tcp::NoteKind::formatted) return note_texts_[n.note.a];
+  return n.note.str();
+}
+
+void World::free_notes(std::uint32_t conn) {
   ClientApp& app = apps_[conn];
-  trace_.record(t, conns_[conn].name + " " + text);
-  // Formatted only if the connection turns out to need its story (finish()).
-  app.notes.emplace_back(t, text);
-  // Everything the stack explains is out of the ordinary except a child
-  // created on the first try, data queued, and a scripted RST close.
-  if (text.find("request bytes queued") == std::string::npos &&
-      text.find("creates the child: accept queue") == std::string::npos &&
-      text.find("close with SO_LINGER") == std::string::npos) {
-    app.incident = true;
+  for (std::uint32_t i = app.note_head; i != kNone; i = notes_[i].next) {
+    if (notes_[i].note.kind == tcp::NoteKind::formatted) {
+      std::string().swap(note_texts_[notes_[i].note.a]);
+      free_note_texts_.push_back(notes_[i].note.a);
+    }
+    free_notes_.push_back(i);
+  }
+  app.note_head = app.note_tail = kNone;
+}
+
+std::string World::last_events() const {
+  std::string out;
+  const std::uint64_t n = std::min<std::uint64_t>(last_count_, last_.size());
+  for (std::uint64_t k = last_count_ - n; k < last_count_; ++k) {
+    const LastNote& l = last_[k % last_.size()];
+    out += "  ";
+    out += format_seconds(l.t);
+    out += ' ';
+    out += name_of(l.conn);
+    out += ' ';
+    out += l.note.kind == tcp::NoteKind::formatted ? l.text : l.note.str();
+    out += '\n';
+  }
+  return out;
+}
+
+void World::on_note(Time t, std::uint64_t id, std::uint32_t conn, const tcp::Note& note, bool detached) {
+  if (note.empty()) return;
+  ClientApp& app = apps_[conn];
+  // For failure messages (formatted only if one is printed).
+  LastNote& last = last_[last_count_++ % last_.size()];
+  last.t = t;
+  last.conn = conn;
+  last.note = note;
+  if (note.kind == tcp::NoteKind::formatted) {
+    last.text = *note.formatted;
+    last.note.formatted = nullptr;
+  }
+  if (!app.folded) {
+    // The connection's story, put into words only if it is told (finish()).
+    std::uint32_t i;
+    if (free_notes_.empty()) {
+      i = static_cast<std::uint32_t>(notes_.size());
+      notes_.emplace_back();
+    } else {
+      i = free_notes_.back();
+      free_notes_.pop_back();
+    }
+    StoredNote& n = notes_[i];
+    n.t = t;
+    n.note = note;
+    n.next = kNone;
+    if (note.kind == tcp::NoteKind::formatted) {
+      std::uint32_t k;
+      if (free_note_texts_.empty()) {
+        k = static_cast<std::uint32_t>(note_texts_.size());
+        note_texts_.emplace_back();
+      } else {
+        k = free_note_texts_.back();
+        free_note_texts_.pop_back();
+      }
+      note_texts_[k] = *note.formatted;
+      n.note.formatted = nullptr;
+      n.note.a = k;
+    }
+    if (app.note_tail == kNone) {
+      app.note_head = i;
+    } else {
+      notes_[app.note_tail].next = i;
+    }
+    app.note_tail = i;
+    if (is_incident(note)) app.incident = true;
   }
   if (!record_packets_) return;
-  out_.annotations.push_back(outcome::Annotation{
-      static_cast<std::size_t>(id), detached ? fmt::format("at {}: {}", format_seconds(t), text) : text,
-      conns_[conn].name});
+  const std::string text = note.str();
+  out_.annotations.push_back(outcome::Annotation{static_cast<std::size_t>(id),
+                                                 detached ? fmt::format("at {}: {}", format_seconds(t), text) : text,
+                                                 summary_ ? name_of(conn) : conns_[conn].name});
+}
+
+// The outcome a connection's record says it had, once its times are in.
+void World::set_outcome(std::uint32_t conn, outcome::ConnectionRecord& r) const {
+  if (!r.error.empty()) return;
+  const scenario::ClientGroup& grp = group_of(conn);
+  bool done = r.connect_done.has_value();
+  if (grp.send) done = done && r.data_delivered.has_value();
+  if (grp.send && sc_.server.on_data.respond_bytes > 0) done = done && r.response_received.has_value();
+  if (grp.close.kind != CloseSpec::Kind::never) done = done && r.closed.has_value();
+  r.outcome = done ? outcome::ConnectionOutcome::completed : outcome::ConnectionOutcome::open_at_end;
+}
+
+// A connection's story, when it has one to tell.
+void World::explain(std::uint32_t conn, outcome::ConnectionRecord& r, Duration stall_threshold) const {
+  const ClientApp& app = apps_[conn];
+  const auto stall = r.stall();
+  const bool stalled = stall && *stall > stall_threshold;
+  if (!app.incident && !stalled && r.outcome == outcome::ConnectionOutcome::completed) return;
+  std::size_t count = 0;
+  for (std::uint32_t i = app.note_head; i != kNone; i = notes_[i].next) ++count;
+  r.explanation.reserve(count + 1);
+  for (std::uint32_t i = app.note_head; i != kNone; i = notes_[i].next) {
+    r.explanation.push_back(format_seconds(notes_[i].t) + " " + note_text(notes_[i]));
+  }
+  if (stall) {
+    r.explanation.push_back(fmt::format("=> the request waited {} between its first transmission ({}) and "
+                                        "its delivery to the server application ({})",
+                                        format_duration(*stall), format_seconds(*r.first_data_sent),
+                                        format_seconds(*r.data_delivered)));
+  } else if (r.first_data_sent && !r.data_delivered) {
+    r.explanation.push_back(fmt::format("=> the request sent at {} was never delivered ({})",
+                                        format_seconds(*r.first_data_sent), outcome::to_string(r.outcome)));
+  }
 }
 
 outcome::Outcome World::finish(Time end, Duration stall_threshold) {
   (void)end;
-  for (std::uint32_t c = 0; c < conns_.size(); ++c) {
-    outcome::ConnectionRecord& r = conns_[c];
+  for (std::uint32_t c = 0; c < total_; ++c) {
+    ClientApp& app = apps_[c];
+    if (app.folded) continue;
+    outcome::ConnectionRecord& r = record(c);
     const tcp::Conn& k = stack_->conn(c);
-    const scenario::ClientGroup& grp = group_of(c);
     r.syn_retransmits = k.client.syn_retransmits;
     r.synack_retransmits = k.synack_retransmits;
     r.data_retransmits = k.client.data_retransmits;
     r.syncookie = k.syncookie;
-    if (r.error.empty()) {
-      bool done = r.connect_done.has_value();
-      if (grp.send) done = done && r.data_delivered.has_value();
-      if (grp.send && sc_.server.on_data.respond_bytes > 0) done = done && r.response_received.has_value();
-      if (grp.close.kind != CloseSpec::Kind::never) done = done && r.closed.has_value();
-      r.outcome = done ? outcome::ConnectionOutcome::completed : outcome::ConnectionOutcome::open_at_end;
+    set_outcome(c, r);
+    if (!summary_) {
+      explain(c, r, stall_threshold);
+      continue;
     }
+    // Summary detail: count every connection; keep the first ones and those
+    // worth reading, up to the limit.
     const auto stall = r.stall();
-    const bool stalled = stall && *stall > stall_threshold;
-    if (apps_[c].incident || stalled || r.outcome != outcome::ConnectionOutcome::completed) {
-      r.explanation.reserve(apps_[c].notes.size() + 1);
-      for (const auto& [t, text] : apps_[c].notes) r.explanation.push_back(format_seconds(t) + " " + text);
-      if (stall) {
-        r.explanation.push_back(fmt::format("=> the request waited {} between its first transmission ({}) and "
-                                            "its delivery to the server application ({})",
-                                            format_duration(*stall), format_seconds(*r.first_data_sent),
-                                            format_seconds(*r.data_delivered)));
-      } else if (r.first_data_sent && !r.data_delivered) {
-        r.explanation.push_back(fmt::format("=> the request sent at {} was never delivered ({})",
-                                            format_seconds(*r.first_data_sent), outcome::to_string(r.outcome)));
-      }
+    const bool worth = app.incident || (stall && *stall > stall_threshold) ||
+                       r.outcome != outcome::ConnectionOutcome::completed;
+    count(r, worth);
+    const std::uint32_t index = c - groups_[app.group].first_conn;
+    if (index < summary_first_ || (worth && kept_.size() < summary_records_)) {
+      r.group = sc_.clients[app.group].name;
+      r.index = index;
+      r.name = name_of(c);
+      explain(c, r, stall_threshold);
+      kept_.push_back(c);
+    } else {
+      if (worth) ++summary_figures_.unrecorded;
+      if (!worth) ++summary_figures_.folded;
+      free_notes(c);
+      release_record(c);
+      app.folded = true;
     }
   }
+  if (summary_) {
+    conns_.reserve(kept_.size());
+    for (const std::uint32_t c : kept_) conns_.push_back(std::move(records_[apps_[c].record]));
+    std::vector<outcome::ConnectionRecord>().swap(records_);
+    out_.summary = std::move(summary_figures_);
+  }
+  // The model's memory per connection, from its containers.
+  outcome::ModelMemory m;
+  m.connections = total_;
+  m.peak_live_connections = peak_live_;
+  m.bytes_per_connection = sizeof(ClientApp) + sizeof(tcp::Conn) + (summary_ ? 0 : sizeof(outcome::ConnectionRecord));
+  m.bytes_per_live_connection = summary_ ? sizeof(outcome::ConnectionRecord) : 0;
+  m.peak_bytes = m.peak_live_connections * m.bytes_per_live_connection + m.connections * m.bytes_per_connection;
+  out_.memory = m;
   // Annotations in packet order (a drop is noted when the packet arrives,
   // after later packets may already be on the wire).
   std::stable_sort(out_.annotations.begin(), out_.annotations.end(),

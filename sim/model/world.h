@@ -4,6 +4,7 @@
 // turns what the stack reports into an outcome::Outcome.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -22,8 +23,13 @@ namespace synsim::model {
 
 class World final : public EventHandler, public tcp::StackObserver, public TaskRunner {
  public:
+  // `summary`: keep records only for connections worth reading and fold the
+  // rest into Outcome::summary (model::RunOptions::Detail::summary);
+  // `summary_first`, `summary_records`: the first connections always kept,
+  // and at most how many records in all.
   World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packets, Duration stall_threshold,
-        EventQueue& events, Trace& trace);
+        EventQueue& events, Trace& trace, bool summary = false, std::uint32_t summary_first = 0,
+        std::uint32_t summary_records = 0);
 
   // Schedules the scenario's first actions (listen, first connects).
   void start();
@@ -32,13 +38,18 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
 
   tcp::Stack& stack() { return *stack_; }
   const outcome::Outcome& partial() const { return out_; }
+  // The last notes, one a line, oldest first, for failure messages (as
+  // Trace::last_events() prints them): "  1.024000 x#1 SYN-ACK retransmit ...".
+  std::string last_events() const;
+  // "GROUP#INDEX"
+  std::string name_of(std::uint32_t conn) const;
 
   // EventHandler: application actions.
   void on_event(std::uint32_t kind, std::uint64_t arg) override;
 
   // tcp::StackObserver
   void on_wire(Time t, std::uint64_t id, const tcp::Segment& seg) override;
-  void on_note(Time t, std::uint64_t id, std::uint32_t conn, const std::string& text, bool detached) override;
+  void on_note(Time t, std::uint64_t id, std::uint32_t conn, const tcp::Note& note, bool detached) override;
   void on_connected(std::uint32_t conn) override;
   void on_client_error(std::uint32_t conn, tcp::SockError e) override;
   void on_data_acked(std::uint32_t conn) override;
@@ -55,7 +66,7 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
   Duration cost(const Task& t) const override;
   void execute(const Task& t) override;
 
-  std::uint32_t connection_count() const { return static_cast<std::uint32_t>(conns_.size()); }
+  std::uint32_t connection_count() const { return total_; }
 
  private:
   // Timers of the applications; each hands a task to a thread.
@@ -67,12 +78,35 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
     next_arrival, // an open-loop group starts the next connection (arg: group)
   };
 
+  static constexpr std::uint32_t kNone = ~std::uint32_t{0};
+
+  // Kept for every connection of the scenario: small.
   struct ClientApp {
     std::uint32_t group = 0;
-    bool closing = false;
     std::uint32_t response_bytes = 0;
-    std::vector<std::pair<Time, std::string>> notes;  // this connection's story, for explanations
+    std::uint32_t record = kNone;     // summary: slot in records_ while it has one
+    std::uint32_t note_head = kNone;  // this connection's story, for explanations (in notes_)
+    std::uint32_t note_tail = kNone;
+    bool closing = false;
     bool incident = false;            // something dropped, retransmitted, reset...
+    bool delivered = false;           // the server application read the request
+    bool folded = false;              // summary: counted in the summary, record gone
+  };
+
+  // One note of a connection's story; formatted ones keep their text in
+  // note_texts_ (index in `note.a`).
+  struct StoredNote {
+    Time t{};
+    tcp::Note note;
+    std::uint32_t next = kNone;
+  };
+
+  // The last notes, for failure messages.
+  struct LastNote {
+    Time t{};
+    std::uint32_t conn = 0;
+    tcp::Note note;
+    std::string text;  // formatted notes' text
   };
 
   struct GroupState {
@@ -92,9 +126,22 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
   void after_exchange(std::uint32_t conn);
   void connection_over(std::uint32_t conn);
   void forget_if_uneventful(std::uint32_t conn);
+  void settle(std::uint32_t conn);
+  void free_notes(std::uint32_t conn);
+  std::string note_text(const StoredNote& n) const;
+  bool is_incident(const tcp::Note& note);
+  outcome::ConnectionRecord& record(std::uint32_t conn);
+  void release_record(std::uint32_t conn);
+  void set_outcome(std::uint32_t conn, outcome::ConnectionRecord& r) const;
+  void explain(std::uint32_t conn, outcome::ConnectionRecord& r, Duration stall_threshold) const;
+  void count(const outcome::ConnectionRecord& r, bool explained);
   void server_read(std::uint32_t conn);
   const scenario::ClientGroup& group_of(std::uint32_t conn) const { return sc_.clients[apps_[conn].group]; }
 
+  bool summary_ = false;
+  std::uint32_t summary_first_ = 0;
+  std::uint32_t summary_records_ = 0;
+  std::uint32_t total_ = 0;
   const scenario::Scenario& sc_;
   EventQueue& events_;
   Trace& trace_;
@@ -107,6 +154,23 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
   std::vector<outcome::ConnectionRecord>& conns_;
   std::vector<ClientApp> apps_;
   std::vector<GroupState> groups_;
+
+  // Summary detail: records of live and kept connections, by slot.
+  std::vector<outcome::ConnectionRecord> records_;
+  std::vector<std::uint32_t> free_records_;
+  std::vector<std::uint32_t> kept_;  // connections whose record is kept for the outcome
+  outcome::ConnectionRecord scratch_;  // writes for a folded connection land here
+  outcome::ConnectionSummary summary_figures_;
+  std::uint64_t live_ = 0;
+  std::uint64_t peak_live_ = 0;
+
+  std::vector<StoredNote> notes_;
+  std::vector<std::uint32_t> free_notes_;
+  std::vector<std::string> note_texts_;
+  std::vector<std::uint32_t> free_note_texts_;
+  std::vector<std::pair<const char*, bool>> literal_incident_;  // judged literals (a few dozen)
+  std::array<LastNote, 32> last_{};
+  std::uint64_t last_count_ = 0;
 
   // Server application state
   bool accept_queued_ = false;     // an accept task is queued or waiting for a pause to end

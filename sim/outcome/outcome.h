@@ -137,6 +137,42 @@ struct RunInfo {
   Duration stopped_at{};            // when, if partial
 };
 
+// A summary-detail model run (model::RunOptions::Detail::summary) keeps a
+// ConnectionRecord only for the connections worth reading: the first few,
+// and those with an incident, a stall or an outcome other than completed
+// (up to a limit). Every connection, with or without a record, is counted
+// here; the figures are exact.
+struct ConnectionSummary {
+  std::uint64_t total = 0;       // connections in the scenario
+  std::uint64_t folded = 0;      // completed without incident: counted here, no record
+  std::uint64_t unrecorded = 0;  // worth a record, but over the limit: counted here only
+  std::uint64_t outcomes[5] = {};  // by ConnectionOutcome
+  std::uint64_t explained = 0;     // with an incident, a stall or a failure (a record's explanation)
+  Duration stall_threshold{};
+  std::uint64_t stalled = 0;       // stall above stall_threshold
+  // Every request's stall (delivery minus first transmission), exactly:
+  // stall in ns -> connections.
+  std::map<std::int64_t, std::uint64_t> stalls;
+  std::uint32_t max_syn_retransmits = 0;
+  std::uint32_t max_synack_retransmits = 0;
+  std::uint32_t max_data_retransmits = 0;
+  std::uint64_t syncookies = 0;
+
+  // Nearest rank, as expect's stall quantiles: the smallest stall with at
+  // least permille/1000 of them at or below it.
+  std::optional<Duration> stall_quantile(std::uint32_t permille) const;
+  std::uint64_t stall_count() const;
+};
+
+// The model's own memory, from its containers' sizes (not from the OS).
+struct ModelMemory {
+  std::uint64_t connections = 0;               // in the scenario
+  std::uint64_t peak_live_connections = 0;     // most connections with stack state at once
+  std::uint64_t bytes_per_live_connection = 0; // stack state, application state, record while live
+  std::uint64_t bytes_per_connection = 0;      // kept for every connection of the scenario, live or not
+  std::uint64_t peak_bytes = 0;                // peak live * per live + connections * per connection
+};
+
 struct Outcome {
   RunInfo info;
   std::vector<Packet> packets;          // in wire order
@@ -145,6 +181,8 @@ struct Outcome {
   Counters counters;                    // deltas over the run; only non-zero ones
   std::vector<QueueSample> queues;      // listener queue depths, on change
   std::int64_t accept_queue_limit = 0;  // backlog + 1 after the somaxconn clamp (0: unknown)
+  std::optional<ConnectionSummary> summary;  // summary-detail model runs only
+  std::optional<ModelMemory> memory;         // model runs only
 };
 
 }  // namespace synsim::outcome

@@ -103,6 +103,50 @@ std::string render_counters(const outcome::Outcome& outcome) {
   return render_table({Align::left, Align::right}, rows);
 }
 
+namespace {
+
+// A summary-detail run: every connection counted, the interesting ones recorded.
+std::string render_connection_figures(const outcome::Outcome& outcome) {
+  const outcome::ConnectionSummary& s = *outcome.summary;
+  std::string out = fmt::format("\nconnections ({})\n", s.total);
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t o = 0; o < 5; ++o) {
+    if (s.outcomes[o] == 0) continue;
+    rows.push_back({outcome::to_string(static_cast<outcome::ConnectionOutcome>(o)), std::to_string(s.outcomes[o])});
+  }
+  rows.push_back({"with a story", std::to_string(s.explained)});
+  rows.push_back({fmt::format("stalled > {}", format_duration(s.stall_threshold)), std::to_string(s.stalled)});
+  rows.push_back({"requests delivered", std::to_string(s.stall_count())});
+  const std::pair<const char*, std::uint32_t> quantiles[] = {
+      {"p50", 500}, {"p90", 900}, {"p99", 990}, {"p99.9", 999}, {"max", 1000}};
+  for (const auto& [name, permille] : quantiles) {
+    const auto q = s.stall_quantile(permille);
+    rows.push_back({fmt::format("stall {}", name), q ? format_duration(*q) : "-"});
+  }
+  rows.push_back({"max syn_rtx / synack_rtx / data_rtx",
+                  fmt::format("{} / {} / {}", s.max_syn_retransmits, s.max_synack_retransmits, s.max_data_retransmits)});
+  if (s.syncookies > 0) rows.push_back({"answered with a syncookie", std::to_string(s.syncookies)});
+  out += render_table({Align::left, Align::right}, rows);
+  out += fmt::format("\nrecorded connections ({} of {}: the first ones, and those with a story or not completed{}; "
+                     "{} completed without incident are only counted)\n",
+                     outcome.connections.size(), s.total,
+                     s.unrecorded ? fmt::format(", {} more of those over the limit", s.unrecorded) : "", s.folded);
+  out += render_connections(outcome);
+  return out;
+}
+
+std::string render_memory(const outcome::ModelMemory& m) {
+  std::vector<std::vector<std::string>> rows = {
+      {"peak live connections", std::to_string(m.peak_live_connections)},
+      {"bytes per live connection", std::to_string(m.bytes_per_live_connection)},
+      {"bytes per connection", std::to_string(m.bytes_per_connection)},
+      {"peak bytes", fmt::format("{} ({:.1f} MiB)", m.peak_bytes, static_cast<double>(m.peak_bytes) / 1048576.0)},
+  };
+  return render_table({Align::left, Align::left}, rows);
+}
+
+}  // namespace
+
 std::string render_summary(const outcome::Outcome& outcome) {
   const auto& info = outcome.info;
   std::vector<std::vector<std::string>> header = {
@@ -119,10 +163,20 @@ std::string render_summary(const outcome::Outcome& outcome) {
     header.push_back({"partial", fmt::format("yes: stopped at {} s (interrupted)", format_seconds(info.stopped_at))});
   }
   std::string out = render_table({Align::left, Align::left}, header);
-  out += fmt::format("\nconnections ({})\n", outcome.connections.size());
-  out += render_connections(outcome);
+  if (outcome.summary) {
+    out += render_connection_figures(outcome);
+  } else {
+    out += fmt::format("\nconnections ({})\n", outcome.connections.size());
+    out += render_connections(outcome);
+  }
   out += "\ncounters\n";
   out += outcome.counters.empty() ? "(none)\n" : render_counters(outcome);
+  // Only summary-detail runs print the model's memory (full-detail
+  // summaries are golden files).
+  if (outcome.summary && outcome.memory) {
+    out += "\nmodel memory (from its containers)\n";
+    out += render_memory(*outcome.memory);
+  }
   return out;
 }
 

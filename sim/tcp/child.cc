@@ -58,8 +58,11 @@ void Stack::child_rcv(std::uint32_t conn, Segment& seg) {
     xmit(ack, "");
   }
   if (delivered) {
-    note(conn, fmt::format("{} request bytes queued on the server socket{}", seg.len,
-                           ch.accepted ? "" : " (not accepted yet)"));
+    Note queued;
+    queued.kind = NoteKind::request_queued;
+    queued.a = seg.len;
+    queued.flag = ch.accepted;
+    note(conn, queued);
     child_data_ready(conn);
   }
   if ((seg.flags & kFin) && ch.fin_received) observer_.on_child_fin(conn);

@@ -56,29 +56,16 @@ void Stack::connect(std::uint32_t conn, bool defer_final_ack) {
 // FIN (tcp_tw_reuse=2 on loopback, tcp_tw_reuse_delay 1000 ms) and at once
 // otherwise; TIME_WAIT itself is not modelled.
 bool Stack::allocate_port(std::uint32_t conn) {
-  const auto lo = static_cast<std::uint32_t>(sys_.ip_local_port_range_min);
-  const auto hi = static_cast<std::uint32_t>(sys_.ip_local_port_range_max);
-  const std::uint32_t span = hi - lo + 1;
-  for (std::uint32_t parity = 0; parity < 2; ++parity) {
-    std::uint32_t port = next_port_;
-    if ((port & 1u) != parity) port = port + 1 > hi ? lo : port + 1;
-    for (std::uint32_t tries = 0; tries < span; tries += 2) {
-      if (port != listener_.port && port >= lo && port <= hi && port_free_at_[port] <= now_) {
-        port_free_at_[port] = kTimeMax;
-        conns_[conn].client.port = static_cast<std::uint16_t>(port);
-        next_port_ = static_cast<std::uint16_t>(port + 2 > hi ? lo + parity : port + 2);
-        return true;
-      }
-      port = port + 2 > hi ? lo + ((lo & 1u) != parity ? 1 : 0) : port + 2;
-    }
-  }
-  return false;
+  const std::optional<std::uint16_t> port = ports_.take(now_);
+  if (!port) return false;
+  conns_[conn].client.port = *port;
+  return true;
 }
 
 void Stack::client_closed(std::uint32_t conn, Duration hold) {
   ClientSock& s = conns_[conn].client;
   s.state = ClientState::done;
-  if (s.port != 0 && port_free_at_[s.port] == kTimeMax) port_free_at_[s.port] = now_ + hold;
+  if (s.port != 0) ports_.release(s.port, now_, now_ + hold);
 }
 
 // Linux: tcp_connect() sends the SYN; tcp_retransmit_timer() -> tcp_retransmit_skb() resends it.
@@ -233,7 +220,7 @@ void Stack::client_delack(std::uint32_t conn) {
 }
 
 // Linux: tcp_send_ack()
-void Stack::send_client_ack(std::uint32_t conn, const std::string& why) {
+void Stack::send_client_ack(std::uint32_t conn, const Note& why) {
   ClientSock& s = conns_[conn].client;
   Segment ack = make_segment(conn, true);
   ack.flags = kAck;
@@ -256,7 +243,7 @@ void Stack::send(std::uint32_t conn, std::uint32_t bytes) {
 }
 
 // Linux: tcp_write_xmit() for new data; __tcp_retransmit_skb() for a resend of the head.
-void Stack::send_data(std::uint32_t conn, bool retransmit, const std::string& why) {
+void Stack::send_data(std::uint32_t conn, bool retransmit, const Note& why) {
   ClientSock& s = conns_[conn].client;
   Segment d = make_segment(conn, true);
   d.flags = kAck | kPsh;
@@ -399,7 +386,7 @@ void Stack::retransmit_timer(std::uint32_t conn) {
   arm_xmit_timer(conn, XmitTimer::retrans, s.rto);
 }
 
-void Stack::client_fail(std::uint32_t conn, SockError e, const std::string& why) {
+void Stack::client_fail(std::uint32_t conn, SockError e, const Note& why) {
   ClientSock& s = conns_[conn].client;
   note(conn, why);
   events_.cancel(s.xmit_timer);

@@ -181,7 +181,7 @@ void Stack::arm_reqsk_timer(std::uint32_t conn) {
 }
 
 // Linux: tcp_v4_send_synack() / tcp_rtx_synack()
-void Stack::send_synack(std::uint32_t conn, bool retransmit, const std::string& why) {
+void Stack::send_synack(std::uint32_t conn, bool retransmit, const Note& why) {
   Conn& c = conns_[conn];
   RequestSock& r = c.req;
   Segment sa = make_segment(conn, false);
@@ -208,7 +208,7 @@ void Stack::send_synack(std::uint32_t conn, bool retransmit, const std::string& 
 // Linux: tcp_v4_send_reset(): for an ACK-bearing segment the RST carries
 // seq = its ack_seq and no ACK flag, so the client (whose rcv_nxt it is)
 // always accepts it (§6.4).
-void Stack::send_reset_for(const Segment& seg, const std::string& why) {
+void Stack::send_reset_for(const Segment& seg, const Note& why) {
   Segment rst = make_segment(seg.conn, !seg.from_client);
   rst.has_ts = false;
   if (seg.flags & kAck) {
@@ -335,13 +335,14 @@ void Stack::tcp_check_req(Segment& seg) {
   const bool was_acked = r.acked;
   reqsk_queue_drop(conn);
   create_child(conn, r.snt_isn, r.rcv_isn, false);
-  note(conn, fmt::format("{} creates the child: accept queue {}/{}{}{} (tcp_check_req -> "
-                         "inet_csk_complete_hashdance)",
-                         segment_words(seg), l.ack_backlog, l.max_ack_backlog + 1,
-                         was_acked ? ", request was acked" : "",
-                         c.synack_retransmits ? fmt::format(", after {} SYN-ACK retransmissions",
-                                                            c.synack_retransmits)
-                                              : ""));
+  Note created;
+  created.kind = NoteKind::child_created;
+  created.text = segment_words(seg);
+  created.a = static_cast<std::uint32_t>(l.ack_backlog);
+  created.b = static_cast<std::uint32_t>(l.max_ack_backlog + 1);
+  created.flag = was_acked;
+  created.c = c.synack_retransmits;
+  note(conn, created);
   child_rcv(conn, seg);
   observer_.on_accept_ready();
 }

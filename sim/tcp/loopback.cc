@@ -37,11 +37,11 @@ SegmentClass classify(const Segment& s) {
 
 }  // namespace
 
-void Stack::note(std::uint32_t conn, const std::string& text) {
-  observer_.on_note(now_, current_id_, conn, text, in_timer_);
+void Stack::note(std::uint32_t conn, const Note& n) {
+  observer_.on_note(now_, current_id_, conn, n, in_timer_);
 }
 
-void Stack::xmit(const Segment& seg, const std::string& why) {
+void Stack::xmit(const Segment& seg, const Note& why) {
   const std::uint64_t id = wire_id_++;
   observer_.on_wire(now_, id, seg);
   if (!why.empty()) observer_.on_note(now_, id, seg.conn, why, false);

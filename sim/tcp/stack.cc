@@ -17,16 +17,17 @@ Stack::Stack(StackConfig config, std::uint32_t connections, EventQueue& events,
       isn_rng_(config_.seed, "tcp.isn"),
       port_rng_(config_.seed, "tcp.port"),
       conns_(connections),
-      port_free_at_(65536, kTimeZero),
+      // Linux: __inet_hash_connect() starts at a hashed offset into
+      // ip_local_port_range and walks even ports for connect() (6.x).
+      // Deviation: the offset is drawn once per run from the seed, and ports
+      // are then taken in order; the kernel hashes each destination separately.
+      ports_(static_cast<std::uint32_t>(sys_.ip_local_port_range_min),
+             static_cast<std::uint32_t>(sys_.ip_local_port_range_max), config_.server_port,
+             static_cast<std::uint16_t>(sys_.ip_local_port_range_min +
+                                        port_rng_.between(0, sys_.ip_local_port_range_max -
+                                                                 sys_.ip_local_port_range_min))),
       cpus_(std::max<std::uint32_t>(1, config_.cpus)) {
   listener_.port = config_.server_port;
-  // Linux: __inet_hash_connect() starts at a hashed offset into
-  // ip_local_port_range and walks even ports for connect() (6.x).
-  // Deviation: the offset is drawn once per run from the seed, and ports are
-  // then taken in order; the kernel hashes each destination separately.
-  const std::int64_t lo = sys_.ip_local_port_range_min;
-  const std::int64_t hi = sys_.ip_local_port_range_max;
-  next_port_ = static_cast<std::uint16_t>(lo + port_rng_.between(0, hi - lo));
   if (!modern()) ts_clock_offset_ = isn_rng_.next_u32();
 }
 

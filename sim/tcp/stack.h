@@ -22,6 +22,8 @@
 #include "sim/core/rng.h"
 #include "sim/tcp/counters.h"
 #include "sim/tcp/jiffies.h"
+#include "sim/tcp/note.h"
+#include "sim/tcp/ports.h"
 #include "sim/tcp/profile.h"
 #include "sim/tcp/segment.h"
 #include "sim/tcp/sockets.h"
@@ -66,7 +68,7 @@ class StackObserver {
   // because of it; `conn` is the connection it concerns. `detached`: the
   // note is not about segment `id` (a timer made it; `id` is merely the last
   // segment on the wire at that time).
-  virtual void on_note(Time t, std::uint64_t id, std::uint32_t conn, const std::string& text, bool detached) = 0;
+  virtual void on_note(Time t, std::uint64_t id, std::uint32_t conn, const Note& note, bool detached) = 0;
 
   // Client side
   virtual void on_connected(std::uint32_t conn) = 0;          // connect() returns 0
@@ -139,9 +141,9 @@ class Stack final : public EventHandler {
   };
 
   // loopback.cc
-  void xmit(const Segment& seg, const std::string& why);
+  void xmit(const Segment& seg, const Note& why);
   void deliver(std::uint64_t slot);
-  void note(std::uint32_t conn, const std::string& text);
+  void note(std::uint32_t conn, const Note& note);
   // Notes made by a timer follow the last segment on the wire, and say when.
   void timer_context() {
     current_id_ = wire_id_ ? wire_id_ - 1 : 0;
@@ -157,8 +159,8 @@ class Stack final : public EventHandler {
   void create_child(std::uint32_t conn, std::uint32_t iss, std::uint32_t irs, bool from_cookie);
   void reqsk_timer_handler(std::uint32_t conn);
   void reqsk_queue_drop(std::uint32_t conn);
-  void send_synack(std::uint32_t conn, bool retransmit, const std::string& why);
-  void send_reset_for(const Segment& seg, const std::string& why);
+  void send_synack(std::uint32_t conn, bool retransmit, const Note& why);
+  void send_reset_for(const Segment& seg, const Note& why);
   bool cookie_check(Segment& seg);
   void arm_reqsk_timer(std::uint32_t conn);
 
@@ -178,13 +180,13 @@ class Stack final : public EventHandler {
   void retransmit_timer(std::uint32_t conn);
   void send_loss_probe(std::uint32_t conn);
   void client_delack(std::uint32_t conn);
-  void send_client_ack(std::uint32_t conn, const std::string& why);
+  void send_client_ack(std::uint32_t conn, const Note& why);
   void send_challenge_ack(std::uint32_t conn);
-  void send_data(std::uint32_t conn, bool retransmit, const std::string& why);
+  void send_data(std::uint32_t conn, bool retransmit, const Note& why);
   void send_syn(std::uint32_t conn, bool retransmit);
   void arm_xmit_timer(std::uint32_t conn, XmitTimer what, std::uint64_t jiffies);
   void client_set_rto(std::uint32_t conn, std::int64_t rtt_us);
-  void client_fail(std::uint32_t conn, SockError e, const std::string& why);
+  void client_fail(std::uint32_t conn, SockError e, const Note& why);
   bool allocate_port(std::uint32_t conn);
   // The client socket is gone; its port is reusable after `hold`.
   void client_closed(std::uint32_t conn, Duration hold);
@@ -211,9 +213,8 @@ class Stack final : public EventHandler {
   Counters counters_;
   Listener listener_;
   std::vector<Conn> conns_;
-  // Ephemeral ports: when each becomes free again (kTimeMax: in use).
-  std::vector<Time> port_free_at_;
-  std::uint16_t next_port_ = 0;
+  // Ephemeral ports: in use, held after a close, and the connect() walk.
+  PortAllocator ports_;
   std::uint32_t ts_clock_offset_ = 0;  // 2.5/2.6: jiffies at the run's start (TSval clock)
   Time now_{};
 

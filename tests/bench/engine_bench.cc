@@ -15,6 +15,8 @@
 // the same population (CPU time), when both ran.
 #include <benchmark/benchmark.h>
 
+#include <sys/resource.h>
+
 #include <ctime>
 #include <map>
 
@@ -176,6 +178,48 @@ clients:
   state.counters["connections/s"] = benchmark::Counter(static_cast<double>(conns), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_Scenario_Load20k)->Unit(benchmark::kMillisecond);
+
+// The report's load (issue 6): 30,000 connections/s for 60 s, 1.8 million
+// connections through a backlog-128 listener, in summary detail as
+// `synsim run --format summary` plays it. Prints wall time, the process's
+// max RSS (getrusage), connections simulated per second and the model's own
+// memory per live connection.
+void BM_ReportLoad_1_8M(benchmark::State& state) {
+  const std::string file = std::string(SYNSIM_SOURCE_DIR) + "/tests/bench/scenarios/report-load.yaml";
+  scenario::LoadResult r = scenario::load_file(file);
+  if (!r.ok()) {
+    state.SkipWithError("cannot load tests/bench/scenarios/report-load.yaml");
+    return;
+  }
+  model::RunOptions options;
+  options.record_packets = false;
+  options.detail = model::RunOptions::Detail::summary;
+  std::uint64_t conns = 0;
+  std::uint64_t events = 0;
+  outcome::ModelMemory memory;
+  timespec start{};
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (auto _ : state) {
+    const outcome::Outcome out = model::run(*r.scenario, options);
+    conns += out.summary ? out.summary->total : out.connections.size();
+    events += out.info.events;
+    if (out.memory) memory = *out.memory;
+    benchmark::DoNotOptimize(out.info.trace_hash);
+  }
+  timespec end{};
+  clock_gettime(CLOCK_MONOTONIC, &end);
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  const double wall = static_cast<double>(end.tv_sec - start.tv_sec) + static_cast<double>(end.tv_nsec - start.tv_nsec) * 1e-9;
+  state.counters["wall_s"] = wall / static_cast<double>(state.iterations());
+  state.counters["max_rss_MiB"] = static_cast<double>(ru.ru_maxrss) / 1024.0;
+  state.counters["connections/s"] = benchmark::Counter(static_cast<double>(conns), benchmark::Counter::kIsRate);
+  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["peak_live"] = static_cast<double>(memory.peak_live_connections);
+  state.counters["B/live_conn"] = static_cast<double>(memory.bytes_per_live_connection);
+  state.counters["B/conn"] = static_cast<double>(memory.bytes_per_connection);
+}
+BENCHMARK(BM_ReportLoad_1_8M)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
 }  // namespace
 }  // namespace synsim

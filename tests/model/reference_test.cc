@@ -17,9 +17,9 @@ TEST(MeasuredE1, DataDeliveredBySecondRtoBeforeAnySynAckRetransmit) {
   // Observed: 0 (dropped), 0.2064 TLP, 0.4144 RTO1, 0.8303 RTO2 (accepted).
   const auto data = seconds_since(out, "b#0", Seg::client_data, kT0);
   ASSERT_EQ(data.size(), 4u);
-  // The scripted write() leaves after the thread's wakeup and the call's
-  // cost (sim/model/machine.h): microseconds.
-  EXPECT_NEAR(data[0], 0.0, 20e-6);
+  // The scripted write() leaves after the thread's wakeup (drawn from the
+  // measured distribution, p99 138 us) and the call's cost (machine.cc).
+  EXPECT_NEAR(data[0], 0.0, 200e-6);
   EXPECT_NEAR(data[1], 0.2064, 0.004);
   EXPECT_NEAR(data[2], 0.4144, 0.004);
   EXPECT_NEAR(data[3], 0.8303, 0.032);

@@ -1,0 +1,125 @@
+// Summary detail (model::RunOptions::Detail::summary) counts what full
+// detail records: the same run (trace hash, events, counters), the same
+// outcome counts and stalls, and the records it keeps are the full run's.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "sim/report/tables.h"
+#include "sim/scenario/load.h"
+#include "tests/model/harness.h"
+#include "tests/model/shipped_scenarios.h"
+
+namespace synsim::testing {
+namespace {
+
+model::RunOptions summary_options() {
+  model::RunOptions o;
+  o.record_packets = false;
+  o.detail = model::RunOptions::Detail::summary;
+  o.summary_first = 3;
+  return o;
+}
+
+void expect_summary_agrees_with_full(const Scenario& sc) {
+  model::RunOptions full_options;
+  full_options.record_packets = false;
+  const Outcome full = model::run(sc, full_options);
+  const Outcome sum = model::run(sc, summary_options());
+  ASSERT_TRUE(sum.summary.has_value());
+  const outcome::ConnectionSummary& s = *sum.summary;
+  EXPECT_EQ(full.info.trace_hash, sum.info.trace_hash);
+  EXPECT_EQ(full.info.events, sum.info.events);
+  EXPECT_EQ(full.counters, sum.counters);
+  EXPECT_EQ(s.total, full.connections.size());
+
+  std::uint64_t outcomes[5] = {};
+  std::map<std::int64_t, std::uint64_t> stalls;
+  std::uint64_t stalled = 0;
+  std::uint32_t max_syn = 0;
+  std::uint32_t max_synack = 0;
+  std::uint32_t max_data = 0;
+  for (const outcome::ConnectionRecord& r : full.connections) {
+    ++outcomes[static_cast<std::size_t>(r.outcome)];
+    if (const auto st = r.stall()) {
+      ++stalls[to_ns(*st)];
+      if (*st > s.stall_threshold) ++stalled;
+    }
+    max_syn = std::max(max_syn, r.syn_retransmits);
+    max_synack = std::max(max_synack, r.synack_retransmits);
+    max_data = std::max(max_data, r.data_retransmits);
+  }
+  for (std::size_t o = 0; o < 5; ++o) EXPECT_EQ(s.outcomes[o], outcomes[o]) << "outcome " << o;
+  EXPECT_EQ(s.stalls, stalls);
+  EXPECT_EQ(s.stalled, stalled);
+  EXPECT_EQ(s.max_syn_retransmits, max_syn);
+  EXPECT_EQ(s.max_synack_retransmits, max_synack);
+  EXPECT_EQ(s.max_data_retransmits, max_data);
+  EXPECT_EQ(s.folded + s.unrecorded + sum.connections.size(), s.total);
+
+  // Every kept record is the full run's record of that connection.
+  std::map<std::string, const outcome::ConnectionRecord*> by_name;
+  for (const outcome::ConnectionRecord& r : full.connections) by_name[r.name] = &r;
+  for (const outcome::ConnectionRecord& r : sum.connections) {
+    const auto it = by_name.find(r.name);
+    ASSERT_NE(it, by_name.end()) << r.name;
+    const outcome::ConnectionRecord& f = *it->second;
+    EXPECT_EQ(r.outcome, f.outcome) << r.name;
+    EXPECT_EQ(r.error, f.error) << r.name;
+    EXPECT_EQ(r.client_port, f.client_port) << r.name;
+    EXPECT_EQ(r.connect_start, f.connect_start) << r.name;
+    EXPECT_EQ(r.data_delivered, f.data_delivered) << r.name;
+    EXPECT_EQ(r.closed, f.closed) << r.name;
+    EXPECT_EQ(r.synack_retransmits, f.synack_retransmits) << r.name;
+    EXPECT_EQ(r.explanation, f.explanation) << r.name;
+  }
+  // A stalled or failed connection keeps its record and its whole story.
+  for (const outcome::ConnectionRecord& f : full.connections) {
+    const auto st = f.stall();
+    if (f.outcome == outcome::ConnectionOutcome::completed && !(st && *st > s.stall_threshold)) continue;
+    if (s.unrecorded > 0) break;
+    bool kept = false;
+    for (const outcome::ConnectionRecord& r : sum.connections) kept = kept || r.name == f.name;
+    EXPECT_TRUE(kept) << f.name;
+  }
+}
+
+class SummaryDetail : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SummaryDetail, CountsWhatFullDetailRecords) { expect_summary_agrees_with_full(load_shipped(GetParam())); }
+
+INSTANTIATE_TEST_SUITE_P(Shipped, SummaryDetail, ::testing::ValuesIn(shipped_scenarios()),
+                         [](const auto& info) { return test_name_of(info.param); });
+
+// The report's load, scaled down: 30,000 connections/s, RST closes, ports
+// running out once the loader falls behind.
+Scenario report_load(std::uint32_t count, const char* duration) {
+  scenario::LoadResult r =
+      scenario::load_file(std::string(SYNSIM_SOURCE_DIR) + "/tests/bench/scenarios/report-load.yaml",
+                          {"clients.load.count=" + std::to_string(count), std::string("duration=") + duration});
+  EXPECT_TRUE(r.ok());
+  return std::move(*r.scenario);
+}
+
+TEST(SummaryDetail, ReportLoadCountsWhatFullDetailRecords) {
+  expect_summary_agrees_with_full(report_load(40000, "1500ms"));
+}
+
+TEST(SummaryDetail, SameSeedTwiceGivesTheSameSummary) {
+  const Scenario sc = report_load(20000, "1s");
+  const Outcome a = model::run(sc, summary_options());
+  const Outcome b = model::run(sc, summary_options());
+  EXPECT_EQ(a.info.trace_hash, b.info.trace_hash);
+  EXPECT_EQ(report::render_summary(a), report::render_summary(b));
+}
+
+TEST(SummaryDetail, ReportsMemoryPerLiveConnection) {
+  const Outcome out = model::run(report_load(20000, "1s"), summary_options());
+  ASSERT_TRUE(out.memory.has_value());
+  EXPECT_GT(out.memory->peak_live_connections, 0u);
+  EXPECT_LT(out.memory->peak_live_connections, 20000u);
+  EXPECT_GT(out.memory->bytes_per_live_connection, 0u);
+}
+
+}  // namespace
+}  // namespace synsim::testing
