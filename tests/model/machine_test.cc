@@ -1,0 +1,67 @@
+// The machine the applications run on (sim/model/machine.h): threads,
+// CPUs, slices and wakeups, and what they do to the accept queue.
+#include <gtest/gtest.h>
+
+#include "sim/model/machine.h"
+#include "tests/model/harness.h"
+
+namespace synsim::testing {
+namespace {
+
+TEST(Wakeup, LatencyFollowsTheMeasuredQuantiles) {
+  model::Costs c;
+  c.wakeup = {{0, us(0)}, {500, us(10)}, {1000, us(110)}};
+  EXPECT_EQ(model::wakeup_latency(c, 0), us(0));
+  EXPECT_EQ(model::wakeup_latency(c, 250'000), us(5));      // halfway to the median
+  EXPECT_EQ(model::wakeup_latency(c, 500'000), us(10));
+  EXPECT_EQ(model::wakeup_latency(c, 750'000), us(60));     // halfway into the tail
+  EXPECT_EQ(model::wakeup_latency(c, 999'999), Duration{109'999});
+  c.wakeup.clear();
+  EXPECT_EQ(model::wakeup_latency(c, 123), Duration{0});
+}
+
+TEST(Wakeup, MeasuredDistributionHasTheVirtualMachinesTail) {
+  const model::Costs c = model::measured_costs();
+  EXPECT_LT(model::wakeup_latency(c, 500'000), us(20));
+  EXPECT_GT(model::wakeup_latency(c, 999'500), ms(1));
+}
+
+// A closed loop of 64 connects against backlog 8 with a fast acceptor.
+Scenario burst_of_connects(std::uint32_t cpus) {
+  Scenario sc = scenario_named("burst", sec(3));
+  sc.machine.cpus = cpus;
+  sc.server.backlog = 8;
+  sc.server.on_data.respond_bytes = 10;
+  sc.server.on_data.close = scenario::ServerClose::after_response;
+  ClientGroup& g = add_clients(sc, "x", 64);
+  send_after_connect(g, 5);
+  g.close.kind = scenario::CloseSpec::Kind::after_response;
+  return sc;
+}
+
+TEST(Machine, OneThreadsConnectsRunOneHandshakeAtATime) {
+  const Outcome out = model::run(burst_of_connects(1));
+  // S, S., . for x#0 before x#1's SYN: the loader's connect() returns only
+  // after its softirq work on its own CPU.
+  std::vector<std::string> first;
+  for (std::size_t i = 0; i < 4 && i < out.packets.size(); ++i) {
+    const std::uint8_t f = out.packets[i].flags;
+    const char* kind = (f & outcome::kSyn) ? ((f & outcome::kAck) ? "S." : "S") : ".";
+    first.push_back(out.packets[i].connection + " " + kind);
+  }
+  EXPECT_EQ(first, (std::vector<std::string>{"x#0 S", "x#0 S.", "x#0 .", "x#1 S"}));
+}
+
+TEST(Machine, AServerSharingTheLoadersCpuWaitsForItsSliceAndSynsAreDropped) {
+  // On one CPU the server gets to accept() only when the loader's slice
+  // ends: backlog+1 children fill the queue, later SYNs are dropped.
+  const Outcome shared = model::run(burst_of_connects(1));
+  EXPECT_GT(counter(shared, "TcpExtListenOverflows"), 0);
+  EXPECT_GT(counter(shared, "TcpExtTCPSynRetrans"), 0);
+  // On its own CPU it accepts in parallel after a wakeup and keeps up.
+  const Outcome parallel = model::run(burst_of_connects(2));
+  EXPECT_LT(counter(parallel, "TcpExtListenOverflows"), counter(shared, "TcpExtListenOverflows"));
+}
+
+}  // namespace
+}  // namespace synsim::testing
