@@ -132,14 +132,13 @@ void Machine::run_loop(std::uint32_t c) {
       queue = &work_of(cpu.current);
     } else {
       for (std::int32_t k = 1; k <= n && queue == nullptr; ++k) {
-        const std::int32_t i = ((cpu.current < 0 ? -1 : cpu.current) + k) % n;
+        const std::int32_t i = (cpu.current + k) % n;  // current is -1 before the first pick
         if (!work_of(i).empty()) {
           queue = &work_of(i);
           if (i != cpu.current) cpu.slice_start = now();
           cpu.current = i;
         }
       }
-      if (queue != nullptr && current_has_work && queue == &work_of(cpu.current) && n == 1) cpu.slice_start = now();
     }
     if (queue == nullptr) return;
     cpu.task = queue->front();

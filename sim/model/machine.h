@@ -103,8 +103,6 @@ class Machine final : public EventHandler {
   // The stack's backlog on `cpu` drained: the thread there runs again.
   void softirq_idle(std::uint32_t cpu) { run(cpu); }
 
-  std::uint32_t loader_cpu() const { return 0; }
-  std::uint32_t cpus() const { return static_cast<std::uint32_t>(cpus_.size()); }
 
   void on_event(std::uint32_t kind, std::uint64_t arg) override;
 

@@ -163,9 +163,6 @@ void World::start() {
 void World::on_event(std::uint32_t kind, std::uint64_t arg) {
   const auto conn = static_cast<std::uint32_t>(arg);
   switch (static_cast<App>(kind)) {
-    case App::connect:
-      start_connection(conn);
-      return;
     case App::send:
       machine_->submit(Machine::Executor::loader, Task{Work::send, conn});
       return;

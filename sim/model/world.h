@@ -71,11 +71,12 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
  private:
   // Timers of the applications; each hands a task to a thread.
   enum class App : std::uint32_t {
-    connect,      // a client's turn to connect()         (arg: conn)
-    send,         // a client's time to write its request (arg: conn)
-    close,        // a client's time to close             (arg: conn)
-    accept,       // the server's accept() may resume     (arg: unused)
-    next_arrival, // an open-loop group starts the next connection (arg: group)
+    // Numbered as before connects became loader tasks (the kinds are part
+    // of the trace hash).
+    send = 1,         // a client's time to write its request (arg: conn)
+    close = 2,        // a client's time to close             (arg: conn)
+    accept = 3,       // the server's accept() may resume     (arg: unused)
+    next_arrival = 4, // an open-loop group starts the next connection (arg: group)
   };
 
   static constexpr std::uint32_t kNone = ~std::uint32_t{0};

@@ -114,7 +114,6 @@ class Stack final : public EventHandler {
   // applications set their thread's CPU before each socket call.
   void set_cpu(std::uint32_t cpu) { cpu_ = cpu < cpus_.size() ? cpu : 0; }
   bool softirq_busy(std::uint32_t cpu) const { return cpus_[cpu].in_flight > 0; }
-  std::uint32_t cpus() const { return static_cast<std::uint32_t>(cpus_.size()); }
   // Most request socks the SYN queue can hold: backlog + 1 (6.x, a SYN is
   // queued while qlen <= backlog) or 1 << max_qlen_log (2.5/2.6).
   std::int64_t syn_queue_limit() const {
