@@ -382,7 +382,7 @@ void World::count(const outcome::ConnectionRecord& r, bool explained) {
   ++s.outcomes[static_cast<std::size_t>(r.outcome)];
   if (explained) ++s.explained;
   if (const auto stall = r.stall()) {
-    ++s.stalls[to_ns(*stall)];
+    s.stalls.push_back(to_ns(*stall));  // sorted at finish()
     if (*stall > s.stall_threshold) ++s.stalled;
   }
   s.max_syn_retransmits = std::max(s.max_syn_retransmits, r.syn_retransmits);
@@ -724,6 +724,7 @@ outcome::Outcome World::finish(Time end, Duration stall_threshold) {
     conns_.reserve(kept_.size());
     for (const std::uint32_t c : kept_) conns_.push_back(std::move(records_[apps_[c].record]));
     std::vector<outcome::ConnectionRecord>().swap(records_);
+    std::sort(summary_figures_.stalls.begin(), summary_figures_.stalls.end());
     out_.summary = std::move(summary_figures_);
   }
   // The model's memory per connection, from its containers.

@@ -1,5 +1,7 @@
 #include "sim/outcome/outcome.h"
 
+#include <algorithm>
+
 namespace synsim::outcome {
 
 const char* to_string(ConnectionOutcome o) {
@@ -13,23 +15,14 @@ const char* to_string(ConnectionOutcome o) {
   return "?";
 }
 
-std::uint64_t ConnectionSummary::stall_count() const {
-  std::uint64_t n = 0;
-  for (const auto& [ns, count] : stalls) n += count;
-  return n;
-}
+std::uint64_t ConnectionSummary::stall_count() const { return stalls.size(); }
 
 std::optional<Duration> ConnectionSummary::stall_quantile(std::uint32_t permille) const {
   const std::uint64_t n = stall_count();
   if (n == 0) return std::nullopt;
   std::uint64_t rank = (std::uint64_t{permille} * n + 999) / 1000;
   if (rank == 0) rank = 1;
-  std::uint64_t seen = 0;
-  for (const auto& [ns, count] : stalls) {
-    seen += count;
-    if (seen >= rank) return Duration{ns};
-  }
-  return Duration{stalls.rbegin()->first};
+  return Duration{stalls[std::min<std::uint64_t>(rank, n) - 1]};
 }
 
 }  // namespace synsim::outcome

@@ -150,9 +150,10 @@ struct ConnectionSummary {
   std::uint64_t explained = 0;     // with an incident, a stall or a failure (a record's explanation)
   Duration stall_threshold{};
   std::uint64_t stalled = 0;       // stall above stall_threshold
-  // Every request's stall (delivery minus first transmission), exactly:
-  // stall in ns -> connections.
-  std::map<std::int64_t, std::uint64_t> stalls;
+  // Every request's stall (delivery minus first transmission) in ns, exactly,
+  // in ascending order: a quantile is one index, and a million stalls cost
+  // 8 bytes each instead of a tree node each.
+  std::vector<std::int64_t> stalls;
   std::uint32_t max_syn_retransmits = 0;
   std::uint32_t max_synack_retransmits = 0;
   std::uint32_t max_data_retransmits = 0;

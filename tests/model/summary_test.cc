@@ -3,7 +3,8 @@
 // outcome counts and stalls, and the records it keeps are the full run's.
 #include <gtest/gtest.h>
 
-#include <map>
+#include <algorithm>
+#include <vector>
 
 #include "sim/report/tables.h"
 #include "sim/scenario/load.h"
@@ -34,7 +35,7 @@ void expect_summary_agrees_with_full(const Scenario& sc) {
   EXPECT_EQ(s.total, full.connections.size());
 
   std::uint64_t outcomes[5] = {};
-  std::map<std::int64_t, std::uint64_t> stalls;
+  std::vector<std::int64_t> stalls;
   std::uint64_t stalled = 0;
   std::uint32_t max_syn = 0;
   std::uint32_t max_synack = 0;
@@ -42,7 +43,7 @@ void expect_summary_agrees_with_full(const Scenario& sc) {
   for (const outcome::ConnectionRecord& r : full.connections) {
     ++outcomes[static_cast<std::size_t>(r.outcome)];
     if (const auto st = r.stall()) {
-      ++stalls[to_ns(*st)];
+      stalls.push_back(to_ns(*st));
       if (*st > s.stall_threshold) ++stalled;
     }
     max_syn = std::max(max_syn, r.syn_retransmits);
@@ -50,6 +51,7 @@ void expect_summary_agrees_with_full(const Scenario& sc) {
     max_data = std::max(max_data, r.data_retransmits);
   }
   for (std::size_t o = 0; o < 5; ++o) EXPECT_EQ(s.outcomes[o], outcomes[o]) << "outcome " << o;
+  std::sort(stalls.begin(), stalls.end());
   EXPECT_EQ(s.stalls, stalls);
   EXPECT_EQ(s.stalled, stalled);
   EXPECT_EQ(s.max_syn_retransmits, max_syn);
@@ -82,6 +84,20 @@ void expect_summary_agrees_with_full(const Scenario& sc) {
     for (const outcome::ConnectionRecord& r : sum.connections) kept = kept || r.name == f.name;
     EXPECT_TRUE(kept) << f.name;
   }
+}
+
+// Nearest rank over the sorted stalls, as expect's stall_quantiles.
+TEST(ConnectionSummary, QuantilesAreNearestRank) {
+  outcome::ConnectionSummary s;
+  EXPECT_FALSE(s.stall_quantile(500).has_value());
+  s.stalls = {10, 20, 20, 30, 1000};
+  EXPECT_EQ(s.stall_count(), 5u);
+  EXPECT_EQ(s.stall_quantile(0), Duration{10});     // rank 1 at least
+  EXPECT_EQ(s.stall_quantile(200), Duration{10});   // rank 1
+  EXPECT_EQ(s.stall_quantile(201), Duration{20});   // rank 2
+  EXPECT_EQ(s.stall_quantile(600), Duration{20});   // rank 3
+  EXPECT_EQ(s.stall_quantile(800), Duration{30});   // rank 4
+  EXPECT_EQ(s.stall_quantile(1000), Duration{1000});
 }
 
 class SummaryDetail : public ::testing::TestWithParam<std::string> {};
