@@ -47,10 +47,14 @@ std::uint64_t EventQueue::far_lowest(int& level, std::uint64_t& digit) const {
 void EventQueue::far_split(int level, std::uint64_t digit, std::uint64_t start) {
   // Every entry of the bucket now differs from far_base_ below `level`
   // only; the levels below are all empty, so order is kept.
+  // The bucket's memory goes with it: a level-1 bucket holds a second of
+  // timers (megabytes at 30,000 connections/s) and comes round again only
+  // after 1024 of them, so keeping its capacity, as level 0 does, held
+  // hundreds of MB over a minute-long run.
   far_base_ = start;
-  std::vector<Entry>& from = far_[level * kDigits + digit];
+  const std::vector<Entry> from = std::move(far_[level * kDigits + digit]);
+  far_[level * kDigits + digit] = {};
   for (const Entry& e : from) far_push(e);
-  from.clear();  // keeps the capacity
   far_occupied_[level].clear(digit);
   if (!far_occupied_[level].any()) far_levels_ &= ~(1u << level);
 }
