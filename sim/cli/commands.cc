@@ -44,9 +44,9 @@ int run_command(const RunArgs& args) {
   options.record_packets = args.format != "summary" || args.out_dir.has_value();
   // The summary counts the connections and tells the interesting ones: a
   // run of millions need not keep a record of every one, unless an
-  // expectation reads the records (named connections, stall counts).
-  const scenario::ExpectSpec& e = sc->expect;
-  if (!options.record_packets && e.connections.empty() && !e.stalls && e.stall_quantiles.empty()) {
+  // expectation names connections (stall counts and quantiles are exact in
+  // the summary).
+  if (!options.record_packets && sc->expect.connections.empty()) {
     options.detail = model::RunOptions::Detail::summary;
   }
   outcome::Outcome out;

@@ -77,22 +77,16 @@ std::vector<Result> evaluate(const scenario::ExpectSpec& spec, const outcome::Ou
       results.push_back({fmt::format("{} outcome {}", c.connection, *c.outcome), actual, actual == *c.outcome, c.where});
     }
   }
+  std::vector<std::int64_t> stalls;  // ns, ascending
+  if (spec.stalls || !spec.stall_quantiles.empty()) stalls = outcome::sorted_stalls(out);
   if (spec.stalls) {
-    std::int64_t n = 0;
-    for (const outcome::ConnectionRecord& r : out.connections) {
-      const auto s = r.stall();
-      if (s && *s > spec.stalls->longer_than) ++n;
-    }
+    const auto longer = std::upper_bound(stalls.begin(), stalls.end(), to_ns(spec.stalls->longer_than));
+    const auto n = static_cast<std::int64_t>(stalls.end() - longer);
     results.push_back({fmt::format("connections stalled longer than {}: {}", format_duration(spec.stalls->longer_than),
                                    describe(spec.stalls->count)),
                        std::to_string(n), holds(spec.stalls->count, n), spec.stalls->where});
   }
   if (!spec.stall_quantiles.empty()) {
-    std::vector<Duration> stalls;
-    for (const outcome::ConnectionRecord& r : out.connections) {
-      if (const auto s = r.stall()) stalls.push_back(*s);
-    }
-    std::sort(stalls.begin(), stalls.end());
     for (const scenario::QuantileExpectation& q : spec.stall_quantiles) {
       Result r;
       r.where = q.where;
@@ -106,7 +100,7 @@ std::vector<Result> evaluate(const scenario::ExpectSpec& spec, const outcome::Ou
       const std::size_t n = stalls.size();
       std::size_t rank = (static_cast<std::size_t>(q.permille) * n + 999) / 1000;
       if (rank == 0) rank = 1;
-      const Duration v = stalls[rank - 1];
+      const Duration v{stalls[rank - 1]};
       r.actual = format_duration(v);
       r.passed = q.at_most ? v <= q.value : v >= q.value;
       results.push_back(r);

@@ -385,6 +385,7 @@ void World::count(const outcome::ConnectionRecord& r, bool explained) {
     s.stalls.push_back(to_ns(*stall));  // sorted at finish()
     if (*stall > s.stall_threshold) ++s.stalled;
   }
+  if (r.connect_start && r.connect_done) s.connects.push_back(to_ns(*r.connect_done - *r.connect_start));
   s.max_syn_retransmits = std::max(s.max_syn_retransmits, r.syn_retransmits);
   s.max_synack_retransmits = std::max(s.max_synack_retransmits, r.synack_retransmits);
   s.max_data_retransmits = std::max(s.max_data_retransmits, r.data_retransmits);
@@ -725,6 +726,7 @@ outcome::Outcome World::finish(Time end, Duration stall_threshold) {
     for (const std::uint32_t c : kept_) conns_.push_back(std::move(records_[apps_[c].record]));
     std::vector<outcome::ConnectionRecord>().swap(records_);
     std::sort(summary_figures_.stalls.begin(), summary_figures_.stalls.end());
+    std::sort(summary_figures_.connects.begin(), summary_figures_.connects.end());
     out_.summary = std::move(summary_figures_);
   }
   // The model's memory per connection, from its containers.

@@ -25,4 +25,24 @@ std::optional<Duration> ConnectionSummary::stall_quantile(std::uint32_t permille
   return Duration{stalls[std::min<std::uint64_t>(rank, n) - 1]};
 }
 
+std::vector<std::int64_t> sorted_stalls(const Outcome& out) {
+  if (out.summary) return out.summary->stalls;
+  std::vector<std::int64_t> v;
+  for (const ConnectionRecord& r : out.connections) {
+    if (const auto s = r.stall()) v.push_back(to_ns(*s));
+  }
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+std::vector<std::int64_t> sorted_connect_latencies(const Outcome& out) {
+  if (out.summary) return out.summary->connects;
+  std::vector<std::int64_t> v;
+  for (const ConnectionRecord& r : out.connections) {
+    if (r.connect_start && r.connect_done) v.push_back(to_ns(*r.connect_done - *r.connect_start));
+  }
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
 }  // namespace synsim::outcome

@@ -154,6 +154,8 @@ struct ConnectionSummary {
   // in ascending order: a quantile is one index, and a million stalls cost
   // 8 bytes each instead of a tree node each.
   std::vector<std::int64_t> stalls;
+  // Every successful connect()'s latency (call to return) in ns, ascending.
+  std::vector<std::int64_t> connects;
   std::uint32_t max_syn_retransmits = 0;
   std::uint32_t max_synack_retransmits = 0;
   std::uint32_t max_data_retransmits = 0;
@@ -185,5 +187,11 @@ struct Outcome {
   std::optional<ConnectionSummary> summary;  // summary-detail model runs only
   std::optional<ModelMemory> memory;         // model runs only
 };
+
+// Every delivered request's stall, and every successful connect()'s
+// latency, in ns, ascending: exact in both details (a summary-detail
+// outcome's records are only the interesting few; its summary has them all).
+std::vector<std::int64_t> sorted_stalls(const Outcome& out);
+std::vector<std::int64_t> sorted_connect_latencies(const Outcome& out);
 
 }  // namespace synsim::outcome

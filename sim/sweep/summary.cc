@@ -15,25 +15,26 @@ std::int64_t quantile_sorted(const std::vector<std::int64_t>& values, int per_mi
 RunSummary summarize(const outcome::Outcome& out, const std::vector<expect::Result>& results,
                      Duration stall_threshold) {
   RunSummary s;
-  std::vector<std::int64_t> stalls;
-  std::vector<std::int64_t> connects;
-  for (const outcome::ConnectionRecord& c : out.connections) {
-    ++s.connections;
-    switch (c.outcome) {
-      case outcome::ConnectionOutcome::completed: ++s.completed; break;
-      case outcome::ConnectionOutcome::reset: ++s.reset; break;
-      case outcome::ConnectionOutcome::timed_out: ++s.timed_out; break;
-      case outcome::ConnectionOutcome::refused: ++s.refused; break;
-      case outcome::ConnectionOutcome::open_at_end: ++s.open_at_end; break;
-    }
-    if (const std::optional<Duration> stall = c.stall()) {
-      stalls.push_back(to_ns(*stall));
-      if (*stall > stall_threshold) ++s.stalled;
-    }
-    if (c.connect_start && c.connect_done) connects.push_back(to_ns(*c.connect_done - *c.connect_start));
+  // Outcomes by kind: every connection's, from the summary when the run
+  // kept records only for the interesting few.
+  std::uint64_t outcomes[5] = {};
+  if (out.summary) {
+    std::copy(std::begin(out.summary->outcomes), std::end(out.summary->outcomes), outcomes);
+    s.connections = out.summary->total;
+  } else {
+    for (const outcome::ConnectionRecord& c : out.connections) ++outcomes[static_cast<std::size_t>(c.outcome)];
+    s.connections = out.connections.size();
   }
-  std::sort(stalls.begin(), stalls.end());
-  std::sort(connects.begin(), connects.end());
+  using outcome::ConnectionOutcome;
+  s.completed = outcomes[static_cast<std::size_t>(ConnectionOutcome::completed)];
+  s.reset = outcomes[static_cast<std::size_t>(ConnectionOutcome::reset)];
+  s.timed_out = outcomes[static_cast<std::size_t>(ConnectionOutcome::timed_out)];
+  s.refused = outcomes[static_cast<std::size_t>(ConnectionOutcome::refused)];
+  s.open_at_end = outcomes[static_cast<std::size_t>(ConnectionOutcome::open_at_end)];
+
+  const std::vector<std::int64_t> stalls = outcome::sorted_stalls(out);
+  const std::vector<std::int64_t> connects = outcome::sorted_connect_latencies(out);
+  s.stalled = static_cast<std::uint64_t>(stalls.end() - std::upper_bound(stalls.begin(), stalls.end(), to_ns(stall_threshold)));
   if (!stalls.empty()) {
     s.stall_p50_ns = quantile_sorted(stalls, 500);
     s.stall_p90_ns = quantile_sorted(stalls, 900);

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <vector>
 
+#include "sim/expect/evaluate.h"
 #include "sim/report/tables.h"
 #include "sim/scenario/load.h"
+#include "sim/sweep/summary.h"
 #include "tests/model/harness.h"
 #include "tests/model/shipped_scenarios.h"
 
@@ -58,6 +60,23 @@ void expect_summary_agrees_with_full(const Scenario& sc) {
   EXPECT_EQ(s.max_synack_retransmits, max_synack);
   EXPECT_EQ(s.max_data_retransmits, max_data);
   EXPECT_EQ(s.folded + s.unrecorded + sum.connections.size(), s.total);
+  EXPECT_EQ(s.connects, outcome::sorted_connect_latencies(full));
+
+  // What a sweep remembers of a run, and stall hypotheses, come out the
+  // same from either detail.
+  EXPECT_EQ(sweep::summarize(sum, {}), sweep::summarize(full, {}));
+  const scenario::LoadResult hypotheses = scenario::load_string(
+      "name: t\ndescription: t\nduration: 1s\nexpect:\n  stalls: {longer_than: 150ms, count: {at_least: 0}}\n"
+      "  stall_quantiles: {p50: {at_most: 1s}, p99: {at_most: 1s}, p100: {at_most: 1s}}\n",
+      "hypotheses.yaml");
+  ASSERT_TRUE(hypotheses.ok());
+  const auto from_full = expect::evaluate(hypotheses.scenario->expect, full);
+  const auto from_summary = expect::evaluate(hypotheses.scenario->expect, sum);
+  ASSERT_EQ(from_full.size(), from_summary.size());
+  for (std::size_t i = 0; i < from_full.size(); ++i) {
+    EXPECT_EQ(from_full[i].actual, from_summary[i].actual) << from_full[i].expectation;
+    EXPECT_EQ(from_full[i].passed, from_summary[i].passed) << from_full[i].expectation;
+  }
 
   // Every kept record is the full run's record of that connection.
   std::map<std::string, const outcome::ConnectionRecord*> by_name;
