@@ -85,14 +85,19 @@ void Server::listen() {
 }
 
 void Server::start(SteadyTime t0) {
-  timeline_.emplace(accept_strand_, t0, [this](std::uint32_t kind, std::uint32_t) {
+  timeline_.emplace(accept_strand_, t0, [this](std::uint32_t kind, std::uint32_t arg) {
     switch (static_cast<Event>(kind)) {
       case kAccept:
         accept_retry_pending_ = false;
         try_accept();
         return;
+      case kPause:
+        stop_the_world(sc_.server.accept.pauses[arg]);
+        return;
     }
   });
+  const std::vector<scenario::AcceptPause>& pauses = sc_.server.accept.pauses;
+  for (std::uint32_t i = 0; i < pauses.size(); ++i) timeline_->at(kTimeZero + pauses[i].at, kPause, i);
   if (sc_.server.accept.never) return;
   const Time first = sc_.server.accept.start ? kTimeZero + *sc_.server.accept.start : kTimeZero;
   timeline_->at(first, kAccept, 0);
@@ -108,6 +113,18 @@ Time Server::accept_blocked_until(Time t) const {
     if (t >= kTimeZero + p.at && t < kTimeZero + p.at + p.length) wake = std::max(wake, kTimeZero + p.at + p.length);
   }
   return wake;
+}
+
+// One handler per server thread, each sleeping to the pause's end: a
+// thread that is asleep in one cannot take another, so they stop all of
+// them (one busy in a handler joins when that handler returns, as a thread
+// reaching a garbage collector's safepoint does).
+void Server::stop_the_world(const scenario::AcceptPause& pause) {
+  const SteadyTime until = timeline_->t0() + std::chrono::nanoseconds(to_ns(pause.at + pause.length));
+  const std::uint32_t threads = std::max<std::uint32_t>(1, sc_.server.threads);
+  for (std::uint32_t i = 0; i < threads; ++i) {
+    asio::post(io_, [this, until] { sleep_until(until, stopping_); });
+  }
 }
 
 // The accept loop (World::try_accept): nothing before `start`, nothing

@@ -15,11 +15,13 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <queue>
+#include <thread>
 #include <vector>
 
 #include "sim/core/time.h"
@@ -124,6 +126,17 @@ inline void spin_for(Duration d, const std::atomic<bool>& stop) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(to_ns(d));
   while (std::chrono::steady_clock::now() < until) {
     if (stop.load(std::memory_order_relaxed)) return;
+  }
+}
+
+// Sleeps until `until` (a stop-the-world pause: the thread holds no CPU, as
+// the model's paused executor does not). Wakes every 10 ms to return early
+// when `stop` is set (teardown).
+inline void sleep_until(SteadyTime until, const std::atomic<bool>& stop) {
+  for (;;) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= until || stop.load(std::memory_order_relaxed)) return;
+    std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(until - now, std::chrono::milliseconds(10)));
   }
 }
 

@@ -87,6 +87,18 @@ void Machine::submit(Executor ex, const Task& task, bool front) {
   }
 }
 
+void Machine::pause(Executor ex, Time from, Time until) {
+  if (until > from) pauses_[static_cast<int>(ex)].emplace_back(from, until);
+}
+
+Time Machine::paused_until(Executor ex) const {
+  Time until = now();
+  for (const auto& [from, to] : pauses_[static_cast<int>(ex)]) {
+    if (now() >= from && now() < to) until = std::max(until, to);
+  }
+  return until;
+}
+
 void Machine::wake(std::uint32_t c, Time at) {
   Cpu& cpu = cpus_[c];
   if (events_.pending(cpu.wake)) {
@@ -127,13 +139,22 @@ void Machine::run_loop(std::uint32_t c) {
     std::deque<Task>* queue = nullptr;
     const auto n = static_cast<std::int32_t>(cpu.serves.size());
     auto work_of = [&](std::int32_t i) -> std::deque<Task>& { return queues_[static_cast<int>(cpu.serves[i])]; };
-    const bool current_has_work = cpu.current >= 0 && !work_of(cpu.current).empty();
+    // Work a paused thread cannot start yet: the CPU looks again when the
+    // pause ends.
+    auto has_work = [&](std::int32_t i) {
+      if (work_of(i).empty()) return false;
+      const Time until = paused_until(cpu.serves[i]);
+      if (until == now()) return true;
+      wake(c, until);
+      return false;
+    };
+    const bool current_has_work = cpu.current >= 0 && has_work(cpu.current);
     if (current_has_work && now() - cpu.slice_start < costs_.slice) {
       queue = &work_of(cpu.current);
     } else {
       for (std::int32_t k = 1; k <= n && queue == nullptr; ++k) {
         const std::int32_t i = (cpu.current + k) % n;  // current is -1 before the first pick
-        if (!work_of(i).empty()) {
+        if (has_work(i)) {
           queue = &work_of(i);
           if (i != cpu.current) cpu.slice_start = now();
           cpu.current = i;

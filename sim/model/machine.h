@@ -100,6 +100,11 @@ class Machine final : public EventHandler {
   // thread continues with it before anything else that is ready (an accept
   // loop that keeps accepting).
   void submit(Executor ex, const Task& task, bool front = false);
+  // A stop-the-world pause of the executor's threads (a garbage collector,
+  // SIGSTOP): none of them starts a task in [from, until); a task in
+  // progress finishes (tasks are microseconds long). Their CPU goes to the
+  // other threads meanwhile; the kernel keeps queueing and retransmitting.
+  void pause(Executor ex, Time from, Time until);
   // The stack's backlog on `cpu` drained: the thread there runs again.
   void softirq_idle(std::uint32_t cpu) { run(cpu); }
 
@@ -122,10 +127,13 @@ class Machine final : public EventHandler {
   void run(std::uint32_t cpu);
   void run_loop(std::uint32_t cpu);
   void wake(std::uint32_t cpu, Time at);
+  // The end of the pause `ex` is in now, or now() when it is not paused.
+  Time paused_until(Executor ex) const;
   Time now() const { return stack_.now(); }
 
   std::vector<Cpu> cpus_;
   std::deque<Task> queues_[2];
+  std::vector<std::pair<Time, Time>> pauses_[2];  // [from, until) by executor
   Costs costs_;
   Rng wakeup_rng_;
   EventQueue& events_;

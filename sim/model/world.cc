@@ -83,6 +83,11 @@ World::World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packe
   costs_ = measured_costs();
   stack_ = std::make_unique<tcp::Stack>(make_config(sc, seed, costs_), n, events, *this);
   machine_ = std::make_unique<Machine>(sc.machine.cpus, sc.server.threads, costs_, seed, events, *stack_, *this);
+  // accept.pauses are stop-the-world: the server's threads neither accept
+  // nor read nor reply.
+  for (const scenario::AcceptPause& p : sc.server.accept.pauses) {
+    machine_->pause(Machine::Executor::server, kTimeZero + p.at, kTimeZero + p.at + p.length);
+  }
   total_ = n;
   apps_.resize(n);
   if (!summary_) conns_.resize(n);
@@ -442,6 +447,8 @@ void World::want_accept() {
 }
 
 // Before `start` and during pauses the application does not call accept().
+// (A pause stops the whole server, Machine::pause; this catches an accept
+// task that started just before one.)
 bool World::accept_blocked_until(Time* wake) const {
   const scenario::AcceptSpec& a = sc_.server.accept;
   *wake = now();

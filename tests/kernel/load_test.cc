@@ -130,6 +130,34 @@ TEST(KernelServer, OnDataCostDelaysTheResponseByAtLeastTheCost) {
   }
 }
 
+// accept.pauses stop the world on the kernel too: every server thread
+// sleeps through the pause, so a request on an accepted connection is read
+// only when it ends (tests/model/machine_test.cc: the same scenario).
+TEST(KernelServer, APauseStopsReadsAsWellAsAccepts) {
+  SKIP_WITHOUT_NAMESPACES();
+  for (const char* threads : {"1", "4"}) {
+    SCOPED_TRACE(std::string("threads ") + threads);
+    const outcome::Outcome out = run_kernel(load(
+        "name: paused-server\n"
+        "description: a 300 ms stop-the-world pause\n"
+        "duration: 1s\n"
+        "server: {accept: {pauses: [{at: 100ms, for: 300ms}]}, on_data: {respond_bytes: 10}}\n"
+        "clients:\n"
+        "  - {name: before, count: 1, send: {bytes: 5, at: 200ms}}\n"
+        "  - {name: during, count: 1, start: 200ms, send: {bytes: 5, after: 0s}}\n",
+        {std::string("server.threads=") + threads}));
+    ASSERT_EQ(out.connections.size(), 2u);
+    const outcome::ConnectionRecord& before = out.connections[0];
+    const outcome::ConnectionRecord& during = out.connections[1];
+    ASSERT_TRUE(before.accepted && before.data_delivered);
+    EXPECT_LT(secs(*before.accepted), 0.1);
+    EXPECT_GE(secs(*before.data_delivered), 0.4);
+    EXPECT_LT(secs(*before.data_delivered), 0.4 + kSlack);
+    ASSERT_TRUE(during.accepted);
+    EXPECT_GE(secs(*during.accepted), 0.4);
+  }
+}
+
 // Poisson arrivals: the kernel's connect() calls follow the gaps the model
 // draws from the seed (scenario::ArrivalGaps), never early, and late only by
 // scheduling noise.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "sim/model/machine.h"
+#include "sim/scenario/load.h"
 #include "tests/model/harness.h"
 
 namespace synsim::testing {
@@ -61,6 +62,32 @@ TEST(Machine, AServerSharingTheLoadersCpuWaitsForItsSliceAndSynsAreDropped) {
   // On its own CPU it accepts in parallel after a wakeup and keeps up.
   const Outcome parallel = model::run(burst_of_connects(2));
   EXPECT_LT(counter(parallel, "TcpExtListenOverflows"), counter(shared, "TcpExtListenOverflows"));
+}
+
+// accept.pauses stop the world: a request arriving on an accepted
+// connection during the pause is read only when it ends, and nothing is
+// accepted meanwhile (tests/kernel/load_test.cc plays the same scenario on
+// the kernel).
+TEST(Machine, APauseStopsReadsAsWellAsAccepts) {
+  scenario::LoadResult r = scenario::load_string(
+      "name: paused-server\n"
+      "description: a 300 ms stop-the-world pause\n"
+      "duration: 1s\n"
+      "server: {accept: {pauses: [{at: 100ms, for: 300ms}]}, on_data: {respond_bytes: 10}}\n"
+      "clients:\n"
+      "  - {name: before, count: 1, send: {bytes: 5, at: 200ms}}\n"
+      "  - {name: during, count: 1, start: 200ms, send: {bytes: 5, after: 0s}}\n",
+      "paused-server.yaml");
+  ASSERT_TRUE(r.ok());
+  const Outcome out = model::run(*r.scenario);
+  const outcome::ConnectionRecord& before = record(out, "before#0");
+  ASSERT_TRUE(before.accepted && before.data_delivered);
+  EXPECT_LT(*before.accepted, kTimeZero + ms(100));
+  EXPECT_GE(*before.data_delivered, kTimeZero + ms(400));
+  EXPECT_LT(*before.data_delivered, kTimeZero + ms(401));
+  const outcome::ConnectionRecord& during = record(out, "during#0");
+  ASSERT_TRUE(during.accepted);
+  EXPECT_GE(*during.accepted, kTimeZero + ms(400));
 }
 
 }  // namespace
