@@ -85,45 +85,39 @@ void Server::listen() {
 }
 
 void Server::start(SteadyTime t0) {
-  timeline_.emplace(accept_strand_, t0, [this](std::uint32_t kind, std::uint32_t arg) {
+  timeline_.emplace(accept_strand_, t0, [this](std::uint32_t kind, std::uint32_t) {
     switch (static_cast<Event>(kind)) {
       case kAccept:
         accept_retry_pending_ = false;
         try_accept();
         return;
-      case kPause:
-        stop_the_world(sc_.server.accept.pauses[arg]);
-        return;
     }
   });
-  const std::vector<scenario::AcceptPause>& pauses = sc_.server.accept.pauses;
-  for (std::uint32_t i = 0; i < pauses.size(); ++i) timeline_->at(kTimeZero + pauses[i].at, kPause, i);
   if (sc_.server.accept.never) return;
   const Time first = sc_.server.accept.start ? kTimeZero + *sc_.server.accept.start : kTimeZero;
   timeline_->at(first, kAccept, 0);
 }
 
-// Before accept.start or inside a pause: when accepting may resume (t when
-// it may go on now).
+// Before accept.start: when accepting may begin (t when it may go on now).
+// Pauses stop the whole server instead (safepoint).
 Time Server::accept_blocked_until(Time t) const {
   const scenario::AcceptSpec& a = sc_.server.accept;
-  Time wake = t;
-  if (a.start && t < kTimeZero + *a.start) wake = kTimeZero + *a.start;
-  for (const scenario::AcceptPause& p : a.pauses) {
-    if (t >= kTimeZero + p.at && t < kTimeZero + p.at + p.length) wake = std::max(wake, kTimeZero + p.at + p.length);
-  }
-  return wake;
+  return a.start && t < kTimeZero + *a.start ? kTimeZero + *a.start : t;
 }
 
-// One handler per server thread, each sleeping to the pause's end: a
-// thread that is asleep in one cannot take another, so they stop all of
-// them (one busy in a handler joins when that handler returns, as a thread
-// reaching a garbage collector's safepoint does).
-void Server::stop_the_world(const scenario::AcceptPause& pause) {
-  const SteadyTime until = timeline_->t0() + std::chrono::nanoseconds(to_ns(pause.at + pause.length));
-  const std::uint32_t threads = std::max<std::uint32_t>(1, sc_.server.threads);
-  for (std::uint32_t i = 0; i < threads; ++i) {
-    asio::post(io_, [this, until] { sleep_until(until, stopping_); });
+// A stop-the-world pause (accept.pauses) in progress: the thread sleeps to
+// its end before its handler goes on. Every handler passes here first, so
+// no server work starts inside a pause on any thread, work queued when it
+// began included (Machine::pause: no task starts in [from, until)); a
+// thread idle in epoll_wait() stays idle, as a paused process's would.
+void Server::safepoint() {
+  const std::vector<scenario::AcceptPause>& pauses = sc_.server.accept.pauses;
+  if (pauses.empty()) return;
+  const Time t = now();
+  for (const scenario::AcceptPause& p : pauses) {
+    if (t >= kTimeZero + p.at && t < kTimeZero + p.at + p.length) {
+      sleep_until(timeline_->t0() + std::chrono::nanoseconds(to_ns(p.at + p.length)), stopping_);
+    }
   }
 }
 
@@ -135,6 +129,7 @@ void Server::try_accept() {
   if (a.never || stopping_.load(std::memory_order_relaxed)) return;
   const std::uint32_t limit = a.per_wakeup == 0 ? 1'000'000 : a.per_wakeup;
   for (std::uint32_t n = 0; n < limit; ++n) {
+    safepoint();
     const Time t = now();
     const Time wake = accept_blocked_until(t);
     if (wake > t) {
@@ -205,6 +200,7 @@ void Server::on_accepted(int fd, std::uint16_t peer_port) {
 }
 
 void Server::child_read(Child* ch) {
+  safepoint();
   --ch->pending;  // the post that brought us here, or the previous read
   if (ch->closed) {
     release_if_done(ch);
@@ -216,6 +212,7 @@ void Server::child_read(Child* ch) {
 }
 
 void Server::on_child_read(Child* ch, const error_code& ec) {
+  safepoint();
   if (ch->closed) {
     --ch->pending;
     release_if_done(ch);
@@ -273,6 +270,7 @@ void Server::respond(Child* ch) {
   ++ch->pending;
   asio::async_write(ch->sock, asio::buffer(response_.data() + done, response_.size() - done),
                     [this, ch, close_after](const error_code& e, std::size_t) {
+                      safepoint();
                       --ch->pending;
                       if (!ch->closed && (e || close_after)) child_close(ch);
                       release_if_done(ch);

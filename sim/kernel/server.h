@@ -4,8 +4,9 @@
 //
 // What it does follows sim/model/world.cc (World::try_accept and the
 // on_data handling):
-//   - accept.pauses stop the world: every server thread sleeps through
-//     the pause (no accept, read or reply), as Machine::pause;
+//   - accept.pauses stop the world: a handler starting inside a pause
+//     sleeps to its end first (safepoint), on every thread, so nothing is
+//     accepted, read or answered meanwhile, as Machine::pause;
 //   - accepts from accept.start, never during a pause, never with
 //     accept: never; each accept() is followed by per_accept_cost of busy
 //     CPU on the accepting thread (spun, not slept: the thread is really
@@ -90,12 +91,12 @@ class Server {
 
  private:
   struct Child;
-  enum Event : std::uint32_t { kAccept = 0, kPause = 1 };
+  enum Event : std::uint32_t { kAccept = 0 };
 
   Time now() const { return timeline_->now(); }
   Time accept_blocked_until(Time t) const;
   void try_accept();
-  void stop_the_world(const scenario::AcceptPause& pause);
+  void safepoint();
   void wait_acceptable();
   void on_accepted(int fd, std::uint16_t peer_port);
   void child_read(Child* ch);
