@@ -76,16 +76,6 @@ std::optional<int> read_kernel_outcome(const std::string& path, const scenario::
   return std::nullopt;
 }
 
-// The statistical table at the top of the HTML report (the report's own
-// sections show both sides, not compared).
-std::string with_statistics_section(std::string html, const std::string& table) {
-  const std::string section = "<section id=\"statistics\">\n<h2>Model vs kernel, statistically</h2>\n<pre>" +
-                              report::html_escape(table) + "</pre>\n</section>\n";
-  const std::size_t at = html.find("<section id=\"verdict\">");
-  html.insert(at == std::string::npos ? 0 : at, section);
-  return html;
-}
-
 }  // namespace
 
 int compare_command(const CompareArgs& args) {
@@ -180,11 +170,12 @@ int compare_command(const CompareArgs& args) {
       html.kernel = &kernel_out;
       html.comparison = c ? &*c : nullptr;
       html.scenario_text = sc.source_text;
+      if (!c) html.statistics = report::HtmlReport::Statistics{stats.agree(), text};
       if (c) {
         write_atomically(dir, "report.html", report::render_html(html));
         write_atomically(dir, "summary.md", report::render_markdown(model_out, &kernel_out, &*c));
       } else {
-        write_atomically(dir, "report.html", with_statistics_section(report::render_html(html), text));
+        write_atomically(dir, "report.html", report::render_html(html));
         write_atomically(dir, "summary.md", compare::render_statistics_markdown(stats) +
                                                 report::render_markdown(model_out, &kernel_out, nullptr));
       }

@@ -750,12 +750,19 @@ std::string verdict(const HtmlReport& r, const SideData& m, const SideData& k) {
                        agree ? "Model and kernel agree within tolerance." : "Model and kernel disagree.", pairs_ok,
                        r.comparison->packets.size(), r.comparison->disagreements.size(),
                        r.comparison->disagreements.size() == 1 ? "" : "s");
+  } else if (r.statistics) {
+    const bool agree = r.statistics->agree;
+    out += fmt::format("<span class=\"badge {}\">{}</span><div>{}<div class=\"runs\">compared statistically: "
+                       "stalled connections, stall quantiles, retransmissions and counters (table below)</div></div>",
+                       agree ? "agree" : "disagree", agree ? "AGREE" : "DISAGREE",
+                       agree ? "Model and kernel agree statistically." : "Model and kernel disagree statistically.");
   } else {
     out += fmt::format("<span class=\"badge model\">{}</span><div>{}</div>",
                        k.o != nullptr ? "MODEL + KERNEL" : "MODEL ONLY",
                        k.o != nullptr ? "Both sides shown, not compared." : "No kernel run in this report.");
   }
   out += "</div>\n";
+  if (r.comparison == nullptr && r.statistics) out += "<pre class=\"statistics\">" + esc(r.statistics->table) + "</pre>\n";
   if (r.comparison != nullptr && !r.comparison->agree()) {
     // The most important first; past the first dozen, folded.
     constexpr std::size_t kShown = 12;

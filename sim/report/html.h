@@ -5,7 +5,8 @@
 //
 // Sections, in order:
 //   verdict        AGREE / DISAGREE with the disagreements first (with a
-//                  comparison), else "model only"; key figures.
+//                  comparison), or the statistical comparison's verdict and
+//                  table, else "model only"; key figures.
 //   timeline       swimlanes: per connection, one lane per side
 //                  (<g class="lane" data-side="model|kernel">) on one shared
 //                  time axis, with phase bars (connecting, waiting for accept,
@@ -32,6 +33,7 @@
 // (html_escape, svg.h). The same input gives the same bytes.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "sim/compare/compare.h"
@@ -46,6 +48,13 @@ struct HtmlReport {
   const compare::Comparison* comparison = nullptr;  // may be null
   std::string scenario_text;                  // the scenario as given (YAML)
   std::string title;                          // "" -> "synsim: SCENARIO"
+  // A statistical comparison (load scenarios: compare --mode statistical):
+  // shown as the verdict when there is no per-connection comparison.
+  struct Statistics {
+    bool agree = false;
+    std::string table;  // compare::render_statistics_text
+  };
+  std::optional<Statistics> statistics;
 };
 
 // At most this many connections get swimlanes (stalled and failed ones

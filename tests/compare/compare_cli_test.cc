@@ -88,7 +88,14 @@ TEST_F(CompareCli, LoadScenarioIsComparedStatisticallyAndRoundTripsThroughTheOut
   }
   EXPECT_EQ(read(out / "comparison.txt").rfind("verdict: AGREE (statistical", 0), 0u);
   EXPECT_EQ(read(out / "summary.md").rfind("## Model vs kernel, statistically", 0), 0u);
-  EXPECT_NE(read(out / "report.html").find("<section id=\"statistics\">"), std::string::npos);
+  // The HTML report's verdict is the statistical one, its table under it.
+  const std::string html = read(out / "report.html");
+  const std::size_t header = html.find("<header>");
+  const std::size_t verdict = html.find("Model and kernel agree statistically.");
+  const std::size_t table = html.find("<pre class=\"statistics\">verdict: AGREE (statistical");
+  EXPECT_LT(header, verdict);
+  EXPECT_LT(verdict, table);
+  EXPECT_NE(table, std::string::npos);
   EXPECT_NE(read(out / "comparison.json").find("\"mode\": \"statistical\""), std::string::npos);
 
   // The kernel side written there reads back as the same kernel side:
