@@ -240,7 +240,6 @@ void World::execute(const Task& t) {
     case Work::connect: {
       const scenario::ClientGroup& grp = group_of(t.conn);
       record(t.conn).connect_start = now();
-      if (++live_ > peak_live_) peak_live_ = live_;
       stack_->connect(t.conn, grp.defer_final_ack);
       record(t.conn).client_port = stack_->client_port(t.conn);
       if (grp.close.kind == CloseSpec::Kind::at) schedule(kTimeZero + grp.close.at, App::close, t.conn);
@@ -337,7 +336,6 @@ void World::on_client_fin(std::uint32_t conn) {
 
 void World::on_client_done(std::uint32_t conn) {
   record(conn).closed = now();
-  --live_;
   if (summary_) {
     settle(conn);
   } else {
@@ -380,6 +378,7 @@ void World::settle(std::uint32_t conn) {
   free_notes(conn);
   release_record(conn);
   app.folded = true;
+  stack_->retire(conn);
 }
 
 void World::count(const outcome::ConnectionRecord& r, bool explained) {
@@ -400,7 +399,6 @@ void World::count(const outcome::ConnectionRecord& r, bool explained) {
 void World::on_client_error(std::uint32_t conn, tcp::SockError e) {
   outcome::ConnectionRecord& r = record(conn);
   r.closed = now();
-  --live_;
   switch (e) {
     case tcp::SockError::none:
       return;
@@ -739,9 +737,13 @@ outcome::Outcome World::finish(Time end, Duration stall_threshold) {
   // The model's memory per connection, from its containers.
   outcome::ModelMemory m;
   m.connections = total_;
-  m.peak_live_connections = peak_live_;
-  m.bytes_per_connection = sizeof(ClientApp) + sizeof(tcp::Conn) + (summary_ ? 0 : sizeof(outcome::ConnectionRecord));
-  m.bytes_per_live_connection = summary_ ? sizeof(outcome::ConnectionRecord) : 0;
+  // Stack states are recycled in summary detail (Stack::retire), so their
+  // high-water mark is the live figure; full detail keeps every one.
+  m.peak_live_connections = stack_->peak_states();
+  m.bytes_per_connection = sizeof(ClientApp) + sizeof(std::uint32_t) /* Stack's slot index */ +
+                           (summary_ ? 2 * sizeof(std::int64_t) /* stall, connect latency */
+                                     : sizeof(outcome::ConnectionRecord));
+  m.bytes_per_live_connection = sizeof(tcp::Conn) + (summary_ ? sizeof(outcome::ConnectionRecord) : 0);
   m.peak_bytes = m.peak_live_connections * m.bytes_per_live_connection + m.connections * m.bytes_per_connection;
   out_.memory = m;
   // Annotations in packet order (a drop is noted when the packet arrives,

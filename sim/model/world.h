@@ -162,8 +162,6 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
   std::vector<std::uint32_t> kept_;  // connections whose record is kept for the outcome
   outcome::ConnectionRecord scratch_;  // writes for a folded connection land here
   outcome::ConnectionSummary summary_figures_;
-  std::uint64_t live_ = 0;
-  std::uint64_t peak_live_ = 0;
 
   std::vector<StoredNote> notes_;
   std::vector<std::uint32_t> free_notes_;

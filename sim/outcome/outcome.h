@@ -171,7 +171,7 @@ struct ConnectionSummary {
 struct ModelMemory {
   std::uint64_t connections = 0;               // in the scenario
   std::uint64_t peak_live_connections = 0;     // most connections with stack state at once
-  std::uint64_t bytes_per_live_connection = 0; // stack state, application state, record while live
+  std::uint64_t bytes_per_live_connection = 0; // stack state, and the record while live (summary detail)
   std::uint64_t bytes_per_connection = 0;      // kept for every connection of the scenario, live or not
   std::uint64_t peak_bytes = 0;                // peak live * per live + connections * per connection
 };

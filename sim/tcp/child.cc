@@ -16,7 +16,7 @@
 namespace synsim::tcp {
 
 void Stack::child_rcv(std::uint32_t conn, Segment& seg) {
-  Conn& c = conns_[conn];
+  Conn& c = sock(conn);
   ChildSock& ch = c.child;
   if (seg.flags & kRst) {
     ch.state = ChildState::closed;
@@ -69,12 +69,13 @@ void Stack::child_rcv(std::uint32_t conn, Segment& seg) {
 }
 
 void Stack::child_data_ready(std::uint32_t conn) {
-  const ChildSock& ch = conns_[conn].child;
+  const ChildSock& ch = sock(conn).child;
   if (ch.accepted) observer_.on_child_data(conn, ch.bytes_received);
 }
 
 void Stack::child_send(std::uint32_t conn, std::uint32_t bytes) {
-  ChildSock& ch = conns_[conn].child;
+  if (released(conn)) return;  // a closed socket
+  ChildSock& ch = sock(conn).child;
   if (ch.state != ChildState::established || ch.fin_sent || bytes == 0) return;
   Segment d = make_segment(conn, false);
   d.flags = kAck | kPsh;
@@ -86,7 +87,8 @@ void Stack::child_send(std::uint32_t conn, std::uint32_t bytes) {
 }
 
 void Stack::close_child(std::uint32_t conn) {
-  ChildSock& ch = conns_[conn].child;
+  if (released(conn)) return;
+  ChildSock& ch = sock(conn).child;
   if (ch.state != ChildState::established || ch.fin_sent) return;
   Segment f = make_segment(conn, false);
   f.flags = kFin | kAck;

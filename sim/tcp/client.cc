@@ -25,7 +25,8 @@ bool seq_after(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32
 }  // namespace
 
 void Stack::connect(std::uint32_t conn, bool defer_final_ack) {
-  ClientSock& s = conns_[conn].client;
+  reap(2);  // twice the rate connections start at: the retired ones cannot pile up
+  ClientSock& s = sock(conn).client;
   s = ClientSock{};
   s.defer_final_ack = defer_final_ack;
   if (!allocate_port(conn)) {
@@ -58,19 +59,19 @@ void Stack::connect(std::uint32_t conn, bool defer_final_ack) {
 bool Stack::allocate_port(std::uint32_t conn) {
   const std::optional<std::uint16_t> port = ports_.take(now_);
   if (!port) return false;
-  conns_[conn].client.port = *port;
+  sock(conn).client.port = *port;
   return true;
 }
 
 void Stack::client_closed(std::uint32_t conn, Duration hold) {
-  ClientSock& s = conns_[conn].client;
+  ClientSock& s = sock(conn).client;
   s.state = ClientState::done;
   if (s.port != 0) ports_.release(s.port, now_, now_ + hold);
 }
 
 // Linux: tcp_connect() sends the SYN; tcp_retransmit_timer() -> tcp_retransmit_skb() resends it.
 void Stack::send_syn(std::uint32_t conn, bool retransmit) {
-  ClientSock& s = conns_[conn].client;
+  ClientSock& s = sock(conn).client;
   Segment syn = make_segment(conn, true);
   syn.flags = kSyn;
   syn.seq = s.iss;
@@ -93,7 +94,7 @@ void Stack::send_syn(std::uint32_t conn, bool retransmit) {
 
 // Linux: inet_csk_reset_xmit_timer(): one timer, armed as RTO or loss probe (icsk_pending).
 void Stack::arm_xmit_timer(std::uint32_t conn, XmitTimer what, std::uint64_t j) {
-  ClientSock& s = conns_[conn].client;
+  ClientSock& s = sock(conn).client;
   events_.cancel(s.xmit_timer);
   s.pending = what;
   s.xmit_timer = events_.schedule(clock_.fire_time(now_, j), this, static_cast<std::uint32_t>(Ev::client_xmit), conn);
@@ -102,7 +103,7 @@ void Stack::arm_xmit_timer(std::uint32_t conn, XmitTimer what, std::uint64_t j) 
 // Linux: tcp_rtt_estimator() on the first sample m, then __tcp_set_rto():
 // srtt = m, rttvar = max(2m, tcp_rto_min), rto = usecs_to_jiffies(srtt + rttvar).
 void Stack::client_set_rto(std::uint32_t conn, std::int64_t rtt_us) {
-  ClientSock& s = conns_[conn].client;
+  ClientSock& s = sock(conn).client;
   if (!modern()) {
     // 2.6.12 tcp_rtt_estimator() works in jiffies, a zero sample counts as
     // 1, rttvar = max(2m, TCP_RTO_MIN = HZ/5); without timestamps
@@ -133,7 +134,7 @@ void Stack::client_set_rto(std::uint32_t conn, std::int64_t rtt_us) {
 }
 
 void Stack::client_rcv(Segment& seg) {
-  ClientSock& s = conns_[seg.conn].client;
+  ClientSock& s = sock(seg.conn).client;
   switch (s.state) {
     case ClientState::syn_sent:
       synsent_rcv(seg.conn, seg);
@@ -153,7 +154,7 @@ void Stack::client_rcv(Segment& seg) {
 
 // Linux: tcp_rcv_synsent_state_process(), net/ipv4/tcp_input.c
 void Stack::synsent_rcv(std::uint32_t conn, Segment& seg) {
-  ClientSock& s = conns_[conn].client;
+  ClientSock& s = sock(conn).client;
   if (seg.flags & kAck) {
     if (seg.ack != s.iss + 1) {
       note(conn, "SYN-ACK with a wrong ack in SYN_SENT: dropped");
@@ -213,7 +214,7 @@ void Stack::synsent_rcv(std::uint32_t conn, Segment& seg) {
 
 // Linux: tcp_delack_timer_handler() -> tcp_send_ack()
 void Stack::client_delack(std::uint32_t conn) {
-  ClientSock& s = conns_[conn].client;
+  ClientSock& s = sock(conn).client;
   timer_context();
   if (!s.ack_pending || (s.state != ClientState::established && s.state != ClientState::fin_wait)) return;
   send_client_ack(conn, s.fin_received ? "" : "deferred final ACK sent by the delayed-ACK timer (tcp_delack_timer)");
@@ -221,7 +222,7 @@ void Stack::client_delack(std::uint32_t conn) {
 
 // Linux: tcp_send_ack()
 void Stack::send_client_ack(std::uint32_t conn, const Note& why) {
-  ClientSock& s = conns_[conn].client;
+  ClientSock& s = sock(conn).client;
   Segment ack = make_segment(conn, true);
   ack.flags = kAck;
   ack.seq = s.snd_nxt;
@@ -236,7 +237,8 @@ void Stack::send_client_ack(std::uint32_t conn, const Note& why) {
 // Linux: tcp_sendmsg() -> tcp_push() -> tcp_write_xmit(), then
 // tcp_event_new_data_sent() (arms the RTO) and tcp_schedule_loss_probe().
 void Stack::send(std::uint32_t conn, std::uint32_t bytes) {
-  ClientSock& s = conns_[conn].client;
+  if (released(conn)) return;  // a closed socket
+  ClientSock& s = sock(conn).client;
   if (s.state != ClientState::established) return;
   s.write_seq += bytes;
   send_data(conn, false, s.ack_pending ? "the deferred final ACK rides on the data" : "");
@@ -244,7 +246,7 @@ void Stack::send(std::uint32_t conn, std::uint32_t bytes) {
 
 // Linux: tcp_write_xmit() for new data; __tcp_retransmit_skb() for a resend of the head.
 void Stack::send_data(std::uint32_t conn, bool retransmit, const Note& why) {
-  ClientSock& s = conns_[conn].client;
+  ClientSock& s = sock(conn).client;
   Segment d = make_segment(conn, true);
   d.flags = kAck | kPsh;
   d.ack = s.rcv_nxt;
@@ -275,7 +277,7 @@ void Stack::send_data(std::uint32_t conn, bool retransmit, const Note& why) {
 }
 
 void Stack::client_xmit_timer(std::uint32_t conn) {
-  ClientSock& s = conns_[conn].client;
+  ClientSock& s = sock(conn).client;
   timer_context();
   const XmitTimer what = s.pending;
   s.pending = XmitTimer::none;
@@ -294,7 +296,7 @@ void Stack::client_xmit_timer(std::uint32_t conn) {
 // Linux: tcp_send_loss_probe(), net/ipv4/tcp_output.c: retransmit the last
 // segment once, then re-arm the RTO from now (tcp_rearm_rto).
 void Stack::send_loss_probe(std::uint32_t conn) {
-  ClientSock& s = conns_[conn].client;
+  ClientSock& s = sock(conn).client;
   if (s.snd_una == s.snd_nxt) return;
   s.tlp_sent = true;
   ++s.data_retransmits;
@@ -307,7 +309,7 @@ void Stack::send_loss_probe(std::uint32_t conn) {
 // Linux: tcp_model_timeout() + retransmits_timed_out() / the SYN_SENT count
 // in tcp_write_timeout(), net/ipv4/tcp_timer.c
 bool Stack::write_timeout(std::uint32_t conn) {
-  ClientSock& s = conns_[conn].client;
+  ClientSock& s = sock(conn).client;
   bool expired;
   if (s.state == ClientState::syn_sent) {
     const std::int64_t max_retransmits =
@@ -345,7 +347,7 @@ bool Stack::write_timeout(std::uint32_t conn) {
 
 // Linux: tcp_retransmit_timer(), net/ipv4/tcp_timer.c
 void Stack::retransmit_timer(std::uint32_t conn) {
-  ClientSock& s = conns_[conn].client;
+  ClientSock& s = sock(conn).client;
   // 6.x counts every RTO; 2.6.12 only the first of an episode
   // (icsk_retransmits == 0, CA_Open).
   const bool count_timeout = modern() || s.retransmits == 0;
@@ -387,7 +389,7 @@ void Stack::retransmit_timer(std::uint32_t conn) {
 }
 
 void Stack::client_fail(std::uint32_t conn, SockError e, const Note& why) {
-  ClientSock& s = conns_[conn].client;
+  ClientSock& s = sock(conn).client;
   note(conn, why);
   events_.cancel(s.xmit_timer);
   events_.cancel(s.delack_timer);
@@ -402,7 +404,7 @@ void Stack::client_fail(std::uint32_t conn, SockError e, const Note& why) {
 // out-of-window ACKs). The per-netns tcp_challenge_ack_limit is unlimited by
 // default since 6.0 and not modelled.
 void Stack::send_challenge_ack(std::uint32_t conn) {
-  ClientSock& s = conns_[conn].client;
+  ClientSock& s = sock(conn).client;
   const std::uint64_t limit = clock_.to_jiffies(ms(sys_.tcp_invalid_ratelimit));
   if (s.oow_ack_sent && jiffies() - s.last_oow_ack_jiffies < limit) {
     counters_.inc(Mib::TcpExtTCPACKSkippedChallenge);
@@ -424,7 +426,7 @@ void Stack::send_challenge_ack(std::uint32_t conn) {
 // Linux: tcp_rcv_established() slow path -> tcp_validate_incoming(), tcp_ack(),
 // tcp_data_queue(), tcp_fin().
 void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
-  ClientSock& s = conns_[conn].client;
+  ClientSock& s = sock(conn).client;
   if (seg.flags & kRst) {
     if (seg.seq == s.rcv_nxt) {
       counters_.inc(Mib::TcpEstabResets);
@@ -519,7 +521,8 @@ void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
 // Linux: tcp_close() -> tcp_send_fin(); with SO_LINGER {1,0}: tcp_disconnect()
 // -> tcp_send_active_reset().
 void Stack::close_client(std::uint32_t conn, bool rst) {
-  ClientSock& s = conns_[conn].client;
+  if (released(conn)) return;
+  ClientSock& s = sock(conn).client;
   if (s.state == ClientState::done || s.state == ClientState::closed) return;
   if (s.state == ClientState::syn_sent) {
     events_.cancel(s.xmit_timer);

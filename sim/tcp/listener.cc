@@ -40,7 +40,7 @@ const char* segment_words(const Segment& s) {
 // Linux: tcp_v4_rcv() -> __inet_lookup_skb(): the established hash holds
 // children and request socks (TCP_NEW_SYN_RECV); otherwise the listener.
 void Stack::listener_rcv(Segment& seg) {
-  Conn& c = conns_[seg.conn];
+  Conn& c = sock(seg.conn);
   if (c.child.state == ChildState::established) {
     child_rcv(seg.conn, seg);
     return;
@@ -85,7 +85,7 @@ void Stack::listener_rcv(Segment& seg) {
 // Linux: tcp_conn_request(), net/ipv4/tcp_input.c (§3.1 rules 1-6).
 void Stack::tcp_conn_request(Segment& seg) {
   Listener& l = listener_;
-  Conn& c = conns_[seg.conn];
+  Conn& c = sock(seg.conn);
   bool want_cookie = false;
   // inet_csk_reqsk_queue_is_full(): qlen > sk_max_ack_backlog (3479c7549fb1).
   const bool synq_full = l.qlen > l.max_ack_backlog;
@@ -171,7 +171,7 @@ void Stack::tcp_conn_request(Segment& seg) {
 }
 
 void Stack::arm_reqsk_timer(std::uint32_t conn) {
-  RequestSock& r = conns_[conn].req;
+  RequestSock& r = sock(conn).req;
   events_.cancel(r.timer);
   // reqsk_timeout(): min(timeout << num_timeout, TCP_RTO_MAX)
   std::uint64_t t = clock_.to_jiffies(r.timeout) << r.num_timeout;
@@ -182,7 +182,7 @@ void Stack::arm_reqsk_timer(std::uint32_t conn) {
 
 // Linux: tcp_v4_send_synack() / tcp_rtx_synack()
 void Stack::send_synack(std::uint32_t conn, bool retransmit, const Note& why) {
-  Conn& c = conns_[conn];
+  Conn& c = sock(conn);
   RequestSock& r = c.req;
   Segment sa = make_segment(conn, false);
   sa.flags = kSyn | kAck;
@@ -228,7 +228,7 @@ void Stack::send_reset_for(const Segment& seg, const Note& why) {
 // Linux: inet_csk_reqsk_queue_drop(): unlink the request, qlen--, young--
 // if its timer never fired, and delete its timer (no more SYN-ACKs).
 void Stack::reqsk_queue_drop(std::uint32_t conn) {
-  RequestSock& r = conns_[conn].req;
+  RequestSock& r = sock(conn).req;
   if (!r.live) return;
   r.live = false;
   events_.cancel(r.timer);
@@ -239,7 +239,7 @@ void Stack::reqsk_queue_drop(std::uint32_t conn) {
 // Linux: tcp_check_req(), net/ipv4/tcp_minisocks.c (§4.1 steps 2-12).
 void Stack::tcp_check_req(Segment& seg) {
   const std::uint32_t conn = seg.conn;
-  Conn& c = conns_[conn];
+  Conn& c = sock(conn);
   RequestSock& r = c.req;
   Listener& l = listener_;
 
@@ -372,7 +372,7 @@ bool Stack::syn_recv_sock(std::uint32_t conn, const char* what, bool cookie) {
 
 // Linux: tcp_create_openreq_child() + inet_csk_reqsk_queue_add()
 void Stack::create_child(std::uint32_t conn, std::uint32_t iss, std::uint32_t irs, bool from_cookie) {
-  Conn& c = conns_[conn];
+  Conn& c = sock(conn);
   ChildSock& ch = c.child;
   ch = ChildSock{};
   ch.state = ChildState::established;
@@ -391,7 +391,7 @@ void Stack::create_child(std::uint32_t conn, std::uint32_t iss, std::uint32_t ir
 // True if the segment was consumed (child created or dropped for overflow).
 bool Stack::cookie_check(Segment& seg) {
   Listener& l = listener_;
-  Conn& c = conns_[seg.conn];
+  Conn& c = sock(seg.conn);
   if (!sys_.tcp_syncookies || !(seg.flags & kAck) || (seg.flags & kRst)) return false;
   // tcp_synq_no_recent_overflow(): only a listener that sent a cookie within
   // [last_overflow - 1 s, last_overflow + TCP_SYNCOOKIE_VALID (120 s)] checks.
@@ -421,7 +421,7 @@ bool Stack::cookie_check(Segment& seg) {
 // Linux: reqsk_timer_handler() + syn_ack_recalc(),
 // net/ipv4/inet_connection_sock.c (§5.1).
 void Stack::reqsk_timer_handler(std::uint32_t conn) {
-  Conn& c = conns_[conn];
+  Conn& c = sock(conn);
   RequestSock& r = c.req;
   Listener& l = listener_;
   timer_context();

@@ -52,13 +52,13 @@ std::uint32_t htons32(std::uint16_t port) {
 // remote address is 127.0.0.1 in network byte order.
 std::uint32_t Stack::synq_hash_old(std::uint32_t conn) const {
   const std::uint32_t raddr = 0x0100007f;
-  return jhash_2words(raddr, htons32(conns_[conn].client.port), listener_.hash_rnd) & (kSynqHsize - 1);
+  return jhash_2words(raddr, htons32(this->conn(conn).client.port), listener_.hash_rnd) & (kSynqHsize - 1);
 }
 
 // Linux: tcp_v4_conn_request(), net/ipv4/tcp_ipv4.c (2.6.12 = 2.4.20).
 void Stack::tcp_v4_conn_request_old(Segment& seg) {
   Listener& l = listener_;
-  Conn& c = conns_[seg.conn];
+  Conn& c = sock(seg.conn);
   bool want_cookie = false;
   const std::int64_t synq_size = std::int64_t{1} << l.max_qlen_log;
   // tcp_synq_is_full(): qlen >> max_qlen_log != 0
@@ -100,7 +100,7 @@ void Stack::tcp_v4_conn_request_old(Segment& seg) {
     c.cookie_issued = now_;
     c.req.rcv_isn = seg.seq;
     c.req.ts_recent = seg.ts_val;
-    c.req.ts_off = conns_[seg.conn].client.ts_off;  // one jiffies clock for every socket
+    c.req.ts_off = sock(seg.conn).client.ts_off;  // one jiffies clock for every socket
     l.overflow_stamped = true;
     l.last_overflow = now_;
     counters_.inc(Mib::TcpExtSyncookiesSent);
@@ -150,7 +150,7 @@ void Stack::tcp_v4_conn_request_old(Segment& seg) {
 // Linux: tcp_synq_unlink() + tcp_synq_removed(): qlen--, young-- if never
 // retransmitted, and the sweep stops when the queue empties.
 void Stack::synq_unlink_old(std::uint32_t conn) {
-  RequestSock& r = conns_[conn].req;
+  RequestSock& r = sock(conn).req;
   if (!r.live) return;
   r.live = false;
   auto& chain = listener_.syn_table[synq_hash_old(conn)];
@@ -163,7 +163,7 @@ void Stack::synq_unlink_old(std::uint32_t conn) {
 // tcp_v4_hnd_req() (§4.2 steps 2-10).
 void Stack::tcp_check_req_old(Segment& seg) {
   const std::uint32_t conn = seg.conn;
-  Conn& c = conns_[conn];
+  Conn& c = sock(conn);
   RequestSock& r = c.req;
   Listener& l = listener_;
   // 2. A pure retransmitted SYN: the SYN-ACK again, unconditionally; the
@@ -262,7 +262,7 @@ void Stack::tcp_synack_timer_old() {
     // Walk a copy: entries are unlinked while walking.
     const std::vector<std::uint32_t> chain = l.syn_table[i];
     for (std::uint32_t conn : chain) {
-      Conn& c = conns_[conn];
+      Conn& c = sock(conn);
       RequestSock& r = c.req;
       if (!r.live || now_ < r.expires) continue;
       if (r.num_retrans < thresh || (r.acked && r.num_retrans < max_retries)) {
@@ -295,7 +295,7 @@ void Stack::tcp_synack_timer_old() {
 // TCP_TIMEOUT_INIT (3 s) and the cookie matches.
 bool Stack::cookie_check_old(Segment& seg) {
   Listener& l = listener_;
-  Conn& c = conns_[seg.conn];
+  Conn& c = sock(seg.conn);
   if (!sys_.tcp_syncookies || !(seg.flags & kAck) || (seg.flags & (kRst | kSyn))) return false;
   const bool recent = l.overflow_stamped && now_ <= l.last_overflow + profile_->timeout_init;
   if (!recent || !c.syncookie || seg.ack != c.cookie_isn + 1 || seg.seq != c.req.rcv_isn + 1) {

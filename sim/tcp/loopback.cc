@@ -97,6 +97,7 @@ void Stack::xmit(const Segment& seg, const Note& why) {
     cpu.free_at = at;
   }
   events_.schedule(at, this, static_cast<std::uint32_t>(Ev::deliver), slot);
+  ++sock(seg.conn).in_flight;
 }
 
 void Stack::deliver(std::uint64_t slot) {
@@ -110,6 +111,7 @@ void Stack::deliver(std::uint64_t slot) {
   cpu_ = info.cpu;
   // process_backlog() dequeues the packet before handing it to TCP.
   if (info.local) --cpus_[info.cpu].in_flight;
+  --sock(seg.conn).in_flight;
   if (seg.from_client) {
     listener_rcv(seg);
   } else {

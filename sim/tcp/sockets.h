@@ -117,6 +117,7 @@ struct Conn {
   Time cookie_issued{};           // when (cookie validity, tcp_cookie_time())
   std::uint32_t cookie_isn = 0;
   std::uint32_t synack_retransmits = 0;
+  std::uint32_t in_flight = 0;  // segments of this connection on the loopback, not yet delivered
 };
 
 // The listening socket. Linux: struct inet_connection_sock in LISTEN with

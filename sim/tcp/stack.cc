@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace synsim::tcp {
 
@@ -16,7 +17,7 @@ Stack::Stack(StackConfig config, std::uint32_t connections, EventQueue& events,
       observer_(observer),
       isn_rng_(config_.seed, "tcp.isn"),
       port_rng_(config_.seed, "tcp.port"),
-      conns_(connections),
+      slot_of_(connections, kNoSlot),
       // Linux: __inet_hash_connect() starts at a hashed offset into
       // ip_local_port_range and walks even ports for connect() (6.x).
       // Deviation: the offset is drawn once per run from the seed, and ports
@@ -65,7 +66,7 @@ Segment Stack::make_segment(std::uint32_t conn, bool from_client) const {
   s.from_client = from_client;
   s.window = profile_->window;
   if (sys_.tcp_timestamps) {
-    const Conn& c = conns_[conn];
+    const Conn& c = this->conn(conn);
     s.has_ts = true;
     if (from_client) {
       s.ts_val = ts_now(c.client.ts_off);
@@ -123,13 +124,68 @@ void Stack::listen(std::int64_t backlog, Duration defer_accept, std::int64_t syn
   }
 }
 
+const Conn Stack::kFreshConn{};
+const Conn Stack::kReleasedConn = [] {
+  Conn c;
+  c.client.state = ClientState::done;
+  c.child.state = ChildState::closed;
+  c.child.accepted = true;
+  return c;
+}();
+
+Conn& Stack::first_use(std::uint32_t conn) {
+  if (slot_of_[conn] == kReleased) {
+    throw std::logic_error(fmt::format("connection {}: its state was used after it was released", conn));
+  }
+  std::uint32_t s;
+  if (!free_slots_.empty()) {
+    s = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    s = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  slot_of_[conn] = s;
+  return slots_[s];
+}
+
+// Nothing can reach the connection any more: the client socket is gone, no
+// segment of it is in flight, no timer of it is armed, and the server side
+// is gone or finished (a child that has not been accepted is still on the
+// accept queue; one that has sent and received its FIN only waits for
+// segments, and none are in flight).
+bool Stack::unreferenced(const Conn& k) const {
+  if (k.in_flight != 0 || k.client.state != ClientState::done) return false;
+  if (events_.pending(k.client.xmit_timer) || events_.pending(k.client.delack_timer)) return false;
+  if (k.req.live || events_.pending(k.req.timer)) return false;
+  if (k.child.state != ChildState::none && !k.child.accepted) return false;
+  if (k.child.state == ChildState::established && !(k.child.fin_sent && k.child.fin_received)) return false;
+  return true;
+}
+
+void Stack::reap(std::uint32_t n) {
+  for (; n > 0 && !retiring_.empty(); --n) {
+    const std::uint32_t conn = retiring_.front();
+    retiring_.pop_front();
+    const std::uint32_t s = slot_of_[conn];
+    if (s >= kReleased) continue;
+    if (!unreferenced(slots_[s])) {
+      retiring_.push_back(conn);
+      continue;
+    }
+    slots_[s] = Conn{};
+    free_slots_.push_back(s);
+    slot_of_[conn] = kReleased;
+  }
+}
+
 // Linux: inet_csk_accept() -> reqsk_queue_remove(); sk_acceptq_removed()
 std::int64_t Stack::accept() {
   if (listener_.accept_queue.empty()) return -1;
   const std::uint32_t conn = listener_.accept_queue.front();
   listener_.accept_queue.pop_front();
   --listener_.ack_backlog;
-  conns_[conn].child.accepted = true;
+  sock(conn).child.accepted = true;
   return conn;
 }
 

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -120,10 +121,25 @@ class Stack final : public EventHandler {
     return modern() ? listener_.max_ack_backlog + 1 : std::int64_t{1} << listener_.max_qlen_log;
   }
   const Listener& listener() const { return listener_; }
-  const Conn& conn(std::uint32_t i) const { return conns_[i]; }
+  // A connection's state as the stack holds it; a connection not started
+  // yet reads as a fresh one, a released one as closed on both sides.
+  const Conn& conn(std::uint32_t i) const {
+    const std::uint32_t s = slot_of_[i];
+    if (s == kNoSlot) return kFreshConn;
+    if (s == kReleased) return kReleasedConn;
+    return slots_[s];
+  }
+  // The application will not look at this connection again (it has been
+  // counted): its state is recycled once nothing in the stack refers to it
+  // (no segment in flight, no timer, no request sock, no child that may
+  // still be accepted or receive). Until then it is kept; calls on it after
+  // that are calls on closed sockets (no-ops).
+  void retire(std::uint32_t conn) { retiring_.push_back(conn); }
+  // Connection states allocated at once, at most (the slot table's size).
+  std::size_t peak_states() const { return slots_.size(); }
   const Counters& counters() const { return counters_; }
   const JiffyClock& clock() const { return clock_; }
-  std::uint16_t client_port(std::uint32_t conn) const { return conns_[conn].client.port; }
+  std::uint16_t client_port(std::uint32_t conn) const { return this->conn(conn).client.port; }
   Time now() const { return now_; }
   void set_now(Time t) { now_ = t; }
 
@@ -195,6 +211,24 @@ class Stack final : public EventHandler {
   void child_rcv(std::uint32_t conn, Segment& seg);
   void child_data_ready(std::uint32_t conn);
 
+  // connection state (stack.cc)
+  static constexpr std::uint32_t kNoSlot = UINT32_MAX;
+  static constexpr std::uint32_t kReleased = UINT32_MAX - 1;
+  static const Conn kFreshConn;
+  static const Conn kReleasedConn;
+  // The state of `conn`, allocated at its first use. Using a released
+  // connection's state is a model bug (std::logic_error).
+  Conn& sock(std::uint32_t conn) {
+    const std::uint32_t s = slot_of_[conn];
+    return s < kReleased ? slots_[s] : first_use(conn);
+  }
+  Conn& first_use(std::uint32_t conn);
+  bool released(std::uint32_t conn) const { return slot_of_[conn] == kReleased; }
+  bool unreferenced(const Conn& k) const;
+  // Looks at up to `n` retired connections, oldest first; recycles the
+  // unreferenced ones and looks at the others again later.
+  void reap(std::uint32_t n);
+
   // helpers
   Segment make_segment(std::uint32_t conn, bool from_client) const;
   std::uint32_t ts_now(std::uint32_t off) const;
@@ -211,7 +245,10 @@ class Stack final : public EventHandler {
   Rng port_rng_;
   Counters counters_;
   Listener listener_;
-  std::vector<Conn> conns_;
+  std::vector<std::uint32_t> slot_of_;  // by connection: its slot, kNoSlot or kReleased
+  std::deque<Conn> slots_;  // a deque: growing it never moves a state a caller holds
+  std::vector<std::uint32_t> free_slots_;
+  std::deque<std::uint32_t> retiring_;
   // Ephemeral ports: in use, held after a close, and the connect() walk.
   PortAllocator ports_;
   std::uint32_t ts_clock_offset_ = 0;  // 2.5/2.6: jiffies at the run's start (TSval clock)
