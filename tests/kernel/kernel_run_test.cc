@@ -168,10 +168,13 @@ TEST(KernelExperiments, Stall2003DeferredFinalAckRace) {
     EXPECT_GT(secs(*x.data_delivered), 4.0) << "only after accepting starts";
     EXPECT_NEAR(secs(*x.data_delivered) - secs(*x.first_data_sent), 6.66 + 0.13, 0.2 + kSlack);
     EXPECT_GE(x.data_retransmits, 5u);
-    // The delivering segment is a retransmission of the request.
+    // The delivering segment is a retransmission of the request: the last
+    // one, seconds after the one before it; the server's read() follows it
+    // within this machine's scheduling noise (10-13 ms seen under TSan).
     const std::vector<double> t = data_times(out, name);
-    ASSERT_FALSE(t.empty());
-    EXPECT_NEAR(t.back(), secs(*x.data_delivered), 0.01);
+    ASSERT_GE(t.size(), 2u);
+    EXPECT_NEAR(t.back(), secs(*x.data_delivered), kSlack);
+    EXPECT_GT(secs(*x.data_delivered) - t[t.size() - 2], 1.0);
     EXPECT_EQ(x.outcome, outcome::ConnectionOutcome::completed);
   }
   EXPECT_GE(conn(out, "x#1").synack_retransmits, 1u);
