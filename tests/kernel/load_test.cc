@@ -137,15 +137,10 @@ TEST(KernelServer, APauseStopsReadsAsWellAsAccepts) {
   SKIP_WITHOUT_NAMESPACES();
   for (const char* threads : {"1", "4"}) {
     SCOPED_TRACE(std::string("threads ") + threads);
-    const outcome::Outcome out = run_kernel(load(
-        "name: paused-server\n"
-        "description: a 300 ms stop-the-world pause\n"
-        "duration: 1s\n"
-        "server: {accept: {pauses: [{at: 100ms, for: 300ms}]}, on_data: {respond_bytes: 10}}\n"
-        "clients:\n"
-        "  - {name: before, count: 1, send: {bytes: 5, at: 200ms}}\n"
-        "  - {name: during, count: 1, start: 200ms, send: {bytes: 5, after: 0s}}\n",
-        {std::string("server.threads=") + threads}));
+    scenario::LoadResult r = scenario::load_file(std::string(SYNSIM_SOURCE_DIR) + "/tests/scenarios/paused-server.yaml",
+                                                 {std::string("server.threads=") + threads});
+    ASSERT_TRUE(r.ok());
+    const outcome::Outcome out = run_kernel(*r.scenario);
     ASSERT_EQ(out.connections.size(), 2u);
     const outcome::ConnectionRecord& before = out.connections[0];
     const outcome::ConnectionRecord& during = out.connections[1];

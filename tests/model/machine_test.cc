@@ -67,17 +67,10 @@ TEST(Machine, AServerSharingTheLoadersCpuWaitsForItsSliceAndSynsAreDropped) {
 // accept.pauses stop the world: a request arriving on an accepted
 // connection during the pause is read only when it ends, and nothing is
 // accepted meanwhile (tests/kernel/load_test.cc plays the same scenario on
-// the kernel).
+// the kernel: tests/scenarios/paused-server.yaml).
 TEST(Machine, APauseStopsReadsAsWellAsAccepts) {
-  scenario::LoadResult r = scenario::load_string(
-      "name: paused-server\n"
-      "description: a 300 ms stop-the-world pause\n"
-      "duration: 1s\n"
-      "server: {accept: {pauses: [{at: 100ms, for: 300ms}]}, on_data: {respond_bytes: 10}}\n"
-      "clients:\n"
-      "  - {name: before, count: 1, send: {bytes: 5, at: 200ms}}\n"
-      "  - {name: during, count: 1, start: 200ms, send: {bytes: 5, after: 0s}}\n",
-      "paused-server.yaml");
+  scenario::LoadResult r =
+      scenario::load_file(std::string(SYNSIM_SOURCE_DIR) + "/tests/scenarios/paused-server.yaml");
   ASSERT_TRUE(r.ok());
   const Outcome out = model::run(*r.scenario);
   const outcome::ConnectionRecord& before = record(out, "before#0");
