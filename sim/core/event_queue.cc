@@ -28,7 +28,12 @@ void EventQueue::far_push(const Entry& e) {
   // bit_width away from 0 without a branch).
   const int level = (std::bit_width((s ^ far_base_) | 1) - 1) / kDigitBits;
   const std::uint64_t digit = (s >> (level * kDigitBits)) & kDigitMask;
-  far_[level * kDigits + digit].push_back(e);
+  std::vector<Entry>& bucket = far_[level * kDigits + digit];
+  if (bucket.capacity() == 0 && level > 0 && !far_spare_.empty()) {
+    bucket = std::move(far_spare_.back());
+    far_spare_.pop_back();
+  }
+  bucket.push_back(e);
   far_occupied_[level].set(digit);
   far_levels_ |= 1u << level;
 }
@@ -47,14 +52,20 @@ std::uint64_t EventQueue::far_lowest(int& level, std::uint64_t& digit) const {
 void EventQueue::far_split(int level, std::uint64_t digit, std::uint64_t start) {
   // Every entry of the bucket now differs from far_base_ below `level`
   // only; the levels below are all empty, so order is kept.
-  // The bucket's memory goes with it: a level-1 bucket holds a second of
-  // timers (megabytes at 30,000 connections/s) and comes round again only
-  // after 1024 of them, so keeping its capacity, as level 0 does, held
-  // hundreds of MB over a minute-long run.
+  // The bucket's memory goes with it, to the spares the next bucket to
+  // fill takes: a level-1 bucket holds a second of timers (megabytes at
+  // 30,000 connections/s) and comes round again only after 1024 of them,
+  // so keeping its capacity, as level 0 does, held hundreds of MB over a
+  // minute-long run; freeing it instead cost a fresh, zeroed mapping and
+  // a doubling series of copies for every bucket.
   far_base_ = start;
-  const std::vector<Entry> from = std::move(far_[level * kDigits + digit]);
+  std::vector<Entry> from = std::move(far_[level * kDigits + digit]);
   far_[level * kDigits + digit] = {};
-  for (const Entry& e : from) far_push(e);
+  for (const Entry& e : from) {
+    if (keep_if_live(e)) far_push(e);
+  }
+  from.clear();
+  if (far_spare_.size() < kFarSpares) far_spare_.push_back(std::move(from));
   far_occupied_[level].clear(digit);
   if (!far_occupied_[level].any()) far_levels_ &= ~(1u << level);
 }
@@ -72,7 +83,9 @@ void EventQueue::drain(std::uint64_t last) {
     // One superwindow, into near buckets nothing was scheduled into yet.
     far_base_ = start;
     std::vector<Entry>& from = far_[digit];
-    for (const Entry& e : from) near_place(e.when) = e;
+    for (const Entry& e : from) {
+      if (keep_if_live(e)) near_place(e.when) = e;
+    }
     from.clear();
     far_occupied_[0].clear(digit);
     if (!far_occupied_[0].any()) far_levels_ &= ~1u;
@@ -139,23 +152,24 @@ bool EventQueue::advance() {
   // after base_'s meets them in time order.
   std::uint64_t from = (base_ >> kWindowBits) + 1;
   int b = near_occupied_.next_circular(from & kNearMask);
-  if (b < 0) {
+  while (b < 0) {
     // Nothing within the next superwindow: jump to the far tier's earliest
-    // superwindow and pull it and the one after it into the wheel.
+    // superwindow and pull it and the one after it into the wheel. All of
+    // their entries may have been cancelled (and dropped on the way): then
+    // the next one.
     if (far_levels_ == 0) return false;
     int level;
     std::uint64_t digit;
-    for (;;) {
-      const std::uint64_t start = far_lowest(level, digit);
-      if (level == 0) break;
+    const std::uint64_t start = far_lowest(level, digit);
+    if (level > 0) {
       far_split(level, digit, start);
+      continue;
     }
     const std::uint64_t s = (far_base_ & ~kDigitMask) | digit;
     base_ = s << kSuperShift;
     drain(s + 1);
     from = base_ >> kWindowBits;  // this window may hold entries itself
     b = near_occupied_.next_circular(from & kNearMask);
-    assert(b >= 0);
   }
   const std::uint64_t window = from + ((static_cast<std::uint64_t>(b) - from) & kNearMask);
   const bool next_super = (window >> kSuperBits) != (base_ >> kSuperShift);

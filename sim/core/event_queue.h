@@ -185,6 +185,14 @@ class EventQueue {
 
   static std::uint32_t slot_of(const Entry& e) { return static_cast<std::uint32_t>(e.seq_slot & kSlotMask); }
   bool live(const Entry& e) const { return slots_[slot_of(e)].generation & 1; }
+  // Moving a far entry on: a cancelled one is dropped here rather than
+  // carried down the levels to the front (most far timers are re-armed
+  // RTOs and cancelled), and its slot freed.
+  bool keep_if_live(const Entry& e) {
+    if (live(e)) return true;
+    free_.push_back(slot_of(e));
+    return false;
+  }
   std::vector<Entry>& front_bucket() { return now_[base_ & kWindowMask]; }
   // A place at the end of the near bucket of time `when`.
   Entry& near_place(std::uint64_t when) {
@@ -262,6 +270,10 @@ class EventQueue {
   std::vector<std::vector<Entry>> far_;
   std::array<Bitmap<kDigits / 64>, kFarLevels> far_occupied_{};
   std::uint32_t far_levels_ = 0;  // bit L: some bucket of level L is non-empty
+  // Emptied buckets of levels >= 1, their capacity kept for the next ones
+  // (a handful are non-empty at a time).
+  static constexpr std::size_t kFarSpares = 4;
+  std::vector<std::vector<Entry>> far_spare_;
   std::uint64_t far_base_ = 0;
   std::uint64_t base_ = 0;
   std::vector<Chunk> chunks_;
