@@ -54,13 +54,6 @@ const std::vector<std::string>& statistical_counters() {
   return names;
 }
 
-Duration quantile_sorted(const std::vector<Duration>& sorted, int per_mille) {
-  const std::size_t n = sorted.size();
-  std::size_t rank = (static_cast<std::size_t>(per_mille) * n + 999) / 1000;
-  rank = std::clamp<std::size_t>(rank, 1, n);
-  return sorted[rank - 1];
-}
-
 std::vector<StragglerGroup> straggler_groups(const outcome::Outcome& o, const StatOptions& options) {
   std::vector<Time> deliveries;
   for (const ConnectionRecord& r : o.connections) {
@@ -79,7 +72,6 @@ std::vector<StragglerGroup> straggler_groups(const outcome::Outcome& o, const St
 SideStatistics side_statistics(const outcome::Outcome& o, const StatOptions& options) {
   SideStatistics s;
   s.connections = static_cast<std::int64_t>(o.connections.size());
-  std::vector<Duration> stalls;
   for (const ConnectionRecord& r : o.connections) {
     switch (r.outcome) {
       case ConnectionOutcome::completed: ++s.completed; break;
@@ -91,21 +83,18 @@ SideStatistics side_statistics(const outcome::Outcome& o, const StatOptions& opt
     s.syn_retransmits += r.syn_retransmits;
     s.synack_retransmits += r.synack_retransmits;
     s.data_retransmits += r.data_retransmits;
-    if (const auto st = r.stall()) {
-      stalls.push_back(*st);
-      if (*st > options.stall_threshold) ++s.stalled_over_threshold;
-      if (*st > options.noise_floor) ++s.stalled_over_noise_floor;
-    }
   }
+  const std::vector<std::int64_t> stalls = outcome::sorted_stalls(o);
   s.delivered = static_cast<std::int64_t>(stalls.size());
-  std::sort(stalls.begin(), stalls.end());
+  s.stalled_over_threshold = static_cast<std::int64_t>(outcome::count_above(stalls, to_ns(options.stall_threshold)));
+  s.stalled_over_noise_floor = static_cast<std::int64_t>(outcome::count_above(stalls, to_ns(options.noise_floor)));
   for (const auto& [name, per_mille] : {std::pair{"p50", 500}, std::pair{"p90", 900}, std::pair{"p99", 990},
                                         std::pair{"p99.9", 999}, std::pair{"max", 1000}}) {
     Quantile q{name, per_mille, std::nullopt};
-    if (!stalls.empty()) q.value = quantile_sorted(stalls, per_mille);
+    if (!stalls.empty()) q.value = Duration{outcome::nearest_rank(stalls, static_cast<std::uint32_t>(per_mille))};
     s.quantiles.push_back(q);
   }
-  if (!stalls.empty()) s.longest_tail = stalls.back();
+  if (!stalls.empty()) s.longest_tail = Duration{stalls.back()};
   if (o.info.source != "kernel") {
     std::int64_t cookies = 0;
     for (const ConnectionRecord& r : o.connections) cookies += r.syncookie ? 1 : 0;

@@ -88,10 +88,6 @@ struct SideStatistics {
 
 SideStatistics side_statistics(const outcome::Outcome& o, const StatOptions& options);
 
-// Nearest rank: the smallest value with at least per_mille/1000 of them at or
-// below it. `sorted` ascending and not empty.
-Duration quantile_sorted(const std::vector<Duration>& sorted, int per_mille);
-
 // Stalled deliveries (stall > noise floor) grouped by delivery time.
 std::vector<StragglerGroup> straggler_groups(const outcome::Outcome& o, const StatOptions& options);
 

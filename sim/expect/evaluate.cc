@@ -80,8 +80,7 @@ std::vector<Result> evaluate(const scenario::ExpectSpec& spec, const outcome::Ou
   std::vector<std::int64_t> stalls;  // ns, ascending
   if (spec.stalls || !spec.stall_quantiles.empty()) stalls = outcome::sorted_stalls(out);
   if (spec.stalls) {
-    const auto longer = std::upper_bound(stalls.begin(), stalls.end(), to_ns(spec.stalls->longer_than));
-    const auto n = static_cast<std::int64_t>(stalls.end() - longer);
+    const auto n = static_cast<std::int64_t>(outcome::count_above(stalls, to_ns(spec.stalls->longer_than)));
     results.push_back({fmt::format("connections stalled longer than {}: {}", format_duration(spec.stalls->longer_than),
                                    describe(spec.stalls->count)),
                        std::to_string(n), holds(spec.stalls->count, n), spec.stalls->where});
@@ -96,11 +95,7 @@ std::vector<Result> evaluate(const scenario::ExpectSpec& spec, const outcome::Ou
         results.push_back(r);
         continue;
       }
-      // Nearest rank: the smallest stall with at least q of them at or below it.
-      const std::size_t n = stalls.size();
-      std::size_t rank = (static_cast<std::size_t>(q.permille) * n + 999) / 1000;
-      if (rank == 0) rank = 1;
-      const Duration v{stalls[rank - 1]};
+      const Duration v{outcome::nearest_rank(stalls, q.permille)};
       r.actual = format_duration(v);
       r.passed = q.at_most ? v <= q.value : v >= q.value;
       results.push_back(r);

@@ -18,11 +18,18 @@ const char* to_string(ConnectionOutcome o) {
 std::uint64_t ConnectionSummary::stall_count() const { return stalls.size(); }
 
 std::optional<Duration> ConnectionSummary::stall_quantile(std::uint32_t permille) const {
-  const std::uint64_t n = stall_count();
-  if (n == 0) return std::nullopt;
-  std::uint64_t rank = (std::uint64_t{permille} * n + 999) / 1000;
-  if (rank == 0) rank = 1;
-  return Duration{stalls[std::min<std::uint64_t>(rank, n) - 1]};
+  if (stalls.empty()) return std::nullopt;
+  return Duration{nearest_rank(stalls, permille)};
+}
+
+std::int64_t nearest_rank(const std::vector<std::int64_t>& sorted, std::uint32_t permille) {
+  const std::uint64_t n = sorted.size();
+  const std::uint64_t rank = (std::uint64_t{permille} * n + 999) / 1000;
+  return sorted[std::clamp<std::uint64_t>(rank, 1, n) - 1];
+}
+
+std::uint64_t count_above(const std::vector<std::int64_t>& sorted, std::int64_t bound) {
+  return static_cast<std::uint64_t>(sorted.end() - std::upper_bound(sorted.begin(), sorted.end(), bound));
 }
 
 std::vector<std::int64_t> sorted_stalls(const Outcome& out) {

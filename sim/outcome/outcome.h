@@ -188,6 +188,13 @@ struct Outcome {
   std::optional<ModelMemory> memory;         // model runs only
 };
 
+// Nearest rank over `sorted` (ascending, not empty): the smallest value
+// with at least permille/1000 of them at or below it, the first at least.
+// Every quantile synsim prints or judges is this one.
+std::int64_t nearest_rank(const std::vector<std::int64_t>& sorted, std::uint32_t permille);
+// How many values of `sorted` (ascending) are greater than `bound`.
+std::uint64_t count_above(const std::vector<std::int64_t>& sorted, std::int64_t bound);
+
 // Every delivered request's stall, and every successful connect()'s
 // latency, in ns, ascending: exact in both details (a summary-detail
 // outcome's records are only the interesting few; its summary has them all).

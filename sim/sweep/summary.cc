@@ -4,14 +4,6 @@
 
 namespace synsim::sweep {
 
-std::int64_t quantile_sorted(const std::vector<std::int64_t>& values, int per_mille) {
-  // Nearest rank: the ceil(p * n)-th smallest, 1-based, at least the first.
-  const std::size_t n = values.size();
-  std::size_t rank = (static_cast<std::size_t>(per_mille) * n + 999) / 1000;
-  rank = std::clamp<std::size_t>(rank, 1, n);
-  return values[rank - 1];
-}
-
 RunSummary summarize(const outcome::Outcome& out, const std::vector<expect::Result>& results,
                      Duration stall_threshold) {
   RunSummary s;
@@ -34,14 +26,14 @@ RunSummary summarize(const outcome::Outcome& out, const std::vector<expect::Resu
 
   const std::vector<std::int64_t> stalls = outcome::sorted_stalls(out);
   const std::vector<std::int64_t> connects = outcome::sorted_connect_latencies(out);
-  s.stalled = static_cast<std::uint64_t>(stalls.end() - std::upper_bound(stalls.begin(), stalls.end(), to_ns(stall_threshold)));
+  s.stalled = outcome::count_above(stalls, to_ns(stall_threshold));
   if (!stalls.empty()) {
-    s.stall_p50_ns = quantile_sorted(stalls, 500);
-    s.stall_p90_ns = quantile_sorted(stalls, 900);
-    s.stall_p99_ns = quantile_sorted(stalls, 990);
+    s.stall_p50_ns = outcome::nearest_rank(stalls, 500);
+    s.stall_p90_ns = outcome::nearest_rank(stalls, 900);
+    s.stall_p99_ns = outcome::nearest_rank(stalls, 990);
     s.stall_max_ns = stalls.back();
   }
-  if (!connects.empty()) s.connect_p99_ns = quantile_sorted(connects, 990);
+  if (!connects.empty()) s.connect_p99_ns = outcome::nearest_rank(connects, 990);
   s.counters = out.counters;
   if (!results.empty()) s.expectations_passed = expect::all_passed(results);
   return s;

@@ -39,10 +39,6 @@ struct RunSummary {
   bool operator==(const RunSummary&) const = default;
 };
 
-// Nearest-rank quantile of `values` (sorted ascending, not empty), p in
-// per mille (500 = median, 990 = p99, 1000 = max).
-std::int64_t quantile_sorted(const std::vector<std::int64_t>& values, int per_mille);
-
 // `results` are expect::evaluate() of the scenario's hypotheses (empty: none).
 RunSummary summarize(const outcome::Outcome& out, const std::vector<expect::Result>& results,
                      Duration stall_threshold = ms(190));

@@ -149,6 +149,8 @@ Conn& Stack::first_use(std::uint32_t conn) {
   return slots_[s];
 }
 
+// Bookkeeping of the model's, not a kernel rule (the kernel frees a socket
+// when its last reference goes, sk_free(); nothing here is observable).
 // Nothing can reach the connection any more: the client socket is gone, no
 // segment of it is in flight, no timer of it is armed, and the server side
 // is gone or finished (a child that has not been accepted is still on the

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <numeric>
 #include <vector>
 
 #include "sim/expect/evaluate.h"
@@ -103,6 +104,21 @@ void expect_summary_agrees_with_full(const Scenario& sc) {
     for (const outcome::ConnectionRecord& r : sum.connections) kept = kept || r.name == f.name;
     EXPECT_TRUE(kept) << f.name;
   }
+}
+
+// Every quantile synsim prints or judges (sweeps, compare, expect, summaries).
+TEST(Quantile, IsNearestRank) {
+  std::vector<std::int64_t> v(100);
+  std::iota(v.begin(), v.end(), 1);  // 1..100
+  EXPECT_EQ(outcome::nearest_rank(v, 500), 50);
+  EXPECT_EQ(outcome::nearest_rank(v, 900), 90);
+  EXPECT_EQ(outcome::nearest_rank(v, 990), 99);
+  EXPECT_EQ(outcome::nearest_rank(v, 1000), 100);
+  const std::vector<std::int64_t> ten = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  EXPECT_EQ(outcome::nearest_rank(ten, 500), 5);
+  EXPECT_EQ(outcome::nearest_rank(ten, 990), 10);  // ceil(9.9) = 10th
+  EXPECT_EQ(outcome::nearest_rank({7}, 500), 7);
+  EXPECT_EQ(outcome::nearest_rank({7}, 0), 7);
 }
 
 // Nearest rank over the sorted stalls, as expect's stall_quantiles.

@@ -2,8 +2,6 @@
 // hypotheses.
 #include <gtest/gtest.h>
 
-#include <numeric>
-
 #include "sim/sweep/summary.h"
 
 namespace synsim::sweep {
@@ -17,20 +15,6 @@ outcome::ConnectionRecord connection(std::int64_t stall_ns, outcome::ConnectionO
   c.data_delivered = at_ns(20'000 + stall_ns);
   c.outcome = result;
   return c;
-}
-
-TEST(Quantile, IsNearestRank) {
-  std::vector<std::int64_t> v(100);
-  std::iota(v.begin(), v.end(), 1);  // 1..100
-  EXPECT_EQ(quantile_sorted(v, 500), 50);
-  EXPECT_EQ(quantile_sorted(v, 900), 90);
-  EXPECT_EQ(quantile_sorted(v, 990), 99);
-  EXPECT_EQ(quantile_sorted(v, 1000), 100);
-  const std::vector<std::int64_t> ten = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-  EXPECT_EQ(quantile_sorted(ten, 500), 5);
-  EXPECT_EQ(quantile_sorted(ten, 990), 10);  // ceil(9.9) = 10th
-  EXPECT_EQ(quantile_sorted({7}, 500), 7);
-  EXPECT_EQ(quantile_sorted({7}, 0), 7);
 }
 
 TEST(Summary, CountsOutcomesStallsAndQuantilesOfAKnownOutcome) {
