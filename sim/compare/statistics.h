@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sim/core/time.h"
+#include "sim/outcome/judge.h"
 #include "sim/outcome/outcome.h"
 
 namespace synsim::compare {
@@ -41,7 +42,7 @@ struct StatOptions {
   Duration stall_threshold = sec(1);  // the judged stall count: stall > this
   // Above the machine's ~100 ms scheduling noise and the 200 ms minimum RTO
   // less a jiffy: a stall this long waited for a retransmission.
-  Duration noise_floor = ms(190);
+  Duration noise_floor = outcome::kStallThreshold;
   // Stalled deliveries closer than this belong to one straggler group (one
   // retransmission burst admits its group within a few milliseconds).
   Duration group_gap = ms(20);

@@ -22,6 +22,7 @@
 #include "sim/kernel/ports.h"
 #include "sim/kernel/queues.h"
 #include "sim/kernel/wire.h"
+#include "sim/outcome/judge.h"
 #include "sim/scenario/connections.h"
 
 #ifdef SYNSIM_HAVE_ZLIB
@@ -377,16 +378,9 @@ outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt
     // Deviation: whether the server answered with a syncookie is not visible
     // on the wire or through any socket API; always false here.
     r.syncookie = false;
-    if (r.error.empty()) {
-      bool done = r.connect_done.has_value();
-      if (grp.send) done = done && r.data_delivered.has_value();
-      if (grp.send && sc.server.on_data.respond_bytes > 0) done = done && r.response_received.has_value();
-      if (grp.close.kind != scenario::CloseSpec::Kind::never) done = done && r.closed.has_value();
-      r.outcome = done ? outcome::ConnectionOutcome::completed : outcome::ConnectionOutcome::open_at_end;
-    }
-    const auto stall = r.stall();
-    const bool stalled = stall && *stall > opt.stall_threshold;
-    if (incident[c] || stalled || r.outcome != outcome::ConnectionOutcome::completed) {
+    r.outcome = outcome::judged_outcome(r, scenario::script_of(sc, grp));
+    if (outcome::worth_explaining(r, incident[c], opt.stall_threshold)) {
+      const auto stall = r.stall();
       r.explanation = lines[c];
       if (r.first_data_sent) {
         r.explanation.insert(r.explanation.begin(),

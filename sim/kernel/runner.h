@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "sim/core/time.h"
+#include "sim/outcome/judge.h"
 #include "sim/outcome/outcome.h"
 #include "sim/scenario/scenario.h"
 
@@ -52,7 +53,7 @@ struct KernelOptions {
   // Time from first data sent to delivery above which a connection counts as
   // stalled and gets an explanation (the same default as the model: above the
   // machine's ~100 ms scheduling hiccups).
-  Duration stall_threshold = ms(190);
+  Duration stall_threshold = outcome::kStallThreshold;
   // How often a client with nothing to read checks whether its request was
   // acknowledged (respond_bytes 0 and close after_response): ioctl(SIOCOUTQ).
   Duration ack_poll_interval = ms(2);

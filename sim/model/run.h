@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "sim/outcome/judge.h"
 #include "sim/outcome/outcome.h"
 #include "sim/scenario/scenario.h"
 
@@ -32,7 +33,7 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;           // overrides the scenario's seed
   std::uint64_t event_limit = 200'000'000;     // a run that needs more is stopped (exit 3)
   bool record_packets = true;                  // false: counters and records only (sweeps)
-  Duration stall_threshold = ms(190);          // above the machine's ~100 ms hiccups
+  Duration stall_threshold = outcome::kStallThreshold;
   Detail detail = Detail::full;
   std::uint32_t summary_first = 20;
   std::uint32_t summary_records = 10'000;

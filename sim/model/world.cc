@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "sim/model/run.h"
+#include "sim/outcome/judge.h"
 #include "sim/scenario/connections.h"
 #include "sim/tcp/profile.h"
 #include "sim/tcp/sysctls.h"
@@ -348,8 +349,7 @@ void World::on_client_done(std::uint32_t conn) {
 // notes now, so a run of millions of connections keeps only the interesting ones.
 void World::forget_if_uneventful(std::uint32_t conn) {
   ClientApp& app = apps_[conn];
-  const auto stall = record(conn).stall();
-  if (app.incident || (stall && *stall > stall_threshold_)) return;
+  if (app.incident || outcome::stalled(record(conn), stall_threshold_)) return;
   free_notes(conn);
 }
 
@@ -362,10 +362,8 @@ void World::settle(std::uint32_t conn) {
   ClientApp& app = apps_[conn];
   outcome::ConnectionRecord& r = record(conn);
   set_outcome(conn, r);
-  const auto stall = r.stall();
   const std::uint32_t index = conn - groups_[app.group].first_conn;
-  if (app.incident || (stall && *stall > stall_threshold_) || r.outcome != outcome::ConnectionOutcome::completed ||
-      index < summary_first_) {
+  if (outcome::worth_explaining(r, app.incident, stall_threshold_) || index < summary_first_) {
     return;  // judged again, with everything, at finish()
   }
   const tcp::Conn& k = stack_->conn(conn);
@@ -657,21 +655,14 @@ void World::on_note(Time t, std::uint64_t id, std::uint32_t conn, const tcp::Not
 
 // The outcome a connection's record says it had, once its times are in.
 void World::set_outcome(std::uint32_t conn, outcome::ConnectionRecord& r) const {
-  if (!r.error.empty()) return;
-  const scenario::ClientGroup& grp = group_of(conn);
-  bool done = r.connect_done.has_value();
-  if (grp.send) done = done && r.data_delivered.has_value();
-  if (grp.send && sc_.server.on_data.respond_bytes > 0) done = done && r.response_received.has_value();
-  if (grp.close.kind != CloseSpec::Kind::never) done = done && r.closed.has_value();
-  r.outcome = done ? outcome::ConnectionOutcome::completed : outcome::ConnectionOutcome::open_at_end;
+  r.outcome = outcome::judged_outcome(r, scenario::script_of(sc_, group_of(conn)));
 }
 
 // A connection's story, when it has one to tell.
 void World::explain(std::uint32_t conn, outcome::ConnectionRecord& r, Duration stall_threshold) const {
   const ClientApp& app = apps_[conn];
+  if (!outcome::worth_explaining(r, app.incident, stall_threshold)) return;
   const auto stall = r.stall();
-  const bool stalled = stall && *stall > stall_threshold;
-  if (!app.incident && !stalled && r.outcome == outcome::ConnectionOutcome::completed) return;
   std::size_t count = 0;
   for (std::uint32_t i = app.note_head; i != kNone; i = notes_[i].next) ++count;
   r.explanation.reserve(count + 1);
@@ -707,9 +698,7 @@ outcome::Outcome World::finish(Time end, Duration stall_threshold) {
     }
     // Summary detail: count every connection; keep the first ones and those
     // worth reading, up to the limit.
-    const auto stall = r.stall();
-    const bool worth = app.incident || (stall && *stall > stall_threshold) ||
-                       r.outcome != outcome::ConnectionOutcome::completed;
+    const bool worth = outcome::worth_explaining(r, app.incident, stall_threshold);
     count(r, worth);
     const std::uint32_t index = c - groups_[app.group].first_conn;
     if (index < summary_first_ || (worth && kept_.size() < summary_records_)) {

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/outcome/judge.h"
 #include "sim/report/tcpdump.h"
 
 namespace synsim::report {
@@ -22,7 +23,6 @@ using outcome::Packet;
 std::string esc(std::string_view s) { return html_escape(s); }
 std::string num(double v) { return svg_num(v); }
 
-constexpr Duration kStallThreshold = ms(190);  // the model's and runner's default (run.h, runner.h)
 
 // --- page geometry (px) -----------------------------------------------------
 constexpr double kWidth = 1312;       // every SVG: the width inside a section
@@ -169,8 +169,7 @@ const ConnectionRecord* record(const SideData& s, const std::string& name) {
 
 bool notable(const ConnectionRecord* c) {
   if (c == nullptr) return false;
-  auto stall = c->stall();
-  return !c->explanation.empty() || c->outcome != ConnectionOutcome::completed || (stall && *stall > kStallThreshold);
+  return !c->explanation.empty() || c->outcome != ConnectionOutcome::completed || outcome::stalled(*c);
 }
 
 std::string outcome_text(const ConnectionRecord& c) {
@@ -347,8 +346,7 @@ std::vector<Bar> bars_of(const ConnectionRecord& c, std::int64_t axis_end) {
   add("ph-connect", "connecting", t(c.connect_start), t(c.connect_done), 0);
   add("ph-wait", "waiting for accept", t(c.connect_done), t(c.accepted), 0);
   add("ph-accepted", "accepted", t(c.accepted), closed, 0);
-  auto stall = c.stall();
-  bool stalled = c.first_data_sent && (!c.data_delivered || (stall && *stall > kStallThreshold));
+  bool stalled = c.first_data_sent && (!c.data_delivered || outcome::stalled(c));
   add(stalled ? "ph-stall" : "ph-flight", stalled ? "data stalled" : "request in flight", t(c.first_data_sent),
       t(c.data_delivered), 1);
   if (c.data_delivered) {
@@ -411,7 +409,7 @@ std::string lane(const SideData& s, const std::string& name, const BrokenAxis& a
       status = c->error.empty() ? outcome::to_string(c->outcome) : c->error;
     } else if (stall) {
       status = "stall " + format_duration(*stall);
-      bad = *stall > kStallThreshold;
+      bad = outcome::stalled(*c);
     } else {
       status = outcome::to_string(c->outcome);
     }
@@ -719,7 +717,7 @@ std::string distributions(const std::vector<const SideData*>& sides) {
     return std::nullopt;
   });
   std::string out = "<div class=\"twocol\">\n";
-  out += cdf_chart("Request stall (first data sent → delivered to the server)", "stall", stall, to_ns(kStallThreshold));
+  out += cdf_chart("Request stall (first data sent → delivered to the server)", "stall", stall, to_ns(outcome::kStallThreshold));
   out += cdf_chart("Connect latency (connect() called → returned)", "connect", connect, std::nullopt);
   out += cdf_chart("Accept wait (connect() returned → accept() returned it)", "accept-wait", accept_wait, std::nullopt);
   out += cdf_chart("Request latency (connect() called → first response byte)", "total", total, std::nullopt);
@@ -791,7 +789,7 @@ std::string verdict(const HtmlReport& r, const SideData& m, const SideData& k) {
     std::string worst_name;
     for (const auto& c : s->o->connections) {
       auto st = c.stall();
-      if (st && *st > kStallThreshold) ++stalled;
+      if (outcome::stalled(c)) ++stalled;
       if (c.outcome == ConnectionOutcome::reset || c.outcome == ConnectionOutcome::timed_out ||
           c.outcome == ConnectionOutcome::refused) {
         ++failed;
@@ -808,7 +806,7 @@ std::string verdict(const HtmlReport& r, const SideData& m, const SideData& k) {
     out += "<div class=\"tiles\">";
     out += tile(s->label, s->o->info.kernel);
     out += tile(std::to_string(s->o->connections.size()), "connections");
-    out += tile(std::to_string(stalled), "stalled > " + format_duration(kStallThreshold));
+    out += tile(std::to_string(stalled), "stalled > " + format_duration(outcome::kStallThreshold));
     out += tile(std::to_string(failed), "reset, timed out or refused");
     out += tile(worst ? format_duration(*worst) : "-", worst ? "worst stall (" + worst_name + ")" : "worst stall");
     out += tile(counter("TcpExtListenOverflows"), "TcpExtListenOverflows");

@@ -26,4 +26,12 @@ std::int64_t connection_index(const Scenario& sc, std::string_view name) {
   return -1;
 }
 
+outcome::Script script_of(const Scenario& sc, const ClientGroup& group) {
+  outcome::Script s;
+  s.sends = group.send.has_value();
+  s.expects_response = sc.server.on_data.respond_bytes > 0;
+  s.closes = group.close.kind != CloseSpec::Kind::never;
+  return s;
+}
+
 }  // namespace synsim::scenario

@@ -16,6 +16,7 @@
 
 #include "sim/core/time.h"
 #include "sim/expect/evaluate.h"
+#include "sim/outcome/judge.h"
 #include "sim/outcome/outcome.h"
 
 namespace synsim::sweep {
@@ -41,6 +42,6 @@ struct RunSummary {
 
 // `results` are expect::evaluate() of the scenario's hypotheses (empty: none).
 RunSummary summarize(const outcome::Outcome& out, const std::vector<expect::Result>& results,
-                     Duration stall_threshold = ms(190));
+                     Duration stall_threshold = outcome::kStallThreshold);
 
 }  // namespace synsim::sweep
