@@ -7,6 +7,7 @@
 
 #include "sim/model/run.h"
 #include "sim/outcome/judge.h"
+#include "sim/outcome/latency.h"
 #include "sim/scenario/connections.h"
 #include "sim/tcp/profile.h"
 #include "sim/tcp/sysctls.h"
@@ -79,6 +80,7 @@ World::World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packe
       trace_(trace),
       record_packets_(record_packets),
       stall_threshold_(stall_threshold),
+      run_end_(kTimeZero + sc.duration),
       conns_(out_.connections) {
   const auto n = static_cast<std::uint32_t>(scenario::total_connections(sc));
   costs_ = measured_costs();
@@ -349,7 +351,7 @@ void World::on_client_done(std::uint32_t conn) {
 // notes now, so a run of millions of connections keeps only the interesting ones.
 void World::forget_if_uneventful(std::uint32_t conn) {
   ClientApp& app = apps_[conn];
-  if (app.incident || outcome::stalled(record(conn), stall_threshold_)) return;
+  if (app.incident || outcome::slow(record(conn), stall_threshold_)) return;
   free_notes(conn);
 }
 
@@ -387,7 +389,7 @@ void World::count(const outcome::ConnectionRecord& r, bool explained) {
     s.stalls.push_back(to_ns(*stall));  // sorted at finish()
     if (*stall > s.stall_threshold) ++s.stalled;
   }
-  if (r.connect_start && r.connect_done) s.connects.push_back(to_ns(*r.connect_done - *r.connect_start));
+  outcome::add_latencies(s.latencies, r, run_end_);
   s.max_syn_retransmits = std::max(s.max_syn_retransmits, r.syn_retransmits);
   s.max_synack_retransmits = std::max(s.max_synack_retransmits, r.synack_retransmits);
   s.max_data_retransmits = std::max(s.max_data_retransmits, r.data_retransmits);
@@ -720,7 +722,7 @@ outcome::Outcome World::finish(Time end, Duration stall_threshold) {
     for (const std::uint32_t c : kept_) conns_.push_back(std::move(records_[apps_[c].record]));
     std::vector<outcome::ConnectionRecord>().swap(records_);
     std::sort(summary_figures_.stalls.begin(), summary_figures_.stalls.end());
-    std::sort(summary_figures_.connects.begin(), summary_figures_.connects.end());
+    outcome::sort_latencies(summary_figures_.latencies);
     out_.summary = std::move(summary_figures_);
   }
   // The model's memory per connection, from its containers.
@@ -730,7 +732,7 @@ outcome::Outcome World::finish(Time end, Duration stall_threshold) {
   // high-water mark is the live figure; full detail keeps every one.
   m.peak_live_connections = stack_->peak_states();
   m.bytes_per_connection = sizeof(ClientApp) + sizeof(std::uint32_t) /* Stack's slot index */ +
-                           (summary_ ? 2 * sizeof(std::int64_t) /* stall, connect latency */
+                           (summary_ ? 4 * sizeof(std::int64_t) /* stall; connect, first-byte and total latency */
                                      : sizeof(outcome::ConnectionRecord));
   m.bytes_per_live_connection = sizeof(tcp::Conn) + (summary_ ? sizeof(outcome::ConnectionRecord) : 0);
   m.peak_bytes = m.peak_live_connections * m.bytes_per_live_connection + m.connections * m.bytes_per_connection;

@@ -148,6 +148,7 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
   Trace& trace_;
   bool record_packets_;
   Duration stall_threshold_;
+  Time run_end_;  // the scenario's duration: where an unfinished wait is measured to
   std::unique_ptr<tcp::Stack> stack_;
   Costs costs_;
   std::unique_ptr<Machine> machine_;

@@ -43,7 +43,32 @@ bool stalled(const ConnectionRecord& r, Duration threshold = kStallThreshold);
 
 // A connection worth a story (an explanation, a row in a trimmed table):
 // something happened to it (`incident`: a drop, a retransmission, a reset,
-// as the recorder saw it), its request stalled, or it did not complete.
+// as the recorder saw it), it was slow (see slow() below), or it did not
+// complete. A kernel run without a capture sees no incident; its slow
+// connections are still told.
 bool worth_explaining(const ConnectionRecord& r, bool incident, Duration threshold = kStallThreshold);
+
+// Latency as users see it, each measured on the client's side:
+//   connect     connect() called -> connect() returned
+//   first_byte  request written -> the exchange's last milestone
+//   total       connect() called -> the exchange's last milestone
+// The exchange's last milestone is the response readable by the client, or,
+// for a connection that completed without one, the request readable by the
+// server application (its server answers nothing), or connect() returning
+// (it sends nothing).
+// (The Latency enum is in outcome.h, beside the summary that holds them.)
+
+// When the user began waiting (nullopt: never did, e.g. no request written).
+std::optional<Time> latency_start(const ConnectionRecord& r, Latency which);
+// When the wait ended (nullopt: it has not, the connection is unfinished).
+std::optional<Time> latency_end(const ConnectionRecord& r, Latency which);
+// How long a wait that never ended had lasted when the connection failed
+// (its error's time) or the run ended (`run_end`).
+Duration unfinished_wait(const ConnectionRecord& r, Latency which, Time run_end);
+
+// A connection its user would call slow: its request stalled, or its
+// connect() or its whole exchange took longer than `threshold` to finish.
+// (One that never finished is not completed, which is worth a story anyway.)
+bool slow(const ConnectionRecord& r, Duration threshold = kStallThreshold);
 
 }  // namespace synsim::outcome

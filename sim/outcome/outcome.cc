@@ -15,6 +15,15 @@ const char* to_string(ConnectionOutcome o) {
   return "?";
 }
 
+const char* to_string(Latency which) {
+  switch (which) {
+    case Latency::connect: return "connect";
+    case Latency::first_byte: return "first_byte";
+    case Latency::total: return "total";
+  }
+  return "?";
+}
+
 std::uint64_t ConnectionSummary::stall_count() const { return stalls.size(); }
 
 std::optional<Duration> ConnectionSummary::stall_quantile(std::uint32_t permille) const {
@@ -43,7 +52,7 @@ std::vector<std::int64_t> sorted_stalls(const Outcome& out) {
 }
 
 std::vector<std::int64_t> sorted_connect_latencies(const Outcome& out) {
-  if (out.summary) return out.summary->connects;
+  if (out.summary) return out.summary->latencies[Latency::connect].finished;
   std::vector<std::int64_t> v;
   for (const ConnectionRecord& r : out.connections) {
     if (r.connect_start && r.connect_done) v.push_back(to_ns(*r.connect_done - *r.connect_start));

@@ -6,6 +6,7 @@
 // run's start.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -109,6 +110,27 @@ struct ConnectionRecord {
   std::vector<std::string> explanation;
 };
 
+// Latency as users see it: which wait (sim/outcome/judge.h says where each
+// starts and ends; sim/outcome/latency.h turns samples into figures).
+enum class Latency : std::uint8_t { connect, first_byte, total };
+inline constexpr std::array<Latency, 3> kLatencies = {Latency::connect, Latency::first_byte, Latency::total};
+const char* to_string(Latency which);  // "connect", "first_byte", "total"
+
+// One latency over a run: every wait that began, in ns, each list ascending
+// once sorted (a quantile is one index; 8 bytes a connection).
+struct LatencySamples {
+  std::vector<std::int64_t> finished;    // the wait's length
+  std::vector<std::int64_t> unfinished;  // how long it had lasted, unfinished, when the connection failed or the run ended
+  std::uint64_t started() const { return finished.size() + unfinished.size(); }
+};
+
+// The three latencies of a run, indexed by Latency.
+struct UserLatencies {
+  std::array<LatencySamples, 3> of;
+  LatencySamples& operator[](Latency which) { return of[static_cast<std::size_t>(which)]; }
+  const LatencySamples& operator[](Latency which) const { return of[static_cast<std::size_t>(which)]; }
+};
+
 // Counters under their nstat names ("TcpExtListenOverflows", "TcpRetransSegs").
 // Sorted by name so every rendering is deterministic.
 using Counters = std::map<std::string, std::int64_t>;
@@ -154,8 +176,9 @@ struct ConnectionSummary {
   // in ascending order: a quantile is one index, and a million stalls cost
   // 8 bytes each instead of a tree node each.
   std::vector<std::int64_t> stalls;
-  // Every successful connect()'s latency (call to return) in ns, ascending.
-  std::vector<std::int64_t> connects;
+  // Every connection's latencies as its user saw them (connect's finished
+  // waits are every successful connect()'s latency), sorted at the end.
+  UserLatencies latencies;
   std::uint32_t max_syn_retransmits = 0;
   std::uint32_t max_synack_retransmits = 0;
   std::uint32_t max_data_retransmits = 0;

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "sim/core/time.h"
+#include "sim/outcome/judge.h"
+#include "sim/outcome/latency.h"
 
 namespace synsim::report {
 
@@ -67,8 +69,7 @@ std::string render_connections(const outcome::Outcome& outcome) {
   const bool trim = outcome.connections.size() > kMaxRows;
   std::size_t shown = 0;
   for (const auto& c : outcome.connections) {
-    if (trim && (shown >= kMaxRows ||
-                 (c.explanation.empty() && c.outcome == outcome::ConnectionOutcome::completed))) {
+    if (trim && (shown >= kMaxRows || !outcome::worth_explaining(c, !c.explanation.empty()))) {
       continue;
     }
     ++shown;
@@ -81,9 +82,9 @@ std::string render_connections(const outcome::Outcome& outcome) {
   }
   std::string out = render_table(align, rows);
   if (trim) {
-    out += fmt::format("({} of {} connections shown: those with an explanation or not completed, at most {}; "
+    out += fmt::format("({} of {} connections shown: those with an explanation, slow (> {}) or not completed, at most {}; "
                        "--format json lists every one)\n",
-                       shown, outcome.connections.size(), kMaxRows);
+                       shown, outcome.connections.size(), format_duration(outcome::kStallThreshold), kMaxRows);
   }
   std::size_t explained = 0;
   for (const auto& c : outcome.connections) {
@@ -95,6 +96,38 @@ std::string render_connections(const outcome::Outcome& outcome) {
     for (const auto& line : c.explanation) out += fmt::format("  {}\n", line);
   }
   return out;
+}
+
+namespace {
+std::string latency_quantile_text(const outcome::LatencyFigures& f, std::size_t i) {
+  if (f.started == 0) return "-";
+  const auto& q = f.quantiles[i];
+  return q.value ? format_duration(*q.value) : "unfinished";
+}
+}  // namespace
+
+std::string render_latencies(const outcome::Outcome& outcome) {
+  const outcome::UserLatencies u = outcome::user_latencies(outcome);
+  std::vector<Align> align = {Align::left, Align::right, Align::right, Align::right};
+  std::vector<std::string> head = {"latency", "started", "finished", "unfinished"};
+  for (const Duration t : outcome::kSlowThresholds) {
+    head.push_back("> " + format_duration(t));
+    align.push_back(Align::right);
+  }
+  for (const auto& q : outcome::kQuantiles) {
+    head.push_back(q.name);
+    align.push_back(Align::right);
+  }
+  std::vector<std::vector<std::string>> rows = {head};
+  for (const outcome::Latency which : outcome::kLatencies) {
+    const outcome::LatencyFigures f = outcome::latency_figures(u[which], which);
+    std::vector<std::string> row = {outcome::to_string(which), std::to_string(f.started), std::to_string(f.finished),
+                                    std::to_string(f.unfinished)};
+    for (const std::uint64_t n : f.over) row.push_back(std::to_string(n));
+    for (std::size_t i = 0; i < outcome::kQuantiles.size(); ++i) row.push_back(latency_quantile_text(f, i));
+    rows.push_back(std::move(row));
+  }
+  return render_table(align, rows);
 }
 
 std::string render_counters(const outcome::Outcome& outcome) {
@@ -169,6 +202,10 @@ std::string render_summary(const outcome::Outcome& outcome) {
     out += fmt::format("\nconnections ({})\n", outcome.connections.size());
     out += render_connections(outcome);
   }
+  out += "\nlatency as users see it (connect: connect() called -> returned; first_byte: request written -> response\n"
+         "readable, or request delivered when the server answers nothing; total: connect() called -> the same;\n"
+         "unfinished waits rank last and count above a bound once they had waited that long)\n";
+  out += render_latencies(outcome);
   out += "\ncounters\n";
   out += outcome.counters.empty() ? "(none)\n" : render_counters(outcome);
   // Only summary-detail runs print the model's memory (full-detail

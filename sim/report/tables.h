@@ -16,6 +16,11 @@ std::string render_connections(const outcome::Outcome& outcome);
 
 // `NAME  VALUE` per counter, names left-aligned, values right-aligned, as
 // nstat lists them; empty when there are no counters.
+// Latency as users see it: for connect, first_byte and total, how many waits
+// began, finished and did not, how many exceeded 1 s and 3 s, and the
+// quantiles (sim/outcome/latency.h).
+std::string render_latencies(const outcome::Outcome& outcome);
+
 std::string render_counters(const outcome::Outcome& outcome);
 
 // Run header (scenario, source, kernel, HZ, seed, duration, events, trace

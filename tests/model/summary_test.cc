@@ -7,6 +7,7 @@
 #include <numeric>
 #include <vector>
 
+#include "sim/outcome/latency.h"
 #include "sim/expect/evaluate.h"
 #include "sim/report/tables.h"
 #include "sim/scenario/load.h"
@@ -61,7 +62,13 @@ void expect_summary_agrees_with_full(const Scenario& sc) {
   EXPECT_EQ(s.max_synack_retransmits, max_synack);
   EXPECT_EQ(s.max_data_retransmits, max_data);
   EXPECT_EQ(s.folded + s.unrecorded + sum.connections.size(), s.total);
-  EXPECT_EQ(s.connects, outcome::sorted_connect_latencies(full));
+  // Latency as users see it, every wait of every connection, finished or not.
+  const outcome::UserLatencies from_records = outcome::user_latencies(full);
+  for (const outcome::Latency which : outcome::kLatencies) {
+    EXPECT_EQ(s.latencies[which].finished, from_records[which].finished) << outcome::to_string(which);
+    EXPECT_EQ(s.latencies[which].unfinished, from_records[which].unfinished) << outcome::to_string(which);
+  }
+  EXPECT_EQ(s.latencies[outcome::Latency::connect].finished, outcome::sorted_connect_latencies(full));
 
   // What a sweep remembers of a run, and stall hypotheses, come out the
   // same from either detail.
