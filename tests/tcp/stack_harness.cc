@@ -241,3 +241,35 @@ Nstat StackScript::nstat() const {
 }
 
 }  // namespace synsim::tcp::testing
+
+namespace synsim::tcp {
+
+void PrintTo(ClientState s, std::ostream* os) {
+  switch (s) {
+    case ClientState::closed: *os << "closed"; return;
+    case ClientState::syn_sent: *os << "syn_sent"; return;
+    case ClientState::established: *os << "established"; return;
+    case ClientState::fin_wait: *os << "fin_wait"; return;
+    case ClientState::done: *os << "done"; return;
+  }
+}
+
+void PrintTo(ChildState s, std::ostream* os) {
+  switch (s) {
+    case ChildState::none: *os << "none"; return;
+    case ChildState::established: *os << "established"; return;
+    case ChildState::closed: *os << "closed"; return;
+  }
+}
+
+void PrintTo(SockError e, std::ostream* os) {
+  switch (e) {
+    case SockError::none: *os << "none"; return;
+    case SockError::econnreset: *os << "ECONNRESET"; return;
+    case SockError::etimedout: *os << "ETIMEDOUT"; return;
+    case SockError::econnrefused: *os << "ECONNREFUSED"; return;
+    case SockError::eaddrnotavail: *os << "EADDRNOTAVAIL"; return;
+  }
+}
+
+}  // namespace synsim::tcp

@@ -209,6 +209,9 @@ class StackScript final : private StackObserver, private EventHandler {
 }  // namespace synsim::tcp::testing
 
 namespace synsim::tcp {
-// gtest prints counters by their nstat names.
+// gtest prints counters by their nstat names, states by theirs.
 inline void PrintTo(Mib m, std::ostream* os) { *os << mib_name(m); }
+void PrintTo(ClientState s, std::ostream* os);
+void PrintTo(ChildState s, std::ostream* os);
+void PrintTo(SockError e, std::ostream* os);
 }  // namespace synsim::tcp
