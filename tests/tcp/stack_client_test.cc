@@ -134,6 +134,23 @@ TEST(Established, DataIsProbedAtOneRtoThenRetransmittedWithDoublingRtoOnLinux618
                               {Mib::TcpExtTCPLossProbes, 1}}));
 }
 
+TEST(Established, DataRtoIsRoundedByTheWheelAtHz1000OnLinux618) {
+  // The same rules at CONFIG_HZ=1000: RTO = ceil(200.02 ms / 1 ms) = 201
+  // jiffies, 201 ahead is wheel level 1 (8 ms granule): the probe fires at
+  // 208 ms, the first RTO at 416, the second (402 ahead) at 824.
+  StackScript s(Kernel{.profile = "linux-6.18", .hz = 1000});
+  s.connect(0ms, 0);
+  s.out(0ms, syn(0));
+  s.in(20us, syn_ack(0, 1));
+  s.out(20us, ack(1, 1));
+  EXPECT_EQ(s.conn(0).client.rto, 201u);
+  s.send(20us, 0, 5);
+  s.out(20us, data(1, 5, 1));
+  s.out(208ms, data(1, 5, 1));  // TLP
+  s.out(416ms, data(1, 5, 1));
+  s.out(824ms, data(1, 5, 1));
+}
+
 TEST(Established, AckOfTheDataStopsTheRetransmissions) {
   for (const std::string_view profile : kProfiles) {
     SCOPED_TRACE(profile);

@@ -17,7 +17,8 @@
 // Rules, as packetdrill's:
 //   - Times are from the script's start (the stack's time 0). A segment
 //     the script feeds is processed at once, so replies carry its time;
-//     timers fire at the jiffy the profile's timer wheel rounds them to.
+//     timers fire at the jiffy the profile's timer wheel rounds them to,
+//     and a timer due at the time of a step fires before the step.
 //   - Sequence numbers are relative, as tcpdump prints them: the script's
 //     side of connection c counts from script_isn(c), the stack's side from
 //     the first SYN or SYN-ACK the stack sent on it (0 before that).
