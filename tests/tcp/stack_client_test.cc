@@ -109,6 +109,30 @@ TEST(SynSent, RstAnsweringTheSynRefusesTheConnection) {
   }
 }
 
+TEST(SynSent, DeferredFinalAckGoesOutAfterDelackMax) {
+  // TCP_DEFER_ACCEPT on the connecting socket: connect() returns, the final
+  // ACK waits for TCP_DELACK_MAX (200 ms = 50 jiffies at HZ=250, level 0:
+  // 204 ms) in case data comes to carry it.
+  StackScript s(kLinux618);
+  s.connect(0ms, 0, /*defer_final_ack=*/true);
+  s.out(0ms, syn(0));
+  s.in(20us, syn_ack(0, 1));
+  EXPECT_EQ(s.conn(0).client.state, ClientState::established);
+  s.no_output_until(203ms);
+  s.out(204ms, ack(1, 1));
+}
+
+TEST(SynSent, DeferredFinalAckRidesOnTheFirstData) {
+  StackScript s(kLinux618);
+  s.connect(0ms, 0, /*defer_final_ack=*/true);
+  s.out(0ms, syn(0));
+  s.in(20us, syn_ack(0, 1));
+  s.send(50ms, 0, 5);
+  s.out(50ms, data(1, 5, 1));
+  s.no_output_until(255ms);  // no bare ACK; the data's loss probe is due at 256 ms
+  s.out(256ms, data(1, 5, 1));
+}
+
 // --- ESTABLISHED: the data RTO ------------------------------------------------
 
 TEST(Established, DataIsProbedAtOneRtoThenRetransmittedWithDoublingRtoOnLinux618) {

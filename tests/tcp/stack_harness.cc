@@ -218,11 +218,11 @@ std::int64_t StackScript::accept(Duration t, Loc loc) {
   return stack_->accept();
 }
 
-void StackScript::connect(Duration t, std::uint32_t conn, Loc loc) {
+void StackScript::connect(Duration t, std::uint32_t conn, bool defer_final_ack, Loc loc) {
   run_to(t, loc);
   expect_none_pending(loc);
   stack_is_client_[conn] = true;
-  stack_->connect(conn, false);
+  stack_->connect(conn, defer_final_ack);
 }
 
 void StackScript::send(Duration t, std::uint32_t conn, std::uint32_t bytes, Loc loc) {

@@ -155,7 +155,8 @@ class StackScript final : private StackObserver, private EventHandler {
   void listen(Duration t, std::int64_t backlog, Duration defer_accept = {}, std::int64_t syncnt = 0,
               Loc loc = Loc::current());
   std::int64_t accept(Duration t, Loc loc = Loc::current());
-  void connect(Duration t, std::uint32_t conn, Loc loc = Loc::current());
+  // `defer_final_ack`: TCP_DEFER_ACCEPT on the connecting socket.
+  void connect(Duration t, std::uint32_t conn, bool defer_final_ack = false, Loc loc = Loc::current());
   void send(Duration t, std::uint32_t conn, std::uint32_t bytes, Loc loc = Loc::current());
 
   const Stack& stack() const { return *stack_; }

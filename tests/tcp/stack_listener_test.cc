@@ -58,6 +58,19 @@ TEST(Listen, AckWithoutARequestIsAnsweredWithRst) {
   }
 }
 
+TEST(Listen, BacklogIsClampedBySomaxconn) {
+  for (const auto& [profile, somaxconn] : {std::pair<std::string_view, std::int64_t>{"linux-6.18", 4096},
+                                           std::pair<std::string_view, std::int64_t>{"linux-2.5.66", 128}}) {
+    SCOPED_TRACE(profile);
+    StackScript s(Kernel{.profile = profile});
+    s.listen(0ms, 100000);
+    EXPECT_EQ(s.listener().max_ack_backlog, somaxconn);
+  }
+  StackScript s(Kernel{.profile = "linux-6.18", .sysctls = {{"net.core.somaxconn", 16}}});
+  s.listen(0ms, -1);  // (unsigned)-1 > somaxconn
+  EXPECT_EQ(s.listener().max_ack_backlog, 16);
+}
+
 // --- SYN queue: the request sock (SYN_RECV) -----------------------------------
 
 TEST(SynQueue, FullSynQueueAnswersWithSyncookieOnLinux618) {
@@ -85,6 +98,35 @@ TEST(SynQueue, FullSynQueueDropsSynWithoutSyncookiesOnLinux618) {
   EXPECT_FALSE(s.conn(1).syncookie);
   EXPECT_EQ(s.listener().qlen, 1);
   EXPECT_EQ(s.nstat(), (Nstat{{Mib::TcpExtTCPReqQFullDrop, 1}, {Mib::TcpExtListenDrops, 1}}));
+}
+
+TEST(SynQueue, Syncookies2AnswersEverySynWithACookieOnLinux618) {
+  StackScript s(Kernel{.profile = "linux-6.18", .sysctls = {{"net.ipv4.tcp_syncookies", 2}}});
+  s.listen(0ms, 8);
+  s.in(0ms, syn());
+  s.out(0ms, syn_ack(0, 1));
+  EXPECT_TRUE(s.conn(0).syncookie);
+  EXPECT_EQ(s.listener().qlen, 0);
+  EXPECT_EQ(s.nstat(), (Nstat{{Mib::TcpExtTCPReqQFullDoCookies, 1}, {Mib::TcpExtSyncookiesSent, 1}}));
+  s.no_output_until(10s);  // nothing kept, nothing retransmitted
+}
+
+TEST(SynQueue, LastQuarterOfMaxSynBacklogIsRefusedWithoutSyncookiesOnLinux618) {
+  // tcp_conn_request: with syncookies off, tcp_max_syn_backlog - qlen <
+  // tcp_max_syn_backlog / 4 drops a SYN from a peer not proven by
+  // tcp_metrics (none is, in the model): 8 - 7 < 2.
+  StackScript s(Kernel{.profile = "linux-6.18",
+                       .sysctls = {{"net.ipv4.tcp_syncookies", 0}, {"net.ipv4.tcp_max_syn_backlog", 8}}});
+  s.listen(0ms, 100);
+  for (std::uint32_t c = 0; c < 7; ++c) {
+    s.in(0ms, syn().on(c));
+    s.out(0ms, syn_ack(0, 1).on(c));
+  }
+  s.in(1ms, syn().on(7));
+  s.no_output_until(1ms);
+  EXPECT_FALSE(s.conn(7).req.live);
+  EXPECT_EQ(s.listener().qlen, 7);
+  EXPECT_EQ(s.nstat(), (Nstat{{Mib::TcpExtListenDrops, 1}}));
 }
 
 TEST(SynQueue, FullSynQueueAnswersWithSyncookieOnLinux2566) {
@@ -515,6 +557,17 @@ TEST(Syncookies, AckAfterTheCookieWindowIsAnsweredWithRstOnLinux618) {
   s.out(121s, rst(1).on(1));
   EXPECT_EQ(s.conn(1).child.state, ChildState::none);
   EXPECT_EQ(s.nstat().count(Mib::TcpExtSyncookiesRecv), 0u);
+}
+
+TEST(Syncookies, AckWithoutARequestCountsSyncookiesFailedOnLinux2566) {
+  // 2.6.12 cookie_v4_check: with syncookies on, every ACK that reaches the
+  // listener is checked; without a cookie sent in the last 3 s it fails,
+  // and the listener resets it.
+  StackScript s(Kernel{.profile = "linux-2.5.66", .sysctls = {{"net.ipv4.tcp_syncookies", 1}}});
+  s.listen(0ms, 8);
+  s.in(0ms, ack(1, 1));
+  s.out(0ms, rst(1));
+  EXPECT_EQ(s.nstat(), (Nstat{{Mib::TcpOutRsts, 1}, {Mib::TcpExtSyncookiesFailed, 1}}));
 }
 
 // --- TCP_DEFER_ACCEPT on the listener ------------------------------------------

@@ -80,6 +80,19 @@ TEST(RequestTimer, RequestExpiresAt65sWithDefaultRetriesOnLinux618) {
   EXPECT_EQ(s.nstat().at(Mib::TcpExtTCPTimeouts), 6);  // every firing, the expiring one too
 }
 
+TEST(RequestTimer, TcpSyncntOnTheListenerReplacesSynackRetriesOnLinux618) {
+  StackScript s(kLinux618);
+  s.listen(0ms, 8, /*defer_accept=*/{}, /*syncnt=*/1);
+  s.in(0ms, syn());
+  s.out(0ms, syn_ack(0, 1));
+  s.out(1024ms, syn_ack(0, 1));
+  s.at(3039ms);
+  EXPECT_TRUE(s.conn(0).req.live);
+  s.at(3040ms);  // the second firing: num_timeout 1 >= TCP_SYNCNT 1
+  EXPECT_FALSE(s.conn(0).req.live);
+  s.no_output_until(70s);
+}
+
 TEST(RequestTimer, ExpiredRequestIsForgottenSoTheClientsDataGetsRstOnLinux618) {
   StackScript s(Kernel{.profile = "linux-6.18", .sysctls = {{"net.ipv4.tcp_synack_retries", 2}}});
   s.listen(0ms, 8);
