@@ -120,4 +120,15 @@ void Stack::deliver(std::uint64_t slot) {
   if (info.local && cpus_[info.cpu].in_flight == 0) observer_.on_softirq_idle(info.cpu);
 }
 
+void Stack::receive(Segment seg) {
+  current_id_ = wire_id_++;
+  observer_.on_wire(now_, current_id_, seg);
+  in_timer_ = false;
+  if (seg.from_client) {
+    listener_rcv(seg);
+  } else {
+    client_rcv(seg);
+  }
+}
+
 }  // namespace synsim::tcp

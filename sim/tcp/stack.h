@@ -143,6 +143,13 @@ class Stack final : public EventHandler {
   Time now() const { return now_; }
   void set_now(Time t) { now_ = t; }
 
+  // A segment from outside the stack arrives now (tcp_v4_rcv), as a
+  // loopback delivery would: reported on the wire, then processed on the
+  // current CPU. What the stack sends in reply goes out through xmit() as
+  // usual. The stack-level tests play one connection's peer with it
+  // (tests/tcp/stack_harness.h); the model never calls it.
+  void receive(Segment seg);
+
   // EventHandler: timers and deliveries.
   void on_event(std::uint32_t kind, std::uint64_t arg) override;
 
