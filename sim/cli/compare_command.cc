@@ -1,6 +1,10 @@
 #include "sim/cli/compare_command.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -70,6 +74,22 @@ std::optional<int> read_kernel_outcome(const std::string& path, const scenario::
     std::cerr << path << ": holds an outcome of scenario " << out.info.scenario << ", not " << sc.name << '\n';
     return kExitBadInput;
   }
+  // So would the same scenario with other settings (a --set on one side only).
+  if (out.info.settings.empty()) {
+    std::cerr << "synsim: note: " << path << " does not say which settings it ran with (written by an older "
+              << "synsim); it is taken to be this experiment\n";
+  } else if (out.info.settings != sc.settings) {
+    std::vector<std::string> theirs;
+    std::vector<std::string> ours;
+    std::set_difference(out.info.settings.begin(), out.info.settings.end(), sc.settings.begin(), sc.settings.end(),
+                        std::back_inserter(theirs));
+    std::set_difference(sc.settings.begin(), sc.settings.end(), out.info.settings.begin(), out.info.settings.end(),
+                        std::back_inserter(ours));
+    std::cerr << path << ": ran " << sc.name << " with other settings; comparing it would judge two experiments\n";
+    for (const std::string& s : theirs) std::cerr << "  saved run:        " << s << '\n';
+    for (const std::string& s : ours) std::cerr << "  this comparison:  " << s << '\n';
+    return kExitBadInput;
+  }
   if (out.info.source != "kernel") {
     std::cerr << "synsim: note: " << path << " holds a " << out.info.source << " outcome, compared as the kernel side\n";
   }
@@ -102,10 +122,15 @@ int compare_command(const CompareArgs& args) {
                              : args.mode == "statistical" ? compare::Mode::statistical
                                                           : compare::Mode::connections;
 
-  outcome::Outcome model_out;
+  const std::size_t runs = args.runs > 0 ? args.runs : std::max<std::size_t>(1, args.kernel_outcomes.size());
+  std::vector<outcome::Outcome> models(runs);
   Duration model_wall{};
   try {
-    model_wall = timed([&] { model_out = model::run(sc); });
+    for (std::size_t i = 0; i < runs; ++i) {
+      model::RunOptions options;
+      options.seed = sc.seed + i;
+      model_wall += timed([&] { models[i] = model::run(sc, options); });
+    }
   } catch (const model::Unsupported& e) {
     std::cerr << args.file << ": " << e.what() << '\n';
     return kExitBadInput;
@@ -113,16 +138,23 @@ int compare_command(const CompareArgs& args) {
     std::cerr << "synsim: " << e.report();
     return kExitInvariant;
   }
-  outcome::Outcome kernel_out;
+  std::vector<outcome::Outcome> kernels;
   std::optional<Duration> kernel_wall;
-  if (args.kernel_outcome) {
-    if (const auto rc = read_kernel_outcome(*args.kernel_outcome, sc, kernel_out)) return *rc;
+  if (!args.kernel_outcomes.empty()) {
+    for (const std::string& path : args.kernel_outcomes) {
+      kernels.emplace_back();
+      if (const auto rc = read_kernel_outcome(path, sc, kernels.back())) return *rc;
+    }
   } else {
-    std::cerr << "synsim: running " << sc.name << " on the kernel (" << format_duration(sc.duration)
-              << " of real time)\n";
+    std::cerr << "synsim: running " << sc.name << " on the kernel " << runs << " time" << (runs == 1 ? "" : "s")
+              << " (" << format_duration(sc.duration) << " of real time each)\n";
     stop_kernel_runs_on_signals();
+    kernel_wall = Duration{0};
     try {
-      kernel_wall = timed([&] { kernel_out = kernel::run_kernel(sc); });
+      for (std::size_t i = 0; i < runs && !kernel::stop_requested(); ++i) {
+        kernels.emplace_back();
+        *kernel_wall += timed([&] { kernels.back() = kernel::run_kernel(sc); });
+      }
     } catch (const kernel::Unsupported& e) {
       std::cerr << args.file << ": " << e.what() << '\n';
       return kExitBadInput;
@@ -131,8 +163,10 @@ int compare_command(const CompareArgs& args) {
       return kExitEnvironment;
     }
   }
+  const outcome::Outcome& model_out = models.front();
+  const outcome::Outcome& kernel_out = kernels.front();
 
-  compare::StatisticalComparison stats = compare::compare_statistics(model_out, kernel_out, stat_options);
+  compare::StatisticalComparison stats = compare::compare_statistics(models, kernels, stat_options);
   stats.model_wall = model_wall;
   stats.kernel_wall = kernel_wall;
   std::optional<compare::Comparison> c;
@@ -159,10 +193,21 @@ int compare_command(const CompareArgs& args) {
   if (args.out_dir) {
     try {
       const std::filesystem::path dir(*args.out_dir);
-      report::claim_out_dir(dir, {"model", "kernel", "comparison.txt", "comparison.json", "report.html", "summary.md",
-                                  "trace.json"});
-      report::write_out_dir(dir / "model", model_out, sc.source_text);
-      report::write_out_dir(dir / "kernel", kernel_out, sc.source_text);
+      // The first run of each side as model/ and kernel/; further ones as
+      // model-2/, kernel-2/, ... (each reusable with --kernel-outcome).
+      std::vector<std::string> names = {"model", "kernel", "comparison.txt", "comparison.json", "report.html",
+                                        "summary.md", "trace.json"};
+      for (std::size_t i = 1; i < std::max(models.size(), kernels.size()); ++i) {
+        names.push_back(fmt::format("model-{}", i + 1));
+        names.push_back(fmt::format("kernel-{}", i + 1));
+      }
+      report::claim_out_dir(dir, names);
+      for (std::size_t i = 0; i < models.size(); ++i) {
+        report::write_out_dir(dir / (i == 0 ? "model" : fmt::format("model-{}", i + 1)), models[i], sc.source_text);
+      }
+      for (std::size_t i = 0; i < kernels.size(); ++i) {
+        report::write_out_dir(dir / (i == 0 ? "kernel" : fmt::format("kernel-{}", i + 1)), kernels[i], sc.source_text);
+      }
       write_atomically(dir, "comparison.txt", text + expectations);
       write_atomically(dir, "comparison.json", json);
       report::HtmlReport html;
@@ -185,9 +230,9 @@ int compare_command(const CompareArgs& args) {
       return kExitBadInput;
     }
   }
-  if (kernel_out.info.partial) {
-    std::cerr << "synsim compare: interrupted at " << format_seconds(kernel_out.info.stopped_at)
-              << " s: the kernel side is partial, so is the comparison\n";
+  if (kernels.back().info.partial || (args.kernel_outcomes.empty() && kernels.size() < runs)) {
+    std::cerr << "synsim compare: interrupted at " << format_seconds(kernels.back().info.stopped_at) << " s of run "
+              << kernels.size() << " of " << runs << ": the kernel side is partial, so is the comparison\n";
     return kExitInterrupted;
   }
   const bool agree = c ? c->agree() : stats.agree();

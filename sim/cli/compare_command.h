@@ -19,7 +19,8 @@ struct CompareArgs {
   std::int64_t noise_ms = 25;
   std::string mode = "auto";             // auto | connections | statistical
   std::string stall_threshold = "1s";    // statistical mode: the judged stall count is stall > this
-  std::optional<std::string> kernel_outcome;  // a saved kernel outcome.json instead of a kernel run
+  std::vector<std::string> kernel_outcomes;  // saved kernel outcome.json files instead of kernel runs
+  std::uint32_t runs = 0;                // runs a side (kernel runs, model seeds); 0: one, or one per saved outcome
   std::string format = "text";           // text | json (the statistical table, machine-readable)
 };
 

@@ -56,8 +56,9 @@ int main(int argc, char** argv) {
   compare_cmd->footer("Exit 0 when model and kernel agree within tolerance, 1 when they differ (disagreements are\n"
                       "listed first), 4 when this machine cannot run the kernel side. Needs what `synsim kernel`\n"
                       "needs, and takes the scenario's duration in real time (not with --kernel-outcome).\n"
-                      "Statistical mode judges two counts, stalls longer than --stall-threshold and completed\n"
-                      "connections: " + synsim::compare::count_rule() + ".");
+                      "Statistical mode judges what users see (connections whose connect() or whole exchange took\n"
+                      "over 1 s, the p99 exchange, completed and unfinished connections, stalls longer than\n"
+                      "--stall-threshold) and the listen path's counters: " + synsim::compare::tolerance_rule() + ".");
   compare_cmd->add_option("file", cmp.file, "Scenario file (YAML)")->required();
   compare_cmd->add_option("--set", cmp.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   compare_cmd->add_option("--out", cmp.out_dir,
@@ -70,9 +71,15 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "connections", "statistical"}));
   compare_cmd->add_option("--stall-threshold", cmp.stall_threshold,
                           "Statistical mode: judge the count of stalls longer than this (default 1s)");
-  compare_cmd->add_option("--kernel-outcome", cmp.kernel_outcome,
+  compare_cmd->add_option("--kernel-outcome", cmp.kernel_outcomes,
                           "Compare with this saved kernel outcome.json (from synsim kernel --out DIR, or DIR/kernel/ "
-                          "of a previous compare) instead of running the kernel");
+                          "of a previous compare) instead of running the kernel; repeatable, one per kernel run. "
+                          "An outcome of other settings (another --set) is refused");
+  compare_cmd->add_option("--runs", cmp.runs,
+                          "Statistical mode: run the kernel N times and the model with N seeds (the scenario's seed, "
+                          "seed+1, ...) and judge the model's median run against the kernel's range (default 1, or "
+                          "one per --kernel-outcome)")
+      ->check(CLI::Range(1, 20));
   compare_cmd->add_option("--format", cmp.format,
                           "text (default) or json (the statistical table and the verdict, machine-readable)")
       ->check(CLI::IsMember({"text", "json"}));

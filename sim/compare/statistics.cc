@@ -17,13 +17,15 @@ std::int64_t counter_or_zero(const outcome::Outcome& o, const std::string& name)
   return it == o.counters.end() ? 0 : it->second;
 }
 
-// "x3.3", the larger over the smaller; "x∞" when the smaller is 0.
-std::string factor_text(std::int64_t a, std::int64_t b) {
-  const std::int64_t lo = std::min(a, b);
-  const std::int64_t hi = std::max(a, b);
-  if (hi == 0) return "x1.0";
-  if (lo == 0) return "x∞";
-  return fmt::format("x{:.1f}", static_cast<double>(hi) / static_cast<double>(lo));
+// a * num / den rounded down (up when `up`), saturating at INT64_MAX.
+std::int64_t scaled(std::int64_t a, std::int64_t num, std::int64_t den, bool up) {
+  if (a >= INT64_MAX / num) return INT64_MAX;
+  return up ? (a * num + den - 1) / den : a * num / den;
+}
+
+std::int64_t lower_median(std::vector<std::int64_t> v) {
+  std::sort(v.begin(), v.end());
+  return outcome::nearest_rank(v, 500);
 }
 
 }  // namespace
@@ -32,24 +34,34 @@ Mode mode_for(std::uint64_t total_connections) {
   return total_connections > kStatisticalAboveConnections ? Mode::statistical : Mode::connections;
 }
 
-bool counts_agree(std::int64_t model, std::int64_t kernel) {
-  const std::int64_t lo = std::min(model, kernel);
-  const std::int64_t hi = std::max(model, kernel);
-  if (hi <= kSmallCount && hi - lo <= kSmallCountSlack) return true;
-  // hi / lo <= 3/2, in integers.
-  return hi * kCountFactorDenominator <= lo * kCountFactorNumerator;
+Band widened(std::int64_t kernel_min, std::int64_t kernel_max, std::int64_t slack) {
+  Band b;
+  // Every kernel run left its p99 unfinished: only an unfinished model p99 matches.
+  if (kernel_min == kUnfinished) return Band{kUnfinished, kUnfinished};
+  b.lo = std::max<std::int64_t>(0, std::min(scaled(kernel_min, kFactorDenominator, kFactorNumerator, false),
+                                            kernel_min - slack));
+  if (kernel_max == kUnfinished) {
+    b.hi = kUnfinished;
+  } else {
+    b.hi = std::max(scaled(kernel_max, kFactorNumerator, kFactorDenominator, true),
+                    kernel_max > INT64_MAX - slack ? INT64_MAX : kernel_max + slack);
+  }
+  return b;
 }
 
-std::string count_rule() {
-  return fmt::format("a count agrees when within a factor of {:.1f} either way, or within ±{} when both are <= {}",
-                     static_cast<double>(kCountFactorNumerator) / static_cast<double>(kCountFactorDenominator),
-                     kSmallCountSlack, kSmallCount);
+std::string tolerance_rule() {
+  return fmt::format("a figure agrees when the model's median run lies within the kernel's range of runs widened "
+                     "by x{:.1f} either way or by ±{} (counts) / ±{} (durations), whichever is wider",
+                     static_cast<double>(kFactorNumerator) / static_cast<double>(kFactorDenominator), kCountSlack,
+                     format_duration(kDurationSlack));
 }
+
+bool is_duration(Figure f) { return f == Figure::total_p99; }
 
 const std::vector<std::string>& statistical_counters() {
   static const std::vector<std::string> names = {
-      "TcpExtListenOverflows", "TcpExtListenDrops",     "TcpExtSyncookiesSent",
-      "TcpExtSyncookiesRecv",  "TcpExtTCPChallengeACK", "TcpExtTCPSynRetrans",
+      "TcpExtListenOverflows", "TcpExtListenDrops",     "TcpExtSyncookiesSent", "TcpExtTCPReqQFullDoCookies",
+      "TcpExtSyncookiesRecv",  "TcpExtTCPChallengeACK", "TcpExtTCPSynRetrans",  "TcpRetransSegs",
   };
   return names;
 }
@@ -112,31 +124,116 @@ SideStatistics side_statistics(const outcome::Outcome& o, const StatOptions& opt
     }
   }
   s.accept_queue_limit = o.accept_queue_limit;
+  const outcome::UserLatencies u = outcome::user_latencies(o);
+  for (const outcome::Latency which : outcome::kLatencies) {
+    s.latency[static_cast<std::size_t>(which)] = outcome::latency_figures(u[which], which);
+  }
+  s.data_retransmit_segments = counter_or_zero(o, "TcpRetransSegs") - counter_or_zero(o, "TcpExtTCPSynRetrans");
   return s;
 }
 
-std::string miss_line(const JudgedCount& j) {
-  const std::int64_t diff = j.model > j.kernel ? j.model - j.kernel : j.kernel - j.model;
-  std::string why = fmt::format("{}, outside x{:.1f}", factor_text(j.model, j.kernel),
-                                static_cast<double>(kCountFactorNumerator) / kCountFactorDenominator);
-  if (std::max(j.model, j.kernel) <= kSmallCount) why += fmt::format(" and {} apart, outside ±{}", diff, kSmallCountSlack);
-  return fmt::format("model {} vs kernel {} {}: {}", j.model, j.kernel, j.what, why);
+std::int64_t figure_value(const SideStatistics& s, Figure f) {
+  const auto& total = s.latency[static_cast<std::size_t>(outcome::Latency::total)];
+  const auto& connect = s.latency[static_cast<std::size_t>(outcome::Latency::connect)];
+  auto counter = [&](std::string_view name) -> std::int64_t {
+    for (const auto& [n, v] : s.counters) {
+      if (n == name) return v;
+    }
+    return 0;
+  };
+  switch (f) {
+    case Figure::total_over_1s: return static_cast<std::int64_t>(total.over[0]);
+    case Figure::connect_over_1s: return static_cast<std::int64_t>(connect.over[0]);
+    case Figure::total_p99: {
+      if (total.started == 0) return 0;
+      const auto& q = total.quantiles[2];  // kQuantiles[2] is p99
+      return q.value ? to_ns(*q.value) : kUnfinished;
+    }
+    case Figure::completed: return s.completed;
+    case Figure::unfinished: return s.connections - s.completed;
+    case Figure::stalled: return s.stalled_over_threshold;
+    case Figure::listen_overflows: return counter("TcpExtListenOverflows");
+    case Figure::listen_drops: return counter("TcpExtListenDrops");
+    case Figure::syn_retransmits: return counter("TcpExtTCPSynRetrans");
+    case Figure::syncookies_sent: return counter("TcpExtSyncookiesSent");
+    case Figure::reqq_full_cookies: return counter("TcpExtTCPReqQFullDoCookies");
+    case Figure::data_retransmits: return s.data_retransmit_segments;
+  }
+  return 0;
+}
+
+namespace {
+std::string figure_name(Figure f, const StatOptions& options) {
+  switch (f) {
+    case Figure::total_over_1s: return "total > 1s";
+    case Figure::connect_over_1s: return "connect > 1s";
+    case Figure::total_p99: return "total p99";
+    case Figure::completed: return "completed";
+    case Figure::unfinished: return "not completed";
+    case Figure::stalled: return "stalled > " + format_duration(options.stall_threshold);
+    case Figure::listen_overflows: return "TcpExtListenOverflows";
+    case Figure::listen_drops: return "TcpExtListenDrops";
+    case Figure::syn_retransmits: return "TcpExtTCPSynRetrans";
+    case Figure::syncookies_sent: return "TcpExtSyncookiesSent";
+    case Figure::reqq_full_cookies: return "TcpExtTCPReqQFullDoCookies";
+    case Figure::data_retransmits: return "data retransmits";
+  }
+  return "?";
+}
+}  // namespace
+
+std::string figure_text(Figure f, std::int64_t value) {
+  if (!is_duration(f)) return std::to_string(value);
+  if (value == kUnfinished) return "unfinished";
+  return format_duration(Duration{(value + 500) / 1000 * 1000});  // whole microseconds
+}
+
+std::string miss_line(const Judged& j) {
+  auto list = [&](const std::vector<std::int64_t>& v) {
+    std::string out;
+    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + figure_text(j.figure, v[i]);
+    return out;
+  };
+  return fmt::format("{}: model {} (median of {}), kernel {} (band {}..{}): outside the band", j.what,
+                     figure_text(j.figure, j.model_median), list(j.model), list(j.kernel),
+                     figure_text(j.figure, j.band.lo), figure_text(j.figure, j.band.hi));
 }
 
 StatisticalComparison compare_statistics(const outcome::Outcome& model, const outcome::Outcome& kernel,
                                          const StatOptions& options) {
+  return compare_statistics(std::vector<outcome::Outcome>{model}, std::vector<outcome::Outcome>{kernel}, options);
+}
+
+StatisticalComparison compare_statistics(const std::vector<outcome::Outcome>& models,
+                                         const std::vector<outcome::Outcome>& kernels, const StatOptions& options) {
+  if (models.empty() || kernels.empty()) throw std::logic_error("compare_statistics: a side without a run");
   StatisticalComparison c;
-  c.model_info = model.info;
-  c.kernel_info = kernel.info;
+  c.model_info = models.front().info;
+  c.kernel_info = kernels.front().info;
   c.options = options;
-  c.model = side_statistics(model, options);
-  c.kernel = side_statistics(kernel, options);
-  const std::string stalled = "stalled > " + format_duration(options.stall_threshold);
-  c.judged.push_back({stalled, c.model.stalled_over_threshold, c.kernel.stalled_over_threshold, false});
-  c.judged.push_back({"completed", c.model.completed, c.kernel.completed, false});
-  for (JudgedCount& j : c.judged) {
-    j.agree = counts_agree(j.model, j.kernel);
+  c.model_runs = models.size();
+  c.kernel_runs = kernels.size();
+  std::vector<SideStatistics> m;
+  std::vector<SideStatistics> k;
+  for (const outcome::Outcome& o : models) {
+    m.push_back(side_statistics(o, options));
+    c.model_seeds.push_back(o.info.seed);
+  }
+  for (const outcome::Outcome& o : kernels) k.push_back(side_statistics(o, options));
+  c.model = m.front();
+  c.kernel = k.front();
+  for (std::size_t i = 0; i < kFigures; ++i) {
+    Judged j;
+    j.figure = static_cast<Figure>(i);
+    j.what = figure_name(j.figure, options);
+    for (const SideStatistics& s : m) j.model.push_back(figure_value(s, j.figure));
+    for (const SideStatistics& s : k) j.kernel.push_back(figure_value(s, j.figure));
+    j.model_median = lower_median(j.model);
+    const auto [lo, hi] = std::minmax_element(j.kernel.begin(), j.kernel.end());
+    j.band = widened(*lo, *hi, is_duration(j.figure) ? to_ns(kDurationSlack) : kCountSlack);
+    j.agree = j.band.lo <= j.model_median && j.model_median <= j.band.hi;
     if (!j.agree) c.misses.push_back(miss_line(j));
+    c.judged.push_back(std::move(j));
   }
   return c;
 }

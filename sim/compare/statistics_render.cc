@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace synsim::compare {
 
 namespace {
@@ -21,6 +23,22 @@ std::string opt_duration(const std::optional<Duration>& d) {
   return format_duration(Duration{(to_ns(*d) + 500) / 1000 * 1000});
 }
 
+std::string latency_text(const outcome::LatencyFigures& f, std::size_t i) {
+  if (f.started == 0) return "-";
+  const auto& q = f.quantiles[i];
+  return q.value ? opt_duration(q.value) : "unfinished";
+}
+
+// A judged figure's runs: "7" for one run; "3..12 (median 7)" for the
+// model's several seeds, "3..12" for the kernel's runs.
+std::string runs_text(const Judged& j, const std::vector<std::int64_t>& v, bool model) {
+  if (v.size() == 1) return figure_text(j.figure, v.front());
+  const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+  std::string s = figure_text(j.figure, *lo) + ".." + figure_text(j.figure, *hi);
+  if (model) s += " (median " + figure_text(j.figure, j.model_median) + ")";
+  return s;
+}
+
 std::string group_shape(const SideStatistics& s) {
   if (s.common_group_count == 0) return "-";
   return fmt::format("{} (x{})", s.common_group_size, s.common_group_count);
@@ -31,7 +49,24 @@ std::vector<Row> rows(const StatisticalComparison& c) {
   const SideStatistics& m = c.model;
   const SideStatistics& k = c.kernel;
   std::vector<Row> r;
-  for (const JudgedCount& j : c.judged) r.push_back({j.what, fmt::format("{}", j.model), fmt::format("{}", j.kernel), j.agree ? "ok (judged)" : "MISS (judged)"});
+  for (const Judged& j : c.judged) {
+    r.push_back({j.what, runs_text(j, j.model, true), runs_text(j, j.kernel, false),
+                 fmt::format("{} (band {}..{})", j.agree ? "ok" : "MISS", figure_text(j.figure, j.band.lo),
+                             figure_text(j.figure, j.band.hi))});
+  }
+  for (const outcome::Latency which : outcome::kLatencies) {
+    const auto& lm = m.latency[static_cast<std::size_t>(which)];
+    const auto& lk = k.latency[static_cast<std::size_t>(which)];
+    const std::string name = outcome::to_string(which);
+    for (std::size_t i = 0; i < outcome::kSlowThresholds.size(); ++i) {
+      r.push_back({fmt::format("{} > {}", name, format_duration(outcome::kSlowThresholds[i])),
+                   fmt::format("{}", lm.over[i]), fmt::format("{}", lk.over[i]), ""});
+    }
+    for (std::size_t i = 0; i < outcome::kQuantiles.size(); ++i) {
+      r.push_back({fmt::format("{} {}", name, outcome::kQuantiles[i].name), latency_text(lm, i), latency_text(lk, i),
+                   ""});
+    }
+  }
   auto count = [&](std::string label, std::int64_t a, std::int64_t b, std::string note = {}) {
     r.push_back({std::move(label), fmt::format("{}", a), fmt::format("{}", b), std::move(note)});
   };
@@ -73,6 +108,15 @@ std::string groups_text(const std::vector<StragglerGroup>& groups) {
 
 std::string verdict_word(bool agree) { return agree ? "AGREE" : "DISAGREE"; }
 
+std::string seeds_text(const StatisticalComparison& c) {
+  if (c.model_seeds.size() <= 1) return fmt::format("seed={}", c.model_info.seed);
+  return fmt::format("seeds={}..{} ({} runs)", c.model_seeds.front(), c.model_seeds.back(), c.model_seeds.size());
+}
+
+nlohmann::ordered_json value_json(std::int64_t v) {
+  return v == kUnfinished ? nlohmann::ordered_json("unfinished") : nlohmann::ordered_json(v);
+}
+
 nlohmann::ordered_json side_json(const SideStatistics& s, const outcome::RunInfo& info) {
   nlohmann::ordered_json j;
   j["kernel"] = info.kernel;
@@ -103,6 +147,22 @@ nlohmann::ordered_json side_json(const SideStatistics& s, const outcome::RunInfo
   nlohmann::ordered_json groups = nlohmann::ordered_json::array();
   for (const StragglerGroup& g : s.groups) groups.push_back({{"delivered_ns", to_ns(g.delivered)}, {"size", g.size}});
   j["straggler_groups"] = groups;
+  nlohmann::ordered_json latency = nlohmann::ordered_json::object();
+  for (const outcome::Latency which : outcome::kLatencies) {
+    const auto& f = s.latency[static_cast<std::size_t>(which)];
+    nlohmann::ordered_json l{{"started", f.started}, {"finished", f.finished}, {"unfinished", f.unfinished}};
+    for (std::size_t i = 0; i < outcome::kSlowThresholds.size(); ++i) {
+      l["over_" + format_duration(outcome::kSlowThresholds[i])] = f.over[i];
+    }
+    for (std::size_t i = 0; i < outcome::kQuantiles.size(); ++i) {
+      const auto& q = f.quantiles[i];
+      l[std::string(outcome::kQuantiles[i].name) + "_ns"] =
+          f.started == 0 ? nlohmann::ordered_json(nullptr) : q.value ? nlohmann::ordered_json(to_ns(*q.value))
+                                                                     : nlohmann::ordered_json("unfinished");
+    }
+    latency[outcome::to_string(which)] = l;
+  }
+  j["latency"] = latency;
   return j;
 }
 
@@ -111,16 +171,27 @@ nlohmann::ordered_json side_json(const SideStatistics& s, const outcome::RunInfo
 std::string render_statistics_text(const StatisticalComparison& c) {
   std::string s = fmt::format("verdict: {} (statistical: {} miss{})\n", verdict_word(c.agree()), c.misses.size(),
                               c.misses.size() == 1 ? "" : "es");
-  s += fmt::format("model:  {} HZ={} seed={}\nkernel: {} HZ={}\n", c.model_info.kernel, c.model_info.hz,
-                   c.model_info.seed, c.kernel_info.kernel, c.kernel_info.hz);
-  s += fmt::format("judged: stalled > {} and completed; {}\n", format_duration(c.options.stall_threshold), count_rule());
-  s += "stall: first request byte sent -> read by the server application, over delivered requests (nearest rank)\n";
+  s += fmt::format("model:  {} HZ={} {}\nkernel: {} HZ={} ({} run{})\n", c.model_info.kernel, c.model_info.hz,
+                   seeds_text(c), c.kernel_info.kernel, c.kernel_info.hz, c.kernel_runs, c.kernel_runs == 1 ? "" : "s");
+  s += fmt::format("judged: the first {} rows; {}\n", c.judged.size(), tolerance_rule());
+  s += "total: connect() called -> response readable; connect: connect() called -> returned; unfinished ones count\n"
+       "stall: first request byte sent -> read by the server application, over delivered requests (nearest rank)\n";
+  if (c.model_runs > 1 || c.kernel_runs > 1) s += "other rows: the first run of each side\n";
   if (!c.misses.empty()) {
     s += "\nmisses\n";
     for (const std::string& m : c.misses) s += "  " + m + "\n";
   }
-  s += fmt::format("\n  {:<28} {:>12} {:>12}\n", "", "model", "kernel");
-  for (const Row& r : rows(c)) s += fmt::format("  {:<28} {:>12} {:>12}  {}\n", r.label, r.model, r.kernel, r.note);
+  std::size_t wm = 12;
+  std::size_t wk = 12;
+  const std::vector<Row> table = rows(c);
+  for (const Row& r : table) {
+    wm = std::max(wm, r.model.size());
+    wk = std::max(wk, r.kernel.size());
+  }
+  s += fmt::format("\n  {:<28} {:>{}} {:>{}}\n", "", "model", wm, "kernel", wk);
+  for (const Row& r : table) {
+    s += fmt::format("  {:<28} {:>{}} {:>{}}  {}\n", r.label, r.model, wm, r.kernel, wk, r.note);
+  }
   s += "\nstraggler groups (first delivery s:size)\n";
   s += "  model:  " + groups_text(c.model.groups) + "\n";
   s += "  kernel: " + groups_text(c.kernel.groups) + "\n";
@@ -133,10 +204,9 @@ std::string render_statistics_text(const StatisticalComparison& c) {
 std::string render_statistics_markdown(const StatisticalComparison& c) {
   // Cells hold numbers, durations and fixed labels only: nothing to escape.
   std::string s = fmt::format("## Model vs kernel, statistically: {}\n\n**Verdict: {}** ({} miss{}). Judged: "
-                              "stalled > {} and completed; {}.\n\n",
+                              "the first {} rows; {}.\n\n",
                               c.model_info.scenario, verdict_word(c.agree()), c.misses.size(),
-                              c.misses.size() == 1 ? "" : "es", format_duration(c.options.stall_threshold),
-                              count_rule());
+                              c.misses.size() == 1 ? "" : "es", c.judged.size(), tolerance_rule());
   for (const std::string& m : c.misses) s += "- " + m + "\n";
   if (!c.misses.empty()) s += "\n";
   s += "| | model | kernel | |\n|---|---:|---:|---|\n";
@@ -154,15 +224,28 @@ std::string render_statistics_json(const StatisticalComparison& c, const Compari
   j["mode"] = per_connection != nullptr ? "connections" : "statistical";
   j["verdict"] = verdict_word(per_connection != nullptr ? per_connection->agree() : c.agree());
   j["misses"] = per_connection != nullptr ? per_connection->disagreements : c.misses;
-  j["rule"] = count_rule();
+  j["rule"] = tolerance_rule();
+  j["model_runs"] = c.model_runs;
+  j["kernel_runs"] = c.kernel_runs;
   j["stall_threshold_ns"] = to_ns(c.options.stall_threshold);
   j["noise_floor_ns"] = to_ns(c.options.noise_floor);
   j["group_gap_ns"] = to_ns(c.options.group_gap);
   j["model_wall_ns"] = c.model_wall ? nlohmann::ordered_json(to_ns(*c.model_wall)) : nullptr;
   j["kernel_wall_ns"] = c.kernel_wall ? nlohmann::ordered_json(to_ns(*c.kernel_wall)) : nullptr;
   nlohmann::ordered_json judged = nlohmann::ordered_json::array();
-  for (const JudgedCount& x : c.judged) {
-    judged.push_back({{"what", x.what}, {"model", x.model}, {"kernel", x.kernel}, {"agree", x.agree}});
+  for (const Judged& x : c.judged) {
+    // Durations in ns; a quantile among unfinished connections is "unfinished".
+    auto values = [&](const std::vector<std::int64_t>& v) {
+      nlohmann::ordered_json a = nlohmann::ordered_json::array();
+      for (const std::int64_t n : v) a.push_back(value_json(n));
+      return a;
+    };
+    judged.push_back({{"what", x.what},
+                      {"model", values(x.model)},
+                      {"model_median", value_json(x.model_median)},
+                      {"kernel", values(x.kernel)},
+                      {"band", {value_json(x.band.lo), value_json(x.band.hi)}},
+                      {"agree", x.agree}});
   }
   j["judged"] = judged;
   j["model"] = side_json(c.model, c.model_info);

@@ -267,6 +267,7 @@ struct WireStory {
 outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt, Raw& raw) {
   outcome::Outcome out;
   out.info.scenario = sc.name;
+  out.info.settings = sc.settings;
   out.info.source = "kernel";
   out.info.kernel = kernel_release();
   out.info.hz = kernel_hz();

@@ -111,6 +111,7 @@ World::World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packe
   summary_figures_.stall_threshold = stall_threshold;
   const tcp::Profile& p = *tcp::find_profile(sc.kernel);
   out_.info.scenario = sc.name;
+  out_.info.settings = sc.settings;
   out_.info.source = "model";
   out_.info.kernel = std::string(p.name);
   out_.info.hz = sc.hz.value_or(p.default_hz);

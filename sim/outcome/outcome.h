@@ -145,6 +145,7 @@ struct QueueSample {
 
 struct RunInfo {
   std::string scenario;      // scenario name
+  std::vector<std::string> settings;  // the experiment (scenario::Scenario::settings); empty: unknown
   std::string source;        // "model" or "kernel"
   std::string kernel;        // profile ("linux-6.18") or uname -r for the kernel
   std::int64_t hz = 0;

@@ -1,3 +1,4 @@
+#include "sim/outcome/latency.h"
 #include "sim/report/json.h"
 
 #include <array>
@@ -270,6 +271,7 @@ std::string render_json(const outcome::Outcome& outcome) {
       {"trace_hash", fmt::format("{:016x}", info.trace_hash)},
       {"partial", info.partial},
       {"stopped_at_ns", to_ns(info.stopped_at)},
+      {"settings", info.settings},
   };
   j["packets"] = Json::array();
   for (const auto& p : outcome.packets) j["packets"].push_back(packet_json(p));
@@ -286,6 +288,24 @@ std::string render_json(const outcome::Outcome& outcome) {
     j["queues"].push_back(Json{{"time_ns", to_ns(q.time)}, {"syn_queue", q.syn_queue}, {"accept_queue", q.accept_queue}});
   }
   j["accept_queue_limit"] = outcome.accept_queue_limit;
+  // Latency as users see it, as the summary prints it (computed from the
+  // records again when read back, so it is never read).
+  const outcome::UserLatencies u = outcome::user_latencies(outcome);
+  j["latency"] = Json::object();
+  for (const outcome::Latency which : outcome::kLatencies) {
+    const outcome::LatencyFigures f = outcome::latency_figures(u[which], which);
+    Json l{{"started", f.started}, {"finished", f.finished}, {"unfinished", f.unfinished}};
+    for (std::size_t i = 0; i < outcome::kSlowThresholds.size(); ++i) {
+      l["over_" + format_duration(outcome::kSlowThresholds[i])] = f.over[i];
+    }
+    // A quantile among the unfinished waits is "unfinished"; none at all, null.
+    for (std::size_t i = 0; i < outcome::kQuantiles.size(); ++i) {
+      const auto& q = f.quantiles[i];
+      l[fmt::format("{}_ns", outcome::kQuantiles[i].name)] =
+          f.started == 0 ? Json(nullptr) : q.value ? Json(to_ns(*q.value)) : Json("unfinished");
+    }
+    j["latency"][outcome::to_string(which)] = std::move(l);
+  }
   return j.dump(2) + "\n";
 }
 
@@ -318,6 +338,15 @@ outcome::Outcome outcome_from_json(std::string_view text) {
   if (info.has("partial")) {
     o.info.partial = info.boolean("partial");
     o.info.stopped_at = Duration{info.integer<std::int64_t>("stopped_at_ns")};
+  }
+
+  // Optional (outcomes written before settings were saved lack them).
+  if (info.has("settings")) {
+    const Json& settings = info.array("settings");
+    for (std::size_t i = 0; i < settings.size(); ++i) {
+      if (!settings[i].is_string()) info.fail(fmt::format("settings[{}]", i), "expected a string");
+      o.info.settings.push_back(settings[i].get<std::string>());
+    }
   }
 
   const Json& packets = root.array("packets");

@@ -851,6 +851,25 @@ SourceLocation mark_location(const std::string& file, const YAML::Mark& mark) {
   return SourceLocation{file, mark.line + 1, mark.column + 1};
 }
 
+// Every scalar of `node` as "path=value" (sequences as path[i]).
+void flatten(const YAML::Node& node, const std::string& path, std::vector<std::string>& out) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      for (const auto& kv : node) {
+        const std::string key = kv.first.Scalar();
+        if (path.empty() && (key == "name" || key == "description" || key == "seed" || key == "expect")) continue;
+        flatten(kv.second, path.empty() ? key : path + "." + key, out);
+      }
+      break;
+    case YAML::NodeType::Sequence:
+      for (std::size_t i = 0; i < node.size(); ++i) flatten(node[i], fmt::format("{}[{}]", path, i), out);
+      break;
+    case YAML::NodeType::Scalar: out.push_back(path + "=" + node.Scalar()); break;
+    case YAML::NodeType::Null: out.push_back(path + "="); break;
+    case YAML::NodeType::Undefined: break;
+  }
+}
+
 }  // namespace
 
 LoadResult load_string(std::string_view yaml_text, const std::string& file_name,
@@ -890,6 +909,8 @@ LoadResult load_string(std::string_view yaml_text, const std::string& file_name,
     const YAML::Node root = documents[0];
     if (root.IsMap()) detail::apply_overrides(root, overrides, reader);
     ScenarioReader(reader).read(reader.document(root), scenario);
+    flatten(root, "", scenario.settings);
+    std::sort(scenario.settings.begin(), scenario.settings.end());
   } catch (const detail::ScenarioTooLarge& e) {
     result.errors.push_back(Diagnostic{e.where, too_large_message()});
     return result;

@@ -212,6 +212,12 @@ struct Scenario {
 
   std::string source_file;  // path as given ("" when built in code)
   std::string source_text;  // the YAML text, for reports
+  // The experiment this is, as `key.path=value` lines of the file with its
+  // --set overrides applied, sorted; without name, description, seed and
+  // expect (which change what is asked of a run, not the run). Saved with
+  // every outcome, so a saved kernel run is never compared with another
+  // experiment (compare --kernel-outcome).
+  std::vector<std::string> settings;
 };
 
 }  // namespace synsim::scenario

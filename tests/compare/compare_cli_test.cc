@@ -3,6 +3,7 @@
 // statistical verdict and exit code, comparison.json, and the round trip
 // through DIR/kernel/outcome.json.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -106,11 +107,46 @@ TEST_F(CompareCli, LoadScenarioIsComparedStatisticallyAndRoundTripsThroughTheOut
 }
 
 TEST_F(CompareCli, StatisticalMissExitsOneAndSaysByHowMuch) {
-  // The saved side ran all 600 connections; the model now runs 150 of them.
+  // The saved side is the model's own run, with the kernel's counters of a
+  // run that overflowed its accept queue 1,434 times pasted in.
   const std::string saved = saved_outcome(kLoad);
-  const Result r = synsim("compare " + kLoad + " --kernel-outcome " + saved + " --set clients.load.count=150");
+  nlohmann::json json = nlohmann::json::parse(read(saved));
+  json["counters"]["TcpExtListenOverflows"] = 1434;
+  json["counters"]["TcpExtTCPSynRetrans"] = 1214;
+  std::ofstream(saved) << json.dump(2);
+  const Result r = synsim("compare " + kLoad + " --kernel-outcome " + saved);
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("model 150 vs kernel 600 completed: x4.0, outside x1.5"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("TcpExtListenOverflows: model 196 (median of 196), kernel 1434 (band 956..2151): outside "
+                          "the band"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST_F(CompareCli, KernelOutcomeOfOtherSettingsIsRefusedNotJudged) {
+  // Saved at backlog 128; compared at backlog 8: two experiments.
+  const std::string saved = saved_outcome(kLoad, "--set server.backlog=128");
+  const Result r = synsim("compare " + kLoad + " --set server.backlog=8 --kernel-outcome " + saved);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("with other settings"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("saved run:        server.backlog=128"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("this comparison:  server.backlog=8"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("verdict"), std::string::npos) << r.output;
+  // The same --set on both sides is the same experiment.
+  EXPECT_EQ(synsim("compare " + kLoad + " --set server.backlog=128 --kernel-outcome " + saved).exit_code, 0);
+}
+
+TEST_F(CompareCli, SeveralRunsASideAreJudgedTogether) {
+  const std::string a = saved_outcome(kLoad);
+  std::filesystem::rename(dir_ / "saved", dir_ / "first");
+  const std::string b = saved_outcome(kLoad, "--seed 2");
+  const Result r = synsim("compare " + kLoad + " --kernel-outcome " + (dir_ / "first" / "outcome.json").string() +
+                          " --kernel-outcome " + b + " --out " + (dir_ / "cmp").string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("(2 runs)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("seeds=1..2"), std::string::npos) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "cmp" / "kernel-2" / "outcome.json"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "cmp" / "model-2" / "outcome.json"));
+  (void)a;
 }
 
 TEST_F(CompareCli, StallThresholdNamesTheJudgedCount) {
