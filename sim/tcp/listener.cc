@@ -13,6 +13,7 @@
 // stays in the SYN queue marked `acked`.
 #include <fmt/format.h>
 
+#include "sim/outcome/segment_kind.h"
 #include "sim/tcp/stack.h"
 
 namespace synsim::tcp {
@@ -28,11 +29,17 @@ bool tcp_in_window(std::uint32_t seq, std::uint32_t end_seq, std::uint32_t s_win
   return seq == e_win && seq == end_seq;
 }
 
+// What an ACK-bearing segment reaching the listener is, in a note's words.
 const char* segment_words(const Segment& s) {
-  if (s.len > 0) return "data segment";
-  if (s.flags & kFin) return "FIN";
-  if (s.handshake_ack) return "final ACK";
-  return "ACK";
+  switch (outcome::segment_kind(s.flags, s.len)) {
+    case outcome::SegmentKind::data: return "data segment";
+    case outcome::SegmentKind::fin: return "FIN";
+    case outcome::SegmentKind::syn:
+    case outcome::SegmentKind::synack:
+    case outcome::SegmentKind::ack:
+    case outcome::SegmentKind::rst: break;
+  }
+  return s.handshake_ack ? "final ACK" : "ACK";
 }
 
 }  // namespace
