@@ -22,6 +22,7 @@
 #include "sim/kernel/ports.h"
 #include "sim/kernel/queues.h"
 #include "sim/kernel/wire.h"
+#include "sim/core/seq.h"
 #include "sim/outcome/segment_kind.h"
 #include "sim/scenario/connections.h"
 
@@ -80,9 +81,6 @@ void raise_descriptor_limit() {
     ::setrlimit(RLIMIT_NOFILE, &rl);
   }
 }
-
-// Signed distance between sequence numbers (RFC 9293 modular arithmetic).
-std::int32_t seq_diff(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b); }
 
 struct Raw {
   std::vector<CapturedPacket> packets;
@@ -333,11 +331,11 @@ outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt
       }
     } else if (p.from_client && kind == outcome::SegmentKind::data) {
       const std::uint32_t end = p.seq + p.length;
-      if (s.data_seen && seq_diff(p.seq, s.data_end) < 0) {
+      if (s.data_seen && seq::before(p.seq, s.data_end)) {
         ++s.data_sends;
         annotate(index, c, t, fmt::format("kernel: request retransmitted (#{})", s.data_sends));
       }
-      if (!s.data_seen || seq_diff(end, s.data_end) > 0) s.data_end = end;
+      if (!s.data_seen || seq::after(end, s.data_end)) s.data_end = end;
       s.data_seen = true;
     } else if (!p.from_client && kind == outcome::SegmentKind::rst) {
       annotate(index, c, t, "kernel: the server answered with RST");

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/seq.h"
+
 namespace synsim::report {
 
 std::string html_escape(std::string_view text) {
@@ -114,8 +116,8 @@ std::vector<PacketInfo> classify_packets(const outcome::Outcome& o) {
     }
     if (p.length > 0) {
       std::uint32_t end = p.seq + p.length;
-      if (side.end && static_cast<std::int32_t>(end - *side.end) <= 0) info.retransmission = true;
-      if (!side.end || static_cast<std::int32_t>(end - *side.end) > 0) side.end = end;
+      if (side.end && !seq::after(end, *side.end)) info.retransmission = true;
+      if (!side.end || seq::after(end, *side.end)) side.end = end;
     }
     if (info.mark == PacketMark::ack) {
       bool noted = false;

@@ -13,6 +13,7 @@
 // stays in the SYN queue marked `acked`.
 #include <fmt/format.h>
 
+#include "sim/core/seq.h"
 #include "sim/outcome/segment_kind.h"
 #include "sim/tcp/stack.h"
 
@@ -22,10 +23,8 @@ namespace {
 
 // Linux: tcp_in_window(), net/ipv4/tcp_minisocks.c
 bool tcp_in_window(std::uint32_t seq, std::uint32_t end_seq, std::uint32_t s_win, std::uint32_t e_win) {
-  auto after = [](std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) > 0; };
-  auto before = [](std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) < 0; };
   if (seq == s_win) return true;
-  if (after(end_seq, s_win) && before(seq, e_win)) return true;
+  if (seq::after(end_seq, s_win) && seq::before(seq, e_win)) return true;
   return seq == e_win && seq == end_seq;
 }
 

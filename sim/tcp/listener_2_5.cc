@@ -14,6 +14,7 @@
 //   - every SYN drop counts only Tcp AttemptFails.
 #include <fmt/format.h>
 
+#include "sim/core/seq.h"
 #include <algorithm>
 
 #include "sim/tcp/stack.h"
@@ -178,11 +179,9 @@ void Stack::tcp_check_req_old(Segment& seg) {
   }
   const std::uint32_t rcv_wnd = 65535;
   const auto in_window = [&] {
-    auto after = [](std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) > 0; };
-    auto before = [](std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) < 0; };
     const std::uint32_t s = r.rcv_isn + 1;
     if (seg.seq == s) return true;
-    if (after(seg.end_seq(), s) && before(seg.seq, s + rcv_wnd)) return true;
+    if (seq::after(seg.end_seq(), s) && seq::before(seg.seq, s + rcv_wnd)) return true;
     return seg.seq == s + rcv_wnd && seg.seq == seg.end_seq();
   };
   if (!in_window()) {
