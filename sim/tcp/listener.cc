@@ -144,14 +144,7 @@ void Stack::tcp_conn_request(Segment& seg) {
       l.last_overflow = now_;
     }
     counters_.inc(Mib::TcpExtSyncookiesSent);
-    Segment sa = make_segment(seg.conn, false);
-    sa.flags = kSyn | kAck;
-    sa.seq = c.cookie_isn;
-    sa.ack = seg.seq + 1;
-    sa.window = profile_->syn_window;
-    sa.mss = profile_->loopback_mss;
-    sa.sack_permitted = sys_.tcp_sack != 0;
-    sa.wscale = static_cast<std::int8_t>(profile_->wscale);
+    Segment sa = make_synack(seg.conn, c.cookie_isn, seg.seq + 1);
     sa.ts_ecr = seg.ts_val;
     xmit(sa, fmt::format("syncookie SYN-ACK ({}): no request sock kept, never retransmitted "
                          "(tcp_conn_request, cookie_v4_init_sequence)",
@@ -186,18 +179,28 @@ void Stack::arm_reqsk_timer(std::uint32_t conn) {
   r.timer = events_.schedule(clock_.fire_time(now_, t), this, static_cast<std::uint32_t>(Ev::reqsk_timer), conn);
 }
 
-// Linux: tcp_v4_send_synack() / tcp_rtx_synack()
-void Stack::send_synack(std::uint32_t conn, bool retransmit, const Note& why) {
-  Conn& c = sock(conn);
-  RequestSock& r = c.req;
+// Linux: tcp_make_synack(), net/ipv4/tcp_output.c: the listener's SYN-ACK
+// for `conn`, ISN `isn`, acknowledging `ack`: the SYN-ACK window and the
+// SYN options this profile sends (MSS, SACK-permitted, window scale), the
+// timestamps as every segment's (make_segment). Every SYN-ACK the model
+// sends, from a request sock or with a cookie, in either era, is this one.
+Segment Stack::make_synack(std::uint32_t conn, std::uint32_t isn, std::uint32_t ack) const {
   Segment sa = make_segment(conn, false);
   sa.flags = kSyn | kAck;
-  sa.seq = r.snt_isn;
-  sa.ack = r.rcv_nxt;
+  sa.seq = isn;
+  sa.ack = ack;
   sa.window = profile_->syn_window;
   sa.mss = profile_->loopback_mss;
   sa.sack_permitted = sys_.tcp_sack != 0;
   sa.wscale = static_cast<std::int8_t>(profile_->wscale);
+  return sa;
+}
+
+// Linux: tcp_v4_send_synack() / tcp_rtx_synack()
+void Stack::send_synack(std::uint32_t conn, bool retransmit, const Note& why) {
+  Conn& c = sock(conn);
+  RequestSock& r = c.req;
+  const Segment sa = make_synack(conn, r.snt_isn, r.rcv_nxt);
   if (retransmit) {
     ++c.synack_retransmits;
     if (modern()) {

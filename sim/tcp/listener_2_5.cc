@@ -105,14 +105,7 @@ void Stack::tcp_v4_conn_request_old(Segment& seg) {
     l.overflow_stamped = true;
     l.last_overflow = now_;
     counters_.inc(Mib::TcpExtSyncookiesSent);
-    Segment sa = make_segment(seg.conn, false);
-    sa.flags = kSyn | kAck;
-    sa.seq = c.cookie_isn;
-    sa.ack = seg.seq + 1;
-    sa.window = profile_->syn_window;
-    sa.mss = profile_->loopback_mss;
-    sa.sack_permitted = sys_.tcp_sack != 0;
-    sa.wscale = static_cast<std::int8_t>(profile_->wscale);
+    Segment sa = make_synack(seg.conn, c.cookie_isn, seg.seq + 1);
     sa.ts_ecr = seg.ts_val;
     xmit(sa, fmt::format("syncookie SYN-ACK (SYN queue full, {} of {}): no request kept "
                          "(tcp_v4_conn_request, cookie_v4_init_sequence)",

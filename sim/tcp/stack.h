@@ -174,6 +174,7 @@ class Stack final : public EventHandler {
   void create_child(std::uint32_t conn, std::uint32_t iss, std::uint32_t irs, bool from_cookie);
   void reqsk_timer_handler(std::uint32_t conn);
   void reqsk_queue_drop(std::uint32_t conn);
+  Segment make_synack(std::uint32_t conn, std::uint32_t isn, std::uint32_t ack) const;
   void send_synack(std::uint32_t conn, bool retransmit, const Note& why);
   void send_reset_for(const Segment& seg, const Note& why);
   bool cookie_check(Segment& seg);
