@@ -11,6 +11,7 @@
 #include "sim/compare/compare.h"
 #include "sim/compare/statistics.h"
 #include "sim/compare/statistics_render.h"
+#include "sim/core/atomic_file.h"
 #include "sim/core/invariant.h"
 #include "sim/expect/evaluate.h"
 #include "sim/kernel/runner.h"
@@ -28,18 +29,6 @@
 namespace synsim::cli {
 
 namespace {
-
-// Writes `text` to DIR/name through a temporary file and a rename.
-void write_atomically(const std::filesystem::path& dir, const std::string& name, const std::string& text) {
-  std::filesystem::create_directories(dir);
-  const std::filesystem::path tmp = dir / ("." + name + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  std::filesystem::rename(tmp, dir / name);
-}
 
 // Wall-clock time of `f()`: the command measures its runs (the model itself
 // never reads a real clock) so that scripts can report the speed ratio.
@@ -163,8 +152,8 @@ int compare_command(const CompareArgs& args) {
                                   "trace.json"});
       report::write_out_dir(dir / "model", model_out, sc.source_text);
       report::write_out_dir(dir / "kernel", kernel_out, sc.source_text);
-      write_atomically(dir, "comparison.txt", text + expectations);
-      write_atomically(dir, "comparison.json", json);
+      write_file_atomically(dir / "comparison.txt", text + expectations);
+      write_file_atomically(dir / "comparison.json", json);
       report::HtmlReport html;
       html.model = &model_out;
       html.kernel = &kernel_out;
@@ -172,14 +161,14 @@ int compare_command(const CompareArgs& args) {
       html.scenario_text = sc.source_text;
       if (!c) html.statistics = report::HtmlReport::Statistics{stats.agree(), text};
       if (c) {
-        write_atomically(dir, "report.html", report::render_html(html));
-        write_atomically(dir, "summary.md", report::render_markdown(model_out, &kernel_out, &*c));
+        write_file_atomically(dir / "report.html", report::render_html(html));
+        write_file_atomically(dir / "summary.md", report::render_markdown(model_out, &kernel_out, &*c));
       } else {
-        write_atomically(dir, "report.html", report::render_html(html));
-        write_atomically(dir, "summary.md", compare::render_statistics_markdown(stats) +
+        write_file_atomically(dir / "report.html", report::render_html(html));
+        write_file_atomically(dir / "summary.md", compare::render_statistics_markdown(stats) +
                                                 report::render_markdown(model_out, &kernel_out, nullptr));
       }
-      write_atomically(dir, "trace.json", report::render_perfetto(model_out, &kernel_out));
+      write_file_atomically(dir / "trace.json", report::render_perfetto(model_out, &kernel_out));
     } catch (const std::exception& e) {
       std::cerr << "synsim: " << e.what() << '\n';
       return kExitBadInput;

@@ -15,9 +15,10 @@ namespace synsim::report {
 //   outcome.json   render_json()
 //   capture.pcap   render_pcap()
 //   scenario.yaml  scenario_text, as given
-// Everything is rendered before anything is written; each file is written to
-// a temporary name in `dir`, flushed to disk and renamed over its final name,
-// so a reader never sees a half-written file. Throws std::runtime_error naming
+// Everything is rendered before anything is written; each file is written
+// with write_file_atomically() (sim/core/atomic_file.h: a temporary name in
+// `dir`, flushed to disk, renamed over its final name, the directory
+// flushed), so a reader never sees a half-written file. Throws std::runtime_error naming
 // the path and the system's reason on failure (a temporary file is removed).
 void write_out_dir(const std::filesystem::path& dir, const outcome::Outcome& outcome, const std::string& scenario_text);
 
