@@ -12,7 +12,6 @@
 #include "sim/compare/statistics.h"
 #include "sim/compare/statistics_render.h"
 #include "sim/core/atomic_file.h"
-#include "sim/core/invariant.h"
 #include "sim/expect/evaluate.h"
 #include "sim/kernel/runner.h"
 #include "sim/model/run.h"
@@ -98,10 +97,9 @@ int compare_command(const CompareArgs& args) {
   } catch (const model::Unsupported& e) {
     std::cerr << args.file << ": " << e.what() << '\n';
     return kExitBadInput;
-  } catch (const InvariantViolation& e) {
-    std::cerr << "synsim: " << e.report();
-    return kExitInvariant;
   }
+  // An InvariantViolation escapes to the caller: an internal error
+  // (internal_error.h), before anything was written.
   outcome::Outcome kernel_out;
   std::optional<Duration> kernel_wall;
   if (args.kernel_outcome) {
@@ -144,32 +142,43 @@ int compare_command(const CompareArgs& args) {
     const auto results = expect::evaluate(sc.expect, *out);
     if (!results.empty()) expectations += std::string("\nexpectations on the ") + side + "\n" + expect::render(results);
   }
-  std::cout << (args.format == "json" ? json : text + expectations);
+  // Everything --out holds is rendered before anything is written (or
+  // printed): an internal error while rendering leaves no half-written output.
+  struct Rendered {
+    std::vector<report::OutDirFile> model, kernel;
+    std::string report_html, summary_md, trace_json;
+  };
+  std::optional<Rendered> rendered;
   if (args.out_dir) {
+    rendered.emplace();
+    rendered->model = report::render_out_dir(model_out, sc.source_text);
+    rendered->kernel = report::render_out_dir(kernel_out, sc.source_text);
+    report::HtmlReport html;
+    html.model = &model_out;
+    html.kernel = &kernel_out;
+    html.comparison = c ? &*c : nullptr;
+    html.scenario_text = sc.source_text;
+    if (!c) html.statistics = report::HtmlReport::Statistics{stats.agree(), text};
+    rendered->report_html = report::render_html(html);
+    rendered->summary_md = c ? report::render_markdown(model_out, &kernel_out, &*c)
+                             : compare::render_statistics_markdown(stats) +
+                                   report::render_markdown(model_out, &kernel_out, nullptr);
+    rendered->trace_json = report::render_perfetto(model_out, &kernel_out);
+  }
+  std::cout << (args.format == "json" ? json : text + expectations);
+  if (rendered) {
     try {
       const std::filesystem::path dir(*args.out_dir);
       report::claim_out_dir(dir, {"model", "kernel", "comparison.txt", "comparison.json", "report.html", "summary.md",
                                   "trace.json"});
-      report::write_out_dir(dir / "model", model_out, sc.source_text);
-      report::write_out_dir(dir / "kernel", kernel_out, sc.source_text);
+      report::write_out_dir_files(dir / "model", rendered->model);
+      report::write_out_dir_files(dir / "kernel", rendered->kernel);
       write_file_atomically(dir / "comparison.txt", text + expectations);
       write_file_atomically(dir / "comparison.json", json);
-      report::HtmlReport html;
-      html.model = &model_out;
-      html.kernel = &kernel_out;
-      html.comparison = c ? &*c : nullptr;
-      html.scenario_text = sc.source_text;
-      if (!c) html.statistics = report::HtmlReport::Statistics{stats.agree(), text};
-      if (c) {
-        write_file_atomically(dir / "report.html", report::render_html(html));
-        write_file_atomically(dir / "summary.md", report::render_markdown(model_out, &kernel_out, &*c));
-      } else {
-        write_file_atomically(dir / "report.html", report::render_html(html));
-        write_file_atomically(dir / "summary.md", compare::render_statistics_markdown(stats) +
-                                                report::render_markdown(model_out, &kernel_out, nullptr));
-      }
-      write_file_atomically(dir / "trace.json", report::render_perfetto(model_out, &kernel_out));
-    } catch (const std::exception& e) {
+      write_file_atomically(dir / "report.html", rendered->report_html);
+      write_file_atomically(dir / "summary.md", rendered->summary_md);
+      write_file_atomically(dir / "trace.json", rendered->trace_json);
+    } catch (const std::runtime_error& e) {  // the file system's refusal
       std::cerr << "synsim: " << e.what() << '\n';
       return kExitBadInput;
     }

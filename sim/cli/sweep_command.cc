@@ -175,7 +175,11 @@ int sweep_command(const SweepArgs& args) {
   progress.finish(written, total);
 
   if (failure) {
-    std::cerr << "synsim: " << failure->message << (failure->message.ends_with('\n') ? "" : "\n");
+    // A broken invariant or an exception from a run is an internal error
+    // (internal_error.h); its message names the run's --set values and seed.
+    const bool internal = failure->kind != sweep::RunFailure::Kind::bad_input;
+    std::cerr << "synsim: " << (internal ? "internal error: " : "") << failure->message
+              << (failure->message.ends_with('\n') ? "" : "\n");
     if (args.out) std::cerr << fmt::format("synsim: the {} runs before it are in {}\n", written, tmp);
     return failure->kind == sweep::RunFailure::Kind::bad_input ? kExitBadInput : kExitInvariant;
   }

@@ -72,17 +72,24 @@ void claim_out_dir(const fs::path& dir, const std::vector<std::string>& own_name
                         "This directory holds synsim's output; the next `synsim ... --out` here replaces its files.\n");
 }
 
-void write_out_dir(const fs::path& dir, const outcome::Outcome& outcome, const std::string& scenario_text) {
-  // Render first: a rendering error must not leave a partial set behind.
-  const std::vector<std::pair<std::string, std::string>> files = {
+std::vector<OutDirFile> render_out_dir(const outcome::Outcome& outcome, const std::string& scenario_text) {
+  return {
       {"timeline.txt", render_tcpdump(outcome)},
       {"summary.txt", render_summary(outcome)},
       {"outcome.json", render_json(outcome)},
       {"capture.pcap", render_pcap(outcome)},
       {"scenario.yaml", scenario_text},
   };
+}
+
+void write_out_dir_files(const fs::path& dir, const std::vector<OutDirFile>& files) {
   claim_out_dir(dir);
-  for (const auto& [name, bytes] : files) write_file_atomically(dir / name, bytes);
+  for (const OutDirFile& f : files) write_file_atomically(dir / f.name, f.bytes);
+}
+
+void write_out_dir(const fs::path& dir, const outcome::Outcome& outcome, const std::string& scenario_text) {
+  // Render first: a rendering error must not leave a partial set behind.
+  write_out_dir_files(dir, render_out_dir(outcome, scenario_text));
 }
 
 }  // namespace synsim::report

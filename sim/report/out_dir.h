@@ -22,6 +22,17 @@ namespace synsim::report {
 // the path and the system's reason on failure (a temporary file is removed).
 void write_out_dir(const std::filesystem::path& dir, const outcome::Outcome& outcome, const std::string& scenario_text);
 
+// write_out_dir in two steps, for a command that writes several outputs and
+// renders all of them before it writes any (so that a failure while
+// rendering leaves no half-written output): the files, rendered; then
+// claim_out_dir(dir) and each file written.
+struct OutDirFile {
+  std::string name;
+  std::string bytes;
+};
+std::vector<OutDirFile> render_out_dir(const outcome::Outcome& outcome, const std::string& scenario_text);
+void write_out_dir_files(const std::filesystem::path& dir, const std::vector<OutDirFile>& files);
+
 // The marker file that says a directory holds synsim's output, so that a
 // later run may replace what is in it.
 inline constexpr const char* kOutDirMarker = ".synsim-out";
