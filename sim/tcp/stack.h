@@ -25,12 +25,18 @@
 #include "sim/tcp/jiffies.h"
 #include "sim/tcp/note.h"
 #include "sim/tcp/ports.h"
-#include "sim/tcp/profile.h"
+#include "sim/profile/profile.h"
+#include "sim/profile/sysctls.h"
 #include "sim/tcp/segment.h"
 #include "sim/tcp/sockets.h"
-#include "sim/tcp/sysctls.h"
 
 namespace synsim::tcp {
+
+// The kernel profile and the sysctls the model follows are defined in
+// sim/profile (the scenario layer validates against the same table).
+using profile::Era;
+using profile::Profile;
+using profile::Sysctls;
 
 // A link rule as the stack applies it (scenario `link.rules`).
 struct LinkRule {
