@@ -28,8 +28,11 @@ bool tcp_in_window(std::uint32_t seq, std::uint32_t end_seq, std::uint32_t s_win
   return seq == e_win && seq == end_seq;
 }
 
-// What an ACK-bearing segment reaching the listener is, in a note's words.
-const char* segment_words(const Segment& s) {
+}  // namespace
+
+// What an ACK-bearing segment reaching the listener is, in a note's words:
+// its outcome::segment_kind(); the 2.6.12 notes never said "final ACK".
+const char* Stack::segment_words(const Segment& s, bool name_final_ack) {
   switch (outcome::segment_kind(s.flags, s.len)) {
     case outcome::SegmentKind::data: return "data segment";
     case outcome::SegmentKind::fin: return "FIN";
@@ -38,10 +41,8 @@ const char* segment_words(const Segment& s) {
     case outcome::SegmentKind::ack:
     case outcome::SegmentKind::rst: break;
   }
-  return s.handshake_ack ? "final ACK" : "ACK";
+  return name_final_ack && s.handshake_ack ? "final ACK" : "ACK";
 }
-
-}  // namespace
 
 // Linux: tcp_v4_rcv() -> __inet_lookup_skb(): the established hash holds
 // children and request socks (TCP_NEW_SYN_RECV); otherwise the listener.

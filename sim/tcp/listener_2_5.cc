@@ -205,7 +205,7 @@ void Stack::tcp_check_req_old(Segment& seg) {
     note(conn, "bare ACK dropped while the listener defers accept (TCP_DEFER_ACCEPT): request marked acked");
     return;
   }
-  if (!syn_recv_sock(conn, seg.len > 0 ? "data segment" : (seg.flags & kFin) ? "FIN" : "ACK", false)) {
+  if (!syn_recv_sock(conn, segment_words(seg, false), false)) {
     if (!sys_.tcp_abort_on_overflow) {
       r.acked = true;
       return;

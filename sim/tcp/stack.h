@@ -177,6 +177,7 @@ class Stack final : public EventHandler {
   void tcp_conn_request(Segment& seg);
   void tcp_check_req(Segment& seg);
   bool syn_recv_sock(std::uint32_t conn, const char* what, bool cookie);
+  static const char* segment_words(const Segment& s, bool name_final_ack = true);
   void create_child(std::uint32_t conn, std::uint32_t iss, std::uint32_t irs, bool from_cookie);
   void reqsk_timer_handler(std::uint32_t conn);
   void reqsk_queue_drop(std::uint32_t conn);
