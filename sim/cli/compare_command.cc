@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -142,46 +143,57 @@ int compare_command(const CompareArgs& args) {
     const auto results = expect::evaluate(sc.expect, *out);
     if (!results.empty()) expectations += std::string("\nexpectations on the ") + side + "\n" + expect::render(results);
   }
-  // Everything --out holds is rendered before anything is written (or
-  // printed): an internal error while rendering leaves no half-written output.
-  struct Rendered {
-    std::vector<report::OutDirFile> model, kernel;
-    std::string report_html, summary_md, trace_json;
-  };
-  std::optional<Rendered> rendered;
+  std::cout << (args.format == "json" ? json : text + expectations);
   if (args.out_dir) {
-    rendered.emplace();
-    rendered->model = report::render_out_dir(model_out, sc.source_text);
-    rendered->kernel = report::render_out_dir(kernel_out, sc.source_text);
+    // Each output is rendered, then staged under a temporary name (one in
+    // memory at a time: a load scenario's are hundreds of MB), and all
+    // appear together at the end: an internal error while rendering the
+    // next one leaves no half-written output (the staged ones are removed).
+    StagedFiles staged;
+    // A step that touches the file system: false (said on stderr) if it refused.
+    auto file_system = [&](const std::function<void()>& step) {
+      try {
+        step();
+      } catch (const std::runtime_error& e) {  // the file system's refusal
+        std::cerr << "synsim: " << e.what() << '\n';
+        return false;
+      }
+      return true;
+    };
+    const std::filesystem::path dir(*args.out_dir);
+    const bool claimed = file_system([&] {
+      report::claim_out_dir(dir, {"model", "kernel", "comparison.txt", "comparison.json", "report.html", "summary.md",
+                                  "trace.json"});
+    });
+    if (!claimed) return kExitBadInput;
+    std::vector<report::OutDirFile> files = report::render_out_dir(model_out, sc.source_text);
+    if (!file_system([&] { report::stage_out_dir(staged, dir / "model", files); })) return kExitBadInput;
+    files = report::render_out_dir(kernel_out, sc.source_text);
+    if (!file_system([&] { report::stage_out_dir(staged, dir / "kernel", files); })) return kExitBadInput;
+    files.clear();
     report::HtmlReport html;
     html.model = &model_out;
     html.kernel = &kernel_out;
     html.comparison = c ? &*c : nullptr;
     html.scenario_text = sc.source_text;
     if (!c) html.statistics = report::HtmlReport::Statistics{stats.agree(), text};
-    rendered->report_html = report::render_html(html);
-    rendered->summary_md = c ? report::render_markdown(model_out, &kernel_out, &*c)
-                             : compare::render_statistics_markdown(stats) +
-                                   report::render_markdown(model_out, &kernel_out, nullptr);
-    rendered->trace_json = report::render_perfetto(model_out, &kernel_out);
-  }
-  std::cout << (args.format == "json" ? json : text + expectations);
-  if (rendered) {
-    try {
-      const std::filesystem::path dir(*args.out_dir);
-      report::claim_out_dir(dir, {"model", "kernel", "comparison.txt", "comparison.json", "report.html", "summary.md",
-                                  "trace.json"});
-      report::write_out_dir_files(dir / "model", rendered->model);
-      report::write_out_dir_files(dir / "kernel", rendered->kernel);
-      write_file_atomically(dir / "comparison.txt", text + expectations);
-      write_file_atomically(dir / "comparison.json", json);
-      write_file_atomically(dir / "report.html", rendered->report_html);
-      write_file_atomically(dir / "summary.md", rendered->summary_md);
-      write_file_atomically(dir / "trace.json", rendered->trace_json);
-    } catch (const std::runtime_error& e) {  // the file system's refusal
-      std::cerr << "synsim: " << e.what() << '\n';
-      return kExitBadInput;
+    const std::pair<const char*, std::function<std::string()>> outputs[] = {
+        {"comparison.txt", [&] { return text + expectations; }},
+        {"comparison.json", [&] { return json; }},
+        {"report.html", [&] { return report::render_html(html); }},
+        {"summary.md",
+         [&] {
+           return c ? report::render_markdown(model_out, &kernel_out, &*c)
+                    : compare::render_statistics_markdown(stats) +
+                          report::render_markdown(model_out, &kernel_out, nullptr);
+         }},
+        {"trace.json", [&] { return report::render_perfetto(model_out, &kernel_out); }},
+    };
+    for (const auto& [name, render] : outputs) {
+      const std::string bytes = render();
+      if (!file_system([&] { staged.stage(dir / name, bytes); })) return kExitBadInput;
     }
+    if (!file_system([&] { staged.publish(); })) return kExitBadInput;
   }
   if (kernel_out.info.partial) {
     std::cerr << "synsim compare: interrupted at " << format_seconds(kernel_out.info.stopped_at)

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -77,15 +78,32 @@ bool is_atomic_write_temporary_name(std::string_view name) {
   return !pid.empty() && pid.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
-void write_file_atomically(const fs::path& path, std::string_view bytes) {
+StagedFiles::~StagedFiles() {
+  for (const Staged& s : staged_) ::unlink(s.tmp.c_str());
+}
+
+void StagedFiles::stage(const fs::path& path, std::string_view bytes) {
   const fs::path tmp = directory_of(path) / atomic_write_temporary_name(path.filename().string());
   write_fully(tmp, bytes);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(tmp.c_str());
-    fail(path, "rename into", error);
+  staged_.push_back({tmp, path});
+}
+
+void StagedFiles::publish() {
+  std::vector<fs::path> dirs;
+  while (!staged_.empty()) {
+    const Staged& s = staged_.front();
+    if (::rename(s.tmp.c_str(), s.path.c_str()) != 0) fail(s.path, "rename into", errno);
+    const fs::path dir = directory_of(s.path);
+    if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
+    staged_.erase(staged_.begin());
   }
-  sync_directory(directory_of(path));
+  for (const fs::path& dir : dirs) sync_directory(dir);
+}
+
+void write_file_atomically(const fs::path& path, std::string_view bytes) {
+  StagedFiles file;
+  file.stage(path, bytes);
+  file.publish();
 }
 
 void commit_file(const fs::path& tmp, const fs::path& path) {

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace synsim {
 
@@ -19,6 +20,32 @@ namespace synsim {
 // std::runtime_error naming the path and the system's reason on failure;
 // the temporary file is removed then.
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
+
+// Files that appear under their final names together, or not at all: each
+// is written and flushed under its temporary name as it is staged (so a
+// caller renders and stages one at a time, never holding them all), and
+// publish() renames them all and flushes their directories. Staged files
+// not published (an exception in between) are removed by the destructor,
+// so a failure between two files leaves every final name as it was.
+class StagedFiles {
+ public:
+  StagedFiles() = default;
+  StagedFiles(const StagedFiles&) = delete;
+  StagedFiles& operator=(const StagedFiles&) = delete;
+  ~StagedFiles();
+
+  // Throws like write_file_atomically (nothing of this file is left then).
+  void stage(const std::filesystem::path& path, std::string_view bytes);
+  // Throws std::runtime_error if a rename or a flush fails.
+  void publish();
+
+ private:
+  struct Staged {
+    std::filesystem::path tmp;
+    std::filesystem::path path;
+  };
+  std::vector<Staged> staged_;
+};
 
 // Publishes a file that was written under the temporary name `tmp` (in the
 // directory of `path`, e.g. streamed line by line): flushes it, renames it

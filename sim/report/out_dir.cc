@@ -82,14 +82,17 @@ std::vector<OutDirFile> render_out_dir(const outcome::Outcome& outcome, const st
   };
 }
 
-void write_out_dir_files(const fs::path& dir, const std::vector<OutDirFile>& files) {
+void stage_out_dir(StagedFiles& staged, const fs::path& dir, const std::vector<OutDirFile>& files) {
   claim_out_dir(dir);
-  for (const OutDirFile& f : files) write_file_atomically(dir / f.name, f.bytes);
+  for (const OutDirFile& f : files) staged.stage(dir / f.name, f.bytes);
 }
 
 void write_out_dir(const fs::path& dir, const outcome::Outcome& outcome, const std::string& scenario_text) {
   // Render first: a rendering error must not leave a partial set behind.
-  write_out_dir_files(dir, render_out_dir(outcome, scenario_text));
+  const std::vector<OutDirFile> files = render_out_dir(outcome, scenario_text);
+  StagedFiles staged;
+  stage_out_dir(staged, dir, files);
+  staged.publish();
 }
 
 }  // namespace synsim::report

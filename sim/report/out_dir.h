@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/atomic_file.h"
 #include "sim/outcome/outcome.h"
 
 namespace synsim::report {
@@ -22,16 +23,16 @@ namespace synsim::report {
 // the path and the system's reason on failure (a temporary file is removed).
 void write_out_dir(const std::filesystem::path& dir, const outcome::Outcome& outcome, const std::string& scenario_text);
 
-// write_out_dir in two steps, for a command that writes several outputs and
-// renders all of them before it writes any (so that a failure while
-// rendering leaves no half-written output): the files, rendered; then
-// claim_out_dir(dir) and each file written.
+// write_out_dir in two steps, for a command that writes several outputs
+// and publishes them together (StagedFiles, sim/core/atomic_file.h), so
+// that a failure while it renders the next one leaves no half-written
+// output: the files, rendered; then claim_out_dir(dir) and each staged.
 struct OutDirFile {
   std::string name;
   std::string bytes;
 };
 std::vector<OutDirFile> render_out_dir(const outcome::Outcome& outcome, const std::string& scenario_text);
-void write_out_dir_files(const std::filesystem::path& dir, const std::vector<OutDirFile>& files);
+void stage_out_dir(StagedFiles& staged, const std::filesystem::path& dir, const std::vector<OutDirFile>& files);
 
 // The marker file that says a directory holds synsim's output, so that a
 // later run may replace what is in it.

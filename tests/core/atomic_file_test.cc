@@ -72,6 +72,31 @@ TEST_F(AtomicFile, CommitPublishesAFileWrittenUnderATemporaryName) {
   EXPECT_FALSE(fs::exists(root_ / "runs.jsonl.tmp"));
 }
 
+TEST_F(AtomicFile, StagedFilesAppearTogetherWhenPublished) {
+  std::ofstream(root_ / "a.txt") << "old a";
+  StagedFiles staged;
+  staged.stage(root_ / "a.txt", "new a");
+  staged.stage(root_ / "b.txt", "new b");
+  EXPECT_EQ(read(root_ / "a.txt"), "old a");  // staged: not yet under its name
+  EXPECT_FALSE(fs::exists(root_ / "b.txt"));
+  staged.publish();
+  EXPECT_EQ(read(root_ / "a.txt"), "new a");
+  EXPECT_EQ(read(root_ / "b.txt"), "new b");
+  EXPECT_EQ(entries(), 2u);
+}
+
+TEST_F(AtomicFile, StagedFilesNeverPublishedLeaveNothingBehind) {
+  std::ofstream(root_ / "a.txt") << "old a";
+  try {
+    StagedFiles staged;
+    staged.stage(root_ / "a.txt", "new a");
+    throw std::logic_error("an internal check fails before the next file");
+  } catch (const std::logic_error&) {
+  }
+  EXPECT_EQ(read(root_ / "a.txt"), "old a");
+  EXPECT_EQ(entries(), 1u);
+}
+
 TEST(AtomicFileName, TemporaryNamesAreRecognised) {
   EXPECT_TRUE(is_atomic_write_temporary_name(atomic_write_temporary_name("summary.txt")));
   EXPECT_TRUE(is_atomic_write_temporary_name(".scenario.yaml.tmp.12345"));
