@@ -6,9 +6,10 @@
 // the command's output is abandoned, and synsim says "internal error",
 // what broke, the scenario and seed that reproduce it, and exits 3.
 //
-// No half-written output: commands render everything before they write
-// anything, and write every file with write_file_atomically(), so an
-// internal error leaves each --out file as it was or whole.
+// No half-written output: run and kernel render their --out files before
+// they write any, and compare stages each of its outputs as it renders it
+// and publishes them together (StagedFiles, sim/core/atomic_file.h), so an
+// internal error leaves every --out file as it was.
 #pragma once
 
 #include <cstdint>
