@@ -11,7 +11,7 @@ add_library(synsim_all INTERFACE)
 target_link_libraries(synsim_all INTERFACE synsim_model synsim_scenario synsim_report synsim_expect)
 set_target_properties(synsim_all PROPERTIES EXPORT_NAME synsim)
 
-install(TARGETS synsim_all synsim_core synsim_tcp synsim_outcome synsim_scenario synsim_model synsim_report
+install(TARGETS synsim_all synsim_core synsim_profile synsim_tcp synsim_outcome synsim_scenario synsim_model synsim_report
                 synsim_expect synsim_compare synsim_testing
         EXPORT synsimTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -7,7 +7,6 @@
 
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/render.h"
-#include "sim/core/invariant.h"
 #include "sim/expect/evaluate.h"
 #include "sim/model/run.h"
 #include "sim/report/json.h"
@@ -55,15 +54,14 @@ int run_command(const RunArgs& args) {
   } catch (const model::Unsupported& e) {
     std::cerr << args.file << ": " << e.what() << '\n';
     return kExitBadInput;
-  } catch (const InvariantViolation& e) {
-    std::cerr << "synsim: " << e.report();
-    return kExitInvariant;
   }
+  // An InvariantViolation escapes to the caller: an internal error
+  // (internal_error.h), before anything was written.
 
   if (args.out_dir) {
     try {
       report::write_out_dir(*args.out_dir, out, sc->source_text);
-    } catch (const std::exception& e) {
+    } catch (const std::runtime_error& e) {  // the file system's refusal
       std::cerr << "synsim: " << e.what() << '\n';
       return kExitBadInput;
     }

@@ -7,6 +7,7 @@
 #include <iterator>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -15,7 +16,7 @@
 #include "sim/compare/compare.h"
 #include "sim/compare/statistics.h"
 #include "sim/compare/statistics_render.h"
-#include "sim/core/invariant.h"
+#include "sim/core/atomic_file.h"
 #include "sim/expect/evaluate.h"
 #include "sim/kernel/runner.h"
 #include "sim/model/run.h"
@@ -32,18 +33,6 @@
 namespace synsim::cli {
 
 namespace {
-
-// Writes `text` to DIR/name through a temporary file and a rename.
-void write_atomically(const std::filesystem::path& dir, const std::string& name, const std::string& text) {
-  std::filesystem::create_directories(dir);
-  const std::filesystem::path tmp = dir / ("." + name + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  std::filesystem::rename(tmp, dir / name);
-}
 
 // Wall-clock time of `f()`: the command measures its runs (the model itself
 // never reads a real clock) so that scripts can report the speed ratio.
@@ -134,10 +123,9 @@ int compare_command(const CompareArgs& args) {
   } catch (const model::Unsupported& e) {
     std::cerr << args.file << ": " << e.what() << '\n';
     return kExitBadInput;
-  } catch (const InvariantViolation& e) {
-    std::cerr << "synsim: " << e.report();
-    return kExitInvariant;
   }
+  // An InvariantViolation escapes to the caller: an internal error
+  // (internal_error.h), before anything was written.
   std::vector<outcome::Outcome> kernels;
   std::optional<Duration> kernel_wall;
   if (!args.kernel_outcomes.empty()) {
@@ -191,44 +179,62 @@ int compare_command(const CompareArgs& args) {
   }
   std::cout << (args.format == "json" ? json : text + expectations);
   if (args.out_dir) {
-    try {
-      const std::filesystem::path dir(*args.out_dir);
-      // The first run of each side as model/ and kernel/; further ones as
-      // model-2/, kernel-2/, ... (each reusable with --kernel-outcome).
-      std::vector<std::string> names = {"model", "kernel", "comparison.txt", "comparison.json", "report.html",
-                                        "summary.md", "trace.json"};
-      for (std::size_t i = 1; i < std::max(models.size(), kernels.size()); ++i) {
-        names.push_back(fmt::format("model-{}", i + 1));
-        names.push_back(fmt::format("kernel-{}", i + 1));
+    // Each output is rendered, then staged under a temporary name (one in
+    // memory at a time: a load scenario's are hundreds of MB), and all
+    // appear together at the end: an internal error while rendering the
+    // next one leaves no half-written output (the staged ones are removed).
+    StagedFiles staged;
+    // A step that touches the file system: false (said on stderr) if it refused.
+    auto file_system = [&](const std::function<void()>& step) {
+      try {
+        step();
+      } catch (const std::runtime_error& e) {  // the file system's refusal
+        std::cerr << "synsim: " << e.what() << '\n';
+        return false;
       }
-      report::claim_out_dir(dir, names);
-      for (std::size_t i = 0; i < models.size(); ++i) {
-        report::write_out_dir(dir / (i == 0 ? "model" : fmt::format("model-{}", i + 1)), models[i], sc.source_text);
-      }
-      for (std::size_t i = 0; i < kernels.size(); ++i) {
-        report::write_out_dir(dir / (i == 0 ? "kernel" : fmt::format("kernel-{}", i + 1)), kernels[i], sc.source_text);
-      }
-      write_atomically(dir, "comparison.txt", text + expectations);
-      write_atomically(dir, "comparison.json", json);
-      report::HtmlReport html;
-      html.model = &model_out;
-      html.kernel = &kernel_out;
-      html.comparison = c ? &*c : nullptr;
-      html.scenario_text = sc.source_text;
-      if (!c) html.statistics = report::HtmlReport::Statistics{stats.agree(), text};
-      if (c) {
-        write_atomically(dir, "report.html", report::render_html(html));
-        write_atomically(dir, "summary.md", report::render_markdown(model_out, &kernel_out, &*c));
-      } else {
-        write_atomically(dir, "report.html", report::render_html(html));
-        write_atomically(dir, "summary.md", compare::render_statistics_markdown(stats) +
-                                                report::render_markdown(model_out, &kernel_out, nullptr));
-      }
-      write_atomically(dir, "trace.json", report::render_perfetto(model_out, &kernel_out));
-    } catch (const std::exception& e) {
-      std::cerr << "synsim: " << e.what() << '\n';
-      return kExitBadInput;
+      return true;
+    };
+    const std::filesystem::path dir(*args.out_dir);
+    // The first run of each side as model/ and kernel/; further ones as
+    // model-2/, kernel-2/, ... (each reusable with --kernel-outcome).
+    auto run_dir = [](const char* side, std::size_t i) {
+      return i == 0 ? std::string(side) : fmt::format("{}-{}", side, i + 1);
+    };
+    std::vector<std::string> names = {"comparison.txt", "comparison.json", "report.html", "summary.md", "trace.json"};
+    for (std::size_t i = 0; i < std::max(models.size(), kernels.size()); ++i) {
+      names.push_back(run_dir("model", i));
+      names.push_back(run_dir("kernel", i));
     }
+    if (!file_system([&] { report::claim_out_dir(dir, names); })) return kExitBadInput;
+    for (const auto& [side, outs] : {std::pair{"model", &models}, std::pair{"kernel", &kernels}}) {
+      for (std::size_t i = 0; i < outs->size(); ++i) {
+        const std::vector<report::OutDirFile> files = report::render_out_dir((*outs)[i], sc.source_text);
+        if (!file_system([&] { report::stage_out_dir(staged, dir / run_dir(side, i), files); })) return kExitBadInput;
+      }
+    }
+    report::HtmlReport html;
+    html.model = &model_out;
+    html.kernel = &kernel_out;
+    html.comparison = c ? &*c : nullptr;
+    html.scenario_text = sc.source_text;
+    if (!c) html.statistics = report::HtmlReport::Statistics{stats.agree(), text};
+    const std::pair<const char*, std::function<std::string()>> outputs[] = {
+        {"comparison.txt", [&] { return text + expectations; }},
+        {"comparison.json", [&] { return json; }},
+        {"report.html", [&] { return report::render_html(html); }},
+        {"summary.md",
+         [&] {
+           return c ? report::render_markdown(model_out, &kernel_out, &*c)
+                    : compare::render_statistics_markdown(stats) +
+                          report::render_markdown(model_out, &kernel_out, nullptr);
+         }},
+        {"trace.json", [&] { return report::render_perfetto(model_out, &kernel_out); }},
+    };
+    for (const auto& [name, render] : outputs) {
+      const std::string bytes = render();
+      if (!file_system([&] { staged.stage(dir / name, bytes); })) return kExitBadInput;
+    }
+    if (!file_system([&] { staged.publish(); })) return kExitBadInput;
   }
   if (kernels.back().info.partial || (args.kernel_outcomes.empty() && kernels.size() < runs)) {
     std::cerr << "synsim compare: interrupted at " << format_seconds(kernels.back().info.stopped_at) << " s of run "

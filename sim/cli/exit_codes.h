@@ -7,7 +7,7 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitExpectationFailed = 1,  // an expect: hypothesis or a comparison failed
   kExitBadInput = 2,           // bad scenario, bad option, unsupported feature
-  kExitInvariant = 3,          // the model broke one of its own invariants
+  kExitInvariant = 3,          // internal error: a broken model invariant or internal check (internal_error.h)
   kExitEnvironment = 4,        // the machine cannot run it (no namespaces, ...)
 };
 

@@ -69,7 +69,7 @@ int kernel_command(const KernelArgs& args) {
   if (args.out_dir) {
     try {
       report::write_out_dir(*args.out_dir, out, sc.source_text);
-    } catch (const std::exception& e) {
+    } catch (const std::runtime_error& e) {  // the file system's refusal
       std::cerr << "synsim: " << e.what() << '\n';
       return kExitBadInput;
     }

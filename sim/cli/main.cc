@@ -2,9 +2,13 @@
 // and hands over to commands.cc.
 #include <CLI/CLI.hpp>
 
+#include <functional>
+#include <iostream>
+
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/compare_command.h"
+#include "sim/cli/internal_error.h"
 #include "sim/cli/kernel_command.h"
 #include "sim/cli/render.h"
 #include "sim/cli/sweep_command.h"
@@ -119,11 +123,28 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitBadInput;
   }
-  if (*run_cmd) return run_command(run);
-  if (*check_cmd) return check_command(check_files);
-  if (*kernel_cmd) return kernel_command(kern);
-  if (*compare_cmd) return compare_command(cmp);
-  if (*sweep_cmd) return sweep_command(sweep);
-  if (*sweep_report_cmd) return sweep_report_command(sweep_report);
+  // An exception that escapes a command is an internal error: exit 3 with
+  // the scenario and seed that reproduce it (internal_error.h).
+  auto guarded = [](const Reproducer& r, const std::function<int()>& command) {
+    return exit_on_internal_error(r, command, std::cerr);
+  };
+  std::vector<std::string> run_sets = run.sets;
+  if (run.kernel) run_sets.push_back("kernel=" + *run.kernel);
+  if (*run_cmd) return guarded({"run", run.file, run_sets, run.seed}, [&] { return run_command(run); });
+  auto joined = [](const std::vector<std::string>& files) {
+    std::string s;
+    for (const std::string& f : files) s += (s.empty() ? "" : " ") + f;
+    return s;
+  };
+  if (*check_cmd) {
+    return guarded({"check", joined(check_files), {}, {}, false}, [&] { return check_command(check_files); });
+  }
+  if (*kernel_cmd) return guarded({"kernel", kern.file, kern.sets, {}}, [&] { return kernel_command(kern); });
+  if (*compare_cmd) return guarded({"compare", cmp.file, cmp.sets, {}}, [&] { return compare_command(cmp); });
+  if (*sweep_cmd) return guarded({"sweep", sweep.file, sweep.sets, {}}, [&] { return sweep_command(sweep); });
+  if (*sweep_report_cmd) {
+    return guarded({"sweep-report", joined(sweep_report.files) + " --html " + sweep_report.html, {}, {}, false},
+                   [&] { return sweep_report_command(sweep_report); });
+  }
   return kExitBadInput;
 }

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "sim/cli/exit_codes.h"
+#include "sim/core/atomic_file.h"
 #include "sim/sweep/execute.h"
 #include "sim/sweep/grid.h"
 #include "sim/sweep/heatmap.h"
@@ -69,22 +70,12 @@ class ProgressBar {
   Clock::time_point last_{};
 };
 
-// Writes `text` to PATH.tmp, then renames it to PATH: a reader never sees half a page.
-bool write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::cerr << "synsim: cannot write " << tmp << '\n';
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::cerr << "synsim: cannot rename " << tmp << " to " << path << ": " << ec.message() << '\n';
+// Writes `text` to `path` (write_file_atomically): a reader never sees half a page.
+bool write_page(const std::string& path, const std::string& text) {
+  try {
+    write_file_atomically(path, text);
+  } catch (const std::runtime_error& e) {
+    std::cerr << "synsim: " << e.what() << '\n';
     return false;
   }
   return true;
@@ -97,7 +88,7 @@ int write_heatmap(std::vector<sweep::SweepRecord> records, const sweep::Metric& 
     for (const std::string& e : page.errors) std::cerr << "synsim: " << e << '\n';
     return kExitBadInput;
   }
-  return write_file_atomically(path, page.html) ? kExitOk : kExitBadInput;
+  return write_page(path, page.html) ? kExitOk : kExitBadInput;
 }
 
 }  // namespace
@@ -184,7 +175,11 @@ int sweep_command(const SweepArgs& args) {
   progress.finish(written, total);
 
   if (failure) {
-    std::cerr << "synsim: " << failure->message << (failure->message.ends_with('\n') ? "" : "\n");
+    // A broken invariant or an exception from a run is an internal error
+    // (internal_error.h); its message names the run's --set values and seed.
+    const bool internal = failure->kind != sweep::RunFailure::Kind::bad_input;
+    std::cerr << "synsim: " << (internal ? "internal error: " : "") << failure->message
+              << (failure->message.ends_with('\n') ? "" : "\n");
     if (args.out) std::cerr << fmt::format("synsim: the {} runs before it are in {}\n", written, tmp);
     return failure->kind == sweep::RunFailure::Kind::bad_input ? kExitBadInput : kExitInvariant;
   }
@@ -194,10 +189,10 @@ int sweep_command(const SweepArgs& args) {
   }
   if (args.out) {
     file.close();
-    std::error_code ec;
-    std::filesystem::rename(tmp, *args.out, ec);
-    if (ec) {
-      std::cerr << "synsim: cannot rename " << tmp << " to " << *args.out << ": " << ec.message() << '\n';
+    try {
+      commit_file(tmp, *args.out);
+    } catch (const std::runtime_error& e) {
+      std::cerr << "synsim: " << e.what() << '\n';
       return kExitBadInput;
     }
   }

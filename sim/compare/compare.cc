@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "sim/outcome/segment_kind.h"
+
 namespace synsim::compare {
 
 namespace {
@@ -41,23 +43,8 @@ std::map<std::string, Time> first_times(const outcome::Outcome& o) {
 }  // namespace
 
 std::string packet_kind(const Packet& p) {
-  using namespace outcome;
   const char* side = p.from_client ? "client" : "server";
-  std::string what;
-  if (p.flags & kRst) {
-    what = "RST";
-  } else if ((p.flags & kSyn) && (p.flags & kAck)) {
-    what = "SYN-ACK";
-  } else if (p.flags & kSyn) {
-    what = "SYN";
-  } else if (p.flags & kFin) {
-    what = "FIN";
-  } else if (p.length > 0) {
-    what = "data";
-  } else {
-    what = "ACK";
-  }
-  return fmt::format("{} {}", side, what);
+  return fmt::format("{} {}", side, outcome::to_string(outcome::segment_kind(p)));
 }
 
 // The kernel's timer wheel rounds a timer of `delay` up to its level's

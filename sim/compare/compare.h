@@ -31,7 +31,8 @@ struct Options {
   std::vector<std::string> modelled_counters;
 };
 
-// A packet kind as a reader of a timeline names it.
+// A packet kind as a reader of a timeline names it: the side, then its
+// outcome::segment_kind() (a FIN carrying payload is "data").
 //   "client SYN", "server SYN-ACK", "client ACK", "client data", "server ACK",
 //   "server data", "client FIN", "server FIN", "client RST", "server RST"
 std::string packet_kind(const outcome::Packet& p);

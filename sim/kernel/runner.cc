@@ -22,7 +22,9 @@
 #include "sim/kernel/ports.h"
 #include "sim/kernel/queues.h"
 #include "sim/kernel/wire.h"
+#include "sim/core/seq.h"
 #include "sim/outcome/judge.h"
+#include "sim/outcome/segment_kind.h"
 #include "sim/scenario/connections.h"
 
 #ifdef SYNSIM_HAVE_ZLIB
@@ -80,9 +82,6 @@ void raise_descriptor_limit() {
     ::setrlimit(RLIMIT_NOFILE, &rl);
   }
 }
-
-// Signed distance between sequence numbers (RFC 9293 modular arithmetic).
-std::int32_t seq_diff(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b); }
 
 struct Raw {
   std::vector<CapturedPacket> packets;
@@ -316,34 +315,33 @@ outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt
     const auto c = static_cast<std::uint32_t>(conn);
     for (const std::string& n : cp.notes) annotate(index, c, t, n);
     WireStory& s = story[c];
-    const bool syn = (p.flags & outcome::kSyn) != 0;
-    const bool ack = (p.flags & outcome::kAck) != 0;
+    const outcome::SegmentKind kind = outcome::segment_kind(p);
     const bool answer_due = s.answer_due;
     s.answer_due = false;
     if (answer_due && p.from_client && p.flags == outcome::kAck && p.length == 0) {
       annotate(index, c, t, "kernel: the client answers the retransmitted SYN-ACK with an ACK (challenge ACK)");
       continue;
     }
-    if (p.from_client && syn && !ack) {
+    if (p.from_client && kind == outcome::SegmentKind::syn) {
       if (++s.syns > 1) annotate(index, c, t, fmt::format("kernel: SYN retransmitted (#{})", s.syns - 1));
-    } else if (!p.from_client && syn && ack) {
+    } else if (!p.from_client && kind == outcome::SegmentKind::synack) {
       if (++s.synacks > 1) {
         s.answer_due = story[c].data_seen || out.connections[c].connect_done.has_value();
         annotate(index, c, t,
                  fmt::format("kernel: SYN-ACK retransmitted (#{}): the request is still in the SYN queue",
                              s.synacks - 1));
       }
-    } else if (p.from_client && p.length > 0) {
+    } else if (p.from_client && kind == outcome::SegmentKind::data) {
       const std::uint32_t end = p.seq + p.length;
-      if (s.data_seen && seq_diff(p.seq, s.data_end) < 0) {
+      if (s.data_seen && seq::before(p.seq, s.data_end)) {
         ++s.data_sends;
         annotate(index, c, t, fmt::format("kernel: request retransmitted (#{})", s.data_sends));
       }
-      if (!s.data_seen || seq_diff(end, s.data_end) > 0) s.data_end = end;
+      if (!s.data_seen || seq::after(end, s.data_end)) s.data_end = end;
       s.data_seen = true;
-    } else if (!p.from_client && (p.flags & outcome::kRst) != 0) {
+    } else if (!p.from_client && kind == outcome::SegmentKind::rst) {
       annotate(index, c, t, "kernel: the server answered with RST");
-    } else if (p.from_client && (p.flags & outcome::kRst) != 0) {
+    } else if (p.from_client && kind == outcome::SegmentKind::rst) {
       // A client RST is expected with close_style rst; otherwise worth a line.
       bool rst_style = false;
       for (const scenario::ClientGroup& g : sc.clients) {

@@ -18,10 +18,25 @@
 
 #include "sim/kernel/packet.h"
 #include "sim/kernel/runner.h"
+#include "sim/outcome/segment_kind.h"
 
 namespace synsim::kernel {
 
 namespace {
+
+// A segment kind in the link rules' vocabulary. A bare FIN has no name
+// there (only `any` rules match it; the caller keeps it apart).
+scenario::SegmentKind link_kind(outcome::SegmentKind k) {
+  switch (k) {
+    case outcome::SegmentKind::syn: return scenario::SegmentKind::syn;
+    case outcome::SegmentKind::synack: return scenario::SegmentKind::synack;
+    case outcome::SegmentKind::data: return scenario::SegmentKind::data;
+    case outcome::SegmentKind::rst: return scenario::SegmentKind::rst;
+    case outcome::SegmentKind::fin:
+    case outcome::SegmentKind::ack: return scenario::SegmentKind::ack;
+  }
+  return scenario::SegmentKind::ack;
+}
 
 [[noreturn]] void fail(const std::string& what) {
   throw EnvironmentError(fmt::format("wire mode: {}: {}", what, std::strerror(errno)));
@@ -174,20 +189,11 @@ void Wire::on_packet(bool from_client_side, const std::uint8_t* data, std::size_
   const bool from_client = p->src_port != cfg_.server_port;
   const std::int64_t conn = conn_of(from_client ? p->src_port : p->dst_port);
 
-  // The segment's class as the model's link sees it (classify() +
-  // handshake_ack in sim/tcp/loopback.cc).
-  scenario::SegmentKind kind = scenario::SegmentKind::ack;
-  const std::uint8_t f = p->flags;
-  if (f & outcome::kRst) {
-    kind = scenario::SegmentKind::rst;
-  } else if ((f & outcome::kSyn) && (f & outcome::kAck)) {
-    kind = scenario::SegmentKind::synack;
-  } else if (f & outcome::kSyn) {
-    kind = scenario::SegmentKind::syn;
-  } else if (p->length > 0) {
-    kind = scenario::SegmentKind::data;
-  }
-  const bool fin_only = (f & outcome::kFin) && p->length == 0 && kind == scenario::SegmentKind::ack;
+  // The segment's class as the model's link sees it (link_class() in
+  // sim/tcp/loopback.cc): its kind, and the handshake's final ACK.
+  const outcome::SegmentKind k = outcome::segment_kind(*p);
+  const bool fin_only = k == outcome::SegmentKind::fin;
+  scenario::SegmentKind kind = link_kind(k);
   if (conn >= 0) {
     ConnState& s = conns_[static_cast<std::size_t>(conn)];
     if (kind == scenario::SegmentKind::syn && from_client) {

@@ -64,37 +64,49 @@ outcome::Outcome run(const scenario::Scenario& sc, const RunOptions& options) {
   Time now = kTimeZero;
   auto fail = [&](const std::string& what) { throw InvariantViolation(what, seed, now, world.last_events()); };
 
-  world.start();
   const Time horizon = kTimeZero + sc.duration;
   std::vector<outcome::QueueSample> queues{outcome::QueueSample{}};
   std::int64_t last_qlen = 0;
   std::int64_t last_backlog = 0;
   std::uint64_t executed = 0;
-  while (!events.empty()) {
-    const Time next = events.next_time();
-    if (next > horizon) break;
-    if (++executed > options.event_limit) {
-      fail(fmt::format("event limit of {} reached before the scenario's duration", options.event_limit));
+  auto execute = [&] {
+    world.start();
+    while (!events.empty()) {
+      const Time next = events.next_time();
+      if (next > horizon) break;
+      if (++executed > options.event_limit) {
+        fail(fmt::format("event limit of {} reached before the scenario's duration", options.event_limit));
+      }
+      const EventQueue::Fired ev = events.pop();
+      if (ev.when < now) fail("time went backwards");
+      now = ev.when;
+      world.stack().set_now(now);
+      trace.mix(to_ns(ev.when));
+      trace.mix(static_cast<std::int64_t>(ev.kind));
+      trace.mix(static_cast<std::int64_t>(ev.arg));
+      ev.handler->on_event(ev.kind, ev.arg);
+      check_queues(world.stack(), fail);
+      const tcp::Listener& l = world.stack().listener();
+      if (options.record_packets && (l.qlen != last_qlen || l.ack_backlog != last_backlog)) {
+        last_qlen = l.qlen;
+        last_backlog = l.ack_backlog;
+        queues.push_back(outcome::QueueSample{now, l.qlen, l.ack_backlog});
+      }
     }
-    const EventQueue::Fired ev = events.pop();
-    if (ev.when < now) fail("time went backwards");
-    now = ev.when;
-    world.stack().set_now(now);
-    trace.mix(to_ns(ev.when));
-    trace.mix(static_cast<std::int64_t>(ev.kind));
-    trace.mix(static_cast<std::int64_t>(ev.arg));
-    ev.handler->on_event(ev.kind, ev.arg);
-    check_queues(world.stack(), fail);
-    const tcp::Listener& l = world.stack().listener();
-    if (options.record_packets && (l.qlen != last_qlen || l.ack_backlog != last_backlog)) {
-      last_qlen = l.qlen;
-      last_backlog = l.ack_backlog;
-      queues.push_back(outcome::QueueSample{now, l.qlen, l.ack_backlog});
-    }
+    now = horizon;
+    world.stack().set_now(horizon);
+    return world.finish(horizon, options.stall_threshold);
+  };
+  // A std::logic_error from an internal check (tcp::Stack's use of a
+  // released connection, EventQueue's schedule into the past) is a broken
+  // invariant like the ones checked here: reported with the seed, the
+  // virtual time and the last events.
+  outcome::Outcome out;
+  try {
+    out = execute();
+  } catch (const std::logic_error& e) {
+    fail(e.what());
   }
-  now = horizon;
-  world.stack().set_now(horizon);
-  outcome::Outcome out = world.finish(horizon, options.stall_threshold);
   check_end(out, fail);
   out.queues = std::move(queues);
   out.accept_queue_limit = world.stack().listener().max_ack_backlog + 1;

@@ -9,8 +9,8 @@
 #include "sim/outcome/judge.h"
 #include "sim/outcome/latency.h"
 #include "sim/scenario/connections.h"
-#include "sim/tcp/profile.h"
-#include "sim/tcp/sysctls.h"
+#include "sim/profile/profile.h"
+#include "sim/profile/sysctls.h"
 
 namespace synsim::model {
 
@@ -35,13 +35,13 @@ tcp::SegmentClass to_class(scenario::SegmentKind k, bool* any) {
 }
 
 tcp::StackConfig make_config(const scenario::Scenario& sc, std::uint64_t seed, const Costs& costs) {
-  const tcp::Profile* profile = tcp::find_profile(sc.kernel);
+  const profile::Profile* profile = profile::find_profile(sc.kernel);
   if (profile == nullptr) throw Unsupported(fmt::format("unknown kernel profile '{}'", sc.kernel));
   tcp::StackConfig cfg;
   cfg.profile = profile;
-  cfg.sysctls = tcp::default_sysctls(profile->era);
+  cfg.sysctls = profile::default_sysctls(profile->era);
   for (const scenario::SysctlSetting& s : sc.sysctls) {
-    const tcp::SysctlInfo* info = tcp::find_sysctl(s.name);
+    const profile::SysctlInfo* info = profile::find_sysctl(s.name);
     if (info == nullptr) throw Unsupported(fmt::format("unknown sysctl '{}'", s.name));
     cfg.sysctls.*(info->field) = s.value;
   }
@@ -109,7 +109,7 @@ World::World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packe
   }
   summary_figures_.total = n;
   summary_figures_.stall_threshold = stall_threshold;
-  const tcp::Profile& p = *tcp::find_profile(sc.kernel);
+  const profile::Profile& p = *profile::find_profile(sc.kernel);
   out_.info.scenario = sc.name;
   out_.info.settings = sc.settings;
   out_.info.source = "model";

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/atomic_file.h"
 #include "sim/outcome/outcome.h"
 
 namespace synsim::report {
@@ -15,11 +16,23 @@ namespace synsim::report {
 //   outcome.json   render_json()
 //   capture.pcap   render_pcap()
 //   scenario.yaml  scenario_text, as given
-// Everything is rendered before anything is written; each file is written to
-// a temporary name in `dir`, flushed to disk and renamed over its final name,
-// so a reader never sees a half-written file. Throws std::runtime_error naming
+// Everything is rendered before anything is written; each file is written
+// with write_file_atomically() (sim/core/atomic_file.h: a temporary name in
+// `dir`, flushed to disk, renamed over its final name, the directory
+// flushed), so a reader never sees a half-written file. Throws std::runtime_error naming
 // the path and the system's reason on failure (a temporary file is removed).
 void write_out_dir(const std::filesystem::path& dir, const outcome::Outcome& outcome, const std::string& scenario_text);
+
+// write_out_dir in two steps, for a command that writes several outputs
+// and publishes them together (StagedFiles, sim/core/atomic_file.h), so
+// that a failure while it renders the next one leaves no half-written
+// output: the files, rendered; then claim_out_dir(dir) and each staged.
+struct OutDirFile {
+  std::string name;
+  std::string bytes;
+};
+std::vector<OutDirFile> render_out_dir(const outcome::Outcome& outcome, const std::string& scenario_text);
+void stage_out_dir(StagedFiles& staged, const std::filesystem::path& dir, const std::vector<OutDirFile>& files);
 
 // The marker file that says a directory holds synsim's output, so that a
 // later run may replace what is in it.

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/seq.h"
+
 namespace synsim::report {
 
 std::string html_escape(std::string_view text) {
@@ -74,18 +76,6 @@ std::string axis_time_label(std::int64_t ns) {
   return sign + scaled(a, 1'000'000'000, 6, "s");
 }
 
-const char* to_string(PacketMark m) {
-  switch (m) {
-    case PacketMark::syn: return "SYN";
-    case PacketMark::synack: return "SYN-ACK";
-    case PacketMark::ack: return "ACK";
-    case PacketMark::data: return "data";
-    case PacketMark::fin: return "FIN";
-    case PacketMark::rst: return "RST";
-  }
-  return "?";
-}
-
 std::vector<PacketInfo> classify_packets(const outcome::Outcome& o) {
   using namespace outcome;
   struct Side {
@@ -118,19 +108,7 @@ std::vector<PacketInfo> classify_packets(const outcome::Outcome& o) {
     Side& side = p.from_client ? c.client : c.server;
     const bool syn = p.flags & kSyn;
     const bool ack = p.flags & kAck;
-    if (p.flags & kRst) {
-      info.mark = PacketMark::rst;
-    } else if (syn && ack) {
-      info.mark = PacketMark::synack;
-    } else if (syn) {
-      info.mark = PacketMark::syn;
-    } else if (p.flags & kFin) {
-      info.mark = PacketMark::fin;
-    } else if (p.length > 0) {
-      info.mark = PacketMark::data;
-    } else {
-      info.mark = PacketMark::ack;
-    }
+    info.mark = outcome::segment_kind(p);
 
     if (syn) {
       info.retransmission = side.sent_syn;
@@ -138,8 +116,8 @@ std::vector<PacketInfo> classify_packets(const outcome::Outcome& o) {
     }
     if (p.length > 0) {
       std::uint32_t end = p.seq + p.length;
-      if (side.end && static_cast<std::int32_t>(end - *side.end) <= 0) info.retransmission = true;
-      if (!side.end || static_cast<std::int32_t>(end - *side.end) > 0) side.end = end;
+      if (side.end && !seq::after(end, *side.end)) info.retransmission = true;
+      if (!side.end || seq::after(end, *side.end)) side.end = end;
     }
     if (info.mark == PacketMark::ack) {
       bool noted = false;

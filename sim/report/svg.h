@@ -13,6 +13,7 @@
 
 #include "sim/core/time.h"
 #include "sim/outcome/outcome.h"
+#include "sim/outcome/segment_kind.h"
 
 namespace synsim::report {
 
@@ -29,17 +30,10 @@ std::string svg_num(double v);
 // "0", "20us", "80.02ms", "6.912s", "6.91202s" (up to microseconds).
 std::string axis_time_label(std::int64_t ns);
 
-// What a packet is, for colour and legend. A segment is classified by its
-// flags first (RST, SYN-ACK, SYN, FIN), then by payload (data), else ACK.
-enum class PacketMark {
-  syn,
-  synack,
-  ack,
-  data,
-  fin,
-  rst,
-};
-const char* to_string(PacketMark m);  // "SYN", "SYN-ACK", "ACK", "data", "FIN", "RST"
+// What a packet is, for colour and legend: its outcome::segment_kind(), the
+// one definition (a FIN carrying payload is data); outcome::to_string()
+// names it.
+using PacketMark = outcome::SegmentKind;
 
 struct PacketInfo {
   PacketMark mark = PacketMark::ack;

@@ -22,8 +22,8 @@
 #include "sim/scenario/overrides.h"
 #include "sim/scenario/values.h"
 #include "sim/scenario/yaml_view.h"
-#include "sim/tcp/profile.h"
-#include "sim/tcp/sysctls.h"
+#include "sim/profile/profile.h"
+#include "sim/profile/sysctls.h"
 
 namespace synsim::scenario {
 
@@ -146,9 +146,9 @@ void ScenarioReader::read(const Item& document, Scenario& s) {
   }
   if (const Item* i = f->get("kernel")) {
     std::vector<std::string_view> names;
-    for (const tcp::Profile& p : tcp::profiles()) names.push_back(p.name);
+    for (const profile::Profile& p : profile::profiles()) names.push_back(p.name);
     if (std::optional<std::string> v = r_.scalar(*i, "a kernel profile name")) {
-      if (tcp::find_profile(*v) != nullptr) {
+      if (profile::find_profile(*v) != nullptr) {
         s.kernel = *v;
       } else {
         r_.error(i->where, fmt::format("unknown kernel profile '{}' (expected one of: {})", *v,
@@ -190,7 +190,7 @@ void ScenarioReader::read_sysctls(const Item& item, std::vector<SysctlSetting>& 
   const std::optional<Fields> f = r_.mapping(item, {});
   if (!f) return;
   for (const Field& e : f->entries) {
-    const tcp::SysctlInfo* info = tcp::find_sysctl(e.key);
+    const profile::SysctlInfo* info = profile::find_sysctl(e.key);
     if (info == nullptr) {
       std::string hint;
       if (e.key.find('.') == std::string::npos) {
@@ -198,7 +198,7 @@ void ScenarioReader::read_sysctls(const Item& item, std::vector<SysctlSetting>& 
       } else {
         std::string_view best;
         std::size_t best_distance = 4;  // suggest only close misspellings
-        for (const tcp::SysctlInfo& known : tcp::sysctl_table()) {
+        for (const profile::SysctlInfo& known : profile::sysctl_table()) {
           const std::size_t d = edit_distance(e.key, known.name);
           if (d < best_distance) {
             best = known.name;
@@ -852,7 +852,9 @@ SourceLocation mark_location(const std::string& file, const YAML::Mark& mark) {
 }
 
 // Every scalar of `node` as "path=value" (sequences as path[i]).
+// Bounded like the reader (kMaxNodes): aliases can repeat a subtree.
 void flatten(const YAML::Node& node, const std::string& path, std::vector<std::string>& out) {
+  if (out.size() > detail::kMaxNodes) return;
   switch (node.Type()) {
     case YAML::NodeType::Map:
       for (const auto& kv : node) {
@@ -909,8 +911,11 @@ LoadResult load_string(std::string_view yaml_text, const std::string& file_name,
     const YAML::Node root = documents[0];
     if (root.IsMap()) detail::apply_overrides(root, overrides, reader);
     ScenarioReader(reader).read(reader.document(root), scenario);
-    flatten(root, "", scenario.settings);
-    std::sort(scenario.settings.begin(), scenario.settings.end());
+    // Only a valid scenario's tree: an invalid one may be an alias cycle.
+    if (!reader.has_errors()) {
+      flatten(root, "", scenario.settings);
+      std::sort(scenario.settings.begin(), scenario.settings.end());
+    }
   } catch (const detail::ScenarioTooLarge& e) {
     result.errors.push_back(Diagnostic{e.where, too_large_message()});
     return result;

@@ -11,6 +11,7 @@
 // server's response and FIN are sent once and never retransmitted.
 #include <fmt/format.h>
 
+#include "sim/core/seq.h"
 #include "sim/tcp/stack.h"
 
 namespace synsim::tcp {
@@ -28,12 +29,11 @@ void Stack::child_rcv(std::uint32_t conn, Segment& seg) {
   bool ack_now = false;
   bool delivered = false;
   if (seg.len > 0) {
-    const std::int32_t off = static_cast<std::int32_t>(seg.seq - ch.rcv_nxt);
-    if (off == 0) {
+    if (seg.seq == ch.rcv_nxt) {
       ch.rcv_nxt += seg.len;
       ch.bytes_received += seg.len;
       delivered = true;
-    } else if (off < 0) {
+    } else if (seq::before(seg.seq, ch.rcv_nxt)) {
       // tcp_data_queue(): "A retransmit, 2nd most common case": D-SACK and
       // an immediate ACK.
       counters_.inc(Mib::TcpExtDelayedACKLost);

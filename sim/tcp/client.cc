@@ -14,15 +14,10 @@
 //        connecting socket the final ACK waits for data, or TCP_DELACK_MAX
 #include <fmt/format.h>
 
+#include "sim/core/seq.h"
 #include "sim/tcp/stack.h"
 
 namespace synsim::tcp {
-
-namespace {
-
-bool seq_after(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) > 0; }
-
-}  // namespace
 
 void Stack::connect(std::uint32_t conn, bool defer_final_ack) {
   reap(2);  // twice the rate connections start at: the retired ones cannot pile up
@@ -465,7 +460,7 @@ void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
     return;
   }
   if (seg.has_ts) s.ts_recent = seg.ts_val;
-  if ((seg.flags & kAck) && seq_after(seg.ack, s.snd_una) && !seq_after(seg.ack, s.snd_nxt)) {
+  if ((seg.flags & kAck) && seq::after(seg.ack, s.snd_una) && !seq::after(seg.ack, s.snd_nxt)) {
     s.snd_una = seg.ack;
     if (s.snd_una == s.snd_nxt) {
       // Everything acked: tcp_ack() stops the retransmit timer and clears backoff.

@@ -13,6 +13,8 @@
 // stays in the SYN queue marked `acked`.
 #include <fmt/format.h>
 
+#include "sim/core/seq.h"
+#include "sim/outcome/segment_kind.h"
 #include "sim/tcp/stack.h"
 
 namespace synsim::tcp {
@@ -21,21 +23,26 @@ namespace {
 
 // Linux: tcp_in_window(), net/ipv4/tcp_minisocks.c
 bool tcp_in_window(std::uint32_t seq, std::uint32_t end_seq, std::uint32_t s_win, std::uint32_t e_win) {
-  auto after = [](std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) > 0; };
-  auto before = [](std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) < 0; };
   if (seq == s_win) return true;
-  if (after(end_seq, s_win) && before(seq, e_win)) return true;
+  if (seq::after(end_seq, s_win) && seq::before(seq, e_win)) return true;
   return seq == e_win && seq == end_seq;
 }
 
-const char* segment_words(const Segment& s) {
-  if (s.len > 0) return "data segment";
-  if (s.flags & kFin) return "FIN";
-  if (s.handshake_ack) return "final ACK";
-  return "ACK";
-}
-
 }  // namespace
+
+// What an ACK-bearing segment reaching the listener is, in a note's words:
+// its outcome::segment_kind(); the 2.6.12 notes never said "final ACK".
+const char* Stack::segment_words(const Segment& s, bool name_final_ack) {
+  switch (outcome::segment_kind(s.flags, s.len)) {
+    case outcome::SegmentKind::data: return "data segment";
+    case outcome::SegmentKind::fin: return "FIN";
+    case outcome::SegmentKind::syn:
+    case outcome::SegmentKind::synack:
+    case outcome::SegmentKind::ack:
+    case outcome::SegmentKind::rst: break;
+  }
+  return name_final_ack && s.handshake_ack ? "final ACK" : "ACK";
+}
 
 // Linux: tcp_v4_rcv() -> __inet_lookup_skb(): the established hash holds
 // children and request socks (TCP_NEW_SYN_RECV); otherwise the listener.
@@ -138,14 +145,7 @@ void Stack::tcp_conn_request(Segment& seg) {
       l.last_overflow = now_;
     }
     counters_.inc(Mib::TcpExtSyncookiesSent);
-    Segment sa = make_segment(seg.conn, false);
-    sa.flags = kSyn | kAck;
-    sa.seq = c.cookie_isn;
-    sa.ack = seg.seq + 1;
-    sa.window = profile_->syn_window;
-    sa.mss = profile_->loopback_mss;
-    sa.sack_permitted = sys_.tcp_sack != 0;
-    sa.wscale = static_cast<std::int8_t>(profile_->wscale);
+    Segment sa = make_synack(seg.conn, c.cookie_isn, seg.seq + 1);
     sa.ts_ecr = seg.ts_val;
     xmit(sa, fmt::format("syncookie SYN-ACK ({}): no request sock kept, never retransmitted "
                          "(tcp_conn_request, cookie_v4_init_sequence)",
@@ -180,18 +180,28 @@ void Stack::arm_reqsk_timer(std::uint32_t conn) {
   r.timer = events_.schedule(clock_.fire_time(now_, t), this, static_cast<std::uint32_t>(Ev::reqsk_timer), conn);
 }
 
-// Linux: tcp_v4_send_synack() / tcp_rtx_synack()
-void Stack::send_synack(std::uint32_t conn, bool retransmit, const Note& why) {
-  Conn& c = sock(conn);
-  RequestSock& r = c.req;
+// Linux: tcp_make_synack(), net/ipv4/tcp_output.c: the listener's SYN-ACK
+// for `conn`, ISN `isn`, acknowledging `ack`: the SYN-ACK window and the
+// SYN options this profile sends (MSS, SACK-permitted, window scale), the
+// timestamps as every segment's (make_segment). Every SYN-ACK the model
+// sends, from a request sock or with a cookie, in either era, is this one.
+Segment Stack::make_synack(std::uint32_t conn, std::uint32_t isn, std::uint32_t ack) const {
   Segment sa = make_segment(conn, false);
   sa.flags = kSyn | kAck;
-  sa.seq = r.snt_isn;
-  sa.ack = r.rcv_nxt;
+  sa.seq = isn;
+  sa.ack = ack;
   sa.window = profile_->syn_window;
   sa.mss = profile_->loopback_mss;
   sa.sack_permitted = sys_.tcp_sack != 0;
   sa.wscale = static_cast<std::int8_t>(profile_->wscale);
+  return sa;
+}
+
+// Linux: tcp_v4_send_synack() / tcp_rtx_synack()
+void Stack::send_synack(std::uint32_t conn, bool retransmit, const Note& why) {
+  Conn& c = sock(conn);
+  RequestSock& r = c.req;
+  const Segment sa = make_synack(conn, r.snt_isn, r.rcv_nxt);
   if (retransmit) {
     ++c.synack_retransmits;
     if (modern()) {

@@ -14,6 +14,7 @@
 //   - every SYN drop counts only Tcp AttemptFails.
 #include <fmt/format.h>
 
+#include "sim/core/seq.h"
 #include <algorithm>
 
 #include "sim/tcp/stack.h"
@@ -104,14 +105,7 @@ void Stack::tcp_v4_conn_request_old(Segment& seg) {
     l.overflow_stamped = true;
     l.last_overflow = now_;
     counters_.inc(Mib::TcpExtSyncookiesSent);
-    Segment sa = make_segment(seg.conn, false);
-    sa.flags = kSyn | kAck;
-    sa.seq = c.cookie_isn;
-    sa.ack = seg.seq + 1;
-    sa.window = profile_->syn_window;
-    sa.mss = profile_->loopback_mss;
-    sa.sack_permitted = sys_.tcp_sack != 0;
-    sa.wscale = static_cast<std::int8_t>(profile_->wscale);
+    Segment sa = make_synack(seg.conn, c.cookie_isn, seg.seq + 1);
     sa.ts_ecr = seg.ts_val;
     xmit(sa, fmt::format("syncookie SYN-ACK (SYN queue full, {} of {}): no request kept "
                          "(tcp_v4_conn_request, cookie_v4_init_sequence)",
@@ -178,11 +172,9 @@ void Stack::tcp_check_req_old(Segment& seg) {
   }
   const std::uint32_t rcv_wnd = 65535;
   const auto in_window = [&] {
-    auto after = [](std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) > 0; };
-    auto before = [](std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) < 0; };
     const std::uint32_t s = r.rcv_isn + 1;
     if (seg.seq == s) return true;
-    if (after(seg.end_seq(), s) && before(seg.seq, s + rcv_wnd)) return true;
+    if (seq::after(seg.end_seq(), s) && seq::before(seg.seq, s + rcv_wnd)) return true;
     return seg.seq == s + rcv_wnd && seg.seq == seg.end_seq();
   };
   if (!in_window()) {
@@ -213,7 +205,7 @@ void Stack::tcp_check_req_old(Segment& seg) {
     note(conn, "bare ACK dropped while the listener defers accept (TCP_DEFER_ACCEPT): request marked acked");
     return;
   }
-  if (!syn_recv_sock(conn, seg.len > 0 ? "data segment" : (seg.flags & kFin) ? "FIN" : "ACK", false)) {
+  if (!syn_recv_sock(conn, segment_words(seg, false), false)) {
     if (!sys_.tcp_abort_on_overflow) {
       r.acked = true;
       return;

@@ -20,18 +20,30 @@
 // deliveries run in send order (the event queue's insertion sequence).
 #include <fmt/format.h>
 
+#include "sim/outcome/segment_kind.h"
 #include "sim/tcp/stack.h"
 
 namespace synsim::tcp {
 
+// outcome::segment_kind() reads a Segment's flags as the wire's TcpFlag bits.
+static_assert(int{kFin} == int{outcome::kFin} && int{kSyn} == int{outcome::kSyn} &&
+              int{kRst} == int{outcome::kRst} && int{kAck} == int{outcome::kAck});
+
 namespace {
 
-SegmentClass classify(const Segment& s) {
-  if (s.flags & kRst) return SegmentClass::rst;
-  if ((s.flags & kSyn) && (s.flags & kAck)) return SegmentClass::synack;
-  if (s.flags & kSyn) return SegmentClass::syn;
-  if (s.len > 0) return SegmentClass::data;
-  if (s.flags & kFin) return SegmentClass::fin;
+// The segment's class for the scenario's link rules: its kind
+// (outcome::segment_kind, the one definition), and the client's third
+// segment of the handshake as `final_ack`.
+SegmentClass link_class(const Segment& s) {
+  if (s.handshake_ack) return SegmentClass::final_ack;
+  switch (outcome::segment_kind(s.flags, s.len)) {
+    case outcome::SegmentKind::syn: return SegmentClass::syn;
+    case outcome::SegmentKind::synack: return SegmentClass::synack;
+    case outcome::SegmentKind::data: return SegmentClass::data;
+    case outcome::SegmentKind::fin: return SegmentClass::fin;
+    case outcome::SegmentKind::ack: return SegmentClass::ack;
+    case outcome::SegmentKind::rst: return SegmentClass::rst;
+  }
   return SegmentClass::ack;
 }
 
@@ -47,8 +59,7 @@ void Stack::xmit(const Segment& seg, const Note& why) {
   if (!why.empty()) observer_.on_note(now_, id, seg.conn, why, false);
 
   Duration extra = config_.link_latency;
-  SegmentClass klass = classify(seg);
-  if (seg.handshake_ack) klass = SegmentClass::final_ack;
+  const SegmentClass klass = link_class(seg);
   for (LinkRule& rule : config_.link_rules) {
     if (rule.conn >= 0 && static_cast<std::uint32_t>(rule.conn) != seg.conn) continue;
     if (!rule.any_class && rule.klass != klass) continue;

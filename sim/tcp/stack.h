@@ -25,12 +25,18 @@
 #include "sim/tcp/jiffies.h"
 #include "sim/tcp/note.h"
 #include "sim/tcp/ports.h"
-#include "sim/tcp/profile.h"
+#include "sim/profile/profile.h"
+#include "sim/profile/sysctls.h"
 #include "sim/tcp/segment.h"
 #include "sim/tcp/sockets.h"
-#include "sim/tcp/sysctls.h"
 
 namespace synsim::tcp {
+
+// The kernel profile and the sysctls the model follows are defined in
+// sim/profile (the scenario layer validates against the same table).
+using profile::Era;
+using profile::Profile;
+using profile::Sysctls;
 
 // A link rule as the stack applies it (scenario `link.rules`).
 struct LinkRule {
@@ -178,9 +184,11 @@ class Stack final : public EventHandler {
   void tcp_conn_request(Segment& seg);
   void tcp_check_req(Segment& seg);
   bool syn_recv_sock(std::uint32_t conn, const char* what, bool cookie);
+  static const char* segment_words(const Segment& s, bool name_final_ack = true);
   void create_child(std::uint32_t conn, std::uint32_t iss, std::uint32_t irs, bool from_cookie);
   void reqsk_timer_handler(std::uint32_t conn);
   void reqsk_queue_drop(std::uint32_t conn);
+  Segment make_synack(std::uint32_t conn, std::uint32_t isn, std::uint32_t ack) const;
   void send_synack(std::uint32_t conn, bool retransmit, const Note& why);
   void send_reset_for(const Segment& seg, const Note& why);
   bool cookie_check(Segment& seg);

@@ -2,21 +2,20 @@
 
 #include <cmath>
 
+#include "sim/outcome/segment_kind.h"
 #include "sim/scenario/load.h"
 
 namespace synsim::testing {
 
 bool is(const outcome::Packet& p, Seg kind) {
-  using namespace outcome;
-  const bool syn = p.flags & kSyn;
-  const bool ack = p.flags & kAck;
-  const bool rst = p.flags & kRst;
+  using outcome::SegmentKind;
+  const SegmentKind k = outcome::segment_kind(p);
   switch (kind) {
-    case Seg::syn: return p.from_client && syn && !ack;
-    case Seg::synack: return !p.from_client && syn && ack;
-    case Seg::client_data: return p.from_client && p.length > 0;
-    case Seg::client_ack: return p.from_client && ack && !syn && !rst && p.length == 0 && !(p.flags & kFin);
-    case Seg::server_rst: return !p.from_client && rst;
+    case Seg::syn: return p.from_client && k == SegmentKind::syn;
+    case Seg::synack: return !p.from_client && k == SegmentKind::synack;
+    case Seg::client_data: return p.from_client && k == SegmentKind::data;
+    case Seg::client_ack: return p.from_client && k == SegmentKind::ack && (p.flags & outcome::kAck);
+    case Seg::server_rst: return !p.from_client && k == SegmentKind::rst;
     case Seg::any: return true;
   }
   return false;

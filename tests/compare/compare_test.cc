@@ -16,6 +16,20 @@ TEST(Compare, AnOutcomeAgreesWithItself) {
   EXPECT_EQ(c.packets.size(), o.packets.size());
 }
 
+// A kernel may send the request's tail with the FIN on it; compare pairs
+// that segment with the other side's request, so it is "data".
+TEST(Compare, PacketKindNamesAFinCarryingPayloadData) {
+  outcome::Packet p;
+  p.flags = outcome::kFin | outcome::kPsh | outcome::kAck;
+  p.length = 1;
+  EXPECT_EQ(compare::packet_kind(p), "client data");
+  p.length = 0;
+  EXPECT_EQ(compare::packet_kind(p), "client FIN");
+  p.from_client = false;
+  p.flags = outcome::kSyn | outcome::kAck;
+  EXPECT_EQ(compare::packet_kind(p), "server SYN-ACK");
+}
+
 TEST(Compare, ToleranceFollowsTheTimerWheelGranuleAtThatDelay) {
   compare::Options o;
   o.noise = Duration{0};

@@ -277,5 +277,29 @@ TEST(Loopback, PacketsBeyondNetdevMaxBacklogAreDropped) {
   EXPECT_TRUE(any_note_contains(out, "x#149", "netdev_max_backlog"));
 }
 
+// tcp_make_synack(): a SYN-ACK sent with a cookie (no request sock) and one
+// sent from a request sock carry the same window and SYN options.
+TEST(SynAck, CookieAndRequestSockSynAcksCarryTheSameOptions) {
+  auto first_synack = [](std::int64_t syncookies) {
+    Scenario sc = queue_filler(8, 1);
+    set_sysctl(sc, "net.ipv4.tcp_syncookies", syncookies);  // 2: every SYN answered with a cookie
+    const Outcome out = model::run(sc);
+    EXPECT_EQ(out.connections.front().syncookie, syncookies == 2);
+    for (const outcome::Packet& p : out.packets) {
+      if (is(p, Seg::synack)) return p;
+    }
+    ADD_FAILURE() << "no SYN-ACK with tcp_syncookies=" << syncookies;
+    return outcome::Packet{};
+  };
+  const outcome::Packet cookie = first_synack(2);
+  const outcome::Packet request = first_synack(1);
+  EXPECT_EQ(cookie.window, request.window);
+  EXPECT_EQ(cookie.options.mss, request.options.mss);
+  EXPECT_EQ(cookie.options.sack_permitted, request.options.sack_permitted);
+  EXPECT_EQ(cookie.options.wscale, request.options.wscale);
+  EXPECT_EQ(cookie.options.has_timestamp, request.options.has_timestamp);
+  EXPECT_NE(cookie.options.mss, 0);
+}
+
 }  // namespace
 }  // namespace synsim::testing

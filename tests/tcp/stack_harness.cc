@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "sim/tcp/profile.h"
-#include "sim/tcp/sysctls.h"
+#include "sim/profile/profile.h"
+#include "sim/profile/sysctls.h"
 
 namespace synsim::tcp::testing {
 
@@ -46,16 +46,16 @@ StackScript::StackScript(const Kernel& kernel, Loc loc)
       stack_isn_(kernel.connections),
       stack_ts_(kernel.connections, 0),
       origin_(loc) {
-  const Profile* profile = find_profile(kernel.profile);
+  const Profile* profile = profile::find_profile(kernel.profile);
   if (profile == nullptr) {
     fail_at(loc, fmt::format("unknown profile '{}'", kernel.profile));
-    profile = &default_profile();
+    profile = &profile::default_profile();
   }
   StackConfig config;
   config.profile = profile;
   config.sysctls = default_sysctls(profile->era);
   for (const auto& [name, value] : kernel.sysctls) {
-    const SysctlInfo* info = find_sysctl(name);
+    const profile::SysctlInfo* info = profile::find_sysctl(name);
     if (info == nullptr) {
       fail_at(loc, fmt::format("unknown sysctl '{}'", name));
       continue;

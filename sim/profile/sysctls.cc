@@ -1,10 +1,10 @@
-#include "sim/tcp/sysctls.h"
+#include "sim/profile/sysctls.h"
 
 #include <array>
 
-#include "sim/tcp/profile.h"
+#include "sim/profile/profile.h"
 
-namespace synsim::tcp {
+namespace synsim::profile {
 
 namespace {
 
@@ -77,4 +77,4 @@ Sysctls default_sysctls(Era era) {
   return s;
 }
 
-}  // namespace synsim::tcp
+}  // namespace synsim::profile

@@ -1,8 +1,8 @@
-#include "sim/tcp/profile.h"
+#include "sim/profile/profile.h"
 
 #include <array>
 
-namespace synsim::tcp {
+namespace synsim::profile {
 
 namespace {
 
@@ -53,4 +53,4 @@ const Profile* find_profile(std::string_view name) {
 
 const Profile& default_profile() { return kProfiles[0]; }
 
-}  // namespace synsim::tcp
+}  // namespace synsim::profile

@@ -11,7 +11,7 @@
 #include <span>
 #include <string_view>
 
-namespace synsim::tcp {
+namespace synsim::profile {
 
 enum class Era;
 
@@ -53,4 +53,4 @@ const SysctlInfo* find_sysctl(std::string_view name);
 // The defaults of the given era (a fresh netns on 6.18; the globals of 2.5.66).
 Sysctls default_sysctls(Era era);
 
-}  // namespace synsim::tcp
+}  // namespace synsim::profile

@@ -1,5 +1,11 @@
 // Kernel profiles: which kernel's rules the model follows.
 //
+// The profile layer (sim/profile): the kernels synsim knows and the
+// sysctls a scenario may set (sysctls.h). Below both the model (sim/tcp)
+// and the scenario layer, which validates a scenario's `kernel:` and
+// `sysctl:` against it, so the kernel runner, which reads scenarios, does
+// not depend on the model.
+//
 // `linux-6.18` is the modern column of kernel-handshake.md (read in 6.12,
 // measured on 6.18.44 at HZ=250); `linux-2.5.66` is the column of the 2003
 // report (read in 2.6.12-rc2 and 2.4.20, bracketing 2.5.66, see §0 there).
@@ -12,7 +18,7 @@
 
 #include "sim/core/time.h"
 
-namespace synsim::tcp {
+namespace synsim::profile {
 
 enum class Era {
   modern,  // per-request timers, SYN queue limit = backlog, TLP, challenge ACKs
@@ -41,4 +47,4 @@ std::span<const Profile> profiles();
 const Profile* find_profile(std::string_view name);
 const Profile& default_profile();
 
-}  // namespace synsim::tcp
+}  // namespace synsim::profile
