@@ -7,6 +7,8 @@
 
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/render.h"
+#include "sim/compare/statistics.h"
+#include "sim/compare/statistics_render.h"
 #include "sim/expect/evaluate.h"
 #include "sim/model/run.h"
 #include "sim/report/json.h"
@@ -28,6 +30,44 @@ std::optional<scenario::Scenario> load_or_report(const std::string& file, const 
   return std::move(r.scenario);
 }
 
+// `run --seeds N`: N runs in summary detail, the spread of every figure the
+// statistical verdict judges. Exit 1 when any seed's expectations failed.
+int run_seeds(const RunArgs& args, const scenario::Scenario& sc) {
+  if (args.out_dir || (args.format != "text" && args.format != "summary" && args.format != "json")) {
+    std::cerr << "--seeds: prints the spread of the runs (--format text, summary or json), without --out\n";
+    return kExitBadInput;
+  }
+  const std::uint64_t first = args.seed.value_or(sc.seed);
+  std::vector<outcome::Outcome> runs;
+  std::vector<std::uint64_t> seeds;
+  std::uint32_t failed = 0;
+  bool has_expectations = false;
+  for (std::uint64_t seed = first; seed < first + args.seeds; ++seed) {
+    model::RunOptions options;
+    options.seed = seed;
+    options.record_packets = false;
+    if (sc.expect.connections.empty()) options.detail = model::RunOptions::Detail::summary;
+    try {
+      runs.push_back(model::run(sc, options));
+    } catch (const model::Unsupported& e) {
+      std::cerr << args.file << ": " << e.what() << '\n';
+      return kExitBadInput;
+    }
+    seeds.push_back(seed);
+    const std::vector<expect::Result> results = expect::evaluate(sc.expect, runs.back());
+    has_expectations = !results.empty();
+    if (!expect::all_passed(results)) ++failed;
+  }
+  const std::vector<compare::Spread> spread = compare::spread(runs);
+  if (args.format == "json") {
+    std::cout << compare::render_spread_json(spread, seeds);
+  } else {
+    std::cout << sc.name << " on " << runs.front().info.kernel << ": " << compare::render_spread_text(spread, seeds);
+    if (has_expectations) std::cout << fmt::format("expectations failed on {} of {} seeds\n", failed, seeds.size());
+  }
+  return failed > 0 ? kExitExpectationFailed : kExitOk;
+}
+
 }  // namespace
 
 int run_command(const RunArgs& args) {
@@ -35,6 +75,8 @@ int run_command(const RunArgs& args) {
   if (args.kernel) sets.push_back("kernel=" + *args.kernel);
   std::optional<scenario::Scenario> sc = load_or_report(args.file, sets);
   if (!sc) return kExitBadInput;
+
+  if (args.seeds > 0) return run_seeds(args, *sc);
 
   model::RunOptions options;
   options.seed = args.seed;

@@ -16,6 +16,7 @@ struct RunArgs {
   std::vector<std::string> sets;  // --set KEY=VALUE
   std::string format = "text";    // text | tcpdump | summary | json
   std::optional<std::string> out_dir;
+  std::uint32_t seeds = 0;        // > 0: run this many seeds (from --seed or the scenario's) and print their spread
 };
 
 int run_command(const RunArgs& args);

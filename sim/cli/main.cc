@@ -32,6 +32,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember(output_formats()));
   run_cmd->add_option("--out", run.out_dir,
                       "Also write timeline.txt, summary.txt, outcome.json, capture.pcap, scenario.yaml here");
+  run_cmd->add_option("--seeds", run.seeds,
+                      "Run N seeds (from --seed, or the scenario's) and print each judged figure's min, median "
+                      "and max over them, as compare --runs N judges them")
+      ->check(CLI::Range(1, 1000));
 
   KernelArgs kern;
   CLI::App* kernel_cmd = app.add_subcommand(

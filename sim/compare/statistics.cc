@@ -84,7 +84,21 @@ std::vector<StragglerGroup> straggler_groups(const outcome::Outcome& o, const St
 SideStatistics side_statistics(const outcome::Outcome& o, const StatOptions& options) {
   SideStatistics s;
   s.connections = static_cast<std::int64_t>(o.connections.size());
-  for (const ConnectionRecord& r : o.connections) {
+  if (o.summary) {
+    // Summary detail: every connection counted, only a few recorded.
+    s.connections = static_cast<std::int64_t>(o.summary->total);
+    const auto count = [&](ConnectionOutcome c) {
+      return static_cast<std::int64_t>(o.summary->outcomes[static_cast<std::size_t>(c)]);
+    };
+    s.completed = count(ConnectionOutcome::completed);
+    s.reset = count(ConnectionOutcome::reset);
+    s.timed_out = count(ConnectionOutcome::timed_out);
+    s.refused = count(ConnectionOutcome::refused);
+    s.open_at_end = count(ConnectionOutcome::open_at_end);
+  }
+  // Summary detail keeps retransmissions as counters only.
+  static const std::vector<ConnectionRecord> kNoRecords;
+  for (const ConnectionRecord& r : o.summary ? kNoRecords : o.connections) {
     switch (r.outcome) {
       case ConnectionOutcome::completed: ++s.completed; break;
       case ConnectionOutcome::reset: ++s.reset; break;
@@ -197,6 +211,24 @@ std::string miss_line(const Judged& j) {
   return fmt::format("{}: model {} (median of {}), kernel {} (band {}..{}): outside the band", j.what,
                      figure_text(j.figure, j.model_median), list(j.model), list(j.kernel),
                      figure_text(j.figure, j.band.lo), figure_text(j.figure, j.band.hi));
+}
+
+std::vector<Spread> spread(const std::vector<outcome::Outcome>& runs, const StatOptions& options) {
+  std::vector<SideStatistics> sides;
+  for (const outcome::Outcome& o : runs) sides.push_back(side_statistics(o, options));
+  std::vector<Spread> out;
+  for (std::size_t i = 0; i < kFigures && !sides.empty(); ++i) {
+    Spread s;
+    s.figure = static_cast<Figure>(i);
+    s.what = figure_name(s.figure, options);
+    for (const SideStatistics& side : sides) s.values.push_back(figure_value(side, s.figure));
+    const auto [lo, hi] = std::minmax_element(s.values.begin(), s.values.end());
+    s.min = *lo;
+    s.max = *hi;
+    s.median = lower_median(s.values);
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 StatisticalComparison compare_statistics(const outcome::Outcome& model, const outcome::Outcome& kernel,

@@ -182,6 +182,19 @@ StatisticalComparison compare_statistics(const std::vector<outcome::Outcome>& mo
                                          const std::vector<outcome::Outcome>& kernels,
                                          const StatOptions& options = {});
 
+// The spread of every judged figure over several runs of one side (model
+// seeds): what `synsim run --seeds N` prints, so that N seeds can be set
+// beside N kernel runs.
+struct Spread {
+  Figure figure = Figure::completed;
+  std::string what;
+  std::vector<std::int64_t> values;  // one per run, in run order
+  std::int64_t min = 0;
+  std::int64_t median = 0;           // lower median, as the verdict takes it
+  std::int64_t max = 0;
+};
+std::vector<Spread> spread(const std::vector<outcome::Outcome>& runs, const StatOptions& options = {});
+
 // A value of a judged figure: a count, or a duration ("1.024s", "unfinished").
 std::string figure_text(Figure f, std::int64_t value);
 // "TcpExtTCPSynRetrans: model 0, kernel 1214 (band 809..1821): outside the band"

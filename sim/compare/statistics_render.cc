@@ -201,6 +201,38 @@ std::string render_statistics_text(const StatisticalComparison& c) {
   return s;
 }
 
+std::string render_spread_text(const std::vector<Spread>& spread, const std::vector<std::uint64_t>& seeds) {
+  std::string s = fmt::format("{} seeds ({}..{}); median: the lower median, as compare judges it\n",
+                              seeds.size(), seeds.empty() ? 0 : seeds.front(), seeds.empty() ? 0 : seeds.back());
+  s += fmt::format("  {:<28} {:>12} {:>12} {:>12}  per seed\n", "", "min", "median", "max");
+  for (const Spread& x : spread) {
+    std::string each;
+    for (std::size_t i = 0; i < x.values.size(); ++i) each += (i ? " " : "") + figure_text(x.figure, x.values[i]);
+    s += fmt::format("  {:<28} {:>12} {:>12} {:>12}  {}\n", x.what, figure_text(x.figure, x.min),
+                     figure_text(x.figure, x.median), figure_text(x.figure, x.max), each);
+  }
+  return s;
+}
+
+std::string render_spread_json(const std::vector<Spread>& spread, const std::vector<std::uint64_t>& seeds) {
+  nlohmann::ordered_json j;
+  j["format"] = "synsim-spread";
+  j["version"] = 1;
+  j["seeds"] = seeds;
+  nlohmann::ordered_json figures = nlohmann::ordered_json::array();
+  for (const Spread& x : spread) {
+    nlohmann::ordered_json values = nlohmann::ordered_json::array();
+    for (const std::int64_t v : x.values) values.push_back(value_json(v));
+    figures.push_back({{"what", x.what},
+                       {"min", value_json(x.min)},
+                       {"median", value_json(x.median)},
+                       {"max", value_json(x.max)},
+                       {"values", values}});
+  }
+  j["figures"] = figures;
+  return j.dump(2) + "\n";
+}
+
 std::string render_statistics_markdown(const StatisticalComparison& c) {
   // Cells hold numbers, durations and fixed labels only: nothing to escape.
   std::string s = fmt::format("## Model vs kernel, statistically: {}\n\n**Verdict: {}** ({} miss{}). Judged: "

@@ -28,6 +28,10 @@ namespace synsim::compare {
 inline constexpr std::size_t kShownStragglerGroups = 40;
 
 std::string render_statistics_text(const StatisticalComparison& s);
+// `synsim run --seeds`: each judged figure's min, median and max over the
+// runs, then its value in each run (text), or the same as JSON.
+std::string render_spread_text(const std::vector<Spread>& spread, const std::vector<std::uint64_t>& seeds);
+std::string render_spread_json(const std::vector<Spread>& spread, const std::vector<std::uint64_t>& seeds);
 std::string render_statistics_markdown(const StatisticalComparison& s);
 
 // `per_connection` not null: the run was judged per connection (mode
