@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/report/reason_text.h"
+
 #include "sim/report/tcpdump.h"
 
 namespace synsim::report {
@@ -901,16 +903,6 @@ std::string connection_table(const HtmlReport& r, const std::vector<const SideDa
   return out;
 }
 
-// "0.080020 the deferred final ACK..." -> time and text, when the line starts with a time.
-std::pair<std::string, std::string> split_time(const std::string& line) {
-  std::size_t sp = line.find(' ');
-  if (sp == std::string::npos || sp == 0) return {"", line};
-  std::string head = line.substr(0, sp);
-  bool is_time = std::all_of(head.begin(), head.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
-  if (!is_time) return {"", line};
-  return {head, line.substr(sp + 1)};
-}
-
 std::string explanations(const Outcome& model) {
   std::string out;
   std::size_t shown = 0;
@@ -922,10 +914,12 @@ std::string explanations(const Outcome& model) {
                            : outcome_text(c) + (stall ? fmt::format(", stalled {}", format_duration(*stall)) : "");
     out += fmt::format("<details class=\"explanation\"{}><summary>{} <span class=\"muted\">{}</span></summary><ol class=\"expl\">",
                        shown < 3 ? " open" : "", esc(c.name), esc(head));
-    for (const auto& line : c.explanation) {
-      auto [t, text] = split_time(line);
-      const char* cls = text.starts_with("=>") ? " class=\"sum\"" : text.find("dropped") != std::string::npos ? " class=\"drop\"" : "";
-      out += fmt::format("<li{}><span class=\"t\">{}</span>{}</li>", cls, esc(t), esc(text));
+    for (const outcome::ExplanationStep& s : c.explanation) {
+      const char* cls = outcome::is_conclusion(s.reason) ? " class=\"sum\""
+                        : outcome::is_drop(s.reason)     ? " class=\"drop\""
+                                                         : "";
+      out += fmt::format("<li{}><span class=\"t\">{}</span>{}</li>", cls, esc(s.at ? format_seconds(*s.at) : ""),
+                         esc(reason_text(s.reason)));
     }
     out += "</ol></details>\n";
     ++shown;

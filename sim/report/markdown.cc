@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/report/reason_text.h"
+
 namespace synsim::report {
 
 namespace {
@@ -238,9 +240,11 @@ std::string render_markdown(const Outcome& model, const Outcome* kernel, const c
     if (const ConnectionRecord* k = find(kernel, worst->name)) {
       out += fmt::format("On the kernel: {}, stall {}.\n\n", markdown_escape(outcome_text(k)), stall_or_dash(k));
     }
-    const std::string fence = fence_for(worst->explanation);
+    std::vector<std::string> lines;
+    for (const outcome::ExplanationStep& s : worst->explanation) lines.push_back(step_text(s));
+    const std::string fence = fence_for(lines);
     out += fence + "text\n";
-    for (const auto& line : worst->explanation) out += line + "\n";
+    for (const auto& line : lines) out += line + "\n";
     out += fence + "\n";
   }
   return out;
