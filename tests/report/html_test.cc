@@ -38,7 +38,7 @@ compare::Comparison comparison() {
   c.counters = {{"TcpExtListenDrops", 1, 1, true},
                 {"TcpExtListenOverflows", 1, 2, false},
                 {"TcpExtTCPSynRetrans", 12, 12, true}};
-  c.fields = {{"x#0", "data_delivered", "1.000060", "2.000000", false, ms(50)}};
+  c.fields = {{"x#0", compare::Field::data_delivered, "1.000060", "2.000000", false, ms(50)}};
   c.disagreements = {"x#0 data_delivered: model 1.000060, kernel 2.000000 (tolerance 50ms)",
                      "TcpExtListenOverflows: model 1, kernel 2"};
   return c;

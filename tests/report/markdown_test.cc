@@ -91,7 +91,7 @@ TEST(Markdown, VerdictDisagreementsAndMarkedFields) {
   Outcome k = kernel_of(m);
   compare::Comparison c;
   c.counters = {{"TcpExtListenOverflows", 1, 2, false}};
-  c.fields = {{"x#0", "data_delivered", "1.000060", "2.000000", false, ms(50)}};
+  c.fields = {{"x#0", compare::Field::data_delivered, "1.000060", "2.000000", false, ms(50)}};
   c.disagreements = {"x#0 data_delivered: model 1.000060, kernel 2.000000", "TcpExtListenOverflows: model 1, kernel 2"};
   std::string md = render_markdown(m, &k, &c);
   EXPECT_NE(md.find("**Verdict: DISAGREE** (2 disagreements)."), std::string::npos);
