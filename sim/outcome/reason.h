@@ -157,7 +157,7 @@ struct Reason {
   std::uint32_t d = 0;
   std::int64_t n = 0;
   std::int64_t m = 0;
-  std::string text;
+  std::string text = {};
 
   bool empty() const { return kind == ReasonKind::none; }
   bool operator==(const Reason&) const = default;

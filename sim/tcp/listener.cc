@@ -447,7 +447,7 @@ void Stack::reqsk_timer_handler(std::uint32_t conn) {
   counters_.inc(Mib::TcpExtTCPTimeouts);  // tcp_syn_ack_timeout()
   if (!expire) {
     if (resend) {
-      send_synack(conn, true, Reason{.kind = ReasonKind::synack_retransmit, .flag = r.acked, .a = r.num_retrans + 1});
+      send_synack(conn, true, Reason{.kind = ReasonKind::synack_retransmit, .flag = r.acked, .a = static_cast<std::uint32_t>(r.num_retrans + 1)});
     }
     if (r.num_timeout++ == 0) --l.young;
     arm_reqsk_timer(conn);

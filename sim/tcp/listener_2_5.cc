@@ -273,7 +273,7 @@ void Stack::tcp_synack_timer_old() {
         send_synack(conn, true,
                     Reason{.kind = ReasonKind::synack_sweep_retransmit_2_5,
                            .flag = r.acked,
-                           .a = r.num_retrans + 1,
+                           .a = static_cast<std::uint32_t>(r.num_retrans + 1),
                            .b = i});
         if (r.num_retrans++ == 0) --l.young;
         Duration timeo = profile_->timeout_init * (std::int64_t{1} << r.num_retrans);
