@@ -213,6 +213,23 @@ TEST(ReasonText, EveryKindNamesItsKernelFunction) {
   for (const Words& w : every_reason()) EXPECT_STRNE(outcome::kernel_function(w.reason.kind), "?");
 }
 
+// What makes a connection worth explaining: any reason but its ordinary
+// steps (child created on the first try, request queued, scripted RST close)
+// and an explanation's own first and last lines.
+TEST(ReasonMeaning, OnlyAConnectionsOrdinaryStepsAreNotIncidents) {
+  const std::set<ReasonKind> ordinary = {ReasonKind::none,
+                                         ReasonKind::request_queued,
+                                         ReasonKind::child_created,
+                                         ReasonKind::child_created_2_5,
+                                         ReasonKind::linger_rst_close,
+                                         ReasonKind::request_stalled,
+                                         ReasonKind::request_never_delivered,
+                                         ReasonKind::kernel_request_written};
+  for (const Words& w : every_reason()) {
+    EXPECT_EQ(outcome::is_incident(w.reason), !ordinary.count(w.reason.kind)) << outcome::to_string(w.reason.kind);
+  }
+}
+
 TEST(ReasonText, AnnotationAfterItsPacketSaysWhen) {
   outcome::Annotation a{3, Reason{.kind = ReasonKind::request_expired, .a = 2}, "x#0", at_ns(7'168'000'000)};
   EXPECT_EQ(annotation_text(a),
