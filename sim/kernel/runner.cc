@@ -104,21 +104,21 @@ void set_port_range(const scenario::Scenario& sc, const KernelOptions& opt, Raw&
     const PortRange want{opt.port_range_low, opt.port_range_high};
     write_local_port_range(want);
     raw.notes.push_back(outcome::Reason{.kind = outcome::ReasonKind::kernel_port_range_set,
-                                        .a = static_cast<std::uint32_t>(want.low),
+                                        .a = static_cast<std::uint32_t>(want.low),  // checked: 1..65535
                                         .b = static_cast<std::uint32_t>(want.high),
-                                        .c = static_cast<std::uint32_t>(have.low),
-                                        .d = static_cast<std::uint32_t>(have.high)});
+                                        .n = have.low,
+                                        .m = have.high});
     return;
   }
   const std::uint64_t need = ephemeral_ports_needed(sc);
   if (need <= static_cast<std::uint64_t>(have.size())) return;
   write_local_port_range(kWidePortRange);
   raw.notes.push_back(outcome::Reason{.kind = outcome::ReasonKind::kernel_port_range_widened,
-                                      .a = static_cast<std::uint32_t>(have.low),
-                                      .b = static_cast<std::uint32_t>(have.high),
+                                      .a = static_cast<std::uint32_t>(need),  // <= the scenario's connections
                                       .c = static_cast<std::uint32_t>(kWidePortRange.low),
                                       .d = static_cast<std::uint32_t>(kWidePortRange.high),
-                                      .n = static_cast<std::int64_t>(need)});
+                                      .n = have.low,
+                                      .m = have.high});
 }
 
 // Everything that must happen inside the namespace, on its thread.

@@ -117,8 +117,8 @@ enum class ReasonKind : std::uint8_t {
   request_never_delivered,      // n = first transmission (time, ns), `outcome`
 
   // --- the kernel runner (sim/kernel) -----------------------------------------
-  kernel_port_range_set,        // a-b = the range asked for, c-d = the namespace's default
-  kernel_port_range_widened,    // a-b = the default, c-d = the new range, n = ports the scenario may hold
+  kernel_port_range_set,        // a-b = the range asked for, n-m = the namespace's default (as read: 0 -1 if unread)
+  kernel_port_range_widened,    // n-m = the default (as read), c-d = the new range, a = ports the scenario may hold
   kernel_syn_retransmitted,     // a = its number
   kernel_synack_retransmitted,  // a = its number
   kernel_challenge_ack,         // the client's ACK answering a retransmitted SYN-ACK

@@ -210,12 +210,12 @@ std::string reason_text(const Reason& r) {
     case ReasonKind::kernel_port_range_set:
       return fmt::format("kernel: net.ipv4.ip_local_port_range set to {} {} ({} ports) in the namespace, as asked "
                          "(default {} {})",
-                         r.a, r.b, ports_in(r.a, r.b), r.c, r.d);
+                         r.a, r.b, ports_in(r.a, r.b), r.n, r.m);
     case ReasonKind::kernel_port_range_widened:
       return fmt::format("kernel: net.ipv4.ip_local_port_range widened in the namespace from {} {} ({} ports) to {} "
                          "{} ({} ports): the scenario may hold about {} ephemeral ports at once (connections the "
                          "client closes with FIN keep theirs in TIME_WAIT, reusable after ~1 s on loopback)",
-                         r.a, r.b, ports_in(r.a, r.b), r.c, r.d, ports_in(r.c, r.d), r.n);
+                         r.n, r.m, ports_in(r.n, r.m), r.c, r.d, ports_in(r.c, r.d), r.a);
     case ReasonKind::kernel_syn_retransmitted: return fmt::format("kernel: SYN retransmitted (#{})", r.a);
     case ReasonKind::kernel_synack_retransmitted:
       return fmt::format("kernel: SYN-ACK retransmitted (#{}): the request is still in the SYN queue", r.a);
