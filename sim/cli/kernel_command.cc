@@ -10,6 +10,7 @@
 #include "sim/kernel/runner.h"
 #include "sim/report/json.h"
 #include "sim/report/out_dir.h"
+#include "sim/report/reason_text.h"
 #include "sim/report/tables.h"
 #include "sim/report/tcpdump.h"
 #include "sim/scenario/load.h"
@@ -48,10 +49,10 @@ int kernel_command(const KernelArgs& args) {
       options.port_range_low = low;
       options.port_range_high = high;
     }
-    std::vector<std::string> notes;
+    std::vector<outcome::Reason> notes;
     out = kernel::run_kernel(sc, options, &notes);
     // What the runner changed beyond the scenario (a widened port range).
-    for (const std::string& n : notes) std::cerr << "synsim " << n << '\n';
+    for (const outcome::Reason& n : notes) std::cerr << "synsim " << report::reason_text(n) << '\n';
   } catch (const kernel::Unsupported& e) {
     std::cerr << args.file << ": " << e.what() << '\n';
     return kExitBadInput;

@@ -42,6 +42,30 @@ std::map<std::string, Time> first_times(const outcome::Outcome& o) {
 
 }  // namespace
 
+const char* to_string(Field f) {
+  switch (f) {
+    case Field::present: return "present";
+    case Field::connect_done: return "connect_done";
+    case Field::accepted: return "accepted";
+    case Field::data_delivered: return "data_delivered";
+    case Field::outcome: return "outcome";
+  }
+  return "?";
+}
+
+bool is_exact(Field f) {
+  switch (f) {
+    case Field::present:
+    case Field::outcome:
+      return true;
+    case Field::connect_done:
+    case Field::accepted:
+    case Field::data_delivered:
+      return false;
+  }
+  return true;
+}
+
 std::string packet_kind(const Packet& p) {
   const char* side = p.from_client ? "client" : "server";
   return fmt::format("{} {}", side, outcome::to_string(outcome::segment_kind(p)));
@@ -153,11 +177,11 @@ Comparison compare(const outcome::Outcome& model, const outcome::Outcome& kernel
   for (const auto& m : model.connections) {
     const auto it = krec.find(m.name);
     if (it == krec.end()) {
-      c.fields.push_back({m.name, "present", "yes", "no", false, {}});
+      c.fields.push_back({m.name, Field::present, "yes", "no", false, {}});
       continue;
     }
     const outcome::ConnectionRecord& k = *it->second;
-    auto time_field = [&](const char* name, const std::optional<Time>& a, const std::optional<Time>& b) {
+    auto time_field = [&](Field name, const std::optional<Time>& a, const std::optional<Time>& b) {
       FieldRow f{m.name, name, time_or_dash(a), time_or_dash(b), false, {}};
       if (a && b) {
         f.tolerance = tolerance_for(a->time_since_epoch(), options) + options.hiccup;
@@ -167,18 +191,19 @@ Comparison compare(const outcome::Outcome& model, const outcome::Outcome& kernel
       }
       c.fields.push_back(f);
     };
-    time_field("connect_done", m.connect_done, k.connect_done);
-    time_field("accepted", m.accepted, k.accepted);
-    time_field("data_delivered", m.data_delivered, k.data_delivered);
-    c.fields.push_back({m.name, "outcome", outcome::to_string(m.outcome), outcome::to_string(k.outcome),
+    time_field(Field::connect_done, m.connect_done, k.connect_done);
+    time_field(Field::accepted, m.accepted, k.accepted);
+    time_field(Field::data_delivered, m.data_delivered, k.data_delivered);
+    c.fields.push_back({m.name, Field::outcome, outcome::to_string(m.outcome), outcome::to_string(k.outcome),
                         m.outcome == k.outcome, {}});
   }
 
   // Disagreements, most telling first: outcomes, then missing or extra
   // packets, then times, then counters.
   for (const FieldRow& f : c.fields) {
-    if (!f.agree && (f.field == "outcome" || f.field == "present")) {
-      c.disagreements.push_back(fmt::format("{} {}: model {}, kernel {}", f.connection, f.field, f.model, f.kernel));
+    if (!f.agree && is_exact(f.field)) {
+      c.disagreements.push_back(
+          fmt::format("{} {}: model {}, kernel {}", f.connection, to_string(f.field), f.model, f.kernel));
     }
   }
   for (const PacketPair& p : c.packets) {
@@ -201,8 +226,8 @@ Comparison compare(const outcome::Outcome& model, const outcome::Outcome& kernel
     }
   }
   for (const FieldRow& f : c.fields) {
-    if (!f.agree && f.field != "outcome" && f.field != "present") {
-      c.disagreements.push_back(fmt::format("{} {}: model {}, kernel {} (tolerance {})", f.connection, f.field,
+    if (!f.agree && !is_exact(f.field)) {
+      c.disagreements.push_back(fmt::format("{} {}: model {}, kernel {} (tolerance {})", f.connection, to_string(f.field),
                                             f.model, f.kernel, format_duration(f.tolerance)));
     }
   }
@@ -240,7 +265,7 @@ std::string render_text(const Comparison& c) {
   }
   s += "\nconnections (name, field, model, kernel)\n";
   for (const FieldRow& f : c.fields) {
-    s += fmt::format("  {:<4} {:<8} {:<15} {:>12} {:>12}\n", f.agree ? "ok" : "DIFF", f.connection, f.field, f.model,
+    s += fmt::format("  {:<4} {:<8} {:<15} {:>12} {:>12}\n", f.agree ? "ok" : "DIFF", f.connection, to_string(f.field), f.model,
                      f.kernel);
   }
   return s;

@@ -62,9 +62,21 @@ struct CounterRow {
   bool modelled = true;  // false: shown for information, not judged
 };
 
+// A connection-record field compared between the two sides.
+enum class Field : std::uint8_t {
+  present,         // the connection exists on both sides
+  connect_done,    // connect() returned
+  accepted,        // the server application accepted it
+  data_delivered,  // the request reached the server application
+  outcome,         // how it ended
+};
+const char* to_string(Field f);  // "present", "connect_done", ... as in the record
+// Outcomes and presence are judged exactly and listed first; times within a tolerance.
+bool is_exact(Field f);
+
 struct FieldRow {
   std::string connection;
-  std::string field;    // "connect_done", "accepted", "data_delivered", "outcome", "stall"
+  Field field = Field::present;
   std::string model;    // rendered value ("0.830120", "completed", "-")
   std::string kernel;
   bool agree = false;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -68,8 +69,8 @@ void merge_server(const scenario::Scenario& sc, ServerResult server, AppsResult&
     const outcome::ConnectionRecord& r = res.records[static_cast<std::size_t>(c)];
     // The server's read() failing with ECONNRESET is what a client closing
     // with RST means; only worth a line when the client did not.
-    if (style[r.group] == scenario::CloseStyle::rst && n.text.find("ECONNRESET") != std::string::npos) continue;
-    res.notes.push_back(AppNote{n.time, static_cast<std::uint32_t>(c), std::move(n.text)});
+    if (style[r.group] == scenario::CloseStyle::rst && n.reason.a == ECONNRESET) continue;
+    res.notes.push_back(AppNote{n.time, static_cast<std::uint32_t>(c), std::move(n.reason)});
   }
   std::stable_sort(res.notes.begin(), res.notes.end(),
                    [](const AppNote& a, const AppNote& b) { return a.time < b.time; });

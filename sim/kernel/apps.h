@@ -27,12 +27,12 @@
 
 namespace synsim::kernel {
 
-// Something the applications saw that explains an outcome ("ECONNRESET on
-// read()"), for annotations and explanations.
+// Something the applications saw that explains an outcome (ECONNRESET on
+// read()), for annotations and explanations.
 struct AppNote {
   Time time{};
   std::uint32_t conn = 0;
-  std::string text;
+  outcome::Reason reason;
 };
 
 struct AppsResult {

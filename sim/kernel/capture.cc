@@ -194,7 +194,7 @@ void Capture::record(std::int64_t stamp, std::int64_t user_mono, const std::uint
     return;
   }
   packets_.push_back(
-      CapturedPacket{to_monotonic(stamp, realtime_minus_mono_, user_mono), std::move(*p), std::vector<std::string>{}});
+      CapturedPacket{to_monotonic(stamp, realtime_minus_mono_, user_mono), std::move(*p), std::vector<outcome::Reason>{}});
 }
 
 // Linux: prb_retire_current_block() hands a block to us (TP_STATUS_USER)

@@ -38,7 +38,7 @@ namespace synsim::kernel {
 struct CapturedPacket {
   std::int64_t mono_ns = 0;  // CLOCK_MONOTONIC, absolute
   outcome::Packet packet;    // time not yet set
-  std::vector<std::string> notes;  // what the wire did to it (wire mode)
+  std::vector<outcome::Reason> notes;  // what the wire did to it (wire mode)
 };
 
 class Capture {

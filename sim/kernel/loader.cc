@@ -114,7 +114,7 @@ void Loader::start_connection(std::uint32_t c) {
   s.open(tcp::v4(), ec);
   if (ec) {
     if (is_system_error(ec, EMFILE) || is_system_error(ec, ENFILE)) throw EnvironmentError(descriptor_message(c));
-    fail(c, ec, "socket()");
+    fail(c, ec, outcome::SocketCall::socket);
     return;
   }
   if (grp.defer_final_ack) {
@@ -160,7 +160,7 @@ void Loader::on_connect(std::uint32_t c, const error_code& ec) {
   if (ec == asio::error::operation_aborted || cl.over || closed_) return;
   if (ec) {
     if (is_system_error(ec, EADDRNOTAVAIL)) throw EnvironmentError(ports_message(c));
-    fail(c, ec, "connect()");
+    fail(c, ec, outcome::SocketCall::connect);
     return;
   }
   outcome::ConnectionRecord& r = res_.records[c];
@@ -204,13 +204,13 @@ void Loader::client_send(std::uint32_t c) {
   const std::size_t n = s.send(asio::buffer(request_.data(), bytes), MSG_NOSIGNAL, ec);
   const std::size_t done = ec == asio::error::would_block ? 0 : n;
   if (ec && ec != asio::error::would_block) {
-    fail(c, ec, "write()");
+    fail(c, ec, outcome::SocketCall::write);
     return;
   }
   if (done < bytes) {
     asio::async_write(s, asio::buffer(request_.data() + done, bytes - done),
                       [this, c](const error_code& e, std::size_t) {
-                        if (e && e != asio::error::operation_aborted && !conns_[c].over) fail(c, e, "write()");
+                        if (e && e != asio::error::operation_aborted && !conns_[c].over) fail(c, e, outcome::SocketCall::write);
                       });
   }
   if (sc_.server.on_data.respond_bytes == 0 && group_of(c).close.kind == CloseSpec::Kind::after_response) {
@@ -277,7 +277,7 @@ void Loader::client_read(std::uint32_t c) {
       return;
     }
     if (ec) {
-      fail(c, ec, "read()");
+      fail(c, ec, outcome::SocketCall::read);
       return;
     }
     outcome::ConnectionRecord& r = res_.records[c];
@@ -303,7 +303,7 @@ void Loader::client_close(std::uint32_t c) {
 }
 
 // A socket error is an outcome of the connection, not a failure of the run.
-void Loader::fail(std::uint32_t c, const error_code& ec, const char* call) {
+void Loader::fail(std::uint32_t c, const error_code& ec, outcome::SocketCall call) {
   Conn& cl = conns_[c];
   if (cl.over) return;
   outcome::ConnectionRecord& r = res_.records[c];
@@ -316,7 +316,10 @@ void Loader::fail(std::uint32_t c, const error_code& ec, const char* call) {
   } else {
     r.outcome = outcome::ConnectionOutcome::reset;
   }
-  note(c, fmt::format("kernel: {} on {}", r.error, call));
+  outcome::Reason why = socket_error_reason(ec);
+  why.kind = outcome::ReasonKind::kernel_socket_error;
+  why.call = call;
+  note(c, std::move(why));
   error_code ignored;
   if (cl.slot != kNoSlot) sock(c).close(ignored);
   connection_over(c);

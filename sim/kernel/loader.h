@@ -102,7 +102,7 @@ class Loader {
   Time now() const { return timeline_->now(); }
   const scenario::ClientGroup& group_of(std::uint32_t c) const { return sc_.clients[conns_[c].group]; }
   boost::asio::ip::tcp::socket& sock(std::uint32_t c) { return slots_[conns_[c].slot]->sock; }
-  void note(std::uint32_t conn, std::string text) { res_.notes.push_back(AppNote{now(), conn, std::move(text)}); }
+  void note(std::uint32_t conn, outcome::Reason why) { res_.notes.push_back(AppNote{now(), conn, std::move(why)}); }
   void dispatch(std::uint32_t kind, std::uint32_t arg);
 
   void next_arrival(std::uint32_t g);
@@ -114,7 +114,7 @@ class Loader {
   void after_exchange(std::uint32_t c);
   void client_read(std::uint32_t c);
   void client_close(std::uint32_t c);
-  void fail(std::uint32_t c, const boost::system::error_code& ec, const char* call);
+  void fail(std::uint32_t c, const boost::system::error_code& ec, outcome::SocketCall call);
   void connection_over(std::uint32_t c);
   std::string descriptor_message(std::uint32_t c) const;
   std::string ports_message(std::uint32_t c) const;

@@ -90,7 +90,7 @@ struct Raw {
   CounterSnapshot after;
   std::uint64_t capture_drops = 0;
   AppsResult apps;
-  std::vector<std::string> notes;  // what the runner changed beyond the scenario's sysctls
+  std::vector<outcome::Reason> notes;  // what the runner changed beyond the scenario's sysctls
 };
 
 constexpr std::uint64_t kMaxSampledConnections = 2000;
@@ -103,19 +103,22 @@ void set_port_range(const scenario::Scenario& sc, const KernelOptions& opt, Raw&
   if (opt.port_range_low != 0 || opt.port_range_high != 0) {
     const PortRange want{opt.port_range_low, opt.port_range_high};
     write_local_port_range(want);
-    raw.notes.push_back(fmt::format(
-        "kernel: net.ipv4.ip_local_port_range set to {} {} ({} ports) in the namespace, as asked (default {} {})",
-        want.low, want.high, want.size(), have.low, have.high));
+    raw.notes.push_back(outcome::Reason{.kind = outcome::ReasonKind::kernel_port_range_set,
+                                        .a = static_cast<std::uint32_t>(want.low),  // checked: 1..65535
+                                        .b = static_cast<std::uint32_t>(want.high),
+                                        .n = have.low,
+                                        .m = have.high});
     return;
   }
   const std::uint64_t need = ephemeral_ports_needed(sc);
   if (need <= static_cast<std::uint64_t>(have.size())) return;
   write_local_port_range(kWidePortRange);
-  raw.notes.push_back(fmt::format(
-      "kernel: net.ipv4.ip_local_port_range widened in the namespace from {} {} ({} ports) to {} {} ({} ports): "
-      "the scenario may hold about {} ephemeral ports at once (connections the client closes with FIN keep "
-      "theirs in TIME_WAIT, reusable after ~1 s on loopback)",
-      have.low, have.high, have.size(), kWidePortRange.low, kWidePortRange.high, kWidePortRange.size(), need));
+  raw.notes.push_back(outcome::Reason{.kind = outcome::ReasonKind::kernel_port_range_widened,
+                                      .a = static_cast<std::uint32_t>(need),  // <= the scenario's connections
+                                      .c = static_cast<std::uint32_t>(kWidePortRange.low),
+                                      .d = static_cast<std::uint32_t>(kWidePortRange.high),
+                                      .n = have.low,
+                                      .m = have.high});
 }
 
 // Everything that must happen inside the namespace, on its thread.
@@ -280,14 +283,18 @@ outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt
   auto conn_of = [&](std::uint16_t port, Time t) { return ports.conn_at(port, t); };
 
   std::vector<WireStory> story(out.connections.size());
-  std::vector<std::vector<std::string>> lines(out.connections.size());
+  std::vector<std::vector<outcome::ExplanationStep>> lines(out.connections.size());
   std::vector<bool> incident(out.connections.size(), false);
   // `detached`: the event happened after the packet it is printed under.
-  auto annotate = [&](std::size_t index, std::uint32_t conn, Time t, const std::string& text, bool detached = false) {
-    lines[conn].push_back(fmt::format("{} {}", format_seconds(t), text));
-    incident[conn] = true;
-    out.annotations.push_back(outcome::Annotation{
-        index, detached ? fmt::format("at {}: {}", format_seconds(t), text) : text, out.connections[conn].name});
+  auto annotate = [&](std::size_t index, std::uint32_t conn, Time t, const outcome::Reason& why,
+                      bool detached = false) {
+    lines[conn].push_back(outcome::ExplanationStep{t, why});
+    if (outcome::is_incident(why)) incident[conn] = true;
+    out.annotations.push_back(outcome::Annotation{index, why, out.connections[conn].name,
+                                                  detached ? std::optional<Time>(t) : std::nullopt});
+  };
+  auto because = [](outcome::ReasonKind k, std::uint32_t number = 0) {
+    return outcome::Reason{.kind = k, .a = number};
   };
 
   std::size_t next_note = 0;
@@ -296,7 +303,7 @@ outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt
     while (next_note < notes.size() && notes[next_note].time < t) {
       const AppNote& n = notes[next_note++];
       const std::size_t index = out.packets.empty() ? 0 : out.packets.size() - 1;
-      annotate(index, n.conn, n.time, n.text, true);
+      annotate(index, n.conn, n.time, n.reason, true);
     }
   };
 
@@ -313,53 +320,51 @@ outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt
     out.packets.push_back(p);
     if (conn < 0) continue;
     const auto c = static_cast<std::uint32_t>(conn);
-    for (const std::string& n : cp.notes) annotate(index, c, t, n);
+    for (const outcome::Reason& n : cp.notes) annotate(index, c, t, n);
     WireStory& s = story[c];
     const outcome::SegmentKind kind = outcome::segment_kind(p);
     const bool answer_due = s.answer_due;
     s.answer_due = false;
     if (answer_due && p.from_client && p.flags == outcome::kAck && p.length == 0) {
-      annotate(index, c, t, "kernel: the client answers the retransmitted SYN-ACK with an ACK (challenge ACK)");
+      annotate(index, c, t, because(outcome::ReasonKind::kernel_challenge_ack));
       continue;
     }
     if (p.from_client && kind == outcome::SegmentKind::syn) {
-      if (++s.syns > 1) annotate(index, c, t, fmt::format("kernel: SYN retransmitted (#{})", s.syns - 1));
+      if (++s.syns > 1) annotate(index, c, t, because(outcome::ReasonKind::kernel_syn_retransmitted, s.syns - 1));
     } else if (!p.from_client && kind == outcome::SegmentKind::synack) {
       if (++s.synacks > 1) {
         s.answer_due = story[c].data_seen || out.connections[c].connect_done.has_value();
-        annotate(index, c, t,
-                 fmt::format("kernel: SYN-ACK retransmitted (#{}): the request is still in the SYN queue",
-                             s.synacks - 1));
+        annotate(index, c, t, because(outcome::ReasonKind::kernel_synack_retransmitted, s.synacks - 1));
       }
     } else if (p.from_client && kind == outcome::SegmentKind::data) {
       const std::uint32_t end = p.seq + p.length;
       if (s.data_seen && seq::before(p.seq, s.data_end)) {
         ++s.data_sends;
-        annotate(index, c, t, fmt::format("kernel: request retransmitted (#{})", s.data_sends));
+        annotate(index, c, t, because(outcome::ReasonKind::kernel_request_retransmitted, s.data_sends));
       }
       if (!s.data_seen || seq::after(end, s.data_end)) s.data_end = end;
       s.data_seen = true;
     } else if (!p.from_client && kind == outcome::SegmentKind::rst) {
-      annotate(index, c, t, "kernel: the server answered with RST");
+      annotate(index, c, t, because(outcome::ReasonKind::kernel_server_rst));
     } else if (p.from_client && kind == outcome::SegmentKind::rst) {
       // A client RST is expected with close_style rst; otherwise worth a line.
       bool rst_style = false;
       for (const scenario::ClientGroup& g : sc.clients) {
         if (g.name == out.connections[c].group) rst_style = g.close_style == scenario::CloseStyle::rst;
       }
-      if (!rst_style) annotate(index, c, t, "kernel: the client sent RST");
+      if (!rst_style) annotate(index, c, t, because(outcome::ReasonKind::kernel_client_rst));
     }
   }
   flush_notes_before(kTimeMax);
   if (!out.packets.empty()) {
-    for (const std::string& n : raw.notes) out.annotations.push_back(outcome::Annotation{0, n, ""});
+    for (const outcome::Reason& n : raw.notes) out.annotations.push_back(outcome::Annotation{0, n, "", std::nullopt});
   }
   if (raw.capture_drops > 0 && !out.packets.empty()) {
     out.annotations.push_back(outcome::Annotation{
         out.packets.size() - 1,
-        fmt::format("kernel: the capture lost {} packets (buffer full); the timeline is incomplete",
-                    raw.capture_drops),
-        ""});
+        outcome::Reason{.kind = outcome::ReasonKind::kernel_capture_lost,
+                        .n = static_cast<std::int64_t>(raw.capture_drops)},
+        "", std::nullopt});
   }
   std::stable_sort(out.annotations.begin(), out.annotations.end(),
                    [](const outcome::Annotation& a, const outcome::Annotation& b) {
@@ -383,16 +388,11 @@ outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt
       r.explanation = lines[c];
       if (r.first_data_sent) {
         r.explanation.insert(r.explanation.begin(),
-                             fmt::format("{} the client writes its request", format_seconds(*r.first_data_sent)));
+                             outcome::ExplanationStep{*r.first_data_sent,
+                                                      because(outcome::ReasonKind::kernel_request_written)});
       }
-      if (stall) {
-        r.explanation.push_back(fmt::format("=> the request waited {} between its first transmission ({}) and "
-                                            "its delivery to the server application ({})",
-                                            format_duration(*stall), format_seconds(*r.first_data_sent),
-                                            format_seconds(*r.data_delivered)));
-      } else if (r.first_data_sent && !r.data_delivered) {
-        r.explanation.push_back(fmt::format("=> the request sent at {} was never delivered ({})",
-                                            format_seconds(*r.first_data_sent), outcome::to_string(r.outcome)));
+      if (const std::optional<outcome::Reason> end = outcome::conclusion(r)) {
+        r.explanation.push_back(outcome::ExplanationStep{std::nullopt, *end});
       }
     }
   }
@@ -434,7 +434,7 @@ const char* kernel_requirements_text() {
          "scenarios it cannot play.";
 }
 
-outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& opt, std::vector<std::string>* notes) {
+outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& opt, std::vector<outcome::Reason>* notes) {
   const bool wired = sc.link.latency > Duration{0} || !sc.link.rules.empty();
   const std::uint64_t n = scenario::total_connections(sc);
   if (wired && n > kMaxWireConnections) {

@@ -88,10 +88,10 @@ struct KernelOptions {
 // outcomes (ECONNRESET, ETIMEDOUT, ECONNREFUSED, EPIPE) are data in the
 // outcome, never exceptions.
 // `notes`, when given, receives what the runner changed in the namespace
-// beyond the scenario's sysctls (a widened port range), one line each; the
-// same lines are annotated on the run's first packet.
+// beyond the scenario's sysctls (a widened port range), one reason each; the
+// same reasons are annotated on the run's first packet.
 outcome::Outcome run_kernel(const scenario::Scenario& scenario, const KernelOptions& options = {},
-                            std::vector<std::string>* notes = nullptr);
+                            std::vector<outcome::Reason>* notes = nullptr);
 
 // Ask a running kernel run to stop now (from a signal handler: only an
 // atomic store). The run ends within ~50 ms, its applications are torn

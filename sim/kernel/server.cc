@@ -222,8 +222,8 @@ void Server::on_child_read(Child* ch, const error_code& ec) {
     --ch->pending;
     // EOF: the server reads it and closes its side; errors end it too.
     if (ec != asio::error::eof) {
-      ServerNote n{ch->rec.port, ch->rec.accepted, now(),
-                   fmt::format("kernel: server read(): {}", socket_error_name(ec))};
+      ServerNote n{ch->rec.port, ch->rec.accepted, now(), socket_error_reason(ec)};
+      n.reason.kind = outcome::ReasonKind::kernel_server_read_error;
       std::lock_guard<std::mutex> lock(mu_);
       result_.notes.push_back(std::move(n));
     }

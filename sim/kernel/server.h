@@ -41,6 +41,7 @@
 
 #include "sim/core/time.h"
 #include "sim/kernel/timeline.h"
+#include "sim/outcome/reason.h"
 #include "sim/scenario/scenario.h"
 
 namespace synsim::kernel {
@@ -52,12 +53,12 @@ struct ServerChildRecord {
   std::optional<Time> delivered;  // the request became readable to the application
 };
 
-// Something the server application saw on a child ("ECONNRESET on read()").
+// Something the server application saw on a child (its read() failing).
 struct ServerNote {
   std::uint16_t port = 0;
   Time accepted{};  // which use of the port
   Time time{};
-  std::string text;
+  outcome::Reason reason;  // kernel_server_read_error
 };
 
 struct ServerResult {

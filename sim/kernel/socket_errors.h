@@ -7,6 +7,8 @@
 
 #include <boost/system/error_code.hpp>
 
+#include "sim/outcome/reason.h"
+
 namespace synsim::kernel {
 
 inline const char* errno_name(int e) {
@@ -32,6 +34,15 @@ inline std::string socket_error_name(const boost::system::error_code& ec) {
     if (const char* n = errno_name(ec.value())) return n;
   }
   return ec.message();
+}
+
+// The figures of a socket error's reason (its kind is the caller's): the
+// error's name, and its errno when it is a system error (0 otherwise).
+inline outcome::Reason socket_error_reason(const boost::system::error_code& ec) {
+  outcome::Reason r;
+  r.a = ec.category() == boost::system::system_category() ? static_cast<std::uint32_t>(ec.value()) : 0;
+  r.text = socket_error_name(ec);
+  return r;
 }
 
 }  // namespace synsim::kernel

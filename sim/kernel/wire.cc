@@ -217,12 +217,12 @@ void Wire::on_packet(bool from_client_side, const std::uint8_t* data, std::size_
     ++rule.seen;
     if (rule.nth != 0 && rule.seen != rule.nth) continue;
     if (rule.drop) {
-      cp.notes.push_back("wire: dropped on the link (scenario link rule)");
+      cp.notes.push_back(outcome::Reason{.kind = outcome::ReasonKind::wire_dropped});
       dropped = true;
       break;
     }
     extra += rule.delay;
-    cp.notes.push_back(fmt::format("wire: held {} on the link (scenario link rule)", format_duration(rule.delay)));
+    cp.notes.push_back(outcome::Reason{.kind = outcome::ReasonKind::wire_held, .n = to_ns(rule.delay)});
   }
   if (packets_.size() < Capture::kMaxPackets) packets_.push_back(std::move(cp));
   if (dropped || held_.size() >= kMaxHeld) return;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <string_view>
 
 #include "sim/model/run.h"
 #include "sim/outcome/judge.h"
@@ -542,47 +541,9 @@ void World::on_wire(Time t, std::uint64_t id, const tcp::Segment& seg) {
   out_.packets.push_back(std::move(p));
 }
 
-// Everything the stack explains is out of the ordinary except a child
-// created on the first try, data queued, and a scripted RST close.
-bool World::is_incident(const tcp::Note& note) {
-  const auto ordinary = [](std::string_view text) {
-    return text.find("request bytes queued") != std::string_view::npos ||
-           text.find("creates the child: accept queue") != std::string_view::npos ||
-           text.find("close with SO_LINGER") != std::string_view::npos;
-  };
-  switch (note.kind) {
-    case tcp::NoteKind::none:
-    case tcp::NoteKind::request_queued:
-    case tcp::NoteKind::child_created:
-      return false;
-    case tcp::NoteKind::formatted:
-      return !ordinary(*note.formatted);
-    case tcp::NoteKind::text: {
-      // Literals are few: judge each once (looked up by address, never iterated in that order).
-      for (const auto& [text, incident] : literal_incident_) {
-        if (text == note.text) return incident;
-      }
-      literal_incident_.emplace_back(note.text, !ordinary(note.text));
-      return literal_incident_.back().second;
-    }
-  }
-  return true;
-}
-
-std::string World::note_text(const StoredNote& n) const {
-  if (n.note.kind == tcp::NoteKind::formatted) return note_texts_[n.note.a];
-  return n.note.str();
-}
-
 void World::free_notes(std::uint32_t conn) {
   ClientApp& app = apps_[conn];
-  for (std::uint32_t i = app.note_head; i != kNone; i = notes_[i].next) {
-    if (notes_[i].note.kind == tcp::NoteKind::formatted) {
-      std::string().swap(note_texts_[notes_[i].note.a]);
-      free_note_texts_.push_back(notes_[i].note.a);
-    }
-    free_notes_.push_back(i);
-  }
+  for (std::uint32_t i = app.note_head; i != kNone; i = notes_[i].next) free_notes_.push_back(i);
   app.note_head = app.note_tail = kNone;
 }
 
@@ -596,26 +557,22 @@ std::string World::last_events() const {
     out += ' ';
     out += name_of(l.conn);
     out += ' ';
-    out += l.note.kind == tcp::NoteKind::formatted ? l.text : l.note.str();
+    out += outcome::debug_string(l.reason);
     out += '\n';
   }
   return out;
 }
 
-void World::on_note(Time t, std::uint64_t id, std::uint32_t conn, const tcp::Note& note, bool detached) {
-  if (note.empty()) return;
+void World::on_note(Time t, std::uint64_t id, std::uint32_t conn, const outcome::Reason& why, bool detached) {
+  if (why.empty()) return;
   ClientApp& app = apps_[conn];
-  // For failure messages (formatted only if one is printed).
+  // For failure messages.
   LastNote& last = last_[last_count_++ % last_.size()];
   last.t = t;
   last.conn = conn;
-  last.note = note;
-  if (note.kind == tcp::NoteKind::formatted) {
-    last.text = *note.formatted;
-    last.note.formatted = nullptr;
-  }
+  last.reason = why;
   if (!app.folded) {
-    // The connection's story, put into words only if it is told (finish()).
+    // The connection's story, told only if it is worth it (finish()).
     std::uint32_t i;
     if (free_notes_.empty()) {
       i = static_cast<std::uint32_t>(notes_.size());
@@ -626,34 +583,20 @@ void World::on_note(Time t, std::uint64_t id, std::uint32_t conn, const tcp::Not
     }
     StoredNote& n = notes_[i];
     n.t = t;
-    n.note = note;
+    n.reason = why;
     n.next = kNone;
-    if (note.kind == tcp::NoteKind::formatted) {
-      std::uint32_t k;
-      if (free_note_texts_.empty()) {
-        k = static_cast<std::uint32_t>(note_texts_.size());
-        note_texts_.emplace_back();
-      } else {
-        k = free_note_texts_.back();
-        free_note_texts_.pop_back();
-      }
-      note_texts_[k] = *note.formatted;
-      n.note.formatted = nullptr;
-      n.note.a = k;
-    }
     if (app.note_tail == kNone) {
       app.note_head = i;
     } else {
       notes_[app.note_tail].next = i;
     }
     app.note_tail = i;
-    if (is_incident(note)) app.incident = true;
+    if (outcome::is_incident(why)) app.incident = true;
   }
   if (!record_packets_) return;
-  const std::string text = note.str();
-  out_.annotations.push_back(outcome::Annotation{static_cast<std::size_t>(id),
-                                                 detached ? fmt::format("at {}: {}", format_seconds(t), text) : text,
-                                                 summary_ ? name_of(conn) : conns_[conn].name});
+  out_.annotations.push_back(outcome::Annotation{static_cast<std::size_t>(id), why,
+                                                 summary_ ? name_of(conn) : conns_[conn].name,
+                                                 detached ? std::optional<Time>(t) : std::nullopt});
 }
 
 // The outcome a connection's record says it had, once its times are in.
@@ -670,16 +613,10 @@ void World::explain(std::uint32_t conn, outcome::ConnectionRecord& r, Duration s
   for (std::uint32_t i = app.note_head; i != kNone; i = notes_[i].next) ++count;
   r.explanation.reserve(count + 1);
   for (std::uint32_t i = app.note_head; i != kNone; i = notes_[i].next) {
-    r.explanation.push_back(format_seconds(notes_[i].t) + " " + note_text(notes_[i]));
+    r.explanation.push_back(outcome::ExplanationStep{notes_[i].t, notes_[i].reason});
   }
-  if (stall) {
-    r.explanation.push_back(fmt::format("=> the request waited {} between its first transmission ({}) and "
-                                        "its delivery to the server application ({})",
-                                        format_duration(*stall), format_seconds(*r.first_data_sent),
-                                        format_seconds(*r.data_delivered)));
-  } else if (r.first_data_sent && !r.data_delivered) {
-    r.explanation.push_back(fmt::format("=> the request sent at {} was never delivered ({})",
-                                        format_seconds(*r.first_data_sent), outcome::to_string(r.outcome)));
+  if (const std::optional<outcome::Reason> end = outcome::conclusion(r)) {
+    r.explanation.push_back(outcome::ExplanationStep{std::nullopt, *end});
   }
 }
 

@@ -38,8 +38,9 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
 
   tcp::Stack& stack() { return *stack_; }
   const outcome::Outcome& partial() const { return out_; }
-  // The last notes, one a line, oldest first, for failure messages (as
-  // Trace::last_events() prints them): "  1.024000 x#1 SYN-ACK retransmit ...".
+  // The last reasons, one a line, oldest first, for failure messages:
+  // "  1.024000 x#1 synack_retransmit a=2 ... (reqsk_timer_handler)" (the
+  // reason's data: words belong to sim/report).
   std::string last_events() const;
   // "GROUP#INDEX"
   std::string name_of(std::uint32_t conn) const;
@@ -49,7 +50,7 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
 
   // tcp::StackObserver
   void on_wire(Time t, std::uint64_t id, const tcp::Segment& seg) override;
-  void on_note(Time t, std::uint64_t id, std::uint32_t conn, const tcp::Note& note, bool detached) override;
+  void on_note(Time t, std::uint64_t id, std::uint32_t conn, const outcome::Reason& why, bool detached) override;
   void on_connected(std::uint32_t conn) override;
   void on_client_error(std::uint32_t conn, tcp::SockError e) override;
   void on_data_acked(std::uint32_t conn) override;
@@ -94,20 +95,18 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
     bool folded = false;              // summary: counted in the summary, record gone
   };
 
-  // One note of a connection's story; formatted ones keep their text in
-  // note_texts_ (index in `note.a`).
+  // One reason of a connection's story.
   struct StoredNote {
     Time t{};
-    tcp::Note note;
+    outcome::Reason reason;
     std::uint32_t next = kNone;
   };
 
-  // The last notes, for failure messages.
+  // The last reasons, for failure messages.
   struct LastNote {
     Time t{};
     std::uint32_t conn = 0;
-    tcp::Note note;
-    std::string text;  // formatted notes' text
+    outcome::Reason reason;
   };
 
   struct GroupState {
@@ -129,8 +128,6 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
   void forget_if_uneventful(std::uint32_t conn);
   void settle(std::uint32_t conn);
   void free_notes(std::uint32_t conn);
-  std::string note_text(const StoredNote& n) const;
-  bool is_incident(const tcp::Note& note);
   outcome::ConnectionRecord& record(std::uint32_t conn);
   void release_record(std::uint32_t conn);
   void set_outcome(std::uint32_t conn, outcome::ConnectionRecord& r) const;
@@ -166,9 +163,6 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
 
   std::vector<StoredNote> notes_;
   std::vector<std::uint32_t> free_notes_;
-  std::vector<std::string> note_texts_;
-  std::vector<std::uint32_t> free_note_texts_;
-  std::vector<std::pair<const char*, bool>> literal_incident_;  // judged literals (a few dozen)
   std::array<LastNote, 32> last_{};
   std::uint64_t last_count_ = 0;
 

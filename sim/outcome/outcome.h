@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/core/time.h"
+#include "sim/outcome/reason.h"
 
 namespace synsim::outcome {
 
@@ -62,11 +63,23 @@ struct Packet {
 };
 
 // The model's (or the runner's) reason for what happened to a packet: why it
-// was dropped, why it was sent, what it changed. Printed under the packet.
+// was dropped, why it was sent, what it changed. Printed under the packet
+// (in words by sim/report/reason_text.h).
 struct Annotation {
   std::size_t packet_index = 0;  // index into Outcome::packets it follows
-  std::string text;
+  Reason reason;
   std::string connection;        // the connection it concerns ("" = the packet's)
+  // When it happened, if not when the packet was seen (a timer's decision
+  // noted under the last packet before it): printed "at T: ...".
+  std::optional<Time> at;
+};
+
+// One step of a connection's explanation: a reason, at its time (none for
+// the conclusion, and for a saved outcome's lines, whose words hold theirs).
+struct ExplanationStep {
+  std::optional<Time> at;
+  Reason reason;
+  bool operator==(const ExplanationStep&) const = default;
 };
 
 enum class ConnectionOutcome {
@@ -107,7 +120,7 @@ struct ConnectionRecord {
 
   // The chain of events that explains a stall or a failure, one step a line
   // (empty for a connection that went through without incident).
-  std::vector<std::string> explanation;
+  std::vector<ExplanationStep> explanation;
 };
 
 // Latency as users see it: which wait (sim/outcome/judge.h says where each

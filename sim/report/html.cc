@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 
 #include "sim/outcome/judge.h"
+#include "sim/report/reason_text.h"
+
 #include "sim/report/tcpdump.h"
 
 namespace synsim::report {
@@ -851,13 +853,14 @@ std::string counter_table(const HtmlReport& r) {
 
 std::string connection_table(const HtmlReport& r, const std::vector<const SideData*>& sides,
                              const std::vector<std::string>& names) {
-  std::map<std::pair<std::string, std::string>, const compare::FieldRow*> fields;
+  std::map<std::pair<std::string, compare::Field>, const compare::FieldRow*> fields;
   if (r.comparison != nullptr) {
     for (const auto& f : r.comparison->fields) fields[{f.connection, f.field}] = &f;
   }
-  auto cell = [&](const std::string& name, const std::string& side, const char* field, const std::string& text,
-                  const char* cls) {
-    auto it = fields.find({name, field});
+  // `field`: the compared field the cell shows, if compare judges it.
+  auto cell = [&](const std::string& name, const std::string& side, std::optional<compare::Field> field,
+                  const std::string& text, const char* cls) {
+    auto it = field ? fields.find({name, *field}) : fields.end();
     if (side == "kernel" && it != fields.end() && !it->second->agree) {
       return fmt::format("<td class=\"{} bad\" title=\"model {} · kernel {} · tolerance {}\">{}</td>", cls,
                          esc(it->second->model), esc(it->second->kernel),
@@ -880,33 +883,24 @@ std::string connection_table(const HtmlReport& r, const std::vector<const SideDa
       out += fmt::format("<tr class=\"conn-row{}{}\">", s->label == "kernel" ? " k" : "", first ? " first" : "");
       out += fmt::format("<td><b>{}</b></td><td>{}</td><td class=\"num\">{}</td>", first ? esc(n) : "", esc(s->label),
                          c->client_port);
-      out += cell(n, s->label, "connect_start", time_or_dash(c->connect_start), "num");
-      out += cell(n, s->label, "connect_done", time_or_dash(c->connect_done), "num");
-      out += cell(n, s->label, "first_data_sent", time_or_dash(c->first_data_sent), "num");
-      out += cell(n, s->label, "accepted", time_or_dash(c->accepted), "num");
-      out += cell(n, s->label, "data_delivered", time_or_dash(c->data_delivered), "num");
-      out += cell(n, s->label, "response_received", time_or_dash(c->response_received), "num");
-      out += cell(n, s->label, "closed", time_or_dash(c->closed), "num");
-      out += cell(n, s->label, "outcome", outcome_text(*c), "");
+      using compare::Field;
+      out += cell(n, s->label, std::nullopt, time_or_dash(c->connect_start), "num");
+      out += cell(n, s->label, Field::connect_done, time_or_dash(c->connect_done), "num");
+      out += cell(n, s->label, std::nullopt, time_or_dash(c->first_data_sent), "num");
+      out += cell(n, s->label, Field::accepted, time_or_dash(c->accepted), "num");
+      out += cell(n, s->label, Field::data_delivered, time_or_dash(c->data_delivered), "num");
+      out += cell(n, s->label, std::nullopt, time_or_dash(c->response_received), "num");
+      out += cell(n, s->label, std::nullopt, time_or_dash(c->closed), "num");
+      out += cell(n, s->label, Field::outcome, outcome_text(*c), "");
       out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
                          c->syn_retransmits, c->synack_retransmits, c->data_retransmits);
-      out += cell(n, s->label, "stall", stall ? format_duration(*stall) : "-", "num");
+      out += cell(n, s->label, std::nullopt, stall ? format_duration(*stall) : "-", "num");
       out += "</tr>\n";
       first = false;
     }
   }
   out += "</tbody></table>\n";
   return out;
-}
-
-// "0.080020 the deferred final ACK..." -> time and text, when the line starts with a time.
-std::pair<std::string, std::string> split_time(const std::string& line) {
-  std::size_t sp = line.find(' ');
-  if (sp == std::string::npos || sp == 0) return {"", line};
-  std::string head = line.substr(0, sp);
-  bool is_time = std::all_of(head.begin(), head.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
-  if (!is_time) return {"", line};
-  return {head, line.substr(sp + 1)};
 }
 
 std::string explanations(const Outcome& model) {
@@ -920,10 +914,12 @@ std::string explanations(const Outcome& model) {
                            : outcome_text(c) + (stall ? fmt::format(", stalled {}", format_duration(*stall)) : "");
     out += fmt::format("<details class=\"explanation\"{}><summary>{} <span class=\"muted\">{}</span></summary><ol class=\"expl\">",
                        shown < 3 ? " open" : "", esc(c.name), esc(head));
-    for (const auto& line : c.explanation) {
-      auto [t, text] = split_time(line);
-      const char* cls = text.starts_with("=>") ? " class=\"sum\"" : text.find("dropped") != std::string::npos ? " class=\"drop\"" : "";
-      out += fmt::format("<li{}><span class=\"t\">{}</span>{}</li>", cls, esc(t), esc(text));
+    for (const outcome::ExplanationStep& s : c.explanation) {
+      const char* cls = outcome::is_conclusion(s.reason) ? " class=\"sum\""
+                        : outcome::is_drop(s.reason)     ? " class=\"drop\""
+                                                         : "";
+      out += fmt::format("<li{}><span class=\"t\">{}</span>{}</li>", cls, esc(s.at ? format_seconds(*s.at) : ""),
+                         esc(reason_text(s.reason)));
     }
     out += "</ol></details>\n";
     ++shown;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "sim/report/reason_text.h"
 #include "sim/report/tcpdump.h"
 
 namespace synsim::report {
@@ -78,7 +79,8 @@ Json connection_json(const outcome::ConnectionRecord& c) {
   j["syncookie"] = c.syncookie;
   auto stall = c.stall();
   j["stall_ns"] = stall ? Json(to_ns(*stall)) : Json(nullptr);
-  j["explanation"] = c.explanation;
+  j["explanation"] = Json::array();
+  for (const outcome::ExplanationStep& s : c.explanation) j["explanation"].push_back(step_text(s));
   return j;
 }
 
@@ -235,7 +237,7 @@ outcome::ConnectionRecord connection_from(const Reader& r) {
   const Json& lines = r.array("explanation");
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (!lines[i].is_string()) r.fail(fmt::format("explanation[{}]", i), "expected a string");
-    c.explanation.push_back(lines[i].get<std::string>());
+    c.explanation.push_back(outcome::ExplanationStep{std::nullopt, saved_reason(lines[i].get<std::string>())});
   }
   return c;
 }
@@ -277,7 +279,8 @@ std::string render_json(const outcome::Outcome& outcome) {
   for (const auto& p : outcome.packets) j["packets"].push_back(packet_json(p));
   j["annotations"] = Json::array();
   for (const auto& a : outcome.annotations) {
-    j["annotations"].push_back(Json{{"packet_index", a.packet_index}, {"connection", a.connection}, {"text", a.text}});
+    j["annotations"].push_back(
+        Json{{"packet_index", a.packet_index}, {"connection", a.connection}, {"text", annotation_text(a)}});
   }
   j["connections"] = Json::array();
   for (const auto& c : outcome.connections) j["connections"].push_back(connection_json(c));
@@ -356,7 +359,8 @@ outcome::Outcome outcome_from_json(std::string_view text) {
   const Json& annotations = root.array("annotations");
   for (std::size_t i = 0; i < annotations.size(); ++i) {
     Reader a(annotations[i], fmt::format("annotations[{}]", i));
-    o.annotations.push_back({a.integer<std::size_t>("packet_index"), a.str("text"), a.str("connection")});
+    o.annotations.push_back(
+        {a.integer<std::size_t>("packet_index"), saved_reason(a.str("text")), a.str("connection"), std::nullopt});
   }
   const Json& connections = root.array("connections");
   for (std::size_t i = 0; i < connections.size(); ++i) {

@@ -18,6 +18,9 @@
 // Times are integer nanoseconds since the run's start; null when absent.
 // "queues" and "accept_queue_limit" are optional on input (files written
 // before they existed read as no samples and limit 0).
+// Annotations and explanation lines are reasons in words (reason_text.h);
+// read back, they are saved reasons (report::saved_reason): the words as
+// they were, not the reason's kind and figures.
 #pragma once
 
 #include <string>

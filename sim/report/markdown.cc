@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/report/reason_text.h"
+
 namespace synsim::report {
 
 namespace {
@@ -150,11 +152,11 @@ std::string render_markdown(const Outcome& model, const Outcome* kernel, const c
   }
 
   // Connections.
-  std::map<std::pair<std::string, std::string>, bool> field_agree;
+  std::map<std::pair<std::string, compare::Field>, bool> field_agree;
   if (comparison != nullptr) {
     for (const auto& f : comparison->fields) field_agree[{f.connection, f.field}] = f.agree;
   }
-  auto mark = [&](const std::string& name, const char* field) {
+  auto mark = [&](const std::string& name, compare::Field field) {
     auto it = field_agree.find({name, field});
     return it != field_agree.end() && !it->second ? " ✗" : "";
   };
@@ -185,11 +187,13 @@ std::string render_markdown(const Outcome& model, const Outcome* kernel, const c
     for (const auto& n : ordered) {
       const ConnectionRecord* m = find(&model, n);
       const ConnectionRecord* k = find(kernel, n);
-      out += row({markdown_escape(n), markdown_escape(outcome_text(m)) + mark(n, "outcome"),
+      // (compare judges no stall field: the stall columns carry no mark)
+      out += row({markdown_escape(n), markdown_escape(outcome_text(m)) + mark(n, compare::Field::outcome),
                   markdown_escape(outcome_text(k)), m ? time_or_dash(m->accepted) : "-",
-                  (k ? time_or_dash(k->accepted) : "-") + mark(n, "accepted"), m ? time_or_dash(m->data_delivered) : "-",
-                  (k ? time_or_dash(k->data_delivered) : "-") + mark(n, "data_delivered"), stall_or_dash(m),
-                  stall_or_dash(k) + mark(n, "stall")});
+                  (k ? time_or_dash(k->accepted) : "-") + mark(n, compare::Field::accepted),
+                  m ? time_or_dash(m->data_delivered) : "-",
+                  (k ? time_or_dash(k->data_delivered) : "-") + mark(n, compare::Field::data_delivered),
+                  stall_or_dash(m), stall_or_dash(k)});
     }
   } else {
     out += row({"connection", "port", "outcome", "connected", "accepted", "delivered", "stall",
@@ -238,9 +242,11 @@ std::string render_markdown(const Outcome& model, const Outcome* kernel, const c
     if (const ConnectionRecord* k = find(kernel, worst->name)) {
       out += fmt::format("On the kernel: {}, stall {}.\n\n", markdown_escape(outcome_text(k)), stall_or_dash(k));
     }
-    const std::string fence = fence_for(worst->explanation);
+    std::vector<std::string> lines;
+    for (const outcome::ExplanationStep& s : worst->explanation) lines.push_back(step_text(s));
+    const std::string fence = fence_for(lines);
     out += fence + "text\n";
-    for (const auto& line : worst->explanation) out += line + "\n";
+    for (const auto& line : lines) out += line + "\n";
     out += fence + "\n";
   }
   return out;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "sim/core/seq.h"
+#include "sim/report/reason_text.h"
 
 namespace synsim::report {
 
@@ -53,17 +54,6 @@ std::string scaled(std::int64_t value, std::int64_t unit, int decimals, const ch
   return f.empty() ? fmt::format("{}{}", whole, suffix) : fmt::format("{}.{}{}", whole, f, suffix);
 }
 
-bool contains(std::string_view text, std::string_view word) {
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  if (word.size() > text.size()) return false;
-  for (std::size_t i = 0; i + word.size() <= text.size(); ++i) {
-    bool match = true;
-    for (std::size_t k = 0; k < word.size() && match; ++k) match = lower(text[i + k]) == lower(word[k]);
-    if (match) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::string axis_time_label(std::int64_t ns) {
@@ -96,8 +86,10 @@ std::vector<PacketInfo> classify_packets(const outcome::Outcome& o) {
     const Packet& p = o.packets[a.packet_index];
     PacketInfo& info = out[a.packet_index];
     const std::string& conn = a.connection.empty() ? p.connection : a.connection;
-    info.annotations.push_back(conn == p.connection ? a.text : fmt::format("{}: {}", conn, a.text));
-    if (conn == p.connection && contains(a.text, "dropped")) info.dropped = true;
+    const std::string text = annotation_text(a);
+    info.annotations.push_back(conn == p.connection ? text : fmt::format("{}: {}", conn, text));
+    if (conn == p.connection && outcome::is_drop(a.reason)) info.dropped = true;
+    if (outcome::names_duplicate_ack(a.reason)) info.duplicate_ack_noted = true;
   }
 
   for (std::size_t i = 0; i < o.packets.size(); ++i) {
@@ -120,12 +112,7 @@ std::vector<PacketInfo> classify_packets(const outcome::Outcome& o) {
       if (!side.end || seq::after(end, *side.end)) side.end = end;
     }
     if (info.mark == PacketMark::ack) {
-      bool noted = false;
-      for (const auto& text : info.annotations) {
-        noted = noted || contains(text, "challenge") || contains(text, "duplicate ack") || contains(text, "dup ack") ||
-                contains(text, "d-sack");
-      }
-      info.dup_ack = !p.options.sack.empty() || noted ||
+      info.dup_ack = !p.options.sack.empty() || info.duplicate_ack_noted ||
                      (p.from_client && c.client_acked && c.last_server_synack_retx);
     }
     if (p.from_client && ack && !syn) c.client_acked = true;

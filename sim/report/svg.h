@@ -39,7 +39,8 @@ struct PacketInfo {
   PacketMark mark = PacketMark::ack;
   bool retransmission = false;  // a SYN, SYN-ACK or payload the same side already sent
   bool dup_ack = false;         // challenge ACK, duplicate ACK or D-SACK (pure ACK)
-  bool dropped = false;         // an annotation says the packet was dropped
+  bool dropped = false;         // an annotation of its connection is a drop (outcome::is_drop)
+  bool duplicate_ack_noted = false;  // an annotation names a challenge or duplicate ACK
   std::string connection;       // the packet's connection
   std::vector<std::string> annotations;  // texts of the annotations that follow it, in order
 };
@@ -48,10 +49,12 @@ struct PacketInfo {
 //   retransmission: a SYN from a client that already sent one, a SYN-ACK from
 //     a server that already sent one on that connection, or a segment whose
 //     payload lies entirely below what that side already sent.
-//   dup_ack: a pure ACK carrying SACK blocks, or one whose annotation names a
-//     challenge or duplicate ACK, or a client's pure ACK answering a
-//     retransmitted SYN-ACK (what the kernel side shows without annotations).
-//   dropped: an annotation of the packet's own connection contains "dropped".
+//   dup_ack: a pure ACK carrying SACK blocks, or one with an annotation that
+//     names a challenge or duplicate ACK (outcome::names_duplicate_ack), or a
+//     client's pure ACK answering a retransmitted SYN-ACK (what the kernel
+//     side shows without annotations).
+//   dropped: an annotation of the packet's own connection is a drop
+//     (outcome::is_drop).
 std::vector<PacketInfo> classify_packets(const outcome::Outcome& o);
 
 // A piecewise-linear time axis on which a 10 us handshake and a 100 s stall

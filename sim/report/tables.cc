@@ -9,6 +9,7 @@
 #include "sim/core/time.h"
 #include "sim/outcome/judge.h"
 #include "sim/outcome/latency.h"
+#include "sim/report/reason_text.h"
 
 namespace synsim::report {
 
@@ -93,7 +94,7 @@ std::string render_connections(const outcome::Outcome& outcome) {
     out += '\n';
     out += headline(c);
     out += '\n';
-    for (const auto& line : c.explanation) out += fmt::format("  {}\n", line);
+    for (const outcome::ExplanationStep& s : c.explanation) out += fmt::format("  {}\n", step_text(s));
   }
   return out;
 }

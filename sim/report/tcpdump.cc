@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "sim/core/time.h"
+#include "sim/report/reason_text.h"
 #include "sim/report/wire.h"
 
 namespace synsim::report {
@@ -226,9 +227,11 @@ std::string render_tcpdump(const outcome::Outcome& outcome, bool with_annotation
     const Packet& p = outcome.packets[i];
     out += packet_line(p, bases);
     out += '\n';
-    for (const auto* a : notes[i]) annotate(a->connection.empty() ? p.connection : a->connection, a->text);
+    for (const auto* a : notes[i]) {
+      annotate(a->connection.empty() ? p.connection : a->connection, annotation_text(*a));
+    }
   }
-  for (const auto* a : notes.back()) annotate(a->connection, a->text);
+  for (const auto* a : notes.back()) annotate(a->connection, annotation_text(*a));
   return out;
 }
 

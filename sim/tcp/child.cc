@@ -9,8 +9,6 @@
 //
 // Deviation: after the handshake the loopback path loses nothing, so the
 // server's response and FIN are sent once and never retransmitted.
-#include <fmt/format.h>
-
 #include "sim/core/seq.h"
 #include "sim/tcp/stack.h"
 
@@ -21,7 +19,7 @@ void Stack::child_rcv(std::uint32_t conn, Segment& seg) {
   ChildSock& ch = c.child;
   if (seg.flags & kRst) {
     ch.state = ChildState::closed;
-    note(conn, "RST from the client: server socket closed (tcp_reset)");
+    note(conn, because(ReasonKind::child_reset));
     observer_.on_child_reset(conn);
     return;
   }
@@ -55,14 +53,10 @@ void Stack::child_rcv(std::uint32_t conn, Segment& seg) {
     ack.flags = kAck;
     ack.seq = ch.snd_nxt;
     ack.ack = ch.rcv_nxt;
-    xmit(ack, "");
+    xmit(ack, {});
   }
   if (delivered) {
-    Note queued;
-    queued.kind = NoteKind::request_queued;
-    queued.a = seg.len;
-    queued.flag = ch.accepted;
-    note(conn, queued);
+    note(conn, Reason{.kind = ReasonKind::request_queued, .flag = ch.accepted, .a = seg.len});
     child_data_ready(conn);
   }
   if ((seg.flags & kFin) && ch.fin_received) observer_.on_child_fin(conn);
@@ -83,7 +77,7 @@ void Stack::child_send(std::uint32_t conn, std::uint32_t bytes) {
   d.ack = ch.rcv_nxt;
   d.len = bytes;
   ch.snd_nxt += bytes;
-  xmit(d, "");
+  xmit(d, {});
 }
 
 void Stack::close_child(std::uint32_t conn) {
@@ -96,7 +90,7 @@ void Stack::close_child(std::uint32_t conn) {
   f.ack = ch.rcv_nxt;
   ch.snd_nxt += 1;
   ch.fin_sent = true;
-  xmit(f, "");
+  xmit(f, {});
 }
 
 }  // namespace synsim::tcp

@@ -12,7 +12,6 @@
 //   §6.4 an RST at rcv_nxt resets the connection (ECONNRESET)
 //   §8   tcp_rcv_synsent_state_process(): with TCP_DEFER_ACCEPT on the
 //        connecting socket the final ACK waits for data, or TCP_DELACK_MAX
-#include <fmt/format.h>
 
 #include "sim/core/seq.h"
 #include "sim/tcp/stack.h"
@@ -26,9 +25,9 @@ void Stack::connect(std::uint32_t conn, bool defer_final_ack) {
   s.defer_final_ack = defer_final_ack;
   if (!allocate_port(conn)) {
     client_fail(conn, SockError::eaddrnotavail,
-                fmt::format("no free ephemeral port in ip_local_port_range {}-{}: connect() fails with "
-                            "EADDRNOTAVAIL (__inet_hash_connect)",
-                            sys_.ip_local_port_range_min, sys_.ip_local_port_range_max));
+                Reason{.kind = ReasonKind::no_ephemeral_port,
+                       .n = sys_.ip_local_port_range_min,
+                       .m = sys_.ip_local_port_range_max});
     return;
   }
   s.iss = isn_rng_.next_u32();  // secure_tcp_seq(): Deviation, drawn from the seed
@@ -76,13 +75,13 @@ void Stack::send_syn(std::uint32_t conn, bool retransmit) {
   syn.mss = profile_->loopback_mss;
   syn.sack_permitted = sys_.tcp_sack != 0;
   syn.wscale = static_cast<std::int8_t>(profile_->wscale);
-  std::string why;
+  Reason why;
   if (retransmit) {
     ++s.syn_retransmits;
     s.syn_retransmitted = true;
     counters_.inc(Mib::TcpRetransSegs);
     if (modern()) counters_.inc(Mib::TcpExtTCPSynRetrans);
-    why = fmt::format("SYN retransmit #{} (tcp_retransmit_timer, SYN_SENT)", s.syn_retransmits);
+    why = Reason{.kind = ReasonKind::syn_retransmit, .a = s.syn_retransmits};
   }
   xmit(syn, why);
 }
@@ -142,7 +141,7 @@ void Stack::client_rcv(Segment& seg) {
     case ClientState::done:
       // No socket: the kernel would answer with an RST; the connection is
       // over for the model, so the segment is only noted.
-      note(seg.conn, "segment for a closed client socket: ignored");
+      note(seg.conn, because(ReasonKind::closed_socket_segment));
       return;
   }
 }
@@ -152,11 +151,11 @@ void Stack::synsent_rcv(std::uint32_t conn, Segment& seg) {
   ClientSock& s = sock(conn).client;
   if (seg.flags & kAck) {
     if (seg.ack != s.iss + 1) {
-      note(conn, "SYN-ACK with a wrong ack in SYN_SENT: dropped");
+      note(conn, because(ReasonKind::synack_bad_ack_dropped));
       return;
     }
     if (seg.flags & kRst) {
-      client_fail(conn, SockError::econnrefused, "RST answering our SYN: connection refused (tcp_reset)");
+      client_fail(conn, SockError::econnrefused, because(ReasonKind::connect_refused));
       return;
     }
   }
@@ -199,12 +198,10 @@ void Stack::synsent_rcv(std::uint32_t conn, Segment& seg) {
     events_.cancel(s.delack_timer);
     s.delack_timer = events_.schedule(clock_.fire_time(now_, clock_.to_jiffies(profile_->delack_max)), this,
                                       static_cast<std::uint32_t>(Ev::client_delack), conn);
-    note(conn, fmt::format("connect() returns; final ACK deferred up to {} (TCP_DEFER_ACCEPT on the "
-                           "connecting socket, tcp_rcv_synsent_state_process)",
-                           format_duration(profile_->delack_max)));
+    note(conn, Reason{.kind = ReasonKind::final_ack_deferred, .n = to_ns(profile_->delack_max)});
     return;
   }
-  send_client_ack(conn, "");
+  send_client_ack(conn, {});
 }
 
 // Linux: tcp_delack_timer_handler() -> tcp_send_ack()
@@ -212,11 +209,11 @@ void Stack::client_delack(std::uint32_t conn) {
   ClientSock& s = sock(conn).client;
   timer_context();
   if (!s.ack_pending || (s.state != ClientState::established && s.state != ClientState::fin_wait)) return;
-  send_client_ack(conn, s.fin_received ? "" : "deferred final ACK sent by the delayed-ACK timer (tcp_delack_timer)");
+  send_client_ack(conn, s.fin_received ? Reason{} : because(ReasonKind::deferred_ack_sent));
 }
 
 // Linux: tcp_send_ack()
-void Stack::send_client_ack(std::uint32_t conn, const Note& why) {
+void Stack::send_client_ack(std::uint32_t conn, const Reason& why) {
   ClientSock& s = sock(conn).client;
   Segment ack = make_segment(conn, true);
   ack.flags = kAck;
@@ -236,11 +233,11 @@ void Stack::send(std::uint32_t conn, std::uint32_t bytes) {
   ClientSock& s = sock(conn).client;
   if (s.state != ClientState::established) return;
   s.write_seq += bytes;
-  send_data(conn, false, s.ack_pending ? "the deferred final ACK rides on the data" : "");
+  send_data(conn, false, s.ack_pending ? because(ReasonKind::deferred_ack_on_data) : Reason{});
 }
 
 // Linux: tcp_write_xmit() for new data; __tcp_retransmit_skb() for a resend of the head.
-void Stack::send_data(std::uint32_t conn, bool retransmit, const Note& why) {
+void Stack::send_data(std::uint32_t conn, bool retransmit, const Reason& why) {
   ClientSock& s = sock(conn).client;
   Segment d = make_segment(conn, true);
   d.flags = kAck | kPsh;
@@ -297,7 +294,7 @@ void Stack::send_loss_probe(std::uint32_t conn) {
   ++s.data_retransmits;
   counters_.inc(Mib::TcpExtTCPLossProbes);
   counters_.inc(Mib::TcpRetransSegs);
-  send_data(conn, true, "tail loss probe: the unacked request sent again (tcp_send_loss_probe)");
+  send_data(conn, true, because(ReasonKind::loss_probe));
   arm_xmit_timer(conn, XmitTimer::retrans, s.rto);
 }
 
@@ -333,10 +330,8 @@ bool Stack::write_timeout(std::uint32_t conn) {
   counters_.inc(Mib::TcpExtTCPAbortOnTimeout);
   client_fail(conn, SockError::etimedout,
               s.state == ClientState::syn_sent
-                  ? fmt::format("connect() gives up after {} SYN retransmissions: ETIMEDOUT (tcp_write_timeout)",
-                                s.retransmits)
-                  : fmt::format("data retransmissions exhausted (tcp_retries2={}): ETIMEDOUT (tcp_write_timeout)",
-                                sys_.tcp_retries2));
+                  ? Reason{.kind = ReasonKind::syn_retries_exhausted, .a = s.retransmits}
+                  : Reason{.kind = ReasonKind::data_retries_exhausted, .n = sys_.tcp_retries2});
   return true;
 }
 
@@ -371,8 +366,9 @@ void Stack::retransmit_timer(std::uint32_t conn) {
   ++s.data_retransmits;
   counters_.inc(Mib::TcpRetransSegs);
   send_data(conn, true,
-            fmt::format("RTO #{}: the unacked request sent again, rto was {} (tcp_retransmit_timer)",
-                        s.rto_retransmits, format_duration(clock_.to_duration(s.rto))));
+            Reason{.kind = ReasonKind::rto_retransmit,
+                   .a = s.rto_retransmits,
+                   .n = to_ns(clock_.to_duration(s.rto))});
   if (!s.retrans_stamp_set) {
     s.retrans_stamp = now_;
     s.retrans_stamp_set = true;
@@ -383,7 +379,7 @@ void Stack::retransmit_timer(std::uint32_t conn) {
   arm_xmit_timer(conn, XmitTimer::retrans, s.rto);
 }
 
-void Stack::client_fail(std::uint32_t conn, SockError e, const Note& why) {
+void Stack::client_fail(std::uint32_t conn, SockError e, const Reason& why) {
   ClientSock& s = sock(conn).client;
   note(conn, why);
   events_.cancel(s.xmit_timer);
@@ -403,8 +399,7 @@ void Stack::send_challenge_ack(std::uint32_t conn) {
   const std::uint64_t limit = clock_.to_jiffies(ms(sys_.tcp_invalid_ratelimit));
   if (s.oow_ack_sent && jiffies() - s.last_oow_ack_jiffies < limit) {
     counters_.inc(Mib::TcpExtTCPACKSkippedChallenge);
-    note(conn, fmt::format("challenge ACK suppressed: one per {} ms (tcp_oow_rate_limited)",
-                           sys_.tcp_invalid_ratelimit));
+    note(conn, Reason{.kind = ReasonKind::challenge_ack_suppressed, .n = sys_.tcp_invalid_ratelimit});
     return;
   }
   s.oow_ack_sent = true;
@@ -414,8 +409,7 @@ void Stack::send_challenge_ack(std::uint32_t conn) {
   ack.flags = kAck;
   ack.seq = s.snd_nxt;
   ack.ack = s.rcv_nxt;
-  xmit(ack, "the client is ESTABLISHED and answers the retransmitted SYN-ACK with a challenge ACK "
-            "(tcp_validate_incoming -> tcp_send_challenge_ack)");
+  xmit(ack, because(ReasonKind::challenge_ack));
 }
 
 // Linux: tcp_rcv_established() slow path -> tcp_validate_incoming(), tcp_ack(),
@@ -425,7 +419,7 @@ void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
   if (seg.flags & kRst) {
     if (seg.seq == s.rcv_nxt) {
       counters_.inc(Mib::TcpEstabResets);
-      client_fail(conn, SockError::econnreset, "RST at rcv_nxt: connection reset, ECONNRESET (tcp_reset)");
+      client_fail(conn, SockError::econnreset, because(ReasonKind::connection_reset));
     } else {
       send_challenge_ack(conn);
     }
@@ -447,8 +441,7 @@ void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
       ack.sack_left = seg.seq;
       ack.sack_right = seg.seq + 1;
     }
-    xmit(ack, "the client is ESTABLISHED: the retransmitted SYN-ACK is an old segment, answered at once with a "
-              "duplicate ACK carrying a D-SACK block (tcp_data_queue -> tcp_dsack_set)");
+    xmit(ack, because(ReasonKind::dsack_duplicate_ack));
     return;
   }
   if (seg.flags & kSyn) {
@@ -504,7 +497,7 @@ void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
     ack.flags = kAck;
     ack.seq = s.snd_nxt;
     ack.ack = s.rcv_nxt;
-    xmit(ack, "");
+    xmit(ack, {});
   }
   if ((seg.flags & kFin) && s.fin_received) observer_.on_client_fin(conn);
   if (s.fin_sent && s.snd_una == s.snd_nxt && s.fin_received && s.state != ClientState::done) {
@@ -535,7 +528,7 @@ void Stack::close_client(std::uint32_t conn, bool rst) {
     events_.cancel(s.xmit_timer);
     events_.cancel(s.delack_timer);
     client_closed(conn, Duration{0});
-    xmit(r, "close with SO_LINGER {1,0}: RST (tcp_send_active_reset)");
+    xmit(r, because(ReasonKind::linger_rst_close));
     observer_.on_client_done(conn);
     return;
   }
@@ -550,7 +543,7 @@ void Stack::close_client(std::uint32_t conn, bool rst) {
   s.fin_first = !s.fin_received;  // the active closer ends in TIME_WAIT
   s.snd_nxt += 1;
   s.state = ClientState::fin_wait;
-  xmit(f, "");
+  xmit(f, {});
   // Deviation: a FIN is not retransmitted (after the request is acked, the
   // loopback path to an existing child loses nothing).
   if (s.snd_una == s.write_seq) {

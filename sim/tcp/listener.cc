@@ -11,10 +11,8 @@
 // data) finds the accept queue full, tcp_v4_syn_recv_sock() fails, and with
 // tcp_abort_on_overflow=0 the segment is dropped silently while the request
 // stays in the SYN queue marked `acked`.
-#include <fmt/format.h>
 
 #include "sim/core/seq.h"
-#include "sim/outcome/segment_kind.h"
 #include "sim/tcp/stack.h"
 
 namespace synsim::tcp {
@@ -28,21 +26,22 @@ bool tcp_in_window(std::uint32_t seq, std::uint32_t end_seq, std::uint32_t s_win
   return seq == e_win && seq == end_seq;
 }
 
-}  // namespace
-
-// What an ACK-bearing segment reaching the listener is, in a note's words:
-// its outcome::segment_kind(); the 2.6.12 notes never said "final ACK".
-const char* Stack::segment_words(const Segment& s, bool name_final_ack) {
-  switch (outcome::segment_kind(s.flags, s.len)) {
-    case outcome::SegmentKind::data: return "data segment";
-    case outcome::SegmentKind::fin: return "FIN";
-    case outcome::SegmentKind::syn:
-    case outcome::SegmentKind::synack:
-    case outcome::SegmentKind::ack:
-    case outcome::SegmentKind::rst: break;
-  }
-  return name_final_ack && s.handshake_ack ? "final ACK" : "ACK";
+// The segment as the listener's reasons name it.
+SegmentWord segment_word(const Segment& s) {
+  if (s.len > 0) return SegmentWord::data_segment;
+  if (s.flags & kFin) return SegmentWord::fin;
+  if (s.handshake_ack) return SegmentWord::final_ack;
+  return SegmentWord::ack;
 }
+
+// "accept queue a/b" of a reason: children queued and the queue's limit.
+Reason accept_queue_reason(ReasonKind k, const Listener& l) {
+  return Reason{.kind = k,
+                .a = static_cast<std::uint32_t>(l.ack_backlog),
+                .b = static_cast<std::uint32_t>(l.max_ack_backlog + 1)};
+}
+
+}  // namespace
 
 // Linux: tcp_v4_rcv() -> __inet_lookup_skb(): the established hash holds
 // children and request socks (TCP_NEW_SYN_RECV); otherwise the listener.
@@ -62,20 +61,18 @@ void Stack::listener_rcv(Segment& seg) {
   }
   if (!listener_.listening) {
     // No socket: tcp_v4_send_reset() answers anything but an RST.
-    if (!(seg.flags & kRst)) send_reset_for(seg, "no listener on the port: RST (tcp_v4_send_reset)");
+    if (!(seg.flags & kRst)) send_reset_for(seg, because(ReasonKind::no_listener_rst));
     return;
   }
   // Linux: tcp_v4_do_rcv() on a LISTEN socket.
   if (seg.flags & kRst) {
-    note(seg.conn, "RST for no socket: dropped (tcp_rcv_state_process, LISTEN)");
+    note(seg.conn, because(ReasonKind::listen_rst_dropped));
     return;
   }
   if (seg.flags & kAck) {
     if (modern() ? cookie_check(seg) : cookie_check_old(seg)) return;
     // tcp_rcv_state_process() LISTEN: an ACK is answered with a reset.
-    send_reset_for(seg, fmt::format("{} for a request that no longer exists: listener answers RST "
-                                    "(tcp_rcv_state_process LISTEN -> tcp_v4_send_reset)",
-                                    segment_words(seg)));
+    send_reset_for(seg, Reason{.kind = ReasonKind::listen_ack_rst, .segment = segment_word(seg)});
     return;
   }
   if (seg.flags & kSyn) {
@@ -86,7 +83,7 @@ void Stack::listener_rcv(Segment& seg) {
     }
     return;
   }
-  note(seg.conn, "segment without SYN/ACK/RST for the listener: dropped");
+  note(seg.conn, because(ReasonKind::listen_segment_dropped));
 }
 
 // Linux: tcp_conn_request(), net/ipv4/tcp_input.c (§3.1 rules 1-6).
@@ -104,9 +101,9 @@ void Stack::tcp_conn_request(Segment& seg) {
     } else {
       counters_.inc(Mib::TcpExtTCPReqQFullDrop);
       counters_.inc(Mib::TcpExtListenDrops);
-      note(seg.conn, fmt::format("SYN queue full ({} requests > backlog {}), tcp_syncookies=0: SYN dropped "
-                                 "(tcp_conn_request -> tcp_syn_flood_action)",
-                                 l.qlen, l.max_ack_backlog));
+      note(seg.conn, Reason{.kind = ReasonKind::syn_dropped_synq_full,
+                            .a = static_cast<std::uint32_t>(l.qlen),
+                            .b = static_cast<std::uint32_t>(l.max_ack_backlog)});
       return;
     }
   }
@@ -114,9 +111,7 @@ void Stack::tcp_conn_request(Segment& seg) {
   if (l.ack_backlog > l.max_ack_backlog) {
     counters_.inc(Mib::TcpExtListenOverflows);
     counters_.inc(Mib::TcpExtListenDrops);
-    note(seg.conn, fmt::format("accept queue full ({}/{}): SYN dropped (tcp_conn_request, "
-                               "sk_acceptq_is_full); the client will retransmit it",
-                               l.ack_backlog, l.max_ack_backlog + 1));
+    note(seg.conn, accept_queue_reason(ReasonKind::syn_dropped_acceptq_full, l));
     return;
   }
   // The last-quarter rule: with syncookies off, keep the last quarter of
@@ -125,9 +120,9 @@ void Stack::tcp_conn_request(Segment& seg) {
   if (!want_cookie && sys_.tcp_syncookies == 0 &&
       sys_.tcp_max_syn_backlog - l.qlen < (sys_.tcp_max_syn_backlog >> 2)) {
     counters_.inc(Mib::TcpExtListenDrops);
-    note(seg.conn, fmt::format("SYN queue in its last quarter ({} of tcp_max_syn_backlog {}), syncookies off: "
-                               "SYN dropped (tcp_conn_request, \"drop open request\")",
-                               l.qlen, sys_.tcp_max_syn_backlog));
+    note(seg.conn, Reason{.kind = ReasonKind::syn_dropped_synq_last_quarter,
+                          .a = static_cast<std::uint32_t>(l.qlen),
+                          .b = static_cast<std::uint32_t>(sys_.tcp_max_syn_backlog)});
     return;
   }
   if (want_cookie) {
@@ -147,11 +142,10 @@ void Stack::tcp_conn_request(Segment& seg) {
     counters_.inc(Mib::TcpExtSyncookiesSent);
     Segment sa = make_synack(seg.conn, c.cookie_isn, seg.seq + 1);
     sa.ts_ecr = seg.ts_val;
-    xmit(sa, fmt::format("syncookie SYN-ACK ({}): no request sock kept, never retransmitted "
-                         "(tcp_conn_request, cookie_v4_init_sequence)",
-                         sys_.tcp_syncookies == 2 ? "tcp_syncookies=2"
-                                                  : fmt::format("SYN queue full, {} > backlog {}", l.qlen,
-                                                                l.max_ack_backlog)));
+    xmit(sa, Reason{.kind = ReasonKind::syncookie_synack,
+                    .flag = sys_.tcp_syncookies == 2,
+                    .a = static_cast<std::uint32_t>(l.qlen),
+                    .b = static_cast<std::uint32_t>(l.max_ack_backlog)});
     return;
   }
   RequestSock& r = c.req;
@@ -167,7 +161,7 @@ void Stack::tcp_conn_request(Segment& seg) {
   ++l.qlen;
   ++l.young;
   arm_reqsk_timer(seg.conn);
-  send_synack(seg.conn, false, "");
+  send_synack(seg.conn, false, {});
 }
 
 void Stack::arm_reqsk_timer(std::uint32_t conn) {
@@ -198,7 +192,7 @@ Segment Stack::make_synack(std::uint32_t conn, std::uint32_t isn, std::uint32_t 
 }
 
 // Linux: tcp_v4_send_synack() / tcp_rtx_synack()
-void Stack::send_synack(std::uint32_t conn, bool retransmit, const Note& why) {
+void Stack::send_synack(std::uint32_t conn, bool retransmit, const Reason& why) {
   Conn& c = sock(conn);
   RequestSock& r = c.req;
   const Segment sa = make_synack(conn, r.snt_isn, r.rcv_nxt);
@@ -218,7 +212,7 @@ void Stack::send_synack(std::uint32_t conn, bool retransmit, const Note& why) {
 // Linux: tcp_v4_send_reset(): for an ACK-bearing segment the RST carries
 // seq = its ack_seq and no ACK flag, so the client (whose rcv_nxt it is)
 // always accepts it (§6.4).
-void Stack::send_reset_for(const Segment& seg, const Note& why) {
+void Stack::send_reset_for(const Segment& seg, const Reason& why) {
   Segment rst = make_segment(seg.conn, !seg.from_client);
   rst.has_ts = false;
   if (seg.flags & kAck) {
@@ -259,18 +253,18 @@ void Stack::tcp_check_req(Segment& seg) {
     const std::uint64_t limit = clock_.to_jiffies(ms(sys_.tcp_invalid_ratelimit));
     if (r.oow_ack_sent && jiffies() - r.last_oow_ack_jiffies < limit) {
       counters_.inc(Mib::TcpExtTCPACKSkippedSynRecv);
-      note(conn, "retransmitted SYN for a pending request: SYN-ACK rate-limited (tcp_oow_rate_limited)");
+      note(conn, because(ReasonKind::synack_rate_limited));
       return;
     }
     r.oow_ack_sent = true;
     r.last_oow_ack_jiffies = jiffies();
-    send_synack(conn, true, "SYN-ACK retransmitted in answer to a retransmitted SYN (tcp_check_req -> inet_rtx_syn_ack)");
+    send_synack(conn, true, because(ReasonKind::synack_rtx_for_syn));
     arm_reqsk_timer(conn);  // mod_timer_pending(jiffies + reqsk_timeout())
     return;
   }
   // 3. An ACK of something we never sent: the listener resets it.
   if ((seg.flags & kAck) && seg.ack != r.snt_isn + 1) {
-    send_reset_for(seg, "ACK does not acknowledge our SYN-ACK: RST (tcp_check_req)");
+    send_reset_for(seg, because(ReasonKind::request_bad_ack_rst));
     return;
   }
   // 4. Window check.
@@ -279,7 +273,7 @@ void Stack::tcp_check_req(Segment& seg) {
     const std::uint64_t limit = clock_.to_jiffies(ms(sys_.tcp_invalid_ratelimit));
     if (r.oow_ack_sent && jiffies() - r.last_oow_ack_jiffies < limit) {
       counters_.inc(Mib::TcpExtTCPACKSkippedSynRecv);
-      note(conn, "out-of-window segment for a request: ACK rate-limited (tcp_oow_rate_limited)");
+      note(conn, because(ReasonKind::request_oow_ack_rate_limited));
       return;
     }
     if (!(seg.flags & kRst)) {
@@ -289,7 +283,7 @@ void Stack::tcp_check_req(Segment& seg) {
       ack.flags = kAck;
       ack.seq = r.snt_isn + 1;
       ack.ack = r.rcv_nxt;
-      xmit(ack, "out-of-window segment for a request: bare ACK (tcp_check_req -> tcp_v4_reqsk_send_ack)");
+      xmit(ack, because(ReasonKind::request_oow_ack));
     }
     return;
   }
@@ -303,38 +297,37 @@ void Stack::tcp_check_req(Segment& seg) {
     ack.flags = kAck;
     ack.seq = r.snt_isn + 1;
     ack.ack = r.rcv_nxt;
-    xmit(ack, "RST not at rcv_nxt for a request: challenge ACK, request kept (tcp_check_req, RFC 5961 3.2)");
+    xmit(ack, because(ReasonKind::request_rst_challenge_ack));
     return;
   }
   // 7. RST or SYN: the handshake is reset.
   if (flg & (kRst | kSyn)) {
     counters_.inc(Mib::TcpAttemptFails);
-    if (!(flg & kRst)) send_reset_for(seg, "SYN inside a pending handshake: RST (tcp_check_req embryonic_reset)");
+    if (!(flg & kRst)) send_reset_for(seg, because(ReasonKind::request_syn_rst));
     reqsk_queue_drop(conn);
     counters_.inc(Mib::TcpExtEmbryonicRsts);
-    note(conn, "request sock removed (tcp_check_req embryonic_reset)");
+    note(conn, because(ReasonKind::request_removed));
     return;
   }
   // 8. No ACK: nothing to do.
   if (!(flg & kAck)) {
-    note(conn, "segment without ACK for a request: dropped (tcp_check_req)");
+    note(conn, because(ReasonKind::request_no_ack_dropped));
     return;
   }
   // 9. TCP_DEFER_ACCEPT on the listener: a bare ACK is not worth a child.
   if (r.num_timeout < l.defer_accept && seg.end_seq() == r.rcv_isn + 1) {
     r.acked = true;
     counters_.inc(Mib::TcpExtTCPDeferAcceptDrop);
-    note(conn, "bare ACK dropped while the listener defers accept (TCP_DEFER_ACCEPT): request marked acked "
-               "(tcp_check_req, TCPDeferAcceptDrop)");
+    note(conn, because(ReasonKind::defer_accept_ack_dropped));
     return;
   }
   // 10-11. tcp_v4_syn_recv_sock(): no room in the accept queue.
-  if (!syn_recv_sock(conn, segment_words(seg), false)) {
+  if (!syn_recv_sock(conn, segment_word(seg), false)) {
     if (!sys_.tcp_abort_on_overflow) {
       r.acked = true;
       return;
     }
-    send_reset_for(seg, "tcp_abort_on_overflow=1: handshake reset (tcp_check_req embryonic_reset)");
+    send_reset_for(seg, because(ReasonKind::abort_on_overflow_rst));
     reqsk_queue_drop(conn);
     counters_.inc(Mib::TcpExtEmbryonicRsts);
     return;
@@ -345,11 +338,8 @@ void Stack::tcp_check_req(Segment& seg) {
   const bool was_acked = r.acked;
   reqsk_queue_drop(conn);
   create_child(conn, r.snt_isn, r.rcv_isn, false);
-  Note created;
-  created.kind = NoteKind::child_created;
-  created.text = segment_words(seg);
-  created.a = static_cast<std::uint32_t>(l.ack_backlog);
-  created.b = static_cast<std::uint32_t>(l.max_ack_backlog + 1);
+  Reason created = accept_queue_reason(ReasonKind::child_created, l);
+  created.segment = segment_word(seg);
   created.flag = was_acked;
   created.c = c.synack_retransmits;
   note(conn, created);
@@ -359,22 +349,18 @@ void Stack::tcp_check_req(Segment& seg) {
 
 // Linux: tcp_v4_syn_recv_sock() -> sk_acceptq_is_full(). False (and the
 // counters) when the accept queue has no room.
-bool Stack::syn_recv_sock(std::uint32_t conn, const char* what, bool cookie) {
+bool Stack::syn_recv_sock(std::uint32_t conn, SegmentWord what, bool cookie) {
   Listener& l = listener_;
   if (l.ack_backlog > l.max_ack_backlog) {
     counters_.inc(Mib::TcpExtListenOverflows);
     counters_.inc(Mib::TcpExtListenDrops);
-    std::string fate;
-    if (cookie) {
-      fate = "valid syncookie, but no server state is kept: the client must send again (cookie_v4_check -> "
-             "tcp_get_cookie_sock -> tcp_v4_syn_recv_sock)";
-    } else if (sys_.tcp_abort_on_overflow) {
-      fate = "tcp_abort_on_overflow=1 (tcp_v4_syn_recv_sock -> listen_overflow)";
-    } else {
-      fate = "request kept and marked acked (tcp_v4_syn_recv_sock -> listen_overflow)";
-    }
-    note(conn, fmt::format("accept queue full ({}/{}): {} dropped; {}", l.ack_backlog, l.max_ack_backlog + 1,
-                           what, fate));
+    // What becomes of the request: the caller acts on it.
+    const ReasonKind fate = cookie                         ? ReasonKind::acceptq_full_cookie_dropped
+                            : sys_.tcp_abort_on_overflow ? ReasonKind::acceptq_full_abort
+                                                         : ReasonKind::acceptq_full_request_kept;
+    Reason why = accept_queue_reason(fate, l);
+    why.segment = what;
+    note(conn, why);
     return false;
   }
   return true;
@@ -419,10 +405,11 @@ bool Stack::cookie_check(Segment& seg) {
   }
   counters_.inc(Mib::TcpExtSyncookiesRecv);
   // tcp_get_cookie_sock() -> tcp_v4_syn_recv_sock()
-  if (!syn_recv_sock(seg.conn, segment_words(seg), true)) return true;
+  if (!syn_recv_sock(seg.conn, segment_word(seg), true)) return true;
   create_child(seg.conn, c.cookie_isn, c.req.rcv_isn, true);
-  note(seg.conn, fmt::format("valid syncookie: {} creates the child, accept queue {}/{} (cookie_v4_check)",
-                             segment_words(seg), l.ack_backlog, l.max_ack_backlog + 1));
+  Reason created = accept_queue_reason(ReasonKind::cookie_child_created, l);
+  created.segment = segment_word(seg);
+  note(seg.conn, created);
   child_rcv(seg.conn, seg);
   observer_.on_accept_ready();
   return true;
@@ -462,17 +449,13 @@ void Stack::reqsk_timer_handler(std::uint32_t conn) {
   counters_.inc(Mib::TcpExtTCPTimeouts);  // tcp_syn_ack_timeout()
   if (!expire) {
     if (resend) {
-      send_synack(conn, true,
-                  fmt::format("SYN-ACK retransmit #{} (reqsk_timer_handler){}", r.num_retrans + 1,
-                              r.acked ? " (the request is acked: its ACK met a full accept queue)" : ""));
+      send_synack(conn, true, Reason{.kind = ReasonKind::synack_retransmit, .flag = r.acked, .a = static_cast<std::uint32_t>(r.num_retrans + 1)});
     }
     if (r.num_timeout++ == 0) --l.young;
     arm_reqsk_timer(conn);
     return;
   }
-  note(conn, fmt::format("request expired after {} SYN-ACK retransmissions: removed silently, no RST "
-                         "(reqsk_timer_handler -> inet_csk_reqsk_queue_drop_and_put)",
-                         r.num_retrans));
+  note(conn, Reason{.kind = ReasonKind::request_expired, .a = r.num_retrans});
   reqsk_queue_drop(conn);
 }
 

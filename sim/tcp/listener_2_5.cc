@@ -12,11 +12,10 @@
 //     200 ms, 68 of 512 hash buckets per run), first after TCP_TIMEOUT_INIT
 //     (3 s), and acked requests are exempt from pruning;
 //   - every SYN drop counts only Tcp AttemptFails.
-#include <fmt/format.h>
 
-#include "sim/core/seq.h"
 #include <algorithm>
 
+#include "sim/core/seq.h"
 #include "sim/tcp/stack.h"
 
 namespace synsim::tcp {
@@ -47,6 +46,18 @@ std::uint32_t htons32(std::uint16_t port) {
   return static_cast<std::uint32_t>(static_cast<std::uint16_t>((port >> 8) | (port << 8)));
 }
 
+// A reason with two figures: a queue's depth and its limit.
+Reason queue_reason(ReasonKind k, std::int64_t depth, std::int64_t limit) {
+  return Reason{.kind = k, .a = static_cast<std::uint32_t>(depth), .b = static_cast<std::uint32_t>(limit)};
+}
+
+// The segment as 2.6.12's tcp_check_req names it (no "final ACK").
+SegmentWord segment_word_old(const Segment& s) {
+  if (s.len > 0) return SegmentWord::data_segment;
+  if (s.flags & kFin) return SegmentWord::fin;
+  return SegmentWord::ack;
+}
+
 }  // namespace
 
 // Linux: tcp_v4_synq_hash(raddr, rport, rnd) & (TCP_SYNQ_HSIZE - 1); the
@@ -68,9 +79,7 @@ void Stack::tcp_v4_conn_request_old(Segment& seg) {
       want_cookie = true;
     } else {
       counters_.inc(Mib::TcpAttemptFails);
-      note(seg.conn, fmt::format("SYN queue full ({} of {}, from tcp_max_syn_backlog): SYN dropped "
-                                 "(tcp_v4_conn_request, AttemptFails)",
-                                 l.qlen, synq_size));
+      note(seg.conn, queue_reason(ReasonKind::syn_dropped_synq_full_2_5, l.qlen, synq_size));
       return;
     }
   }
@@ -79,18 +88,16 @@ void Stack::tcp_v4_conn_request_old(Segment& seg) {
   // with openreqs with exponentially increasing timeout."
   if (l.ack_backlog > l.max_ack_backlog && l.young > 1) {
     counters_.inc(Mib::TcpAttemptFails);
-    note(seg.conn, fmt::format("accept queue full ({}/{}) and {} young requests: SYN dropped "
-                               "(tcp_v4_conn_request, AttemptFails)",
-                               l.ack_backlog, l.max_ack_backlog + 1, l.young));
+    Reason why = queue_reason(ReasonKind::syn_dropped_acceptq_full_2_5, l.ack_backlog, l.max_ack_backlog + 1);
+    why.c = static_cast<std::uint32_t>(l.young);
+    note(seg.conn, why);
     return;
   }
   if (!want_cookie && sys_.tcp_syncookies == 0 &&
       sys_.tcp_max_syn_backlog - l.qlen < (sys_.tcp_max_syn_backlog >> 2)) {
     // Deviation: no inet_peer / route RTT, so no peer is ever "proven".
     counters_.inc(Mib::TcpAttemptFails);
-    note(seg.conn, fmt::format("SYN queue in its last quarter ({} of tcp_max_syn_backlog {}): SYN dropped "
-                               "(tcp_v4_conn_request, \"drop open request\")",
-                               l.qlen, sys_.tcp_max_syn_backlog));
+    note(seg.conn, queue_reason(ReasonKind::syn_dropped_synq_last_quarter_2_5, l.qlen, sys_.tcp_max_syn_backlog));
     return;
   }
   const bool answered_while_full = l.ack_backlog > l.max_ack_backlog;
@@ -107,9 +114,7 @@ void Stack::tcp_v4_conn_request_old(Segment& seg) {
     counters_.inc(Mib::TcpExtSyncookiesSent);
     Segment sa = make_synack(seg.conn, c.cookie_isn, seg.seq + 1);
     sa.ts_ecr = seg.ts_val;
-    xmit(sa, fmt::format("syncookie SYN-ACK (SYN queue full, {} of {}): no request kept "
-                         "(tcp_v4_conn_request, cookie_v4_init_sequence)",
-                         l.qlen, synq_size));
+    xmit(sa, queue_reason(ReasonKind::syncookie_synack_2_5, l.qlen, synq_size));
     return;
   }
   RequestSock& r = c.req;
@@ -124,10 +129,9 @@ void Stack::tcp_v4_conn_request_old(Segment& seg) {
   // The SYN-ACK goes out before the request is queued (tcp_v4_send_synack,
   // then tcp_v4_synq_add).
   send_synack(seg.conn, false,
-              answered_while_full ? fmt::format("SYN answered although the accept queue is full ({}/{}): at most "
-                                                "one request is young (tcp_v4_conn_request)",
-                                                l.ack_backlog, l.max_ack_backlog + 1)
-                                  : "");
+              answered_while_full ? queue_reason(ReasonKind::synack_while_acceptq_full_2_5, l.ack_backlog,
+                                                 l.max_ack_backlog + 1)
+                                  : Reason{});
   // tcp_v4_synq_add(): expires = now + TCP_TIMEOUT_INIT, head of its chain;
   // tcp_synq_added(): qlen 0 -> 1 arms the sweep for TCP_TIMEOUT_INIT.
   r.expires = now_ + profile_->timeout_init;
@@ -163,11 +167,11 @@ void Stack::tcp_check_req_old(Segment& seg) {
   // 2. A pure retransmitted SYN: the SYN-ACK again, unconditionally; the
   //    request's timer is not touched.
   if (seg.seq == r.rcv_isn && seg.flags == kSyn) {
-    send_synack(conn, true, "SYN-ACK sent again for a retransmitted SYN (tcp_check_req -> rtx_syn_ack)");
+    send_synack(conn, true, because(ReasonKind::synack_rtx_for_syn_2_5));
     return;
   }
   if ((seg.flags & kAck) && seg.ack != r.snt_isn + 1) {
-    send_reset_for(seg, "ACK does not acknowledge our SYN-ACK: RST (tcp_check_req)");
+    send_reset_for(seg, because(ReasonKind::request_bad_ack_rst));
     return;
   }
   const std::uint32_t rcv_wnd = 65535;
@@ -183,7 +187,7 @@ void Stack::tcp_check_req_old(Segment& seg) {
       ack.flags = kAck;
       ack.seq = r.snt_isn + 1;
       ack.ack = r.rcv_nxt;
-      xmit(ack, "out-of-window segment for a request: ACK (tcp_check_req)");
+      xmit(ack, because(ReasonKind::request_oow_ack_2_5));
     }
     return;
   }
@@ -193,36 +197,36 @@ void Stack::tcp_check_req_old(Segment& seg) {
   if (flg & (kRst | kSyn)) {
     counters_.inc(Mib::TcpAttemptFails);
     counters_.inc(Mib::TcpExtEmbryonicRsts);
-    if (!(flg & kRst)) send_reset_for(seg, "SYN inside a pending handshake: RST (tcp_check_req embryonic_reset)");
+    if (!(flg & kRst)) send_reset_for(seg, because(ReasonKind::request_syn_rst));
     synq_unlink_old(conn);
-    note(conn, "request removed (tcp_check_req embryonic_reset)");
+    note(conn, because(ReasonKind::request_removed_2_5));
     return;
   }
   if (!(flg & kAck)) return;
   // TCP_DEFER_ACCEPT: a bare ACK only marks the request (no counter then).
   if (l.defer_accept && seg.end_seq() == r.rcv_isn + 1) {
     r.acked = true;
-    note(conn, "bare ACK dropped while the listener defers accept (TCP_DEFER_ACCEPT): request marked acked");
+    note(conn, because(ReasonKind::defer_accept_ack_dropped_2_5));
     return;
   }
-  if (!syn_recv_sock(conn, segment_words(seg, false), false)) {
+  if (!syn_recv_sock(conn, segment_word_old(seg), false)) {
     if (!sys_.tcp_abort_on_overflow) {
       r.acked = true;
       return;
     }
     counters_.inc(Mib::TcpExtEmbryonicRsts);
-    send_reset_for(seg, "tcp_abort_on_overflow=1: handshake reset (tcp_check_req embryonic_reset)");
+    send_reset_for(seg, because(ReasonKind::abort_on_overflow_rst));
     synq_unlink_old(conn);
     return;
   }
   const bool was_acked = r.acked;
   synq_unlink_old(conn);
   create_child(conn, r.snt_isn, r.rcv_isn, false);
-  note(conn, fmt::format("{} creates the child: accept queue {}/{}{}{} (tcp_check_req -> tcp_acceptq_queue)",
-                         seg.len > 0 ? "data segment" : "ACK", l.ack_backlog, l.max_ack_backlog + 1,
-                         was_acked ? ", request was acked" : "",
-                         c.synack_retransmits ? fmt::format(", after {} SYN-ACK retransmissions", c.synack_retransmits)
-                                              : ""));
+  Reason created = queue_reason(ReasonKind::child_created_2_5, l.ack_backlog, l.max_ack_backlog + 1);
+  created.segment = seg.len > 0 ? SegmentWord::data_segment : SegmentWord::ack;
+  created.flag = was_acked;
+  created.c = c.synack_retransmits;
+  note(conn, created);
   child_rcv(conn, seg);
   observer_.on_accept_ready();
 }
@@ -259,17 +263,17 @@ void Stack::tcp_synack_timer_old() {
       if (!r.live || now_ < r.expires) continue;
       if (r.num_retrans < thresh || (r.acked && r.num_retrans < max_retries)) {
         send_synack(conn, true,
-                    fmt::format("SYN-ACK retransmit #{} by the listener's sweep (tcp_synack_timer, bucket {}){}",
-                                r.num_retrans + 1, i,
-                                r.acked ? " (the request is acked: its ACK met a full accept queue)" : ""));
+                    Reason{.kind = ReasonKind::synack_sweep_retransmit_2_5,
+                           .flag = r.acked,
+                           .a = static_cast<std::uint32_t>(r.num_retrans + 1),
+                           .b = i});
         if (r.num_retrans++ == 0) --l.young;
         Duration timeo = profile_->timeout_init * (std::int64_t{1} << r.num_retrans);
         if (timeo > ms(sys_.tcp_rto_max_ms)) timeo = ms(sys_.tcp_rto_max_ms);
         r.expires = now_ + timeo;
         continue;
       }
-      note(conn, fmt::format("request dropped silently after {} SYN-ACK retransmissions (tcp_synack_timer)",
-                             r.num_retrans));
+      note(conn, Reason{.kind = ReasonKind::request_dropped_2_5, .a = r.num_retrans});
       synq_unlink_old(conn);
     }
     i = (i + 1) & (kSynqHsize - 1);
@@ -295,10 +299,9 @@ bool Stack::cookie_check_old(Segment& seg) {
     return false;
   }
   counters_.inc(Mib::TcpExtSyncookiesRecv);
-  if (!syn_recv_sock(seg.conn, seg.len > 0 ? "data segment" : "ACK", true)) return true;
+  if (!syn_recv_sock(seg.conn, seg.len > 0 ? SegmentWord::data_segment : SegmentWord::ack, true)) return true;
   create_child(seg.conn, c.cookie_isn, c.req.rcv_isn, true);
-  note(seg.conn, fmt::format("valid syncookie: the segment creates the child, accept queue {}/{} (cookie_v4_check)",
-                             l.ack_backlog, l.max_ack_backlog + 1));
+  note(seg.conn, queue_reason(ReasonKind::cookie_child_created_2_5, l.ack_backlog, l.max_ack_backlog + 1));
   child_rcv(seg.conn, seg);
   observer_.on_accept_ready();
   return true;

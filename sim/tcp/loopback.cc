@@ -18,7 +18,6 @@
 // `softirq_packet_cost` after the previous one: the backlog is a FIFO served
 // by one CPU. Plus the scenario's link latency and rule delays. Same-time
 // deliveries run in send order (the event queue's insertion sequence).
-#include <fmt/format.h>
 
 #include "sim/outcome/segment_kind.h"
 #include "sim/tcp/stack.h"
@@ -49,11 +48,11 @@ SegmentClass link_class(const Segment& s) {
 
 }  // namespace
 
-void Stack::note(std::uint32_t conn, const Note& n) {
-  observer_.on_note(now_, current_id_, conn, n, in_timer_);
+void Stack::note(std::uint32_t conn, const Reason& why) {
+  observer_.on_note(now_, current_id_, conn, why, in_timer_);
 }
 
-void Stack::xmit(const Segment& seg, const Note& why) {
+void Stack::xmit(const Segment& seg, const Reason& why) {
   const std::uint64_t id = wire_id_++;
   observer_.on_wire(now_, id, seg);
   if (!why.empty()) observer_.on_note(now_, id, seg.conn, why, false);
@@ -66,12 +65,11 @@ void Stack::xmit(const Segment& seg, const Note& why) {
     ++rule.seen;
     if (rule.nth != 0 && rule.seen != rule.nth) continue;
     if (rule.drop) {
-      observer_.on_note(now_, id, seg.conn, "dropped on the link (scenario link rule)", false);
+      observer_.on_note(now_, id, seg.conn, because(ReasonKind::link_dropped), false);
       return;
     }
     extra += rule.delay;
-    observer_.on_note(now_, id, seg.conn,
-                      fmt::format("held {} on the link (scenario link rule)", format_duration(rule.delay)), false);
+    observer_.on_note(now_, id, seg.conn, Reason{.kind = ReasonKind::link_held, .n = to_ns(rule.delay)}, false);
   }
 
   // Linux: enqueue_to_backlog() drops a packet when the CPU's backlog
@@ -82,9 +80,7 @@ void Stack::xmit(const Segment& seg, const Note& why) {
   if (local && cpu.in_flight >= static_cast<std::uint64_t>(sys_.netdev_max_backlog)) {
     counters_.inc(Mib::SoftnetDropped);
     observer_.on_note(now_, id, seg.conn,
-                      fmt::format("loopback backlog full ({} packets, net.core.netdev_max_backlog): dropped "
-                                  "(enqueue_to_backlog)",
-                                  cpu.in_flight),
+                      Reason{.kind = ReasonKind::backlog_full_dropped, .n = static_cast<std::int64_t>(cpu.in_flight)},
                       false);
     return;
   }

@@ -23,7 +23,7 @@
 #include "sim/core/rng.h"
 #include "sim/tcp/counters.h"
 #include "sim/tcp/jiffies.h"
-#include "sim/tcp/note.h"
+#include "sim/outcome/reason.h"
 #include "sim/tcp/ports.h"
 #include "sim/profile/profile.h"
 #include "sim/profile/sysctls.h"
@@ -37,6 +37,17 @@ namespace synsim::tcp {
 using profile::Era;
 using profile::Profile;
 using profile::Sysctls;
+// The stack gives its reasons as data (outcome::Reason); sim/report words them.
+using outcome::Reason;
+using outcome::ReasonKind;
+using outcome::SegmentWord;
+
+// A reason without figures.
+inline Reason because(ReasonKind k) {
+  Reason r;
+  r.kind = k;
+  return r;
+}
 
 // A link rule as the stack applies it (scenario `link.rules`).
 struct LinkRule {
@@ -75,7 +86,7 @@ class StackObserver {
   // because of it; `conn` is the connection it concerns. `detached`: the
   // note is not about segment `id` (a timer made it; `id` is merely the last
   // segment on the wire at that time).
-  virtual void on_note(Time t, std::uint64_t id, std::uint32_t conn, const Note& note, bool detached) = 0;
+  virtual void on_note(Time t, std::uint64_t id, std::uint32_t conn, const outcome::Reason& why, bool detached) = 0;
 
   // Client side
   virtual void on_connected(std::uint32_t conn) = 0;          // connect() returns 0
@@ -169,9 +180,9 @@ class Stack final : public EventHandler {
   };
 
   // loopback.cc
-  void xmit(const Segment& seg, const Note& why);
+  void xmit(const Segment& seg, const Reason& why);
   void deliver(std::uint64_t slot);
-  void note(std::uint32_t conn, const Note& note);
+  void note(std::uint32_t conn, const Reason& why);
   // Notes made by a timer follow the last segment on the wire, and say when.
   void timer_context() {
     current_id_ = wire_id_ ? wire_id_ - 1 : 0;
@@ -183,14 +194,13 @@ class Stack final : public EventHandler {
   void listener_rcv(Segment& seg);
   void tcp_conn_request(Segment& seg);
   void tcp_check_req(Segment& seg);
-  bool syn_recv_sock(std::uint32_t conn, const char* what, bool cookie);
-  static const char* segment_words(const Segment& s, bool name_final_ack = true);
+  bool syn_recv_sock(std::uint32_t conn, outcome::SegmentWord what, bool cookie);
   void create_child(std::uint32_t conn, std::uint32_t iss, std::uint32_t irs, bool from_cookie);
   void reqsk_timer_handler(std::uint32_t conn);
   void reqsk_queue_drop(std::uint32_t conn);
   Segment make_synack(std::uint32_t conn, std::uint32_t isn, std::uint32_t ack) const;
-  void send_synack(std::uint32_t conn, bool retransmit, const Note& why);
-  void send_reset_for(const Segment& seg, const Note& why);
+  void send_synack(std::uint32_t conn, bool retransmit, const Reason& why);
+  void send_reset_for(const Segment& seg, const Reason& why);
   bool cookie_check(Segment& seg);
   void arm_reqsk_timer(std::uint32_t conn);
 
@@ -210,13 +220,13 @@ class Stack final : public EventHandler {
   void retransmit_timer(std::uint32_t conn);
   void send_loss_probe(std::uint32_t conn);
   void client_delack(std::uint32_t conn);
-  void send_client_ack(std::uint32_t conn, const Note& why);
+  void send_client_ack(std::uint32_t conn, const Reason& why);
   void send_challenge_ack(std::uint32_t conn);
-  void send_data(std::uint32_t conn, bool retransmit, const Note& why);
+  void send_data(std::uint32_t conn, bool retransmit, const Reason& why);
   void send_syn(std::uint32_t conn, bool retransmit);
   void arm_xmit_timer(std::uint32_t conn, XmitTimer what, std::uint64_t jiffies);
   void client_set_rto(std::uint32_t conn, std::int64_t rtt_us);
-  void client_fail(std::uint32_t conn, SockError e, const Note& why);
+  void client_fail(std::uint32_t conn, SockError e, const Reason& why);
   bool allocate_port(std::uint32_t conn);
   // The client socket is gone; its port is reusable after `hold`.
   void client_closed(std::uint32_t conn, Duration hold);

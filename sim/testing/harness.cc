@@ -49,19 +49,33 @@ const outcome::ConnectionRecord& record(const Outcome& out, const std::string& c
   return none;
 }
 
-std::vector<std::string> notes(const Outcome& out, const std::string& connection) {
-  std::vector<std::string> n;
+std::vector<outcome::Annotation> annotations_of(const Outcome& out, const std::string& connection) {
+  std::vector<outcome::Annotation> n;
   for (const outcome::Annotation& a : out.annotations) {
-    if (a.connection == connection) n.push_back(a.text);
+    if (a.connection == connection) n.push_back(a);
   }
   return n;
 }
 
-bool any_note_contains(const Outcome& out, const std::string& connection, const std::string& text) {
-  for (const std::string& n : notes(out, connection)) {
-    if (n.find(text) != std::string::npos) return true;
+std::vector<outcome::Reason> reasons(const Outcome& out, const std::string& connection, outcome::ReasonKind kind) {
+  std::vector<outcome::Reason> r;
+  for (const outcome::Annotation& a : out.annotations) {
+    if (a.connection == connection && a.reason.kind == kind) r.push_back(a.reason);
   }
-  return false;
+  return r;
+}
+
+bool has_reason(const Outcome& out, const std::string& connection, outcome::ReasonKind kind) {
+  return !reasons(out, connection, kind).empty();
+}
+
+outcome::Reason first_reason(const Outcome& out, const std::string& connection, outcome::ReasonKind kind) {
+  const std::vector<outcome::Reason> r = reasons(out, connection, kind);
+  if (r.empty()) {
+    ADD_FAILURE() << connection << " has no reason " << outcome::to_string(kind);
+    return outcome::Reason{};
+  }
+  return r.front();
 }
 
 Scenario load_or_fail(const std::string& path) {

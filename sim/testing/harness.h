@@ -81,8 +81,14 @@ std::vector<double> seconds_since(const Outcome& out, const std::string& connect
 std::int64_t counter(const Outcome& out, const std::string& name);
 const outcome::ConnectionRecord& record(const Outcome& out, const std::string& connection);
 // Every annotation about `connection`, in timeline order.
-std::vector<std::string> notes(const Outcome& out, const std::string& connection);
-bool any_note_contains(const Outcome& out, const std::string& connection, const std::string& text);
+std::vector<outcome::Annotation> annotations_of(const Outcome& out, const std::string& connection);
+// The reasons of kind `kind` among them, in timeline order.
+std::vector<outcome::Reason> reasons(const Outcome& out, const std::string& connection, outcome::ReasonKind kind);
+// Whether `connection` has a reason of kind `kind` (tests assert reasons, not their words).
+bool has_reason(const Outcome& out, const std::string& connection, outcome::ReasonKind kind);
+// The first reason of kind `kind` for `connection`, with its figures (a test
+// failure, and an empty reason, when there is none).
+outcome::Reason first_reason(const Outcome& out, const std::string& connection, outcome::ReasonKind kind);
 
 // Loads a scenario file; fails the current test with every located error.
 Scenario load_or_fail(const std::string& path);

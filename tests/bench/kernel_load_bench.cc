@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "sim/kernel/runner.h"
+#include "sim/report/reason_text.h"
 #include "sim/scenario/load.h"
 
 namespace {
@@ -55,7 +56,7 @@ int run_one(const Args& a, const std::string& style, int concurrency) {
   opt.capture_packets = a.capture;
   opt.port_range_low = a.port_low;
   opt.port_range_high = a.port_high;
-  std::vector<std::string> notes;
+  std::vector<outcome::Reason> notes;
   const auto start = std::chrono::steady_clock::now();
   const outcome::Outcome out = kernel::run_kernel(*r.scenario, opt, &notes);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -70,7 +71,7 @@ int run_one(const Args& a, const std::string& style, int concurrency) {
              "capacity-" + style, concurrency, a.capture ? "on" : "off", completed, secs,
              static_cast<double>(completed) / secs, failed, counter(out, "TcpExtListenOverflows"), out.packets.size(),
              wall);
-  for (const std::string& n : notes) fmt::print("    {}\n", n);
+  for (const outcome::Reason& n : notes) fmt::print("    {}\n", report::reason_text(n));
   std::fflush(stdout);
   return 0;
 }

@@ -6,6 +6,8 @@
 namespace synsim::testing {
 namespace {
 
+using outcome::ReasonKind;
+
 // A client whose SYNs are all dropped: the accept queue (backlog 0) is
 // held by a connection nobody accepts.
 Scenario syn_blackhole(Duration duration) {
@@ -87,7 +89,7 @@ TEST(ClientData, RetransmissionsGiveUpAfterTcpRetries2WithEtimedout) {
 
 TEST(ClientEstablished, RetransmittedSynAckGetsAChallengeAck) {
   const Outcome out = model::run(load_shipped("scenarios/measured/e2-accept-at-13s.yaml"));
-  EXPECT_TRUE(any_note_contains(out, "b#0", "answers the retransmitted SYN-ACK with a challenge ACK"));
+  EXPECT_TRUE(has_reason(out, "b#0", ReasonKind::challenge_ack));
   EXPECT_EQ(counter(out, "TcpInErrs"), 3);
 }
 
@@ -108,7 +110,7 @@ TEST(ClientDeferredAck, FinalAckRidesOnTheFirstData) {
   const auto data = times(out, "b#0", Seg::client_data);
   ASSERT_FALSE(data.empty());
   for (Time t : acks) EXPECT_GT(t, data.front());
-  EXPECT_TRUE(any_note_contains(out, "b#0", "the deferred final ACK rides on the data"));
+  EXPECT_TRUE(has_reason(out, "b#0", ReasonKind::deferred_ack_on_data));
 }
 
 TEST(ClientDeferredAck, FinalAckGoesAfter200msWithoutData) {

@@ -7,6 +7,9 @@
 namespace synsim::testing {
 namespace {
 
+using outcome::ReasonKind;
+using outcome::SegmentWord;
+
 // `n` clients connecting 1 ms apart to a listener that never accepts.
 Scenario queue_filler(std::int64_t backlog, std::uint32_t n) {
   Scenario sc = scenario_named("filler", sec(3));
@@ -20,8 +23,10 @@ Scenario queue_filler(std::int64_t backlog, std::uint32_t n) {
 TEST(AcceptQueue, HoldsBacklogPlusOneChildren) {
   const Outcome out = model::run(queue_filler(2, 4));
   // c#0..c#2 get children (backlog 2 -> 3 slots); c#3's SYN finds it full.
-  for (const char* n : {"c#0", "c#1", "c#2"}) EXPECT_TRUE(any_note_contains(out, n, "creates the child")) << n;
-  EXPECT_TRUE(any_note_contains(out, "c#3", "accept queue full (3/3): SYN dropped"));
+  for (const char* n : {"c#0", "c#1", "c#2"}) EXPECT_TRUE(has_reason(out, n, ReasonKind::child_created)) << n;
+  const outcome::Reason full = first_reason(out, "c#3", ReasonKind::syn_dropped_acceptq_full);
+  EXPECT_EQ(full.a, 3u);  // children queued
+  EXPECT_EQ(full.b, 3u);  // backlog + 1
 }
 
 TEST(AcceptQueue, SynArrivingWhileFullIsDroppedSilentlyAndRetransmitted) {
@@ -39,7 +44,9 @@ TEST(AcceptQueue, ListenBacklogIsClampedBySomaxconn) {
   Scenario sc = queue_filler(1000, 4);
   set_sysctl(sc, "net.core.somaxconn", 1);  // backlog becomes 1: two slots
   const Outcome out = model::run(sc);
-  EXPECT_TRUE(any_note_contains(out, "c#2", "accept queue full (2/2): SYN dropped"));
+  const outcome::Reason full = first_reason(out, "c#2", ReasonKind::syn_dropped_acceptq_full);
+  EXPECT_EQ(full.a, 2u);
+  EXPECT_EQ(full.b, 2u);
 }
 
 TEST(AcceptQueue, FullQueueDropsFinalAckAndMarksRequestAcked) {
@@ -60,8 +67,8 @@ TEST(AcceptQueue, FullQueueDropsFinalAckAndMarksRequestAcked) {
     sc.link.rules.push_back(hold);
   }
   const Outcome out = model::run(sc);
-  EXPECT_TRUE(any_note_contains(out, "x#0", "creates the child"));
-  EXPECT_TRUE(any_note_contains(out, "x#1", "final ACK dropped; request kept and marked acked"));
+  EXPECT_TRUE(has_reason(out, "x#0", ReasonKind::child_created));
+  EXPECT_EQ(first_reason(out, "x#1", ReasonKind::acceptq_full_request_kept).segment, SegmentWord::final_ack);
   EXPECT_EQ(counter(out, "TcpExtListenOverflows"), counter(out, "TcpExtListenDrops"));
   // The client believes it is connected.
   EXPECT_TRUE(record(out, "x#1").connect_done.has_value());
@@ -90,7 +97,7 @@ TEST(SynQueue, FullWithoutSyncookiesDropsTheSyn) {
   const Outcome out = model::run(sc);
   EXPECT_EQ(counter(out, "TcpExtTCPReqQFullDrop"), 1);
   EXPECT_EQ(counter(out, "TcpExtSyncookiesSent"), 0);
-  EXPECT_TRUE(any_note_contains(out, "x#2", "tcp_syncookies=0: SYN dropped"));
+  EXPECT_TRUE(has_reason(out, "x#2", ReasonKind::syn_dropped_synq_full));
   EXPECT_EQ(record(out, "x#2").syn_retransmits, 1u);  // retried at 1 s
 }
 
@@ -119,8 +126,8 @@ TEST(SynQueue, CookieConnectionIsNeverRetransmittedAndRecoversOnlyThroughClientD
   const Outcome out = model::run(sc);
   EXPECT_TRUE(record(out, "k#0").syncookie);
   EXPECT_EQ(times(out, "k#0", Seg::synack).size(), 1u);  // never retransmitted
-  EXPECT_TRUE(any_note_contains(out, "k#0", "valid syncookie, but no server state is kept"));
-  EXPECT_TRUE(any_note_contains(out, "k#0", "valid syncookie: data segment creates the child"));
+  EXPECT_TRUE(has_reason(out, "k#0", ReasonKind::acceptq_full_cookie_dropped));
+  EXPECT_EQ(first_reason(out, "k#0", ReasonKind::cookie_child_created).segment, SegmentWord::data_segment);
   EXPECT_EQ(record(out, "k#0").outcome, outcome::ConnectionOutcome::completed);
 }
 
@@ -143,25 +150,36 @@ TEST(RequestSock, TcpSynackRetriesLimitsRetransmissionsAndLifetime) {
   EXPECT_EQ(record(out, "b#0").synack_retransmits, 2u);
   // "the request then expires silently at about 7 s with tcp_synack_retries=2"
   bool found = false;
-  for (const std::string& n : notes(out, "b#0")) {
-    if (n.find("request expired after 2 SYN-ACK retransmissions") != std::string::npos) {
-      found = true;
-      EXPECT_NE(n.find("at 7."), std::string::npos) << n;
-    }
+  for (const outcome::Annotation& a : annotations_of(out, "b#0")) {
+    if (a.reason.kind != ReasonKind::request_expired) continue;
+    found = true;
+    EXPECT_EQ(a.reason.a, 2u);  // SYN-ACK retransmissions
+    ASSERT_TRUE(a.at.has_value());  // the request timer decided it, after the last packet
+    EXPECT_NEAR(static_cast<double>(to_ns(*a.at)) / 1e9, 7.5, 0.5);
   }
   EXPECT_TRUE(found);
 }
 
 TEST(RequestSock, AbortOnOverflowResetsInsteadOfMarkingAcked) {
   const Outcome out = model::run(load_shipped("scenarios/measured/e4-abort-on-overflow.yaml"));
-  EXPECT_TRUE(any_note_contains(out, "b#0", "tcp_abort_on_overflow=1"));
-  EXPECT_FALSE(any_note_contains(out, "b#0", "marked acked"));
+  // The segment that met the full accept queue is answered with an RST...
+  EXPECT_TRUE(has_reason(out, "b#0", ReasonKind::acceptq_full_abort));
+  EXPECT_FALSE(has_reason(out, "b#0", ReasonKind::acceptq_full_request_kept));
+  ASSERT_EQ(times(out, "b#0", Seg::server_rst).size(), 1u);
+  EXPECT_EQ(first_reason(out, "b#0", ReasonKind::abort_on_overflow_rst).kind, ReasonKind::abort_on_overflow_rst);
+  EXPECT_EQ(counter(out, "TcpExtEmbryonicRsts"), counter(out, "TcpExtListenOverflows"));
+  // ...and the client's connection is reset, not left waiting.
+  const auto& b = record(out, "b#0");
+  EXPECT_EQ(b.outcome, outcome::ConnectionOutcome::reset);
+  EXPECT_EQ(b.error, "ECONNRESET");
+  EXPECT_TRUE(has_reason(out, "b#0", ReasonKind::connection_reset));
+  EXPECT_FALSE(b.data_delivered.has_value());
 }
 
 TEST(RequestSock, ChildCreatedByADataSegmentDeliversItsPayload) {
   const Outcome out = model::run(load_shipped("scenarios/measured/e1-accept-at-500ms.yaml"));
-  EXPECT_TRUE(any_note_contains(out, "b#0", "data segment creates the child"));
-  EXPECT_TRUE(any_note_contains(out, "b#0", "5 request bytes queued on the server socket"));
+  EXPECT_EQ(first_reason(out, "b#0", ReasonKind::child_created).segment, SegmentWord::data_segment);
+  EXPECT_EQ(first_reason(out, "b#0", ReasonKind::request_queued).a, 5u);  // request bytes
   EXPECT_EQ(record(out, "b#0").outcome, outcome::ConnectionOutcome::completed);
 }
 
@@ -171,7 +189,7 @@ TEST(RequestSock, ChallengeAckCreatesTheChildWithoutData) {
   Scenario sc = load_shipped("scenarios/measured/e2-accept-at-13s.yaml");
   accept_from(sc, ms(2500));
   const Outcome out = model::run(sc);
-  EXPECT_TRUE(any_note_contains(out, "b#0", "ACK creates the child"));
+  EXPECT_EQ(first_reason(out, "b#0", ReasonKind::child_created).segment, SegmentWord::ack);
   const auto& b = record(out, "b#0");
   ASSERT_TRUE(b.accepted && b.data_delivered);
   EXPECT_LT(*b.accepted, *b.data_delivered);  // accepted first, request later
@@ -186,7 +204,7 @@ TEST(ListenerDeferAccept, BareAckIsDroppedAndRequestMarkedAcked) {
   send_at(x, 5, ms(300));
   const Outcome out = model::run(sc);
   EXPECT_EQ(counter(out, "TcpExtTCPDeferAcceptDrop"), 1);
-  EXPECT_TRUE(any_note_contains(out, "x#0", "TCP_DEFER_ACCEPT"));
+  EXPECT_TRUE(has_reason(out, "x#0", ReasonKind::defer_accept_ack_dropped));
   EXPECT_EQ(record(out, "x#0").outcome, outcome::ConnectionOutcome::completed);  // the data creates it
 }
 
@@ -217,7 +235,7 @@ TEST(RequestSock, PruningCutsRetriesWhenTheSynQueueIsMoreThanHalfFullOfOldReques
   drop_client_acks(sc);
   const Outcome out = model::run(sc);
   EXPECT_EQ(record(out, "x#0").synack_retransmits, 2u);
-  EXPECT_TRUE(any_note_contains(out, "x#0", "request expired after 2 SYN-ACK retransmissions"));
+  EXPECT_EQ(first_reason(out, "x#0", ReasonKind::request_expired).a, 2u);
 }
 
 TEST(RequestSock, NoPruningWhileTheSynQueueIsAtMostHalfFull) {
@@ -249,7 +267,7 @@ TEST(RequestSock, RetransmittedSynGetsTheSynAckAgainAndPushesTheTimer) {
   r.action = scenario::LinkRule::Action::drop;
   sc.link.rules.push_back(r);
   const Outcome out = model::run(sc);
-  EXPECT_TRUE(any_note_contains(out, "x#0", "SYN-ACK retransmitted in answer to a retransmitted SYN"));
+  EXPECT_TRUE(has_reason(out, "x#0", ReasonKind::synack_rtx_for_syn));
   // The client's SYN and the request timer's SYN-ACK fire in the same tick
   // (both 1 s timers armed at ~0), then the SYN draws one more SYN-ACK.
   EXPECT_EQ(counter(out, "TcpExtTCPSynRetrans"), 3);
@@ -274,7 +292,7 @@ TEST(Loopback, PacketsBeyondNetdevMaxBacklogAreDropped) {
   }
   const Outcome out = model::run(sc);
   EXPECT_EQ(counter(out, "SoftnetDropped"), 50);
-  EXPECT_TRUE(any_note_contains(out, "x#149", "netdev_max_backlog"));
+  EXPECT_TRUE(has_reason(out, "x#149", ReasonKind::backlog_full_dropped));
 }
 
 // tcp_make_synack(): a SYN-ACK sent with a cookie (no request sock) and one

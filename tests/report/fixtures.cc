@@ -106,9 +106,13 @@ Outcome handshake_outcome() {
   rst.window = 0;
   o.packets.push_back(rst);
 
-  o.annotations.push_back({2, "accept queue full (1/1): final ACK dropped, request stays in SYN queue (acked)", ""});
-  o.annotations.push_back({3, "data dropped: no child socket yet", ""});
-  o.annotations.push_back({4, "SYN-ACK retransmit 1 (timeout 1s)", ""});
+  Reason final_ack_dropped{.kind = ReasonKind::acceptq_full_request_kept, .segment = SegmentWord::final_ack, .a = 1, .b = 1};
+  Reason data_dropped = final_ack_dropped;
+  data_dropped.segment = SegmentWord::data_segment;
+  const Reason synack_retransmit{.kind = ReasonKind::synack_retransmit, .flag = true, .a = 1};
+  o.annotations.push_back({2, final_ack_dropped, "", std::nullopt});
+  o.annotations.push_back({3, data_dropped, "", std::nullopt});
+  o.annotations.push_back({4, synack_retransmit, "", std::nullopt});
 
   ConnectionRecord c;
   c.name = "x#0";
@@ -122,7 +126,7 @@ Outcome handshake_outcome() {
   c.data_delivered = at_ns(1'000'060'000);
   c.outcome = ConnectionOutcome::completed;
   c.synack_retransmits = 1;
-  c.explanation = {"final ACK dropped: accept queue full", "request delivered after the SYN-ACK retransmit"};
+  c.explanation = {{at_ns(20'000), final_ack_dropped}, {at_ns(1'000'000'000), synack_retransmit}, {std::nullopt, *conclusion(c)}};
   o.connections.push_back(c);
 
   ConnectionRecord refused;
@@ -135,7 +139,8 @@ Outcome handshake_outcome() {
   refused.outcome = ConnectionOutcome::reset;
   refused.error = "ECONNRESET";
   refused.syn_retransmits = 2;
-  refused.explanation = {"tcp_abort_on_overflow=1: RST instead of dropping the final ACK"};
+  refused.explanation = {{at_ns(5'000'050), Reason{.kind = ReasonKind::abort_on_overflow_rst}},
+                         {at_ns(5'000'100), Reason{.kind = ReasonKind::connection_reset}}};
   o.connections.push_back(refused);
 
   o.counters["TcpExtListenOverflows"] = 1;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/report/reason_text.h"
 #include "tests/report/fixtures.h"
 
 namespace synsim::report {
@@ -37,7 +38,7 @@ compare::Comparison comparison() {
   c.counters = {{"TcpExtListenDrops", 1, 1, true},
                 {"TcpExtListenOverflows", 1, 2, false},
                 {"TcpExtTCPSynRetrans", 12, 12, true}};
-  c.fields = {{"x#0", "data_delivered", "1.000060", "2.000000", false, ms(50)}};
+  c.fields = {{"x#0", compare::Field::data_delivered, "1.000060", "2.000000", false, ms(50)}};
   c.disagreements = {"x#0 data_delivered: model 1.000060, kernel 2.000000 (tolerance 50ms)",
                      "TcpExtListenOverflows: model 1, kernel 2"};
   return c;
@@ -59,8 +60,9 @@ TEST(Html, EveryTextFromTheScenarioOrOutcomeIsEscaped) {
   o.connections[0].name = "<script>c</script>";
   o.connections[0].error = "<b>E</b>";
   for (auto& p : o.packets) p.connection = o.connections[0].name;
-  o.annotations[0].text = "dropped <script>alert('a')</script> & more";
-  o.connections[0].explanation.push_back("0.5 <img src=x onerror=alert(1)>");
+  // Words from a saved outcome are whatever the file held.
+  o.annotations[0].reason = saved_reason("dropped <script>alert('a')</script> & more");
+  o.connections[0].explanation.push_back({std::nullopt, saved_reason("0.5 <img src=x onerror=alert(1)>")});
   o.counters["<i>Evil</i>"] = 1;
   HtmlReport r{&o, nullptr, nullptr, "name: <script>alert(\"s\")</script>\n", "Report <script>"};
   std::string html = render_html(r);
@@ -179,7 +181,8 @@ TEST(Html, ExplanationsAndScenarioText) {
   Outcome m = model_outcome();
   std::string html = render_html({&m, nullptr, nullptr, "name: loopback-stall\nseed: 42\n", ""});
   EXPECT_EQ(count(html, "<details class=\"explanation\""), 2u);
-  EXPECT_NE(html.find("final ACK dropped: accept queue full"), std::string::npos);
+  EXPECT_NE(html.find("<li class=\"drop\"><span class=\"t\">0.000020</span>accept queue full (1/1): final ACK dropped; request kept and marked acked (tcp_v4_syn_recv_sock -&gt; listen_overflow)</li>"), std::string::npos);
+  EXPECT_NE(html.find("<li class=\"sum\"><span class=\"t\"></span>=&gt; the request waited 1.000s"), std::string::npos);
   EXPECT_NE(html.find("<pre class=\"scenario\">name: loopback-stall\nseed: 42\n</pre>"), std::string::npos);
 }
 

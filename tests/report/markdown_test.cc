@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "sim/report/reason_text.h"
 #include "tests/report/fixtures.h"
 
 namespace synsim::report {
@@ -90,7 +91,7 @@ TEST(Markdown, VerdictDisagreementsAndMarkedFields) {
   Outcome k = kernel_of(m);
   compare::Comparison c;
   c.counters = {{"TcpExtListenOverflows", 1, 2, false}};
-  c.fields = {{"x#0", "data_delivered", "1.000060", "2.000000", false, ms(50)}};
+  c.fields = {{"x#0", compare::Field::data_delivered, "1.000060", "2.000000", false, ms(50)}};
   c.disagreements = {"x#0 data_delivered: model 1.000060, kernel 2.000000", "TcpExtListenOverflows: model 1, kernel 2"};
   std::string md = render_markdown(m, &k, &c);
   EXPECT_NE(md.find("**Verdict: DISAGREE** (2 disagreements)."), std::string::npos);
@@ -119,11 +120,14 @@ TEST(Markdown, VerdictDisagreementsAndMarkedFields) {
 TEST(Markdown, WorstStallExplanationIsFenced) {
   Outcome m = handshake_outcome();
   std::string md = render_markdown(m, nullptr, nullptr);
-  EXPECT_NE(md.find("### Worst stall: x#0 (1.000s)\n\n```text\nfinal ACK dropped: accept queue full\n"
-                    "request delivered after the SYN-ACK retransmit\n```\n"),
+  EXPECT_NE(md.find("### Worst stall: x#0 (1.000s)\n\n```text\n"
+                    "0.000020 accept queue full (1/1): final ACK dropped; request kept and marked acked (tcp_v4_syn_recv_sock -> listen_overflow)\n"
+                    "1.000000 SYN-ACK retransmit #1 (reqsk_timer_handler) (the request is acked: its ACK met a full accept queue)\n"
+                    "=> the request waited 1.000s between its first transmission (0.000030) and its delivery to the "
+                    "server application (1.000060)\n```\n"),
             std::string::npos)
       << md;
-  m.connections[0].explanation.push_back("a ``` fence");
+  m.connections[0].explanation.push_back({std::nullopt, saved_reason("a ``` fence")});
   EXPECT_NE(render_markdown(m, nullptr, nullptr).find("````text\n"), std::string::npos);
 }
 

@@ -158,7 +158,7 @@ TEST(Perfetto, EveryPacketIsAnInstantOnItsConnectionsTrack) {
   EXPECT_EQ(instants[3]["args"]["ack"], testing::kServerIsn + 1);
   EXPECT_EQ(instants[3]["args"]["len"], 5);
   EXPECT_EQ(instants[2]["args"]["annotations"],
-            Json::array({"accept queue full (1/1): final ACK dropped, request stays in SYN queue (acked)"}));
+            Json::array({"accept queue full (1/1): final ACK dropped; request kept and marked acked (tcp_v4_syn_recv_sock -> listen_overflow)"}));
   EXPECT_TRUE(instants[0]["args"]["annotations"].empty());
 }
 

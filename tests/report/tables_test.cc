@@ -26,12 +26,15 @@ TEST(ConnectionsTable, OneAlignedRowPerConnectionWithDashesForMissingTimes) {
 TEST(ConnectionsTable, ExplanationBlockFollowsTheTableWithHeadlineAndIndentedLines) {
   std::string text = render_connections(handshake_outcome());
   EXPECT_NE(text.find("\nx#0: stalled 1.000s\n"
-                      "  final ACK dropped: accept queue full\n"
-                      "  request delivered after the SYN-ACK retransmit\n"),
+                      "  0.000020 accept queue full (1/1): final ACK dropped; request kept and marked acked (tcp_v4_syn_recv_sock -> listen_overflow)\n"
+                      "  1.000000 SYN-ACK retransmit #1 (reqsk_timer_handler) (the request is acked: its ACK met a full accept queue)\n"
+                      "  => the request waited 1.000s between its first transmission (0.000030) and its delivery "
+                      "to the server application (1.000060)\n"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("\nx#1: reset (ECONNRESET)\n"
-                      "  tcp_abort_on_overflow=1: RST instead of dropping the final ACK\n"),
+                      "  0.005000 tcp_abort_on_overflow=1: handshake reset (tcp_check_req embryonic_reset)\n"
+                      "  0.005000 RST at rcv_nxt: connection reset, ECONNRESET (tcp_reset)\n"),
             std::string::npos)
       << text;
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/report/reason_text.h"
 #include "tests/report/fixtures.h"
 
 namespace synsim::report {
@@ -139,10 +140,10 @@ TEST(Tcpdump, WithAnnotationsStartsWithRunHeaderAndIndentsNotesUnderTheirPacket)
   ASSERT_GE(lines.size(), 7u);
   EXPECT_EQ(lines[0], "# synsim model linux-2.5.66 HZ=1000 seed=42 scenario=loopback-stall");
   EXPECT_EQ(lines[3].substr(0, 9), "0.000020 ");
-  EXPECT_EQ(lines[4], "    # x#0: accept queue full (1/1): final ACK dropped, request stays in SYN queue (acked)");
+  EXPECT_EQ(lines[4], "    # x#0: accept queue full (1/1): final ACK dropped; request kept and marked acked (tcp_v4_syn_recv_sock -> listen_overflow)");
   EXPECT_EQ(lines[5].substr(0, 9), "0.000030 ");
-  EXPECT_EQ(lines[6], "    # x#0: data dropped: no child socket yet");
-  EXPECT_EQ(lines[8], "    # x#0: SYN-ACK retransmit 1 (timeout 1s)");
+  EXPECT_EQ(lines[6], "    # x#0: accept queue full (1/1): data segment dropped; request kept and marked acked (tcp_v4_syn_recv_sock -> listen_overflow)");
+  EXPECT_EQ(lines[8], "    # x#0: SYN-ACK retransmit #1 (reqsk_timer_handler) (the request is acked: its ACK met a full accept queue)");
   EXPECT_EQ(lines.size(), 1 + 9 + 3u);
 }
 
@@ -155,7 +156,7 @@ TEST(Tcpdump, WithoutAnnotationsPrintsOnlyPacketLines) {
 TEST(Tcpdump, AnnotationPastTheLastPacketIsKeptAtTheEnd) {
   Outcome o;
   o.packets.push_back(client_packet(0, kSyn, 1, 0));
-  o.annotations.push_back({7, "run ended", ""});
+  o.annotations.push_back({7, saved_reason("run ended"), "", std::nullopt});
   auto lines = lines_of(render_tcpdump(o));
   EXPECT_EQ(lines.back(), "    # run ended");
 }
@@ -163,7 +164,7 @@ TEST(Tcpdump, AnnotationPastTheLastPacketIsKeptAtTheEnd) {
 TEST(Tcpdump, MultiLineAnnotationKeepsThePrefixOnEveryLine) {
   Outcome o;
   o.packets.push_back(client_packet(0, kSyn, 1, 0));
-  o.annotations.push_back({0, "SYN queued\nSYN-ACK sent", ""});
+  o.annotations.push_back({0, saved_reason("SYN queued\nSYN-ACK sent"), "", std::nullopt});
   auto lines = lines_of(render_tcpdump(o));
   ASSERT_EQ(lines.size(), 4u);
   EXPECT_EQ(lines[2], "    # x#0: SYN queued");

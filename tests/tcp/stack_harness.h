@@ -174,7 +174,7 @@ class StackScript final : private StackObserver, private EventHandler {
 
   // StackObserver: only the wire matters to a script.
   void on_wire(Time t, std::uint64_t id, const Segment& seg) override;
-  void on_note(Time, std::uint64_t, std::uint32_t, const Note&, bool) override {}
+  void on_note(Time, std::uint64_t, std::uint32_t, const outcome::Reason&, bool) override {}
   void on_connected(std::uint32_t) override {}
   void on_client_error(std::uint32_t, SockError) override {}
   void on_data_acked(std::uint32_t) override {}
