@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/scenario/arrivals.h"
+
 namespace synsim::model {
 
 Costs measured_costs() {
@@ -30,11 +32,20 @@ Costs measured_costs() {
   // wakeups are what make a fast acceptor fall behind a loader.
   c.wakeup = {{0, us(3)},      {100, us(4)},    {250, us(4)},     {500, us(10)},   {750, us(51)},
               {900, us(56)},   {950, us(86)},   {990, us(138)},   {999, us(2923)}, {1000, us(12354)}};
+  // Stops: a thread spinning on clock_gettime(CLOCK_MONOTONIC) on this VM
+  // (2 vCPUs, 6.18.44, otherwise idle) saw 536 gaps longer than 50 us in
+  // 50 s (two runs of 20 and 30 s, 2026-12-05): one every 93 ms, their
+  // lengths below (the longest 7.1 ms; 18 between 1 and 5 ms). Shorter gaps
+  // (timer ticks, a few us) are in the syscall costs above.
+  c.stop = {{0, us(50)},    {100, us(51)},   {250, us(52)},   {500, us(56)},    {750, us(66)},
+            {900, us(193)}, {950, us(460)},  {990, us(1845)}, {999, us(7140)},  {1000, us(7140)}};
+  c.stop_mean_gap = ms(93);
   return c;
 }
 
-Duration wakeup_latency(const Costs& costs, std::uint64_t u) {
-  const auto& q = costs.wakeup;
+Duration wakeup_latency(const Costs& costs, std::uint64_t u) { return from_quantiles(costs.wakeup, u); }
+
+Duration from_quantiles(const std::vector<std::pair<std::uint32_t, Duration>>& q, std::uint64_t u) {
   if (q.empty()) return Duration{0};
   // u / 1e6 against quantiles in 1/1000: compare in millionths.
   for (std::size_t i = 1; i < q.size(); ++i) {
@@ -53,10 +64,11 @@ Duration wakeup_latency(const Costs& costs, std::uint64_t u) {
 }
 
 Machine::Machine(std::uint32_t cpus, std::uint32_t server_threads, const Costs& costs, std::uint64_t seed,
-                 EventQueue& events, tcp::Stack& stack, TaskRunner& runner)
+                 EventQueue& events, tcp::Stack& stack, TaskRunner& runner, bool stops)
     : cpus_(std::max<std::uint32_t>(1, cpus)),
       costs_(costs),
       wakeup_rng_(seed, "machine.wakeup"),
+      stop_rng_(seed, "machine.stops"),
       events_(events),
       stack_(stack),
       runner_(runner) {
@@ -67,6 +79,32 @@ Machine::Machine(std::uint32_t cpus, std::uint32_t server_threads, const Costs& 
       c.serves.push_back(Executor::server);
     }
   }
+  if (stops && !costs_.stop.empty() && costs_.stop_mean_gap > Duration{0}) {
+    for (std::uint32_t c = 0; c < cpus_.size(); ++c) schedule_stop(c);
+  }
+}
+
+// The next stop of `cpu`: exponential gaps (a Poisson process) of mean
+// Costs::stop_mean_gap, in integers (scenario::minus_log_q32), from the
+// machine's own stream so that stops change no other draw.
+void Machine::schedule_stop(std::uint32_t cpu) {
+  const std::uint64_t x = (stop_rng_.next_u64() >> 11) + 1;  // [1, 2^53]
+  const unsigned __int128 gap =
+      static_cast<unsigned __int128>(scenario::minus_log_q32(x)) * static_cast<std::uint64_t>(to_ns(costs_.stop_mean_gap));
+  events_.schedule(now() + Duration{static_cast<std::int64_t>(gap >> 32)}, this,
+                   static_cast<std::uint32_t>(Event::stop), cpu);
+}
+
+// The CPU is taken away for a drawn while: a task in progress finishes that
+// much later, and no thread starts one before it ends.
+// Deviation: loopback softirq keeps running through a stop (a real vCPU
+// stop halts it too); stops on a CPU do not overlap, a new one extends.
+void Machine::on_stop(std::uint32_t c) {
+  Cpu& cpu = cpus_[c];
+  const Duration d = from_quantiles(costs_.stop, stop_rng_.below(1'000'000));
+  cpu.stopped_until = std::max(cpu.stopped_until, now()) + d;
+  if (cpu.running) cpu.busy_until += d;
+  schedule_stop(c);
 }
 
 void Machine::submit(Executor ex, const Task& task, bool front) {
@@ -106,10 +144,15 @@ void Machine::wake(std::uint32_t c, Time at) {
     events_.cancel(cpu.wake);
   }
   cpu.wake_at = at;
-  cpu.wake = events_.schedule(at, this, 0, c);
+  cpu.wake = events_.schedule(at, this, static_cast<std::uint32_t>(Event::wake), c);
 }
 
-void Machine::on_event(std::uint32_t, std::uint64_t arg) { run(static_cast<std::uint32_t>(arg)); }
+void Machine::on_event(std::uint32_t kind, std::uint64_t arg) {
+  switch (static_cast<Event>(kind)) {
+    case Event::wake: run(static_cast<std::uint32_t>(arg)); return;
+    case Event::stop: on_stop(static_cast<std::uint32_t>(arg)); return;
+  }
+}
 
 void Machine::run(std::uint32_t c) {
   Cpu& cpu = cpus_[c];
@@ -134,6 +177,10 @@ void Machine::run_loop(std::uint32_t c) {
     // The thread is inside its syscall until the packets it sent are
     // processed (softirq on its own CPU).
     if (stack_.softirq_busy(c)) return;
+    if (now() < cpu.stopped_until) {
+      wake(c, cpu.stopped_until);
+      return;
+    }
     // The thread holding the CPU keeps it while it has work and its slice
     // lasts; otherwise the next thread with work (round robin) gets it.
     std::deque<Task>* queue = nullptr;

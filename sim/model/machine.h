@@ -54,6 +54,11 @@ struct Costs {
   // latency) points of its inverse CDF, interpolated linearly. On a virtual
   // machine an idle vCPU halts, and waking it has a long tail.
   std::vector<std::pair<std::uint32_t, Duration>> wakeup;
+  // CPU stops (machine.stops: measured): how long a running thread loses its
+  // CPU now and then (interrupts, the hypervisor taking the vCPU), as the
+  // same kind of inverse CDF, and the mean time between two stops of a CPU.
+  std::vector<std::pair<std::uint32_t, Duration>> stop;
+  Duration stop_mean_gap{};
 };
 
 // The figures synsim uses unless a scenario says otherwise.
@@ -61,6 +66,9 @@ Costs measured_costs();
 
 // A wakeup latency from `costs.wakeup` for a uniform draw u in [0, 1000000).
 Duration wakeup_latency(const Costs& costs, std::uint64_t u);
+// A value of an inverse CDF given as (quantile in 1/1000, value) points, for
+// a uniform draw u in [0, 1000000), interpolated linearly.
+Duration from_quantiles(const std::vector<std::pair<std::uint32_t, Duration>>& q, std::uint64_t u);
 
 // What a thread does next.
 enum class Work : std::uint8_t {
@@ -92,9 +100,10 @@ class Machine final : public EventHandler {
  public:
   enum class Executor : std::uint8_t { loader = 0, server = 1 };
 
-  // `seed`: the run's seed (wakeup latencies are drawn from it).
+  // `seed`: the run's seed (wakeup latencies and stops are drawn from it).
+  // `stops`: CPUs stop now and then (Costs::stop), from time zero.
   Machine(std::uint32_t cpus, std::uint32_t server_threads, const Costs& costs, std::uint64_t seed,
-          EventQueue& events, tcp::Stack& stack, TaskRunner& runner);
+          EventQueue& events, tcp::Stack& stack, TaskRunner& runner, bool stops = false);
 
   // Queues a task for the loader or the server's threads. `front`: the
   // thread continues with it before anything else that is ready (an accept
@@ -122,7 +131,12 @@ class Machine final : public EventHandler {
     std::int32_t current = -1;     // index into `serves` of the thread holding the CPU
     Time slice_start{};
     bool in_run = false;           // run() is on this CPU's stack: it will look at the queues
+    Time stopped_until{};          // a stop (Costs::stop): no thread runs here before this
   };
+  // The machine's events (EventQueue kinds).
+  enum class Event : std::uint32_t { wake = 0, stop = 1 };
+  void on_stop(std::uint32_t cpu);
+  void schedule_stop(std::uint32_t cpu);
 
   void run(std::uint32_t cpu);
   void run_loop(std::uint32_t cpu);
@@ -136,6 +150,7 @@ class Machine final : public EventHandler {
   std::vector<std::pair<Time, Time>> pauses_[2];  // [from, until) by executor
   Costs costs_;
   Rng wakeup_rng_;
+  Rng stop_rng_;
   EventQueue& events_;
   tcp::Stack& stack_;
   TaskRunner& runner_;

@@ -193,6 +193,10 @@ struct ExpectSpec {
 // parallel.
 struct MachineSpec {
   std::uint32_t cpus = 1;
+  // `stops: measured`: every CPU stops now and then, as this machine's
+  // threads were measured to (sim/model/machine.cc), drawn from the seed,
+  // so that seeds spread as kernel runs do. `none` (default): no stops.
+  bool stops = false;
   SourceLocation where;
 };
 

@@ -83,5 +83,46 @@ TEST(Machine, APauseStopsReadsAsWellAsAccepts) {
   EXPECT_GE(*during.accepted, kTimeZero + ms(400));
 }
 
+TEST(Stops, FollowTheMeasuredDistribution) {
+  const model::Costs c = model::measured_costs();
+  EXPECT_EQ(model::from_quantiles(c.stop, 0), us(50));
+  EXPECT_LT(model::from_quantiles(c.stop, 500'000), us(60));
+  EXPECT_GT(model::from_quantiles(c.stop, 995'000), ms(1));
+  EXPECT_EQ(c.stop_mean_gap, ms(93));
+}
+
+// With `machine.stops: measured` the seed draws the stops: two seeds run
+// differently, one seed the same every time.
+TEST(Stops, SpreadSeedsAndKeepEachSeedIdentical) {
+  Scenario sc = burst_of_connects(1);
+  sc.duration = sec(3);
+  const auto run = [&](std::uint64_t seed, bool stops) {
+    Scenario s = sc;
+    s.machine.stops = stops;
+    model::RunOptions o;
+    o.seed = seed;
+    return model::run(s, o);
+  };
+  EXPECT_EQ(run(1, true).info.trace_hash, run(1, true).info.trace_hash);
+  EXPECT_NE(run(1, true).info.trace_hash, run(2, true).info.trace_hash);
+  EXPECT_NE(run(1, true).info.trace_hash, run(1, false).info.trace_hash);
+  // What the stops cost the connections: later, never earlier.
+  const Outcome quiet = run(1, false);
+  const Outcome stopped = run(1, true);
+  ASSERT_EQ(quiet.connections.size(), stopped.connections.size());
+  EXPECT_GE(stopped.connections.back().connect_start, quiet.connections.back().connect_start);
+}
+
+TEST(Stops, AreAScenarioKey) {
+  const scenario::LoadResult ok = scenario::load_string(
+      "name: t\ndescription: t\nduration: 1s\nmachine: {cpus: 1, stops: measured}\n", "t.yaml");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_TRUE(ok.scenario->machine.stops);
+  const scenario::LoadResult bad =
+      scenario::load_string("name: t\ndescription: t\nduration: 1s\nmachine: {stops: often}\n", "t.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.errors.front().where.line, 4);
+}
+
 }  // namespace
 }  // namespace synsim::testing
