@@ -37,7 +37,6 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
   outcome::Outcome finish(Time end, Duration stall_threshold);
 
   tcp::Stack& stack() { return *stack_; }
-  const outcome::Outcome& partial() const { return out_; }
   // The last reasons, one a line, oldest first, for failure messages:
   // "  1.024000 x#1 synack_retransmit a=2 ... (reqsk_timer_handler)" (the
   // reason's data: words belong to sim/report).
@@ -67,7 +66,6 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
   Duration cost(const Task& t) const override;
   void execute(const Task& t) override;
 
-  std::uint32_t connection_count() const { return total_; }
 
  private:
   // Timers of the applications; each hands a task to a thread.

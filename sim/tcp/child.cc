@@ -14,6 +14,9 @@
 
 namespace synsim::tcp {
 
+// Linux: tcp_rcv_established() -> tcp_validate_incoming(), tcp_ack(),
+// tcp_data_queue(), net/ipv4/tcp_input.c: the accepted (or still queued)
+// child receiving a segment of its connection.
 void Stack::child_rcv(std::uint32_t conn, Segment& seg) {
   Conn& c = sock(conn);
   ChildSock& ch = c.child;

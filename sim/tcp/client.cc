@@ -127,6 +127,8 @@ void Stack::client_set_rto(std::uint32_t conn, std::int64_t rtt_us) {
   if (s.rto > rto_max) s.rto = rto_max;
 }
 
+// Linux: tcp_rcv_state_process(), net/ipv4/tcp_input.c: SYN_SENT goes to
+// tcp_rcv_synsent_state_process(), ESTABLISHED to tcp_rcv_established().
 void Stack::client_rcv(Segment& seg) {
   ClientSock& s = sock(seg.conn).client;
   switch (s.state) {
@@ -268,6 +270,9 @@ void Stack::send_data(std::uint32_t conn, bool retransmit, const Reason& why) {
   }
 }
 
+// Linux: tcp_write_timer_handler(), net/ipv4/tcp_timer.c: the socket's one
+// icsk_pending timer, dispatched to tcp_send_loss_probe() (ICSK_TIME_LOSS_PROBE)
+// or tcp_retransmit_timer() (ICSK_TIME_RETRANS, the SYN's too).
 void Stack::client_xmit_timer(std::uint32_t conn) {
   ClientSock& s = sock(conn).client;
   timer_context();

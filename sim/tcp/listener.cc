@@ -164,6 +164,8 @@ void Stack::tcp_conn_request(Segment& seg) {
   send_synack(seg.conn, false, {});
 }
 
+// Linux: reqsk_queue_hash_req() and the re-arm in reqsk_timer_handler(),
+// net/ipv4/inet_connection_sock.c: mod_timer(&req->rsk_timer, jiffies + timeo).
 void Stack::arm_reqsk_timer(std::uint32_t conn) {
   RequestSock& r = sock(conn).req;
   events_.cancel(r.timer);

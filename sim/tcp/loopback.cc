@@ -52,6 +52,8 @@ void Stack::note(std::uint32_t conn, const Reason& why) {
   observer_.on_note(now_, current_id_, conn, why, in_timer_);
 }
 
+// Linux: loopback_xmit(), drivers/net/loopback.c: the segment goes to the
+// sending CPU's backlog (__netif_rx -> enqueue_to_backlog, net/core/dev.c).
 void Stack::xmit(const Segment& seg, const Reason& why) {
   const std::uint64_t id = wire_id_++;
   observer_.on_wire(now_, id, seg);
@@ -107,6 +109,9 @@ void Stack::xmit(const Segment& seg, const Reason& why) {
   ++sock(seg.conn).in_flight;
 }
 
+// Linux: process_backlog(), net/core/dev.c, then tcp_v4_rcv(),
+// net/ipv4/tcp_ipv4.c: the segment taken off the backlog in softirq and
+// handed to its socket (listener, request, child or client).
 void Stack::deliver(std::uint64_t slot) {
   Segment seg = flight_[slot];
   const InFlight info = flight_info_[slot];
