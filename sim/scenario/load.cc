@@ -862,7 +862,12 @@ void flatten(const YAML::Node& node, const std::string& path, std::vector<std::s
     case YAML::NodeType::Map:
       for (const auto& kv : node) {
         const std::string key = kv.first.Scalar();
-        if (path.empty() && (key == "name" || key == "description" || key == "seed" || key == "expect")) continue;
+        // Not the experiment: what is asked of a run, and the model's own
+        // machine (the kernel runner runs on the real one).
+        if (path.empty() && (key == "name" || key == "description" || key == "seed" || key == "expect" ||
+                             key == "machine")) {
+          continue;
+        }
         flatten(kv.second, path.empty() ? key : path + "." + key, out);
       }
       break;

@@ -218,7 +218,8 @@ struct Scenario {
   std::string source_text;  // the YAML text, for reports
   // The experiment this is, as `key.path=value` lines of the file with its
   // --set overrides applied, sorted; without name, description, seed and
-  // expect (which change what is asked of a run, not the run). Saved with
+  // expect (which change what is asked of a run, not the run) and machine
+  // (the model's machine; the kernel runner runs on the real one). Saved with
   // every outcome, so a saved kernel run is never compared with another
   // experiment (compare --kernel-outcome).
   std::vector<std::string> settings;

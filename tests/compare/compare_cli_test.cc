@@ -133,6 +133,10 @@ TEST_F(CompareCli, KernelOutcomeOfOtherSettingsIsRefusedNotJudged) {
   EXPECT_EQ(r.output.find("verdict"), std::string::npos) << r.output;
   // The same --set on both sides is the same experiment.
   EXPECT_EQ(synsim("compare " + kLoad + " --set server.backlog=128 --kernel-outcome " + saved).exit_code, 0);
+  // The model's machine is not part of it (the kernel runs on the real one).
+  const Result machine =
+      synsim("compare " + kLoad + " --set server.backlog=128 --set machine.cpus=2 --kernel-outcome " + saved);
+  EXPECT_NE(machine.output.find("verdict"), std::string::npos) << machine.output;
 }
 
 TEST_F(CompareCli, SeveralRunsASideAreJudgedTogether) {
