@@ -5,7 +5,7 @@
 // is reported as FILE:LINE:COL: message, all of them rather than only the
 // first, and nothing here throws. The accepted format is documented in
 // scenarios/README.md ("Format reference"), which must stay in step with
-// load.cc.
+// the schema reader (scenario_reader.h and its read_*.cc files).
 #pragma once
 
 #include <cstddef>
