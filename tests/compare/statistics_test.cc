@@ -171,7 +171,7 @@ ConnectionRecord exchanged(Time start, Duration connect, Duration total) {
 Outcome load(const char* source, int n, int slow, std::int64_t overflows) {
   std::vector<ConnectionRecord> v;
   for (int i = 0; i < n; ++i) {
-    const Time start = at_ns(i * 1'000'000);
+    const Time start = at_ns(std::int64_t{i} * 1'000'000);
     v.push_back(i < slow ? exchanged(start, ms(1024), ms(1025)) : exchanged(start, us(20), us(100)));
   }
   Outcome o = side(source, std::move(v));
