@@ -206,7 +206,8 @@ int compare_command(const CompareArgs& args) {
       names.push_back(run_dir("kernel", i));
     }
     if (!file_system([&] { report::claim_out_dir(dir, names); })) return kExitBadInput;
-    for (const auto& [side, outs] : {std::pair{"model", &models}, std::pair{"kernel", &kernels}}) {
+    for (const auto& [side_name, outs] : {std::pair{"model", &models}, std::pair{"kernel", &kernels}}) {
+      const char* side = side_name;  // (clang 14 cannot capture a structured binding)
       for (std::size_t i = 0; i < outs->size(); ++i) {
         const std::vector<report::OutDirFile> files = report::render_out_dir((*outs)[i], sc.source_text);
         if (!file_system([&] { report::stage_out_dir(staged, dir / run_dir(side, i), files); })) return kExitBadInput;
@@ -230,7 +231,9 @@ int compare_command(const CompareArgs& args) {
          }},
         {"trace.json", [&] { return report::render_perfetto(model_out, &kernel_out); }},
     };
-    for (const auto& [name, render] : outputs) {
+    for (const auto& output : outputs) {
+      const char* name = output.first;  // (clang 14 cannot capture a structured binding)
+      const auto& render = output.second;
       const std::string bytes = render();
       if (!file_system([&] { staged.stage(dir / name, bytes); })) return kExitBadInput;
     }
