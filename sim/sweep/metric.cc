@@ -28,6 +28,10 @@ constexpr Named kMetrics[] = {
     {"stall_p99", "stall p99", Metric::Unit::ns},
     {"stall_max", "longest stall", Metric::Unit::ns},
     {"connect_p99", "connect() p99", Metric::Unit::ns},
+    {"slow_fraction", "fraction of connections taking > 1 s, connect() call to response", Metric::Unit::fraction},
+    {"total_over_1s", "connections taking > 1 s, connect() call to response", Metric::Unit::count},
+    {"connect_over_1s", "connections whose connect() took > 1 s", Metric::Unit::count},
+    {"total_p99", "p99 connect() call to response (blank: among unfinished)", Metric::Unit::ns},
     {"expectations_passed", "fraction of runs whose expect: held", Metric::Unit::fraction},
     {"events", "model events", Metric::Unit::count},
 };
@@ -89,6 +93,13 @@ std::optional<double> Metric::value(const SweepRecord& r) const {
   if (name == "stall_p99") return ns_value(s.stall_p99_ns);
   if (name == "stall_max") return ns_value(s.stall_max_ns);
   if (name == "connect_p99") return ns_value(s.connect_p99_ns);
+  if (name == "slow_fraction") {
+    if (s.connections == 0) return std::nullopt;
+    return static_cast<double>(s.total_over_1s) / static_cast<double>(s.connections);
+  }
+  if (name == "total_over_1s") return static_cast<double>(s.total_over_1s);
+  if (name == "connect_over_1s") return static_cast<double>(s.connect_over_1s);
+  if (name == "total_p99") return ns_value(s.total_p99_ns);
   if (name == "expectations_passed") {
     if (!s.expectations_passed) return std::nullopt;
     return *s.expectations_passed ? 1.0 : 0.0;

@@ -78,6 +78,10 @@ std::string to_json_line(const SweepRecord& r) {
   summary["stall_p99_ns"] = optional_ns(s.stall_p99_ns);
   summary["stall_max_ns"] = optional_ns(s.stall_max_ns);
   summary["connect_p99_ns"] = optional_ns(s.connect_p99_ns);
+  summary["total_over_1s"] = s.total_over_1s;
+  summary["connect_over_1s"] = s.connect_over_1s;
+  // A p99 among unfinished connections: "unfinished".
+  summary["total_p99_ns"] = s.total_p99_unfinished ? Json("unfinished") : optional_ns(s.total_p99_ns);
   summary["counters"] = std::move(counters);
   summary["expectations_passed"] = s.expectations_passed ? Json(*s.expectations_passed) : Json(nullptr);
   Json line = Json::object();
@@ -141,6 +145,16 @@ RecordParse parse_json_line(std::string_view line) {
     sum.stall_p99_ns = rd.optional_i64(*s, "stall_p99_ns");
     sum.stall_max_ns = rd.optional_i64(*s, "stall_max_ns");
     sum.connect_p99_ns = rd.optional_i64(*s, "connect_p99_ns");
+    // Optional: lines written before user latencies were kept lack them.
+    if (s->contains("total_over_1s")) sum.total_over_1s = rd.u64(*s, "total_over_1s", in);
+    if (s->contains("connect_over_1s")) sum.connect_over_1s = rd.u64(*s, "connect_over_1s", in);
+    if (s->contains("total_p99_ns")) {
+      if ((*s)["total_p99_ns"] == "unfinished") {
+        sum.total_p99_unfinished = true;
+      } else {
+        sum.total_p99_ns = rd.optional_i64(*s, "total_p99_ns");
+      }
+    }
     if (const Json* c = rd.field(*s, "counters", in); c != nullptr) {
       if (!c->is_object()) rd.fail("'counters' in summary must be an object");
       for (auto it = c->begin(); c->is_object() && it != c->end(); ++it) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/outcome/latency.h"
+
 namespace synsim::sweep {
 
 RunSummary summarize(const outcome::Outcome& out, const std::vector<expect::Result>& results,
@@ -34,6 +36,17 @@ RunSummary summarize(const outcome::Outcome& out, const std::vector<expect::Resu
     s.stall_max_ns = stalls.back();
   }
   if (!connects.empty()) s.connect_p99_ns = outcome::nearest_rank(connects, 990);
+  const outcome::UserLatencies u = outcome::user_latencies(out);
+  s.total_over_1s = outcome::count_over(u[outcome::Latency::total], sec(1));
+  s.connect_over_1s = outcome::count_over(u[outcome::Latency::connect], sec(1));
+  if (u[outcome::Latency::total].started() > 0) {
+    const outcome::LatencyQuantile p99 = outcome::latency_quantile(u[outcome::Latency::total], 990);
+    if (p99.value) {
+      s.total_p99_ns = to_ns(*p99.value);
+    } else {
+      s.total_p99_unfinished = true;
+    }
+  }
   s.counters = out.counters;
   if (!results.empty()) s.expectations_passed = expect::all_passed(results);
   return s;

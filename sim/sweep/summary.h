@@ -34,6 +34,15 @@ struct RunSummary {
   std::optional<std::int64_t> stall_p99_ns;
   std::optional<std::int64_t> stall_max_ns;
   std::optional<std::int64_t> connect_p99_ns;  // connect() call to its successful return
+  // Latency as users see it (sim/outcome/latency.h): connections whose whole
+  // exchange (connect() call to response) or whose connect() took over 1 s,
+  // unfinished ones included; the exchange's p99, absent when no connection
+  // started one or when the p99 falls among the unfinished (then
+  // total_p99_unfinished).
+  std::uint64_t total_over_1s = 0;
+  std::uint64_t connect_over_1s = 0;
+  std::optional<std::int64_t> total_p99_ns;
+  bool total_p99_unfinished = false;
   outcome::Counters counters;                  // nstat names, non-zero deltas
   std::optional<bool> expectations_passed;     // nullopt: the scenario states no expect:
 

@@ -21,6 +21,9 @@ SweepRecord sample() {
   r.summary.stall_p99_ns = 832'260'000;
   r.summary.stall_max_ns = 833'250'000;
   r.summary.connect_p99_ns = 1'031'520'000;
+  r.summary.total_over_1s = 3;
+  r.summary.connect_over_1s = 2;
+  r.summary.total_p99_unfinished = true;
   r.summary.counters = {{"TcpExtListenOverflows", 12}, {"TcpActiveOpens", 100}};
   r.events = 1730;
   return r;
@@ -31,8 +34,20 @@ TEST(Record, LineHasTheDocumentedShapeAndOrder) {
             R"({"sweep":"backlog-vs-rate","index":7,"params":{"server.backlog":"16","clients.load.arrival.rate":"1000/s"},)"
             R"("seed":3,"summary":{"connections":100,"completed":99,"reset":0,"timed_out":0,"refused":0,"open_at_end":1,)"
             R"("stalled":2,"stall_p50_ns":10000,"stall_p90_ns":20000,"stall_p99_ns":832260000,"stall_max_ns":833250000,)"
-            R"("connect_p99_ns":1031520000,"counters":{"TcpActiveOpens":100,"TcpExtListenOverflows":12},)"
+            R"("connect_p99_ns":1031520000,"total_over_1s":3,"connect_over_1s":2,"total_p99_ns":"unfinished",)"
+            R"("counters":{"TcpActiveOpens":100,"TcpExtListenOverflows":12},)"
             R"("expectations_passed":null},"events":1730})");
+}
+
+TEST(Record, LinesWrittenBeforeUserLatenciesStillRead) {
+  std::string line = to_json_line(sample());
+  for (const char* key : {R"("total_over_1s":3,)", R"("connect_over_1s":2,)", R"("total_p99_ns":"unfinished",)"}) {
+    line.erase(line.find(key), std::string(key).size());
+  }
+  const RecordParse p = parse_json_line(line);
+  ASSERT_TRUE(p.record) << p.error;
+  EXPECT_EQ(p.record->summary.total_over_1s, 0u);
+  EXPECT_FALSE(p.record->summary.total_p99_unfinished);
 }
 
 TEST(Record, RoundTripsThroughJson) {

@@ -66,6 +66,38 @@ TEST(Summary, NoDeliveredRequestMeansNoQuantiles) {
   EXPECT_FALSE(s.connect_p99_ns);
 }
 
+TEST(Summary, CountsWhatUsersWaitedForUnfinishedOnesIncluded) {
+  // One connection took 1.5 s in connect() and got its response at 1.6 s;
+  // one never connected in a 10 s run (unfinished, over 1 s); one was fast.
+  outcome::Outcome out;
+  out.info.duration = sec(10);
+  outcome::ConnectionRecord slow;
+  slow.connect_start = kTimeZero;
+  slow.connect_done = kTimeZero + ms(1500);
+  slow.first_data_sent = kTimeZero + ms(1500);
+  slow.data_delivered = kTimeZero + ms(1550);
+  slow.response_received = kTimeZero + ms(1600);
+  slow.outcome = outcome::ConnectionOutcome::completed;
+  outcome::ConnectionRecord stuck;
+  stuck.connect_start = kTimeZero;
+  stuck.outcome = outcome::ConnectionOutcome::open_at_end;
+  outcome::ConnectionRecord fast = slow;
+  fast.connect_done = kTimeZero + us(10);
+  fast.first_data_sent = kTimeZero + us(10);
+  fast.data_delivered = kTimeZero + us(50);
+  fast.response_received = kTimeZero + us(90);
+  out.connections = {slow, stuck, fast};
+  const RunSummary s = summarize(out, {});
+  EXPECT_EQ(s.total_over_1s, 2u);
+  EXPECT_EQ(s.connect_over_1s, 2u);
+  EXPECT_TRUE(s.total_p99_unfinished);  // the 3rd of 3 ranks among the unfinished
+  EXPECT_FALSE(s.total_p99_ns);
+  out.connections = {slow, fast};
+  const RunSummary finished = summarize(out, {});
+  EXPECT_EQ(finished.total_p99_ns, to_ns(ms(1600)));
+  EXPECT_FALSE(finished.total_p99_unfinished);
+}
+
 TEST(Summary, ExpectationsPassOnlyWhenAllDo) {
   outcome::Outcome out;
   expect::Result ok;
