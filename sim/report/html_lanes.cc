@@ -207,11 +207,11 @@ std::string legend() {
   out += "</div><div class=\"legend\">";
   struct PhaseKey {
     const char* fill;
-    const char* label;
+    std::string label;
   };
   for (const PhaseKey& k : {PhaseKey{"#93c5fd", "connecting"}, PhaseKey{"#fcd34d", "waiting for accept"},
                             PhaseKey{"#cbd5e1", "accepted"}, PhaseKey{"#a5b4fc", "request in flight"},
-                            PhaseKey{"url(#hatch-l)", "data stalled (&gt; 190ms)"}, PhaseKey{"#86efac", "delivered"}}) {
+                            PhaseKey{"url(#hatch-l)", "data stalled (&gt; " + format_duration(outcome::kStallThreshold) + ")"}, PhaseKey{"#86efac", "delivered"}}) {
     out += fmt::format("<span><svg width=\"22\" height=\"10\">{}<rect width=\"22\" height=\"10\" rx=\"2\" fill=\"{}\"/></svg>{}</span>",
                        std::string_view(k.fill).starts_with("url")
                            ? "<defs><pattern id=\"hatch-l\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "

@@ -61,6 +61,23 @@ TEST(Cli, FailedExpectationExitsOne) {
   EXPECT_NE(r.output.find("expectation failed: x#1 data_delivered_at"), std::string::npos);
 }
 
+TEST(Cli, SeedsPrintTheSpreadOfEveryJudgedFigure) {
+  // The 2003 stall over three seeds: one row per judged figure with its min,
+  // median, max and each seed's value; its expectations hold on every seed.
+  const Result ok = synsim("run " + src("scenarios/stall/loopback-stall-2003.yaml") + " --seeds 3");
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("3 seeds (1..3)"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("stalled > 1s"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("expectations failed on 0 of 3 seeds"), std::string::npos) << ok.output;
+  // An expectation that fails on the seeds makes the run exit 1.
+  const Result failed = synsim("run " + src("scenarios/stall/loopback-stall-2003.yaml") +
+                               " --seeds 2 --set server.accept.start=1s");
+  EXPECT_EQ(failed.exit_code, 1) << failed.output;
+  EXPECT_NE(failed.output.find("expectations failed on 2 of 2 seeds"), std::string::npos) << failed.output;
+  // The spread is printed, not written: --out is refused.
+  EXPECT_EQ(synsim("run " + src("scenarios/stall/loopback-stall-2003.yaml") + " --seeds 2 --out x").exit_code, 2);
+}
+
 TEST(Cli, BadOptionIsAUsageErrorWithExitTwo) {
   EXPECT_EQ(synsim("run").exit_code, 2);
   EXPECT_EQ(synsim("run x.yaml --format pdf").exit_code, 2);
