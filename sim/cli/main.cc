@@ -10,6 +10,7 @@
 #include "sim/cli/compare_command.h"
 #include "sim/cli/internal_error.h"
 #include "sim/cli/kernel_command.h"
+#include "sim/cli/probe_command.h"
 #include "sim/cli/render.h"
 #include "sim/cli/sweep_command.h"
 #include "sim/compare/statistics.h"
@@ -121,6 +122,22 @@ int main(int argc, char** argv) {
   sweep_report_cmd->add_option("--html", sweep_report.html, "The page to write")->required();
   sweep_report_cmd->add_option("--metric", sweep_report.metric, "What to show (default stall_fraction)");
 
+  ProbeArgs probe;
+  CLI::App* probe_cmd = app.add_subcommand(
+      "probe", "Measure this machine's scheduling figures that the model takes as input (no namespace needed)");
+  probe_cmd->add_option("what", probe.what, "wakeup: a sleeping thread's wakeup latency against how long it slept")
+      ->check(CLI::IsMember({"wakeup"}));
+  probe_cmd->add_option("--samples", probe.samples, "Wakeups per idle time (default 50; fewer for long idle times)")
+      ->check(CLI::Range(1, 100000));
+  probe_cmd->add_option("--limit", probe.limit_s, "Stop after this many seconds of wall time (default 60)")
+      ->check(CLI::Range(0.1, 3600.0));
+  probe_cmd->add_option("--idle", probe.idle_ms, "Idle times to probe, in ms (default 0.02,0.1,1,10,100,1000)")
+      ->delimiter(',')
+      ->check(CLI::Range(0.001, 10000.0));
+  probe_cmd->add_option("--busy", probe.busy_us,
+                        "How long (us) the waking thread stays busy after each wakeup, as a loader does (default 500)")
+      ->check(CLI::Range(0.0, 100000.0));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -146,6 +163,7 @@ int main(int argc, char** argv) {
   if (*kernel_cmd) return guarded({"kernel", kern.file, kern.sets, {}}, [&] { return kernel_command(kern); });
   if (*compare_cmd) return guarded({"compare", cmp.file, cmp.sets, {}}, [&] { return compare_command(cmp); });
   if (*sweep_cmd) return guarded({"sweep", sweep.file, sweep.sets, {}}, [&] { return sweep_command(sweep); });
+  if (*probe_cmd) return guarded({"probe", probe.what, {}, {}, false}, [&] { return probe_command(probe); });
   if (*sweep_report_cmd) {
     return guarded({"sweep-report", joined(sweep_report.files) + " --html " + sweep_report.html, {}, {}, false},
                    [&] { return sweep_report_command(sweep_report); });

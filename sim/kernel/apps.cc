@@ -11,8 +11,10 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <pthread.h>
 #include <thread>
 
+#include "sim/kernel/cpu_trace.h"
 #include "sim/kernel/loader.h"
 #include "sim/kernel/server.h"
 
@@ -99,8 +101,19 @@ AppsResult run_applications(const scenario::Scenario& sc, const KernelOptions& o
 
   // The threads are started by this thread, so they live in its namespace.
   FirstFailure failure;
-  auto run = [&failure](asio::io_context& io) {
+  // Named threads ("synsim-loader", "synsim-server"), so that perf sched,
+  // top -H and /proc show which CPU each ran on (reports/load/cpus.md).
+  // SYNSIM_CPU_TRACE: each thread notes its CPU after every handler.
+  const std::string trace_path = CpuTrace::path_from_environment();
+  CpuTrace trace;
+  auto run = [&failure, &trace, tracing = !trace_path.empty()](asio::io_context& io, const char* name) {
+    pthread_setname_np(pthread_self(), name);
     try {
+      if (tracing) {
+        CpuTrace::Thread& me = trace.add(name);
+        while (io.run_one() > 0) me.note();
+        return;
+      }
       io.run();
     } catch (...) {
       failure.set(std::current_exception());
@@ -109,8 +122,8 @@ AppsResult run_applications(const scenario::Scenario& sc, const KernelOptions& o
   auto server_work = asio::make_work_guard(server_io);
   auto loader_work = asio::make_work_guard(loader_io);
   std::vector<std::thread> threads;
-  threads.emplace_back(run, std::ref(loader_io));
-  for (std::uint32_t i = 0; i < server_threads; ++i) threads.emplace_back(run, std::ref(server_io));
+  threads.emplace_back(run, std::ref(loader_io), "synsim-loader");
+  for (std::uint32_t i = 0; i < server_threads; ++i) threads.emplace_back(run, std::ref(server_io), "synsim-server");
 
   // Until the deadline, a failure, or the user's stop (checked every 50 ms:
   // SIGINT/SIGTERM -> request_stop()).
@@ -131,6 +144,7 @@ AppsResult run_applications(const scenario::Scenario& sc, const KernelOptions& o
   loader_io.stop();
   for (std::thread& t : threads) t.join();
 
+  if (!trace_path.empty()) trace.write(trace_path, res.t0_mono_ns);
   const std::exception_ptr failed = failure.get();
   if (!failed) at_deadline(res.t0_mono_ns);
   // Every thread has stopped: this one closes everything and lets the
