@@ -40,6 +40,14 @@ Costs measured_costs() {
   c.stop = {{0, us(50)},    {100, us(51)},   {250, us(52)},   {500, us(56)},    {750, us(66)},
             {900, us(193)}, {950, us(460)},  {990, us(1845)}, {999, us(7140)},  {1000, us(7140)}};
   c.stop_mean_gap = ms(93);
+  // `synsim probe wakeup` (2026-12-05, reports/load/cpus.md), the share of
+  // wakeups on the waker's vCPU: after 1 ms of sleep 17-76%, after 10 ms
+  // 76-100%, after 100 ms 96-100%. With --busy 1000 --idle
+  // 150,200,300,500,700,1000: after 150 or 200 ms, p50 25 / 11 us
+  // (preempting the waker); after 300 ms to 1 s, p50 1.010-1.016 ms (the
+  // waker's 1 ms of work), on the waker's vCPU in 83-91% of wakeups.
+  c.affine_sleep = ms(10);
+  c.long_sleep = ms(250);
   return c;
 }
 
@@ -64,7 +72,8 @@ Duration from_quantiles(const std::vector<std::pair<std::uint32_t, Duration>>& q
 }
 
 Machine::Machine(std::uint32_t cpus, std::uint32_t server_threads, const Costs& costs, std::uint64_t seed,
-                 EventQueue& events, tcp::Stack& stack, TaskRunner& runner, bool stops)
+                 EventQueue& events, tcp::Stack& stack, TaskRunner& runner, bool stops,
+                 bool pack_long_sleepers)
     : cpus_(std::max<std::uint32_t>(1, cpus)),
       costs_(costs),
       wakeup_rng_(seed, "machine.wakeup"),
@@ -72,6 +81,7 @@ Machine::Machine(std::uint32_t cpus, std::uint32_t server_threads, const Costs& 
       events_(events),
       stack_(stack),
       runner_(runner) {
+  pack_long_sleepers_ = pack_long_sleepers && costs_.long_sleep > Duration{0};
   cpus_[0].serves.push_back(Executor::loader);
   for (std::uint32_t t = 0; t < std::max<std::uint32_t>(1, server_threads); ++t) {
     Cpu& c = cpus_[(1 + t) % cpus_.size()];
@@ -109,6 +119,14 @@ void Machine::on_stop(std::uint32_t c) {
 
 void Machine::submit(Executor ex, const Task& task, bool front) {
   std::deque<Task>& q = queues_[static_cast<int>(ex)];
+  const Duration slept = now() - last_active_[static_cast<int>(ex)];
+  if (pack_long_sleepers_ && asleep(ex) && slept >= costs_.affine_sleep) {
+    const std::uint32_t waker = stack_.cpu();
+    const Cpu& w = cpus_[waker];
+    if (std::find(w.serves.begin(), w.serves.end(), ex) == w.serves.end()) {
+      begin_visit(ex, waker, slept >= costs_.long_sleep);
+    }
+  }
   if (front) {
     q.push_front(task);
   } else {
@@ -123,6 +141,54 @@ void Machine::submit(Executor ex, const Task& task, bool front) {
       wake(c, now() + wakeup_latency(costs_, wakeup_rng_.below(1'000'000)));
     }
   }
+}
+
+bool Machine::asleep(Executor ex) const {
+  return running_[static_cast<int>(ex)] == 0 && queues_[static_cast<int>(ex)].empty() &&
+         !visits_[static_cast<int>(ex)].active;
+}
+
+void Machine::stop_serving(Cpu& cpu, Executor ex) {
+  const auto it = std::find(cpu.serves.begin(), cpu.serves.end(), ex);
+  if (it == cpu.serves.end()) return;
+  const auto i = static_cast<std::int32_t>(it - cpu.serves.begin());
+  cpu.serves.erase(it);
+  if (cpu.current == i) {
+    cpu.current = -1;
+  } else if (cpu.current > i) {
+    --cpu.current;
+  }
+}
+
+// The sleeper leaves its (first) CPU for the waker's. `behind`: the thread
+// running there keeps the CPU for a slice from now, as the measured
+// wakeups after a long sleep waited out the waker's work; otherwise the
+// sleeper takes the CPU at the next task boundary.
+void Machine::begin_visit(Executor ex, std::uint32_t at, bool behind) {
+  Visit& v = visits_[static_cast<int>(ex)];
+  for (std::uint32_t c = 0; c < cpus_.size(); ++c) {
+    const std::vector<Executor>& s = cpus_[c].serves;
+    if (std::find(s.begin(), s.end(), ex) == s.end()) continue;
+    v = Visit{true, c, at};
+    stop_serving(cpus_[c], ex);
+    Cpu& w = cpus_[at];
+    // Whether a thread there was busy when the wakeup came (a task running
+    // or work queued); woken by softirq on an idle CPU, the sleeper runs
+    // first once the softirq is done.
+    bool waker_busy = w.running;
+    for (const Executor other : w.serves) waker_busy = waker_busy || !queues_[static_cast<int>(other)].empty();
+    w.serves.push_back(ex);
+    w.slice_start = now();
+    if (!behind || !waker_busy) w.current = static_cast<std::int32_t>(w.serves.size() - 1);
+    return;
+  }
+}
+
+void Machine::end_visit(Executor ex) {
+  Visit& v = visits_[static_cast<int>(ex)];
+  v.active = false;
+  stop_serving(cpus_[v.at], ex);
+  cpus_[v.home].serves.push_back(ex);
 }
 
 void Machine::pause(Executor ex, Time from, Time until) {
@@ -173,6 +239,11 @@ void Machine::run_loop(std::uint32_t c) {
       cpu.running = false;
       stack_.set_cpu(c);
       runner_.execute(cpu.task);
+      const int e = static_cast<int>(cpu.task_of);
+      --running_[e];
+      last_active_[e] = now();
+      // A visiting long sleeper whose work ran out goes back to its CPU.
+      if (visits_[e].active && visits_[e].at == c && queues_[e].empty() && running_[e] == 0) end_visit(cpu.task_of);
     }
     // The thread is inside its syscall until the packets it sent are
     // processed (softirq on its own CPU).
@@ -211,6 +282,9 @@ void Machine::run_loop(std::uint32_t c) {
     if (queue == nullptr) return;
     cpu.task = queue->front();
     queue->pop_front();
+    cpu.task_of = cpu.serves[cpu.current];
+    ++running_[static_cast<int>(cpu.task_of)];
+    last_active_[static_cast<int>(cpu.task_of)] = now();
     cpu.running = true;
     cpu.busy_until = now() + runner_.cost(cpu.task);
   }

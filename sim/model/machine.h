@@ -19,8 +19,28 @@
 // before the CPU takes its next task. An idle CPU given work starts it
 // after `wakeup` (an epoll_wait() sleeper being woken).
 //
+// Placement (machine.placement: measured): a thread that slept at least
+// Costs::affine_sleep is woken on the CPU of whatever woke it (an
+// application's syscall or, most often, softirq there) instead of its own.
+// If it slept less than Costs::long_sleep it preempts the thread running
+// there at its next task boundary; if longer, it waits behind that thread
+// until that one's work runs out or its slice ends. Either way it cannot run
+// before that CPU's softirq work is done, so a burst of final ACKs processed
+// in one softirq run (a retransmission tick) meets an accept queue that
+// nobody drains. Once its own work runs out it goes back to its CPU.
+// Measured on this VM with `synsim probe wakeup` (reports/load/cpus.md):
+// after 20-100 us of sleep the wakee ran on the other vCPU ~20 us later;
+// after 10-200 ms it ran on the waker's vCPU (76-100% of wakeups), 2-25 us
+// later; after 300 ms-1 s on the waker's vCPU (83-91%) once the waker had
+// finished (1.01 ms behind a waker busy for 1 ms). The scheduler code behind
+// it (select_task_rq_fair() / wake_affine() in kernel/sched/fair.c, EEVDF's
+// placement of a long sleeper, this VM's sched_vcpu_pack) is not modelled,
+// only its effect.
+// With `fixed` (the default) every thread stays on its CPU.
+//
 // Deviation: softirq work triggered by other CPUs' timers does not steal
-// time from the task in progress; threads never migrate between CPUs.
+// time from the task in progress; apart from long sleepers, threads never
+// migrate between CPUs.
 #pragma once
 
 #include <cstdint>
@@ -59,6 +79,11 @@ struct Costs {
   // same kind of inverse CDF, and the mean time between two stops of a CPU.
   std::vector<std::pair<std::uint32_t, Duration>> stop;
   Duration stop_mean_gap{};
+  // Placement (machine.placement: measured): a thread that slept at least
+  // `affine_sleep` is woken on its waker's CPU; at least `long_sleep`, it
+  // runs there behind the waker.
+  Duration affine_sleep{};
+  Duration long_sleep{};
 };
 
 // The figures synsim uses unless a scenario says otherwise.
@@ -102,8 +127,10 @@ class Machine final : public EventHandler {
 
   // `seed`: the run's seed (wakeup latencies and stops are drawn from it).
   // `stops`: CPUs stop now and then (Costs::stop), from time zero.
+  // `pack_long_sleepers`: machine.placement: measured (above).
   Machine(std::uint32_t cpus, std::uint32_t server_threads, const Costs& costs, std::uint64_t seed,
-          EventQueue& events, tcp::Stack& stack, TaskRunner& runner, bool stops = false);
+          EventQueue& events, tcp::Stack& stack, TaskRunner& runner, bool stops = false,
+          bool pack_long_sleepers = false);
 
   // Queues a task for the loader or the server's threads. `front`: the
   // thread continues with it before anything else that is ready (an accept
@@ -132,7 +159,19 @@ class Machine final : public EventHandler {
     Time slice_start{};
     bool in_run = false;           // run() is on this CPU's stack: it will look at the queues
     Time stopped_until{};          // a stop (Costs::stop): no thread runs here before this
+    Executor task_of{};            // the executor whose `task` is in progress
   };
+  // A long sleeper woken on its waker's CPU (placement: measured).
+  struct Visit {
+    bool active = false;
+    std::uint32_t home = 0;  // the CPU it left
+    std::uint32_t at = 0;    // the waker's CPU, where it runs until its work runs out
+  };
+  // The executor has no task running and none queued but `task`.
+  bool asleep(Executor ex) const;
+  void begin_visit(Executor ex, std::uint32_t at, bool behind);
+  void end_visit(Executor ex);
+  static void stop_serving(Cpu& cpu, Executor ex);
   // The machine's events (EventQueue kinds).
   enum class Event : std::uint32_t { wake = 0, stop = 1 };
   void on_stop(std::uint32_t cpu);
@@ -148,6 +187,10 @@ class Machine final : public EventHandler {
   std::vector<Cpu> cpus_;
   std::deque<Task> queues_[2];
   std::vector<std::pair<Time, Time>> pauses_[2];  // [from, until) by executor
+  bool pack_long_sleepers_ = false;
+  Time last_active_[2] = {};    // by executor: when its last task ended (or started)
+  std::uint32_t running_[2] = {};  // by executor: tasks in progress
+  Visit visits_[2];
   Costs costs_;
   Rng wakeup_rng_;
   Rng stop_rng_;

@@ -85,7 +85,7 @@ World::World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packe
   costs_ = measured_costs();
   stack_ = std::make_unique<tcp::Stack>(make_config(sc, seed, costs_), n, events, *this);
   machine_ = std::make_unique<Machine>(sc.machine.cpus, sc.server.threads, costs_, seed, events, *stack_, *this,
-                                       sc.machine.stops);
+                                       sc.machine.stops, sc.machine.placement_measured);
   // accept.pauses are stop-the-world: the server's threads neither accept
   // nor read nor reply.
   for (const scenario::AcceptPause& p : sc.server.accept.pauses) {

@@ -197,6 +197,10 @@ struct MachineSpec {
   // threads were measured to (sim/model/machine.cc), drawn from the seed,
   // so that seeds spread as kernel runs do. `none` (default): no stops.
   bool stops = false;
+  // `placement: measured`: a thread that slept long is woken on its waker's
+  // CPU, behind the waker, as this machine's scheduler was measured to do
+  // (sim/model/machine.h). `fixed` (default): each thread keeps its CPU.
+  bool placement_measured = false;
   SourceLocation where;
 };
 

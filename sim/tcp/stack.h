@@ -131,6 +131,8 @@ class Stack final : public EventHandler {
   // The CPU on which the next segments the caller sends are processed:
   // applications set their thread's CPU before each socket call.
   void set_cpu(std::uint32_t cpu) { cpu_ = cpu < cpus_.size() ? cpu : 0; }
+  // The CPU of the current context (application call, delivery or timer).
+  std::uint32_t cpu() const { return cpu_; }
   bool softirq_busy(std::uint32_t cpu) const { return cpus_[cpu].in_flight > 0; }
   // Most request socks the SYN queue can hold: backlog + 1 (6.x, a SYN is
   // queued while qlen <= backlog) or 1 << max_qlen_log (2.5/2.6).
