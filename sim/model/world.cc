@@ -4,12 +4,10 @@
 
 #include <algorithm>
 
-#include "sim/model/run.h"
+#include "sim/model/translate.h"
 #include "sim/outcome/judge.h"
 #include "sim/outcome/latency.h"
 #include "sim/scenario/connections.h"
-#include "sim/profile/profile.h"
-#include "sim/profile/sysctls.h"
 
 namespace synsim::model {
 
@@ -18,53 +16,6 @@ namespace {
 using scenario::ArrivalSpec;
 using scenario::CloseSpec;
 using scenario::SendSpec;
-
-tcp::SegmentClass to_class(scenario::SegmentKind k, bool* any) {
-  *any = false;
-  switch (k) {
-    case scenario::SegmentKind::syn: return tcp::SegmentClass::syn;
-    case scenario::SegmentKind::synack: return tcp::SegmentClass::synack;
-    case scenario::SegmentKind::final_ack: return tcp::SegmentClass::final_ack;
-    case scenario::SegmentKind::data: return tcp::SegmentClass::data;
-    case scenario::SegmentKind::ack: return tcp::SegmentClass::ack;
-    case scenario::SegmentKind::rst: return tcp::SegmentClass::rst;
-    case scenario::SegmentKind::any: *any = true; return tcp::SegmentClass::syn;
-  }
-  return tcp::SegmentClass::syn;
-}
-
-tcp::StackConfig make_config(const scenario::Scenario& sc, std::uint64_t seed, const Costs& costs) {
-  const profile::Profile* profile = profile::find_profile(sc.kernel);
-  if (profile == nullptr) throw Unsupported(fmt::format("unknown kernel profile '{}'", sc.kernel));
-  tcp::StackConfig cfg;
-  cfg.profile = profile;
-  cfg.sysctls = profile::default_sysctls(profile->era);
-  for (const scenario::SysctlSetting& s : sc.sysctls) {
-    const profile::SysctlInfo* info = profile::find_sysctl(s.name);
-    if (info == nullptr) throw Unsupported(fmt::format("unknown sysctl '{}'", s.name));
-    cfg.sysctls.*(info->field) = s.value;
-  }
-  cfg.hz = sc.hz.value_or(profile->default_hz);
-  cfg.seed = seed;
-  cfg.server_port = sc.server.port;
-  cfg.link_latency = sc.link.latency;
-  cfg.cpus = sc.machine.cpus;
-  cfg.softirq_packet_cost = costs.softirq_packet;
-  cfg.timer_cpu = 0;  // socket timers fire where the loader's sockets were armed
-  for (const scenario::LinkRule& r : sc.link.rules) {
-    tcp::LinkRule rule;
-    rule.conn = r.connection.empty() ? -1 : scenario::connection_index(sc, r.connection);
-    if (!r.connection.empty() && rule.conn < 0) {
-      throw Unsupported(fmt::format("link rule names unknown connection '{}'", r.connection));
-    }
-    rule.klass = to_class(r.segment, &rule.any_class);
-    rule.nth = r.nth;
-    rule.drop = r.action == scenario::LinkRule::Action::drop;
-    rule.delay = r.delay;
-    cfg.link_rules.push_back(rule);
-  }
-  return cfg;
-}
 
 }  // namespace
 
@@ -83,14 +34,8 @@ World::World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packe
       conns_(out_.connections) {
   const auto n = static_cast<std::uint32_t>(scenario::total_connections(sc));
   costs_ = measured_costs();
-  stack_ = std::make_unique<tcp::Stack>(make_config(sc, seed, costs_), n, events, *this);
-  machine_ = std::make_unique<Machine>(sc.machine.cpus, sc.server.threads, costs_, seed, events, *stack_, *this,
-                                       sc.machine.stops);
-  // accept.pauses are stop-the-world: the server's threads neither accept
-  // nor read nor reply.
-  for (const scenario::AcceptPause& p : sc.server.accept.pauses) {
-    machine_->pause(Machine::Executor::server, kTimeZero + p.at, kTimeZero + p.at + p.length);
-  }
+  stack_ = std::make_unique<tcp::Stack>(stack_config(sc, seed, costs_), n, events, *this);
+  machine_ = make_machine(sc, seed, costs_, events, *stack_, *this);
   total_ = n;
   apps_.resize(n);
   if (!summary_) conns_.resize(n);
@@ -109,15 +54,7 @@ World::World(const scenario::Scenario& sc, std::uint64_t seed, bool record_packe
   }
   summary_figures_.total = n;
   summary_figures_.stall_threshold = stall_threshold;
-  const profile::Profile& p = *profile::find_profile(sc.kernel);
-  out_.info.scenario = sc.name;
-  out_.info.settings = sc.settings;
-  out_.info.source = "model";
-  out_.info.kernel = std::string(p.name);
-  out_.info.hz = sc.hz.value_or(p.default_hz);
-  out_.info.seed = seed;
-  out_.info.duration = sc.duration;
-  out_.info.server_port = sc.server.port;
+  out_.info = run_info(sc, seed);
 }
 
 std::string World::name_of(std::uint32_t conn) const {
