@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "sim/model/run.h"
 #include "sim/profile/profile.h"
 #include "sim/profile/sysctls.h"
@@ -96,6 +98,26 @@ outcome::RunInfo run_info(const scenario::Scenario& sc, std::uint64_t seed) {
   info.duration = sc.duration;
   info.server_port = sc.server.port;
   return info;
+}
+
+Roster::Roster(const scenario::Scenario& sc) : sc_(sc) {
+  first_.reserve(sc.clients.size());
+  for (const scenario::ClientGroup& g : sc.clients) {
+    first_.push_back(total_);
+    total_ += g.count;
+  }
+}
+
+// The last group starting at or before `conn` (a group of no connections
+// starts where the next one does, and is never the answer).
+std::uint32_t Roster::group_of(std::uint32_t conn) const {
+  const auto after = std::upper_bound(first_.begin(), first_.end(), conn);
+  return static_cast<std::uint32_t>(after - first_.begin()) - 1;
+}
+
+std::string Roster::name_of(std::uint32_t conn) const {
+  const std::uint32_t g = group_of(conn);
+  return fmt::format("{}#{}", sc_.clients[g].name, conn - first_[g]);
 }
 
 }  // namespace synsim::model
