@@ -58,9 +58,13 @@ outcome::Outcome run(const scenario::Scenario& sc, const RunOptions& options) {
   const std::uint64_t seed = options.seed.value_or(sc.seed);
   EventQueue events;
   Trace trace;
-  const bool summary = options.detail == RunOptions::Detail::summary;
-  World world(sc, seed, options.record_packets, options.stall_threshold, events, trace, summary,
-              options.summary_first, options.summary_records);
+  Recorder::Options recording;
+  recording.record_packets = options.record_packets;
+  recording.stall_threshold = options.stall_threshold;
+  recording.summary = options.detail == RunOptions::Detail::summary;
+  recording.summary_first = options.summary_first;
+  recording.summary_records = options.summary_records;
+  World world(sc, seed, recording, events, trace);
   Time now = kTimeZero;
   auto fail = [&](const std::string& what) { throw InvariantViolation(what, seed, now, world.last_events()); };
 
