@@ -35,7 +35,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 void ScenarioReader::read(const Item& document, Scenario& s) {
   const std::optional<Fields> f =
       r_.mapping(document, {"name", "description", "kernel", "hz", "seed", "duration", "sysctl",
-                            "machine", "server", "clients", "link", "expect"});
+                            "machine", "loader", "server", "clients", "link", "expect"});
   if (!f) return;
   r_.require(*f, {"name", "description", "duration"});
 
@@ -93,6 +93,7 @@ void ScenarioReader::read(const Item& document, Scenario& s) {
   }
   if (const Item* i = f->get("sysctl")) read_sysctls(*i, s.sysctls);
   if (const Item* i = f->get("machine")) read_machine(*i, s.machine);
+  if (const Item* i = f->get("loader")) read_loader(*i, s.loader);
   if (const Item* i = f->get("server")) read_server(*i, s.server);
   // Clients before link and expect, whatever the file order: those name connections.
   if (const Item* i = f->get("clients")) read_clients(*i, s.clients);

@@ -1,4 +1,5 @@
-// The scenario's machine: CPUs, their stops, where woken threads run.
+// The scenario's machine (CPUs, their stops, where woken threads run) and
+// the loader's threads.
 #include "sim/scenario/scenario_reader.h"
 
 #include <fmt/format.h>
@@ -21,6 +22,17 @@ void ScenarioReader::read_machine(const Item& item, MachineSpec& machine) {
   }
   if (const Item* i = f->get("cpus")) {
     if (std::optional<std::int64_t> v = r_.integer(*i, 1, kMaxCpus)) machine.cpus = static_cast<std::uint32_t>(*v);
+  }
+}
+
+void ScenarioReader::read_loader(const Item& item, LoaderSpec& loader) {
+  loader.where = item.where;
+  const std::optional<Fields> f = r_.mapping(item, {"threads"});
+  if (!f) return;
+  if (const Item* i = f->get("threads")) {
+    if (std::optional<std::int64_t> v = r_.integer(*i, 1, kMaxLoaderThreads)) {
+      loader.threads = static_cast<std::uint32_t>(*v);
+    }
   }
 }
 

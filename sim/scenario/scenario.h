@@ -54,6 +54,17 @@ struct OnDataSpec {
   ServerClose close = ServerClose::never;
 };
 
+// The loader: the program that runs every client group. `threads` event
+// loops, each on its own CPU (thread t on CPU t mod cpus, the server's
+// threads after them), each keeping its share of a closed-loop group's
+// connections in flight (concurrency / threads, the first ones one more)
+// and running connection i of any other group when i mod threads is its
+// number; as a loader with one epoll loop per thread does.
+struct LoaderSpec {
+  std::uint32_t threads = 1;
+  SourceLocation where;
+};
+
 struct ServerSpec {
   std::string address = "127.0.0.1";
   std::uint16_t port = 9100;
@@ -181,16 +192,14 @@ struct ExpectSpec {
   std::vector<QuantileExpectation> stall_quantiles;
 };
 
-// The machine the applications run on. The loader (all client groups) runs
-// on one thread, the server on `server.threads` threads; loopback packets
-// are processed in softirq on the CPU of the thread that sent them.
+// The machine the applications run on. The loader's threads (all client
+// groups) and the server's `server.threads` threads run on `cpus` CPUs;
+// loopback packets are processed in softirq on the CPU of the thread that
+// sent them.
 //
-// Default 1: the reference machine has 2 vCPUs, but its guest scheduler
-// packs the loader and server threads onto one (sched_vcpu_pack on the
-// kernel command line), and its captures show it: the server does not
-// accept while the loader runs, nor in the middle of a softirq batch
-// (sim/model/machine.h). Say `cpus: 2` for a machine that runs them in
-// parallel.
+// Default 1 (small scenarios, where it makes no difference). The reference
+// machine has 2 vCPUs and runs the loader and the server on separate ones
+// under load (reports/load/cpus.md): the load scenarios say `cpus: 2`.
 struct MachineSpec {
   std::uint32_t cpus = 1;
   // `stops: measured`: every CPU stops now and then, as this machine's
@@ -213,6 +222,7 @@ struct Scenario {
   Duration duration{};
   std::vector<SysctlSetting> sysctls;  // in file order; later entries win
   MachineSpec machine;
+  LoaderSpec loader;
   ServerSpec server;
   std::vector<ClientGroup> clients;
   LinkSpec link;

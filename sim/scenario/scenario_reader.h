@@ -27,6 +27,7 @@ inline constexpr std::int64_t kMaxCount = kMaxConnectionsPerGroup;
 inline constexpr std::int64_t kMaxBytes = 1'048'576;  // bytes per write / response
 inline constexpr std::int64_t kMaxCpus = 1024;
 inline constexpr std::int64_t kMaxServerThreads = 1024;
+inline constexpr std::int64_t kMaxLoaderThreads = 64;
 
 inline constexpr std::int64_t kInt64Min = std::numeric_limits<std::int64_t>::min();
 inline constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
@@ -43,6 +44,7 @@ class ScenarioReader {
   void read_accept(const Item& item, AcceptSpec& accept);
   void read_on_data(const Item& item, OnDataSpec& on_data);
   void read_machine(const Item& item, MachineSpec& machine);
+  void read_loader(const Item& item, LoaderSpec& loader);
   void read_clients(const Item& item, std::vector<ClientGroup>& clients);
   void read_client(const Item& item, ClientGroup& group);
   void read_arrival(const Item& item, ArrivalSpec& arrival);
