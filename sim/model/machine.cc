@@ -71,10 +71,16 @@ Duration from_quantiles(const std::vector<std::pair<std::uint32_t, Duration>>& q
   return q.back().second;
 }
 
-Machine::Machine(std::uint32_t cpus, std::uint32_t server_threads, const Costs& costs, std::uint64_t seed,
-                 EventQueue& events, tcp::Stack& stack, TaskRunner& runner, bool stops,
+Machine::Machine(std::uint32_t cpus, std::uint32_t loader_threads, std::uint32_t server_threads, const Costs& costs,
+                 std::uint64_t seed, EventQueue& events, tcp::Stack& stack, TaskRunner& runner, bool stops,
                  bool pack_long_sleepers)
-    : cpus_(std::max<std::uint32_t>(1, cpus)),
+    : loader_threads_(std::max<std::uint32_t>(1, loader_threads)),
+      cpus_(std::max<std::uint32_t>(1, cpus)),
+      queues_(loader_threads_ + 1),
+      pauses_(loader_threads_ + 1),
+      last_active_(loader_threads_ + 1),
+      running_(loader_threads_ + 1),
+      visits_(loader_threads_ + 1),
       costs_(costs),
       wakeup_rng_(seed, "machine.wakeup"),
       stop_rng_(seed, "machine.stops"),
@@ -82,12 +88,10 @@ Machine::Machine(std::uint32_t cpus, std::uint32_t server_threads, const Costs& 
       stack_(stack),
       runner_(runner) {
   pack_long_sleepers_ = pack_long_sleepers && costs_.long_sleep > Duration{0};
-  cpus_[0].serves.push_back(Executor::loader);
+  for (std::uint32_t t = 0; t < loader_threads_; ++t) cpus_[t % cpus_.size()].serves.push_back(loader(t));
   for (std::uint32_t t = 0; t < std::max<std::uint32_t>(1, server_threads); ++t) {
-    Cpu& c = cpus_[(1 + t) % cpus_.size()];
-    if (std::find(c.serves.begin(), c.serves.end(), Executor::server) == c.serves.end()) {
-      c.serves.push_back(Executor::server);
-    }
+    Cpu& c = cpus_[(loader_threads_ + t) % cpus_.size()];
+    if (std::find(c.serves.begin(), c.serves.end(), server()) == c.serves.end()) c.serves.push_back(server());
   }
   if (stops && !costs_.stop.empty() && costs_.stop_mean_gap > Duration{0}) {
     for (std::uint32_t c = 0; c < cpus_.size(); ++c) schedule_stop(c);
@@ -118,8 +122,8 @@ void Machine::on_stop(std::uint32_t c) {
 }
 
 void Machine::submit(Executor ex, const Task& task, bool front) {
-  std::deque<Task>& q = queues_[static_cast<int>(ex)];
-  const Duration slept = now() - last_active_[static_cast<int>(ex)];
+  std::deque<Task>& q = queues_[ex.id];
+  const Duration slept = now() - last_active_[ex.id];
   if (pack_long_sleepers_ && asleep(ex) && slept >= costs_.affine_sleep) {
     const std::uint32_t waker = stack_.cpu();
     const Cpu& w = cpus_[waker];
@@ -144,8 +148,8 @@ void Machine::submit(Executor ex, const Task& task, bool front) {
 }
 
 bool Machine::asleep(Executor ex) const {
-  return running_[static_cast<int>(ex)] == 0 && queues_[static_cast<int>(ex)].empty() &&
-         !visits_[static_cast<int>(ex)].active;
+  return running_[ex.id] == 0 && queues_[ex.id].empty() &&
+         !visits_[ex.id].active;
 }
 
 void Machine::stop_serving(Cpu& cpu, Executor ex) {
@@ -165,7 +169,7 @@ void Machine::stop_serving(Cpu& cpu, Executor ex) {
 // wakeups after a long sleep waited out the waker's work; otherwise the
 // sleeper takes the CPU at the next task boundary.
 void Machine::begin_visit(Executor ex, std::uint32_t at, bool behind) {
-  Visit& v = visits_[static_cast<int>(ex)];
+  Visit& v = visits_[ex.id];
   for (std::uint32_t c = 0; c < cpus_.size(); ++c) {
     const std::vector<Executor>& s = cpus_[c].serves;
     if (std::find(s.begin(), s.end(), ex) == s.end()) continue;
@@ -186,19 +190,19 @@ void Machine::begin_visit(Executor ex, std::uint32_t at, bool behind) {
 }
 
 void Machine::end_visit(Executor ex) {
-  Visit& v = visits_[static_cast<int>(ex)];
+  Visit& v = visits_[ex.id];
   v.active = false;
   stop_serving(cpus_[v.at], ex);
   cpus_[v.home].serves.push_back(ex);
 }
 
 void Machine::pause(Executor ex, Time from, Time until) {
-  if (until > from) pauses_[static_cast<int>(ex)].emplace_back(from, until);
+  if (until > from) pauses_[ex.id].emplace_back(from, until);
 }
 
 Time Machine::paused_until(Executor ex) const {
   Time until = now();
-  for (const auto& [from, to] : pauses_[static_cast<int>(ex)]) {
+  for (const auto& [from, to] : pauses_[ex.id]) {
     if (now() >= from && now() < to) until = std::max(until, to);
   }
   return until;
@@ -240,7 +244,7 @@ void Machine::run_loop(std::uint32_t c) {
       cpu.running = false;
       stack_.set_cpu(c);
       runner_.execute(cpu.task);
-      const int e = static_cast<int>(cpu.task_of);
+      const int e = cpu.task_of.id;
       --running_[e];
       last_active_[e] = now();
       // A visiting long sleeper whose work ran out goes back to its CPU.
@@ -257,7 +261,7 @@ void Machine::run_loop(std::uint32_t c) {
     // lasts; otherwise the next thread with work (round robin) gets it.
     std::deque<Task>* queue = nullptr;
     const auto n = static_cast<std::int32_t>(cpu.serves.size());
-    auto work_of = [&](std::int32_t i) -> std::deque<Task>& { return queues_[static_cast<int>(cpu.serves[i])]; };
+    auto work_of = [&](std::int32_t i) -> std::deque<Task>& { return queues_[cpu.serves[i].id]; };
     // Work a paused thread cannot start yet: the CPU looks again when the
     // pause ends.
     auto has_work = [&](std::int32_t i) {
@@ -284,8 +288,8 @@ void Machine::run_loop(std::uint32_t c) {
     cpu.task = queue->front();
     queue->pop_front();
     cpu.task_of = cpu.serves[cpu.current];
-    ++running_[static_cast<int>(cpu.task_of)];
-    last_active_[static_cast<int>(cpu.task_of)] = now();
+    ++running_[cpu.task_of.id];
+    last_active_[cpu.task_of.id] = now();
     cpu.running = true;
     cpu.busy_until = now() + runner_.cost(cpu.task);
   }

@@ -10,10 +10,11 @@
 // retransmissions of many sockets fire in one tick and are processed
 // breadth-first on the timer's CPU (kernel-measured-rules.md 5-6).
 //
-// Model: the loader (every client group) is one thread on CPU 0; the
-// server's `threads` serve one shared queue of ready work (an event loop
-// such as Asio's io_context run by N threads) on CPUs 1, 2, ... (wrapping
-// around `cpus`). A CPU runs one task at a time: the task's cost first (the
+// Model: the loader (every client group) runs `loader_threads` threads,
+// thread t on CPU t, each with its own queue of ready work (an epoll loop
+// per thread); the server's `threads` serve one shared queue of ready work
+// (an event loop such as Asio's io_context run by N threads) on the CPUs
+// after them (all wrapping around `cpus`). A CPU runs one task at a time: the task's cost first (the
 // syscall's own work, the application's CPU time), then its effect on the
 // stack; packets the effect sends are processed on that CPU's backlog
 // before the CPU takes its next task. An idle CPU given work starts it
@@ -123,13 +124,20 @@ class TaskRunner {
 
 class Machine final : public EventHandler {
  public:
-  enum class Executor : std::uint8_t { loader = 0, server = 1 };
+  // A queue of ready work and the threads that serve it: loader thread t
+  // (its own), or the server's (shared by its threads).
+  struct Executor {
+    std::uint32_t id = 0;
+    friend bool operator==(Executor a, Executor b) { return a.id == b.id; }
+  };
+  Executor loader(std::uint32_t thread) const { return Executor{thread}; }
+  Executor server() const { return Executor{loader_threads_}; }
 
   // `seed`: the run's seed (wakeup latencies and stops are drawn from it).
   // `stops`: CPUs stop now and then (Costs::stop), from time zero.
   // `pack_long_sleepers`: machine.placement: measured (above).
-  Machine(std::uint32_t cpus, std::uint32_t server_threads, const Costs& costs, std::uint64_t seed,
-          EventQueue& events, tcp::Stack& stack, TaskRunner& runner, bool stops = false,
+  Machine(std::uint32_t cpus, std::uint32_t loader_threads, std::uint32_t server_threads, const Costs& costs,
+          std::uint64_t seed, EventQueue& events, tcp::Stack& stack, TaskRunner& runner, bool stops = false,
           bool pack_long_sleepers = false);
 
   // Queues a task for the loader or the server's threads. `front`: the
@@ -184,13 +192,16 @@ class Machine final : public EventHandler {
   Time paused_until(Executor ex) const;
   Time now() const { return stack_.now(); }
 
+  std::uint32_t loader_threads_ = 1;
   std::vector<Cpu> cpus_;
-  std::deque<Task> queues_[2];
-  std::vector<std::pair<Time, Time>> pauses_[2];  // [from, until) by executor
+  // By executor id: ready work, pauses [from, until), when its last task
+  // ended (or started), tasks in progress, a visit.
+  std::vector<std::deque<Task>> queues_;
+  std::vector<std::vector<std::pair<Time, Time>>> pauses_;
   bool pack_long_sleepers_ = false;
-  Time last_active_[2] = {};    // by executor: when its last task ended (or started)
-  std::uint32_t running_[2] = {};  // by executor: tasks in progress
-  Visit visits_[2];
+  std::vector<Time> last_active_;
+  std::vector<std::uint32_t> running_;
+  std::vector<Visit> visits_;
   Costs costs_;
   Rng wakeup_rng_;
   Rng stop_rng_;

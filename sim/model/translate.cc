@@ -76,12 +76,12 @@ tcp::StackConfig stack_config(const scenario::Scenario& sc, std::uint64_t seed, 
 
 std::unique_ptr<Machine> make_machine(const scenario::Scenario& sc, std::uint64_t seed, const Costs& costs,
                                       EventQueue& events, tcp::Stack& stack, TaskRunner& runner) {
-  auto machine = std::make_unique<Machine>(sc.machine.cpus, sc.server.threads, costs, seed, events, stack, runner,
-                                           sc.machine.stops, sc.machine.placement_measured);
+  auto machine = std::make_unique<Machine>(sc.machine.cpus, sc.loader.threads, sc.server.threads, costs, seed,
+                                           events, stack, runner, sc.machine.stops, sc.machine.placement_measured);
   // accept.pauses are stop-the-world: the server's threads neither accept
   // nor read nor reply.
   for (const scenario::AcceptPause& p : sc.server.accept.pauses) {
-    machine->pause(Machine::Executor::server, kTimeZero + p.at, kTimeZero + p.at + p.length);
+    machine->pause(machine->server(), kTimeZero + p.at, kTimeZero + p.at + p.length);
   }
   return machine;
 }

@@ -19,7 +19,8 @@ World::World(const scenario::Scenario& sc, std::uint64_t seed, const Recorder::O
       stack_(std::make_unique<tcp::Stack>(stack_config(sc, seed, costs_), roster_.total(), events, *this)),
       recorder_(sc, seed, recording, roster_, *stack_, trace),
       machine_(make_machine(sc, seed, costs_, events, *stack_, *this)),
-      apps_(roster_.total()) {
+      apps_(roster_.total()),
+      loader_threads_(std::max<std::uint32_t>(1, sc.loader.threads)) {
   for (std::uint32_t g = 0; g < sc.clients.size(); ++g) {
     groups_.push_back(GroupState{0, std::nullopt});
     if (sc.clients[g].arrival.kind == ArrivalSpec::Kind::rate) groups_.back().gaps.emplace(sc.clients[g], seed, g);
@@ -45,10 +46,10 @@ void World::on_event(std::uint32_t kind, std::uint64_t arg) {
   const auto conn = static_cast<std::uint32_t>(arg);
   switch (static_cast<App>(kind)) {
     case App::send:
-      machine_->submit(Machine::Executor::loader, Task{Work::send, conn});
+      machine_->submit(loader_of(conn), Task{Work::send, conn});
       return;
     case App::close:
-      machine_->submit(Machine::Executor::loader, Task{Work::close, conn});
+      machine_->submit(loader_of(conn), Task{Work::close, conn});
       return;
     case App::accept:
       accept_queued_ = false;
@@ -69,7 +70,8 @@ void World::on_event(std::uint32_t kind, std::uint64_t arg) {
           if (grp.arrival.kind == ArrivalSpec::Kind::rate) gap = gs.gaps->next();
           // Same-time connects are handed to the loader in one go, in index order.
           do {
-            start_connection(roster_.first_of(g) + gs.next_index++);
+            const std::uint32_t i = gs.next_index++;
+            start_connection(roster_.first_of(g) + i, i % loader_threads_);
           } while (gap == Duration{0} && gs.next_index < grp.count);
           if (gs.next_index < grp.count) schedule(now() + gap, App::next_arrival, g);
           return;
@@ -77,8 +79,12 @@ void World::on_event(std::uint32_t kind, std::uint64_t arg) {
         case ArrivalSpec::Kind::concurrency: {
           // Closed loop: keep `concurrency` connections in flight; each one
           // that ends starts the next (connection_over()).
+          // Loader thread t keeps its share: the i-th of the first ones runs
+          // on thread i mod threads, and each one that ends starts the next
+          // on its own thread.
           while (gs.next_index < grp.count && gs.next_index < grp.arrival.concurrency) {
-            start_connection(roster_.first_of(g) + gs.next_index++);
+            const std::uint32_t i = gs.next_index++;
+            start_connection(roster_.first_of(g) + i, i % loader_threads_);
           }
           return;
         }
@@ -147,8 +153,9 @@ void World::on_softirq_idle(std::uint32_t cpu) { machine_->softirq_idle(cpu); }
 
 // --- client application ------------------------------------------------------
 
-void World::start_connection(std::uint32_t conn) {
-  machine_->submit(Machine::Executor::loader, Task{Work::connect, conn});
+void World::start_connection(std::uint32_t conn, std::uint32_t thread) {
+  apps_[conn].thread = static_cast<std::uint8_t>(thread);
+  machine_->submit(machine_->loader(apps_[conn].thread), Task{Work::connect, conn});
 }
 
 void World::on_connected(std::uint32_t conn) {
@@ -156,14 +163,14 @@ void World::on_connected(std::uint32_t conn) {
   const scenario::ClientGroup& grp = group_of(conn);
   if (grp.send) {
     if (grp.send->anchor == SendSpec::Anchor::after_connect && grp.send->time == Duration{0}) {
-      machine_->submit(Machine::Executor::loader, Task{Work::send, conn});
+      machine_->submit(loader_of(conn), Task{Work::send, conn});
     } else {
       const Time t =
           grp.send->anchor == SendSpec::Anchor::absolute ? kTimeZero + grp.send->time : now() + grp.send->time;
       schedule(t, App::send, conn);
     }
   } else if (grp.close.kind == CloseSpec::Kind::after_response) {
-    machine_->submit(Machine::Executor::loader, Task{Work::close, conn});
+    machine_->submit(loader_of(conn), Task{Work::close, conn});
   }
 }
 
@@ -192,21 +199,21 @@ void World::on_response(std::uint32_t conn, std::uint32_t bytes) {
   app.response_bytes += bytes;
   // The loader's read() handler runs once the whole response is there.
   if (!was_complete && app.response_bytes >= sc_.server.on_data.respond_bytes) {
-    machine_->submit(Machine::Executor::loader, Task{Work::read, conn});
+    machine_->submit(loader_of(conn), Task{Work::read, conn});
   }
 }
 
 // The request was acked, when no response is expected.
 void World::after_exchange(std::uint32_t conn) {
   if (group_of(conn).close.kind == CloseSpec::Kind::after_response) {
-    machine_->submit(Machine::Executor::loader, Task{Work::close, conn});
+    machine_->submit(loader_of(conn), Task{Work::close, conn});
   }
 }
 
 void World::on_client_fin(std::uint32_t conn) {
   // read() returns 0: the application closes, unless it never closes.
   if (group_of(conn).close.kind != CloseSpec::Kind::never) {
-    machine_->submit(Machine::Executor::loader, Task{Work::close, conn});
+    machine_->submit(loader_of(conn), Task{Work::close, conn});
   }
 }
 
@@ -228,7 +235,7 @@ void World::connection_over(std::uint32_t conn) {
   const scenario::ClientGroup& grp = sc_.clients[g];
   if (grp.arrival.kind != ArrivalSpec::Kind::concurrency) return;
   GroupState& gs = groups_[g];
-  if (gs.next_index < grp.count) start_connection(roster_.first_of(g) + gs.next_index++);
+  if (gs.next_index < grp.count) start_connection(roster_.first_of(g) + gs.next_index++, apps_[conn].thread);
 }
 
 // --- server application ------------------------------------------------------
@@ -240,7 +247,7 @@ void World::want_accept() {
   if (sc_.server.accept.never || accept_queued_) return;
   accept_queued_ = true;
   accepts_this_wakeup_ = 0;
-  machine_->submit(Machine::Executor::server, Task{Work::accept, 0});
+  machine_->submit(machine_->server(), Task{Work::accept, 0});
 }
 
 // Before `start` and during pauses the application does not call accept().
@@ -272,22 +279,22 @@ void World::do_accept() {
   }
   const auto c = static_cast<std::uint32_t>(conn);
   recorder_.record(c).accepted = now();
-  if (stack_->conn(c).child.bytes_received > 0) machine_->submit(Machine::Executor::server, Task{Work::serve, c});
+  if (stack_->conn(c).child.bytes_received > 0) machine_->submit(machine_->server(), Task{Work::serve, c});
   if (stack_->listener().accept_queue.empty()) {
     accept_queued_ = false;
     return;
   }
   const std::uint32_t per_wakeup = sc_.server.accept.per_wakeup;
   if (per_wakeup == 0 || ++accepts_this_wakeup_ < per_wakeup) {
-    machine_->submit(Machine::Executor::server, Task{Work::accept, 0}, /*front=*/true);
+    machine_->submit(machine_->server(), Task{Work::accept, 0}, /*front=*/true);
   } else {
     accepts_this_wakeup_ = 0;
-    machine_->submit(Machine::Executor::server, Task{Work::accept, 0});
+    machine_->submit(machine_->server(), Task{Work::accept, 0});
   }
 }
 
 void World::on_child_data(std::uint32_t conn, std::uint32_t) {
-  if (!apps_[conn].delivered) machine_->submit(Machine::Executor::server, Task{Work::serve, conn});
+  if (!apps_[conn].delivered) machine_->submit(machine_->server(), Task{Work::serve, conn});
 }
 
 void World::server_read(std::uint32_t conn) {
@@ -302,7 +309,7 @@ void World::server_read(std::uint32_t conn) {
 
 void World::on_child_fin(std::uint32_t conn) {
   // The server reads EOF and closes its side.
-  if (stack_->conn(conn).child.accepted) machine_->submit(Machine::Executor::server, Task{Work::server_close, conn});
+  if (stack_->conn(conn).child.accepted) machine_->submit(machine_->server(), Task{Work::server_close, conn});
 }
 
 void World::on_child_reset(std::uint32_t) {}

@@ -77,6 +77,7 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
     std::uint32_t response_bytes = 0;
     bool closing = false;
     bool delivered = false;           // the server application read the request
+    std::uint8_t thread = 0;          // the loader thread that runs it (loader.threads <= 64)
   };
 
   struct GroupState {
@@ -86,7 +87,8 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
 
   Time now() const { return stack_->now(); }
   void schedule(Time t, App kind, std::uint64_t arg);
-  void start_connection(std::uint32_t conn);
+  void start_connection(std::uint32_t conn, std::uint32_t thread);
+  Machine::Executor loader_of(std::uint32_t conn) const { return machine_->loader(apps_[conn].thread); }
   void client_send(std::uint32_t conn);
   void client_close(std::uint32_t conn);
   void want_accept();
@@ -107,6 +109,7 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
   Recorder recorder_;
   std::unique_ptr<Machine> machine_;
   std::vector<ClientApp> apps_;
+  std::uint32_t loader_threads_ = 1;
   std::vector<GroupState> groups_;
 
   // Server application state

@@ -176,5 +176,47 @@ TEST(Placement, MeasuredThresholds) {
   EXPECT_EQ(c.long_sleep, ms(250));
 }
 
+// loader.threads: each thread its own event loop on its own CPU.
+Outcome closed_loop_on_threads(std::uint32_t threads, std::uint32_t cpus) {
+  const scenario::LoadResult sc = scenario::load_string(
+      fmt::format("name: t\ndescription: t\nduration: 2s\nmachine: {{cpus: {}}}\nloader: {{threads: {}}}\n"
+                  "server: {{on_data: {{respond_bytes: 10, close: after_response}}}}\n"
+                  "clients:\n  - name: x\n    count: 40\n    arrival: {{concurrency: 5}}\n"
+                  "    send: {{bytes: 5, after: 0s}}\n    close: after_response\n",
+                  cpus, threads),
+      "t.yaml");
+  EXPECT_TRUE(sc.ok());
+  return sc.ok() ? model::run(*sc.scenario) : Outcome{};
+}
+
+TEST(LoaderThreads, EachThreadConnectsInParallelWithItsShareOfTheClosedLoop) {
+  const Outcome one = closed_loop_on_threads(1, 3);
+  const Outcome two = closed_loop_on_threads(2, 3);
+  ASSERT_EQ(two.connections.size(), 40u);
+  // One thread: x#1's connect() starts after x#0's has returned. Two: x#1
+  // (thread 1) starts while x#0 (thread 0) is still connecting; x#2 (thread
+  // 0 again) after x#0 returned, x#3 (thread 1) after x#1.
+  const auto& o = one.connections;
+  const auto& t = two.connections;
+  EXPECT_GE(o[1].connect_start, *o[0].connect_done);
+  EXPECT_LT(t[1].connect_start, *t[0].connect_done);
+  EXPECT_GE(t[2].connect_start, *t[0].connect_done);
+  EXPECT_GE(t[3].connect_start, *t[1].connect_done);
+  EXPECT_LT(t[3].connect_start, *t[2].connect_done);
+  for (const auto& c : two.connections) EXPECT_EQ(c.outcome, outcome::ConnectionOutcome::completed) << c.name;
+}
+
+TEST(LoaderThreads, SameSeedSameRun) {
+  EXPECT_EQ(closed_loop_on_threads(4, 2).info.trace_hash, closed_loop_on_threads(4, 2).info.trace_hash);
+  EXPECT_NE(closed_loop_on_threads(4, 2).info.trace_hash, closed_loop_on_threads(1, 2).info.trace_hash);
+}
+
+TEST(LoaderThreads, IsAScenarioKey) {
+  const scenario::LoadResult bad =
+      scenario::load_string("name: t\ndescription: t\nduration: 1s\nloader: {threads: 65}\n", "t.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.errors.front().where.line, 4);
+}
+
 }  // namespace
 }  // namespace synsim::testing
