@@ -5,9 +5,9 @@
 #include <optional>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "sim/compare/compare.h"
+#include "sim/json/json.h"
 #include "sim/report/svg.h"
 #include "sim/report/tcpdump.h"
 
@@ -15,7 +15,7 @@ namespace synsim::report {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = json::Value;
 using outcome::ConnectionRecord;
 using outcome::Outcome;
 using outcome::Packet;
@@ -148,11 +148,11 @@ std::vector<Slice> phases(const ConnectionRecord& c, std::optional<std::int64_t>
 
 void add_side(const Outcome& o, int pid, std::vector<Json>& events) {
   const std::string side = o.info.source.empty() ? "outcome" : o.info.source;
-  events.push_back(metadata("process_name", pid, 0, Json{{"name", fmt::format("{} ({})", side, o.info.kernel)}}));
-  events.push_back(metadata("process_sort_index", pid, 0, Json{{"sort_index", pid}}));
+  events.push_back(metadata("process_name", pid, 0, Json::object({{"name", fmt::format("{} ({})", side, o.info.kernel)}})));
+  events.push_back(metadata("process_sort_index", pid, 0, Json::object({{"sort_index", pid}})));
   events.push_back(metadata("process_labels", pid, 0,
-                            Json{{"labels", fmt::format("scenario {}, seed {}, HZ {}", o.info.scenario, o.info.seed,
-                                                        o.info.hz)}}));
+                            Json::object({{"labels", fmt::format("scenario {}, seed {}, HZ {}", o.info.scenario,
+                                                                 o.info.seed, o.info.hz)}})));
 
   // Threads: recorded connections in scenario order, then connections seen
   // only in packets, then "other packets".
@@ -172,12 +172,12 @@ void add_side(const Outcome& o, int pid, std::vector<Json>& events) {
   for (std::size_t i = 0; i < threads.size(); ++i) {
     int tid = static_cast<int>(i) + 1;
     events.push_back(metadata("thread_name", pid, tid,
-                              Json{{"name", fmt::format("{} :{}", threads[i].first, threads[i].second)}}));
-    events.push_back(metadata("thread_sort_index", pid, tid, Json{{"sort_index", tid}}));
+                              Json::object({{"name", fmt::format("{} :{}", threads[i].first, threads[i].second)}})));
+    events.push_back(metadata("thread_sort_index", pid, tid, Json::object({{"sort_index", tid}})));
   }
   if (any_other) {
-    events.push_back(metadata("thread_name", pid, other_tid, Json{{"name", "other packets"}}));
-    events.push_back(metadata("thread_sort_index", pid, other_tid, Json{{"sort_index", other_tid}}));
+    events.push_back(metadata("thread_name", pid, other_tid, Json::object({{"name", "other packets"}})));
+    events.push_back(metadata("thread_sort_index", pid, other_tid, Json::object({{"sort_index", other_tid}})));
   }
 
   const std::int64_t end = run_end(o);
@@ -209,7 +209,7 @@ void add_side(const Outcome& o, int pid, std::vector<Json>& events) {
     args["ack"] = p.ack;
     args["len"] = p.length;
     args["win"] = p.window;
-    args["annotations"] = infos[i].annotations;
+    args["annotations"] = json::array_of(infos[i].annotations);
     e["args"] = std::move(args);
     events.push_back(std::move(e));
   }
@@ -219,13 +219,13 @@ void add_side(const Outcome& o, int pid, std::vector<Json>& events) {
   for (const auto& q : o.queues) {
     if (last_syn != q.syn_queue) {
       Json e = event("SYN queue", "", "C", to_ns(q.time), pid, 0);
-      e["args"] = Json{{"depth", q.syn_queue}};
+      e["args"] = Json::object({{"depth", q.syn_queue}});
       events.push_back(std::move(e));
       last_syn = q.syn_queue;
     }
     if (last_accept != q.accept_queue) {
       Json e = event("accept queue", "", "C", to_ns(q.time), pid, 0);
-      e["args"] = Json{{"depth", q.accept_queue}};
+      e["args"] = Json::object({{"depth", q.accept_queue}});
       events.push_back(std::move(e));
       last_accept = q.accept_queue;
     }
@@ -233,7 +233,7 @@ void add_side(const Outcome& o, int pid, std::vector<Json>& events) {
   if (o.accept_queue_limit > 0) {
     for (std::int64_t t : {std::int64_t{0}, end}) {
       Json e = event("accept queue limit", "", "C", t, pid, 0);
-      e["args"] = Json{{"depth", o.accept_queue_limit}};
+      e["args"] = Json::object({{"depth", o.accept_queue_limit}});
       events.push_back(std::move(e));
     }
   }
@@ -263,9 +263,9 @@ std::string render_perfetto(const Outcome& model, const Outcome* kernel) {
   other["kernel"] = model.info.kernel;
   other["seed"] = fmt::format("{}", model.info.seed);
 
-  std::string out = "{\"displayTimeUnit\":\"ms\",\"otherData\":" + other.dump() + ",\"traceEvents\":[\n";
+  std::string out = "{\"displayTimeUnit\":\"ms\",\"otherData\":" + json::dump(other) + ",\"traceEvents\":[\n";
   for (std::size_t i = 0; i < events.size(); ++i) {
-    out += events[i].dump();
+    out += json::dump(events[i]);
     out += i + 1 < events.size() ? ",\n" : "\n";
   }
   out += "]}\n";
