@@ -145,12 +145,15 @@ json::Value side_json(const SideStatistics& s, const outcome::RunInfo& info) {
   j["common_group_size"] = s.common_group_size;
   j["common_group_count"] = s.common_group_count;
   json::Value groups = json::Value::array();
-  for (const StragglerGroup& g : s.groups) groups.push_back(json::Value::object({{"delivered_ns", to_ns(g.delivered)}, {"size", g.size}}));
+  for (const StragglerGroup& g : s.groups) {
+    groups.push_back(json::Value::object({{"delivered_ns", to_ns(g.delivered)}, {"size", g.size}}));
+  }
   j["straggler_groups"] = groups;
   json::Value latency = json::Value::object();
   for (const outcome::Latency which : outcome::kLatencies) {
     const auto& f = s.latency[static_cast<std::size_t>(which)];
-    json::Value l = json::Value::object({{"started", f.started}, {"finished", f.finished}, {"unfinished", f.unfinished}});
+    json::Value l =
+        json::Value::object({{"started", f.started}, {"finished", f.finished}, {"unfinished", f.unfinished}});
     for (std::size_t i = 0; i < outcome::kSlowThresholds.size(); ++i) {
       l["over_" + format_duration(outcome::kSlowThresholds[i])] = f.over[i];
     }

@@ -146,41 +146,56 @@ std::vector<Slice> phases(const ConnectionRecord& c, std::optional<std::int64_t>
   return nest(std::move(out));
 }
 
-void add_side(const Outcome& o, int pid, std::vector<Json>& events) {
+// One thread per connection: recorded connections in scenario order, then
+// connections seen only in packets; the thread ids, from 1.
+struct Threads {
+  std::map<std::string, int> tid_of;
+  std::vector<std::pair<std::string, std::uint16_t>> named;  // connection, client port
+  int other_tid = 0;    // "other packets" (packets of no connection)
+  bool any_other = false;
+};
+
+Threads threads_of(const Outcome& o) {
+  Threads t;
+  for (const auto& c : o.connections) {
+    if (t.tid_of.emplace(c.name, static_cast<int>(t.named.size()) + 1).second) {
+      t.named.emplace_back(c.name, c.client_port);
+    }
+  }
+  for (const Packet& p : o.packets) {
+    if (p.connection.empty()) continue;
+    if (t.tid_of.emplace(p.connection, static_cast<int>(t.named.size()) + 1).second) {
+      t.named.emplace_back(p.connection, p.from_client ? p.src_port : p.dst_port);
+    }
+  }
+  t.other_tid = static_cast<int>(t.named.size()) + 1;
+  t.any_other = std::any_of(o.packets.begin(), o.packets.end(), [](const Packet& p) { return p.connection.empty(); });
+  return t;
+}
+
+// Process and thread names and sort order.
+void add_metadata(const Outcome& o, int pid, const Threads& t, std::vector<Json>& events) {
   const std::string side = o.info.source.empty() ? "outcome" : o.info.source;
-  events.push_back(metadata("process_name", pid, 0, Json::object({{"name", fmt::format("{} ({})", side, o.info.kernel)}})));
+  events.push_back(
+      metadata("process_name", pid, 0, Json::object({{"name", fmt::format("{} ({})", side, o.info.kernel)}})));
   events.push_back(metadata("process_sort_index", pid, 0, Json::object({{"sort_index", pid}})));
   events.push_back(metadata("process_labels", pid, 0,
                             Json::object({{"labels", fmt::format("scenario {}, seed {}, HZ {}", o.info.scenario,
                                                                  o.info.seed, o.info.hz)}})));
-
-  // Threads: recorded connections in scenario order, then connections seen
-  // only in packets, then "other packets".
-  std::map<std::string, int> tid_of;
-  std::vector<std::pair<std::string, std::uint16_t>> threads;
-  for (const auto& c : o.connections) {
-    if (tid_of.emplace(c.name, static_cast<int>(threads.size()) + 1).second) threads.emplace_back(c.name, c.client_port);
-  }
-  for (const Packet& p : o.packets) {
-    if (p.connection.empty()) continue;
-    if (tid_of.emplace(p.connection, static_cast<int>(threads.size()) + 1).second) {
-      threads.emplace_back(p.connection, p.from_client ? p.src_port : p.dst_port);
-    }
-  }
-  const int other_tid = static_cast<int>(threads.size()) + 1;
-  bool any_other = std::any_of(o.packets.begin(), o.packets.end(), [](const Packet& p) { return p.connection.empty(); });
-  for (std::size_t i = 0; i < threads.size(); ++i) {
+  for (std::size_t i = 0; i < t.named.size(); ++i) {
     int tid = static_cast<int>(i) + 1;
     events.push_back(metadata("thread_name", pid, tid,
-                              Json::object({{"name", fmt::format("{} :{}", threads[i].first, threads[i].second)}})));
+                              Json::object({{"name", fmt::format("{} :{}", t.named[i].first, t.named[i].second)}})));
     events.push_back(metadata("thread_sort_index", pid, tid, Json::object({{"sort_index", tid}})));
   }
-  if (any_other) {
-    events.push_back(metadata("thread_name", pid, other_tid, Json::object({{"name", "other packets"}})));
-    events.push_back(metadata("thread_sort_index", pid, other_tid, Json::object({{"sort_index", other_tid}})));
+  if (t.any_other) {
+    events.push_back(metadata("thread_name", pid, t.other_tid, Json::object({{"name", "other packets"}})));
+    events.push_back(metadata("thread_sort_index", pid, t.other_tid, Json::object({{"sort_index", t.other_tid}})));
   }
+}
 
-  const std::int64_t end = run_end(o);
+// Each recorded connection's phases as complete events on its thread.
+void add_phases(const Outcome& o, int pid, const Threads& t, std::int64_t end, std::vector<Json>& events) {
   std::map<std::string, std::int64_t> first_fin;
   for (const Packet& p : o.packets) {
     if (p.flags & (outcome::kFin | outcome::kRst)) first_fin.emplace(p.connection, to_ns(p.time));
@@ -188,17 +203,20 @@ void add_side(const Outcome& o, int pid, std::vector<Json>& events) {
   for (const auto& c : o.connections) {
     auto fin = first_fin.find(c.name);
     for (const Slice& s : phases(c, fin == first_fin.end() ? std::nullopt : std::optional(fin->second), end)) {
-      Json e = event(s.name, "phase", "X", s.start, pid, tid_of.at(c.name));
+      Json e = event(s.name, "phase", "X", s.start, pid, t.tid_of.at(c.name));
       e["dur"] = us_of(s.end - s.start);
       e["args"] = s.args;
       events.push_back(std::move(e));
     }
   }
+}
 
+// Each packet as an instant event on its connection's thread.
+void add_packets(const Outcome& o, int pid, const Threads& t, std::vector<Json>& events) {
   const std::vector<PacketInfo> infos = classify_packets(o);
   for (std::size_t i = 0; i < o.packets.size(); ++i) {
     const Packet& p = o.packets[i];
-    int tid = p.connection.empty() ? other_tid : tid_of.at(p.connection);
+    int tid = p.connection.empty() ? t.other_tid : t.tid_of.at(p.connection);
     Json e = event(packet_event_name(p, infos[i]), "packet", "i", to_ns(p.time), pid, tid);
     e["s"] = "t";
     Json args;
@@ -213,7 +231,11 @@ void add_side(const Outcome& o, int pid, std::vector<Json>& events) {
     e["args"] = std::move(args);
     events.push_back(std::move(e));
   }
+}
 
+// The queue depths as counters, each sample where it changes; the accept
+// queue's limit as a flat counter over the run.
+void add_queues(const Outcome& o, int pid, std::int64_t end, std::vector<Json>& events) {
   std::optional<std::int64_t> last_syn;
   std::optional<std::int64_t> last_accept;
   for (const auto& q : o.queues) {
@@ -237,6 +259,15 @@ void add_side(const Outcome& o, int pid, std::vector<Json>& events) {
       events.push_back(std::move(e));
     }
   }
+}
+
+void add_side(const Outcome& o, int pid, std::vector<Json>& events) {
+  const Threads t = threads_of(o);
+  add_metadata(o, pid, t, events);
+  const std::int64_t end = run_end(o);
+  add_phases(o, pid, t, end, events);
+  add_packets(o, pid, t, events);
+  add_queues(o, pid, end, events);
 }
 
 int pid_for(const Outcome& o, int fallback) {

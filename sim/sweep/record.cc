@@ -55,6 +55,66 @@ class Reader {
   std::string& error_;
 };
 
+// The grid's --set values of a line, in grid order.
+void read_params(Reader& rd, const Json& p, std::vector<std::pair<std::string, std::string>>& params) {
+  if (!p.is_object()) rd.fail("'params' must be an object");
+  for (std::size_t i = 0; p.is_object() && i < p.size(); ++i) {
+    const std::string& key = p.keys()[i];
+    const Json& value = p.elements()[i];
+    if (!value.is_string()) {
+      rd.fail(fmt::format("params '{}' must be a string", key));
+      break;
+    }
+    params.emplace_back(key, value.as_string());
+  }
+}
+
+// The summary object of a line (record.h); every field checked.
+void read_summary(Reader& rd, const Json& s, RunSummary& sum) {
+  const char* in = " in summary";
+  sum.connections = rd.u64(s, "connections", in);
+  sum.completed = rd.u64(s, "completed", in);
+  sum.reset = rd.u64(s, "reset", in);
+  sum.timed_out = rd.u64(s, "timed_out", in);
+  sum.refused = rd.u64(s, "refused", in);
+  sum.open_at_end = rd.u64(s, "open_at_end", in);
+  sum.stalled = rd.u64(s, "stalled", in);
+  sum.stall_p50_ns = rd.optional_i64(s, "stall_p50_ns");
+  sum.stall_p90_ns = rd.optional_i64(s, "stall_p90_ns");
+  sum.stall_p99_ns = rd.optional_i64(s, "stall_p99_ns");
+  sum.stall_max_ns = rd.optional_i64(s, "stall_max_ns");
+  sum.connect_p99_ns = rd.optional_i64(s, "connect_p99_ns");
+  // Optional: lines written before user latencies were kept lack them.
+  if (s.contains("total_over_1s")) sum.total_over_1s = rd.u64(s, "total_over_1s", in);
+  if (s.contains("connect_over_1s")) sum.connect_over_1s = rd.u64(s, "connect_over_1s", in);
+  if (s.contains("total_p99_ns")) {
+    if (const Json* p99 = s.find("total_p99_ns"); p99->is_string() && p99->as_string() == "unfinished") {
+      sum.total_p99_unfinished = true;
+    } else {
+      sum.total_p99_ns = rd.optional_i64(s, "total_p99_ns");
+    }
+  }
+  if (const Json* c = rd.field(s, "counters", in); c != nullptr) {
+    if (!c->is_object()) rd.fail("'counters' in summary must be an object");
+    for (std::size_t i = 0; c->is_object() && i < c->size(); ++i) {
+      const std::string& key = c->keys()[i];
+      const Json& value = c->elements()[i];
+      if (!value.is_integer()) {
+        rd.fail(fmt::format("counter '{}' must be an integer", key));
+        break;
+      }
+      sum.counters[key] = value.as_int64();
+    }
+  }
+  if (const Json* e = rd.field(s, "expectations_passed", in); e != nullptr) {
+    if (e->is_boolean()) {
+      sum.expectations_passed = e->as_bool();
+    } else if (!e->is_null()) {
+      rd.fail("'expectations_passed' in summary must be true, false or null");
+    }
+  }
+}
+
 }  // namespace
 
 std::string to_json_line(const SweepRecord& r) {
@@ -117,65 +177,10 @@ RecordParse parse_json_line(std::string_view line) {
   r.index = rd.u64(j, "index");
   r.seed = rd.u64(j, "seed");
   r.events = rd.u64(j, "events");
-  if (const Json* p = rd.field(j, "params", ""); p != nullptr) {
-    if (!p->is_object()) rd.fail("'params' must be an object");
-    for (std::size_t i = 0; p->is_object() && i < p->size(); ++i) {
-      const std::string& key = p->keys()[i];
-      const Json& value = p->elements()[i];
-      if (!value.is_string()) {
-        rd.fail(fmt::format("params '{}' must be a string", key));
-        break;
-      }
-      r.params.emplace_back(key, value.as_string());
-    }
-  }
+  if (const Json* p = rd.field(j, "params", ""); p != nullptr) read_params(rd, *p, r.params);
   const Json* s = rd.field(j, "summary", "");
   if (s != nullptr && !s->is_object()) rd.fail("'summary' must be an object");
-  if (s != nullptr && s->is_object()) {
-    RunSummary& sum = r.summary;
-    const char* in = " in summary";
-    sum.connections = rd.u64(*s, "connections", in);
-    sum.completed = rd.u64(*s, "completed", in);
-    sum.reset = rd.u64(*s, "reset", in);
-    sum.timed_out = rd.u64(*s, "timed_out", in);
-    sum.refused = rd.u64(*s, "refused", in);
-    sum.open_at_end = rd.u64(*s, "open_at_end", in);
-    sum.stalled = rd.u64(*s, "stalled", in);
-    sum.stall_p50_ns = rd.optional_i64(*s, "stall_p50_ns");
-    sum.stall_p90_ns = rd.optional_i64(*s, "stall_p90_ns");
-    sum.stall_p99_ns = rd.optional_i64(*s, "stall_p99_ns");
-    sum.stall_max_ns = rd.optional_i64(*s, "stall_max_ns");
-    sum.connect_p99_ns = rd.optional_i64(*s, "connect_p99_ns");
-    // Optional: lines written before user latencies were kept lack them.
-    if (s->contains("total_over_1s")) sum.total_over_1s = rd.u64(*s, "total_over_1s", in);
-    if (s->contains("connect_over_1s")) sum.connect_over_1s = rd.u64(*s, "connect_over_1s", in);
-    if (s->contains("total_p99_ns")) {
-      if (const Json* p99 = s->find("total_p99_ns"); p99->is_string() && p99->as_string() == "unfinished") {
-        sum.total_p99_unfinished = true;
-      } else {
-        sum.total_p99_ns = rd.optional_i64(*s, "total_p99_ns");
-      }
-    }
-    if (const Json* c = rd.field(*s, "counters", in); c != nullptr) {
-      if (!c->is_object()) rd.fail("'counters' in summary must be an object");
-      for (std::size_t i = 0; c->is_object() && i < c->size(); ++i) {
-        const std::string& key = c->keys()[i];
-        const Json& value = c->elements()[i];
-        if (!value.is_integer()) {
-          rd.fail(fmt::format("counter '{}' must be an integer", key));
-          break;
-        }
-        sum.counters[key] = value.as_int64();
-      }
-    }
-    if (const Json* e = rd.field(*s, "expectations_passed", in); e != nullptr) {
-      if (e->is_boolean()) {
-        sum.expectations_passed = e->as_bool();
-      } else if (!e->is_null()) {
-        rd.fail("'expectations_passed' in summary must be true, false or null");
-      }
-    }
-  }
+  if (s != nullptr && s->is_object()) read_summary(rd, *s, r.summary);
   if (!rd.failed()) result.record = std::move(r);
   return result;
 }
