@@ -12,7 +12,7 @@ target_link_libraries(synsim_all INTERFACE synsim_model synsim_scenario synsim_r
 set_target_properties(synsim_all PROPERTIES EXPORT_NAME synsim)
 
 install(TARGETS synsim_all synsim_core synsim_profile synsim_tcp synsim_outcome synsim_scenario synsim_model synsim_report
-                synsim_expect synsim_compare synsim_testing
+                synsim_expect synsim_compare synsim_json synsim_testing
         EXPORT synsimTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})

@@ -2,33 +2,15 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
 #include <iostream>
 
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/render.h"
-#include "sim/compare/statistics.h"
-#include "sim/compare/statistics_render.h"
-#include "sim/expect/evaluate.h"
-#include "sim/model/run.h"
-#include "sim/report/json.h"
-#include "sim/report/out_dir.h"
-#include "sim/report/tables.h"
-#include "sim/report/tcpdump.h"
-#include "sim/scenario/load.h"
+#include "sim/cli/session.h"
 
 namespace synsim::cli {
 
 namespace {
-
-std::optional<scenario::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& sets) {
-  scenario::LoadResult r = scenario::load_file(file, sets);
-  if (!r.ok()) {
-    for (const scenario::Diagnostic& d : r.errors) std::cerr << d.str() << '\n';
-    return std::nullopt;
-  }
-  return std::move(r.scenario);
-}
 
 // `run --seeds N`: N runs in summary detail, the spread of every figure the
 // statistical verdict judges. Exit 1 when any seed's expectations failed.
@@ -47,22 +29,18 @@ int run_seeds(const RunArgs& args, const scenario::Scenario& sc) {
     options.seed = seed;
     options.record_packets = false;
     if (sc.expect.connections.empty()) options.detail = model::RunOptions::Detail::summary;
-    try {
-      runs.push_back(model::run(sc, options));
-    } catch (const model::Unsupported& e) {
-      std::cerr << args.file << ": " << e.what() << '\n';
-      return kExitBadInput;
-    }
+    std::optional<outcome::Outcome> out = run_on_model(sc, options, args.file);
+    if (!out) return kExitBadInput;
+    runs.push_back(std::move(*out));
     seeds.push_back(seed);
     const std::vector<expect::Result> results = expect::evaluate(sc.expect, runs.back());
     has_expectations = !results.empty();
     if (!expect::all_passed(results)) ++failed;
   }
-  const std::vector<compare::Spread> spread = compare::spread(runs);
   if (args.format == "json") {
-    std::cout << compare::render_spread_json(spread, seeds);
+    std::cout << render_spread(runs, seeds, true);
   } else {
-    std::cout << sc.name << " on " << runs.front().info.kernel << ": " << compare::render_spread_text(spread, seeds);
+    std::cout << sc.name << " on " << runs.front().info.kernel << ": " << render_spread(runs, seeds, false);
     if (has_expectations) std::cout << fmt::format("expectations failed on {} of {} seeds\n", failed, seeds.size());
   }
   return failed > 0 ? kExitExpectationFailed : kExitOk;
@@ -73,7 +51,7 @@ int run_seeds(const RunArgs& args, const scenario::Scenario& sc) {
 int run_command(const RunArgs& args) {
   std::vector<std::string> sets = args.sets;
   if (args.kernel) sets.push_back("kernel=" + *args.kernel);
-  std::optional<scenario::Scenario> sc = load_or_report(args.file, sets);
+  std::optional<scenario::Scenario> sc = load_scenario(args.file, sets);
   if (!sc) return kExitBadInput;
 
   if (args.seeds > 0) return run_seeds(args, *sc);
@@ -90,26 +68,14 @@ int run_command(const RunArgs& args) {
   if (!options.record_packets && sc->expect.connections.empty()) {
     options.detail = model::RunOptions::Detail::summary;
   }
-  outcome::Outcome out;
-  try {
-    out = model::run(*sc, options);
-  } catch (const model::Unsupported& e) {
-    std::cerr << args.file << ": " << e.what() << '\n';
-    return kExitBadInput;
-  }
   // An InvariantViolation escapes to the caller: an internal error
   // (internal_error.h), before anything was written.
+  const std::optional<outcome::Outcome> out = run_on_model(*sc, options, args.file);
+  if (!out) return kExitBadInput;
 
-  if (args.out_dir) {
-    try {
-      report::write_out_dir(*args.out_dir, out, sc->source_text);
-    } catch (const std::runtime_error& e) {  // the file system's refusal
-      std::cerr << "synsim: " << e.what() << '\n';
-      return kExitBadInput;
-    }
-  }
-  std::cout << render_format(args.format, out, sc->source_text);
-  const std::vector<expect::Result> results = expect::evaluate(sc->expect, out);
+  if (args.out_dir && !write_run_dir(*args.out_dir, *out, sc->source_text)) return kExitBadInput;
+  std::cout << render_format(args.format, *out, sc->source_text);
+  const std::vector<expect::Result> results = expect::evaluate(sc->expect, *out);
   if (!results.empty() && !is_machine_format(args.format)) {
     std::cout << "\nexpectations\n" << expect::render(results);
   }
@@ -126,7 +92,7 @@ int run_command(const RunArgs& args) {
 int check_command(const std::vector<std::string>& files) {
   int rc = kExitOk;
   for (const std::string& f : files) {
-    if (!load_or_report(f, {})) {
+    if (!load_scenario(f, {})) {
       rc = kExitBadInput;
     } else {
       std::cout << f << ": ok\n";

@@ -15,13 +15,11 @@
 #include "sim/cli/sweep_command.h"
 #include "sim/compare/statistics.h"
 
-int main(int argc, char** argv) {
-  using namespace synsim::cli;
-  CLI::App app{"synsim: a deterministic model of Linux loopback TCP connection setup "
-               "(SYN queue, accept queue, SYN-ACK and data retransmission timers)"};
-  app.require_subcommand(1);
+namespace synsim::cli {
+namespace {
 
-  RunArgs run;
+// One function per subcommand: its options, bound to the command's arguments.
+CLI::App* add_run(CLI::App& app, RunArgs& run) {
   CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario on the model, in virtual time");
   run_cmd->add_option("file", run.file, "Scenario file (YAML)")->required();
   run_cmd->add_option("--seed", run.seed, "Override the scenario's seed");
@@ -37,8 +35,10 @@ int main(int argc, char** argv) {
                       "Run N seeds (from --seed, or the scenario's) and print each judged figure's min, median "
                       "and max over them, as compare --runs N judges them")
       ->check(CLI::Range(1, 1000));
+  return run_cmd;
+}
 
-  KernelArgs kern;
+CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
   CLI::App* kernel_cmd = app.add_subcommand(
       "kernel", "Run a scenario on this machine's real kernel (private network namespace, real sockets, real time)");
   kernel_cmd->footer(kernel_command_description());
@@ -58,8 +58,10 @@ int main(int argc, char** argv) {
   kernel_cmd->add_option("--port-range", kern.port_range,
                          "net.ipv4.ip_local_port_range in the private namespace, LOW-HIGH (default: the namespace's "
                          "32768-60999, widened to 1024-65535 when the scenario needs more ports)");
+  return kernel_cmd;
+}
 
-  CompareArgs cmp;
+CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
   CLI::App* compare_cmd = app.add_subcommand(
       "compare", "Run a scenario on the model and on the real kernel, align them and give a verdict");
   compare_cmd->footer("Exit 0 when model and kernel agree within tolerance, 1 when they differ (disagreements are\n"
@@ -92,12 +94,16 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--format", cmp.format,
                           "text (default) or json (the statistical table and the verdict, machine-readable)")
       ->check(CLI::IsMember({"text", "json"}));
+  return compare_cmd;
+}
 
-  std::vector<std::string> check_files;
+CLI::App* add_check(CLI::App& app, std::vector<std::string>& check_files) {
   CLI::App* check_cmd = app.add_subcommand("check", "Validate scenario files without running them");
   check_cmd->add_option("files", check_files, "Scenario files")->required();
+  return check_cmd;
+}
 
-  SweepArgs sweep;
+CLI::App* add_sweep(CLI::App& app, SweepArgs& sweep) {
   CLI::App* sweep_cmd = app.add_subcommand(
       "sweep", "Run a scenario over a grid of --set values x seeds on the model; one JSON line per run");
   sweep_cmd->footer("Runs are numbered grid point x seed (the first --grid key changes slowest); seed number k runs\n"
@@ -113,16 +119,20 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("--out", sweep.out, "Write the JSON lines here (via FILE.tmp) instead of stdout");
   sweep_cmd->add_option("--html", sweep.html, "Also write a heat map of these runs (self-contained HTML)");
   sweep_cmd->add_option("--metric", sweep.metric, "What --html shows (default stall_fraction)");
+  return sweep_cmd;
+}
 
-  SweepReportArgs sweep_report;
+CLI::App* add_sweep_report(CLI::App& app, SweepReportArgs& sweep_report) {
   CLI::App* sweep_report_cmd = app.add_subcommand(
       "sweep-report", "Draw the heat map of sweep outputs (JSON lines, e.g. concatenated shards) as HTML");
   sweep_report_cmd->footer("Metrics: " + sweep_metric_help() + "\n");
   sweep_report_cmd->add_option("files", sweep_report.files, "JSON-lines files written by synsim sweep")->required();
   sweep_report_cmd->add_option("--html", sweep_report.html, "The page to write")->required();
   sweep_report_cmd->add_option("--metric", sweep_report.metric, "What to show (default stall_fraction)");
+  return sweep_report_cmd;
+}
 
-  ProbeArgs probe;
+CLI::App* add_probe(CLI::App& app, ProbeArgs& probe) {
   CLI::App* probe_cmd = app.add_subcommand(
       "probe", "Measure this machine's scheduling figures that the model takes as input (no namespace needed)");
   probe_cmd->add_option("what", probe.what, "wakeup: a sleeping thread's wakeup latency against how long it slept")
@@ -137,6 +147,33 @@ int main(int argc, char** argv) {
   probe_cmd->add_option("--busy", probe.busy_us,
                         "How long (us) the waking thread stays busy after each wakeup, as a loader does (default 500)")
       ->check(CLI::Range(0.0, 100000.0));
+  return probe_cmd;
+}
+
+}  // namespace
+}  // namespace synsim::cli
+
+int main(int argc, char** argv) {
+  using namespace synsim::cli;
+  CLI::App app{"synsim: a deterministic model of Linux loopback TCP connection setup "
+               "(SYN queue, accept queue, SYN-ACK and data retransmission timers)"};
+  app.require_subcommand(1);
+
+  RunArgs run;
+  CLI::App* run_cmd = add_run(app, run);
+  KernelArgs kern;
+  CLI::App* kernel_cmd = add_kernel(app, kern);
+  CompareArgs cmp;
+  CLI::App* compare_cmd = add_compare(app, cmp);
+  std::vector<std::string> check_files;
+  CLI::App* check_cmd = add_check(app, check_files);
+  SweepArgs sweep;
+  CLI::App* sweep_cmd = add_sweep(app, sweep);
+  SweepReportArgs sweep_report;
+  CLI::App* sweep_report_cmd = add_sweep_report(app, sweep_report);
+  ProbeArgs probe;
+  CLI::App* probe_cmd = add_probe(app, probe);
+
 
   try {
     app.parse(argc, argv);

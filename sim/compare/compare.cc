@@ -86,23 +86,52 @@ Duration tolerance_for(Duration delay, const Options& options) {
   return Duration{2 * granule * jiffy_ns} + options.noise;
 }
 
-Comparison compare(const outcome::Outcome& model, const outcome::Outcome& kernel, const Options& options) {
-  Comparison c;
-  c.model_info = model.info;
-  c.kernel_info = kernel.info;
-  c.options = options;
+namespace {
 
-  const auto mg = group(model);
-  const auto kg = group(kernel);
-  const auto mfirst = first_times(model);
-  const auto kfirst = first_times(kernel);
-  // Per connection, one ~100 ms VM pause is forgiven (kernel-measured-rules.md 16).
-  std::map<std::string, bool> hiccup_used;
-  // Where each connection's closing exchange starts (see PacketPair::judged).
+// Where each connection's closing exchange starts (see PacketPair::judged).
+std::map<std::string, Time> close_phases(const outcome::Outcome& model) {
   std::map<std::string, Time> close_phase;
   for (const auto& r : model.connections) {
     if (r.response_received) close_phase[r.name] = *r.response_received;
   }
+  return close_phase;
+}
+
+// Judges a pair whose times are set. Per connection, one ~100 ms VM pause is
+// forgiven (kernel-measured-rules.md 16): `hiccup_used` remembers it.
+void judge_pair(PacketPair& p, const std::map<std::string, Time>& close_phase,
+                std::map<std::string, bool>& hiccup_used, const Options& options) {
+  if (const auto cp = close_phase.find(p.connection); cp != close_phase.end()) {
+    const Time t = p.model_time ? *p.model_time : *p.kernel_time;
+    if (t >= cp->second && p.kind != "client data" && p.kind != "server data") {
+      p.judged = false;
+      p.agree = true;
+      return;
+    }
+  }
+  if (p.model_time && p.kernel_time) {
+    const Duration diff = abs_duration(*p.model_time - *p.kernel_time);
+    p.agree = diff <= p.tolerance;
+    if (!p.agree && !hiccup_used[p.connection] && diff <= p.tolerance + options.hiccup) {
+      hiccup_used[p.connection] = true;
+      p.agree = true;
+      p.tolerance += options.hiccup;
+    }
+  }
+}
+
+// The i-th packet of each (connection, kind) on one side paired with the
+// i-th on the other, each allowed the tolerance for its delay since the
+// connection's first packet; model wire order first, then kernel-only
+// packets in kernel order.
+void pair_packets(Comparison& c, const outcome::Outcome& model, const outcome::Outcome& kernel,
+                  const Options& options) {
+  const auto mg = group(model);
+  const auto kg = group(kernel);
+  const auto mfirst = first_times(model);
+  const auto kfirst = first_times(kernel);
+  std::map<std::string, bool> hiccup_used;
+  const std::map<std::string, Time> close_phase = close_phases(model);
 
   std::set<Key> keys;
   for (const auto& [k, v] : mg) keys.insert(k);
@@ -128,35 +157,21 @@ Comparison compare(const outcome::Outcome& model, const outcome::Outcome& kernel
       if (p.model_time && mfirst.count(key.connection)) since_first = *p.model_time - mfirst.at(key.connection);
       else if (p.kernel_time && kfirst.count(key.connection)) since_first = *p.kernel_time - kfirst.at(key.connection);
       p.tolerance = tolerance_for(since_first, options);
-      if (const auto cp = close_phase.find(key.connection); cp != close_phase.end()) {
-        const Time t = p.model_time ? *p.model_time : *p.kernel_time;
-        if (t >= cp->second && key.kind != "client data" && key.kind != "server data") {
-          p.judged = false;
-          p.agree = true;
-          c.packets.push_back(p);
-          continue;
-        }
-      }
-      if (p.model_time && p.kernel_time) {
-        const Duration diff = abs_duration(*p.model_time - *p.kernel_time);
-        p.agree = diff <= p.tolerance;
-        if (!p.agree && !hiccup_used[key.connection] && diff <= p.tolerance + options.hiccup) {
-          hiccup_used[key.connection] = true;
-          p.agree = true;
-          p.tolerance += options.hiccup;
-        }
-      }
+      judge_pair(p, close_phase, hiccup_used, options);
       c.packets.push_back(p);
     }
   }
-  // Model wire order first, then kernel-only packets in kernel order.
   std::stable_sort(c.packets.begin(), c.packets.end(), [](const PacketPair& a, const PacketPair& b) {
     const std::size_t ka = a.model ? *a.model : SIZE_MAX;
     const std::size_t kb = b.model ? *b.model : SIZE_MAX;
     if (ka != kb) return ka < kb;
     return (a.kernel ? *a.kernel : SIZE_MAX) < (b.kernel ? *b.kernel : SIZE_MAX);
   });
+}
 
+// Every counter either side has; the ones not modelled always agree.
+void compare_counters(Comparison& c, const outcome::Outcome& model, const outcome::Outcome& kernel,
+                      const Options& options) {
   std::set<std::string> names;
   for (const auto& [n, v] : model.counters) names.insert(n);
   for (const auto& [n, v] : kernel.counters) names.insert(n);
@@ -171,7 +186,11 @@ Comparison compare(const outcome::Outcome& model, const outcome::Outcome& kernel
     r.agree = !r.modelled || std::abs(r.model - r.kernel) <= options.counter_slack;
     c.counters.push_back(r);
   }
+}
 
+// Each model connection's record against the kernel's of the same name.
+void compare_fields(Comparison& c, const outcome::Outcome& model, const outcome::Outcome& kernel,
+                    const Options& options) {
   std::map<std::string, const outcome::ConnectionRecord*> krec;
   for (const auto& r : kernel.connections) krec[r.name] = &r;
   for (const auto& m : model.connections) {
@@ -197,9 +216,11 @@ Comparison compare(const outcome::Outcome& model, const outcome::Outcome& kernel
     c.fields.push_back({m.name, Field::outcome, outcome::to_string(m.outcome), outcome::to_string(k.outcome),
                         m.outcome == k.outcome, {}});
   }
+}
 
-  // Disagreements, most telling first: outcomes, then missing or extra
-  // packets, then times, then counters.
+// Disagreements, most telling first: outcomes, then missing or extra
+// packets, then times, then counters.
+void list_disagreements(Comparison& c) {
   for (const FieldRow& f : c.fields) {
     if (!f.agree && is_exact(f.field)) {
       c.disagreements.push_back(
@@ -227,13 +248,26 @@ Comparison compare(const outcome::Outcome& model, const outcome::Outcome& kernel
   }
   for (const FieldRow& f : c.fields) {
     if (!f.agree && !is_exact(f.field)) {
-      c.disagreements.push_back(fmt::format("{} {}: model {}, kernel {} (tolerance {})", f.connection, to_string(f.field),
-                                            f.model, f.kernel, format_duration(f.tolerance)));
+      c.disagreements.push_back(fmt::format("{} {}: model {}, kernel {} (tolerance {})", f.connection,
+                                            to_string(f.field), f.model, f.kernel, format_duration(f.tolerance)));
     }
   }
   for (const CounterRow& r : c.counters) {
     if (!r.agree) c.disagreements.push_back(fmt::format("{}: model {}, kernel {}", r.name, r.model, r.kernel));
   }
+}
+
+}  // namespace
+
+Comparison compare(const outcome::Outcome& model, const outcome::Outcome& kernel, const Options& options) {
+  Comparison c;
+  c.model_info = model.info;
+  c.kernel_info = kernel.info;
+  c.options = options;
+  pair_packets(c, model, kernel, options);
+  compare_counters(c, model, kernel, options);
+  compare_fields(c, model, kernel, options);
+  list_disagreements(c);
   return c;
 }
 

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+
+#include "sim/json/json.h"
 
 namespace synsim::compare {
 
@@ -113,12 +113,12 @@ std::string seeds_text(const StatisticalComparison& c) {
   return fmt::format("seeds={}..{} ({} runs)", c.model_seeds.front(), c.model_seeds.back(), c.model_seeds.size());
 }
 
-nlohmann::ordered_json value_json(std::int64_t v) {
-  return v == kUnfinished ? nlohmann::ordered_json("unfinished") : nlohmann::ordered_json(v);
+json::Value value_json(std::int64_t v) {
+  return v == kUnfinished ? json::Value("unfinished") : json::Value(v);
 }
 
-nlohmann::ordered_json side_json(const SideStatistics& s, const outcome::RunInfo& info) {
-  nlohmann::ordered_json j;
+json::Value side_json(const SideStatistics& s, const outcome::RunInfo& info) {
+  json::Value j;
   j["kernel"] = info.kernel;
   j["hz"] = info.hz;
   j["seed"] = info.seed;
@@ -131,34 +131,37 @@ nlohmann::ordered_json side_json(const SideStatistics& s, const outcome::RunInfo
   j["delivered"] = s.delivered;
   j["stalled_over_threshold"] = s.stalled_over_threshold;
   j["stalled_over_noise_floor"] = s.stalled_over_noise_floor;
-  nlohmann::ordered_json q = nlohmann::ordered_json::object();
-  for (const Quantile& x : s.quantiles) q[x.name] = x.value ? nlohmann::ordered_json(to_ns(*x.value)) : nullptr;
+  json::Value q = json::Value::object();
+  for (const Quantile& x : s.quantiles) q[x.name] = x.value ? json::Value(to_ns(*x.value)) : nullptr;
   j["stall_ns"] = q;
   j["syn_retransmits"] = s.syn_retransmits;
   j["synack_retransmits"] = s.synack_retransmits;
   j["data_retransmits"] = s.data_retransmits;
-  j["syncookies"] = s.syncookies ? nlohmann::ordered_json(*s.syncookies) : nullptr;
-  nlohmann::ordered_json counters = nlohmann::ordered_json::object();
+  j["syncookies"] = s.syncookies ? json::Value(*s.syncookies) : nullptr;
+  json::Value counters = json::Value::object();
   for (const auto& [name, value] : s.counters) counters[name] = value;
   j["counters"] = counters;
   j["accept_queue_limit"] = s.accept_queue_limit;
   j["common_group_size"] = s.common_group_size;
   j["common_group_count"] = s.common_group_count;
-  nlohmann::ordered_json groups = nlohmann::ordered_json::array();
-  for (const StragglerGroup& g : s.groups) groups.push_back({{"delivered_ns", to_ns(g.delivered)}, {"size", g.size}});
+  json::Value groups = json::Value::array();
+  for (const StragglerGroup& g : s.groups) {
+    groups.push_back(json::Value::object({{"delivered_ns", to_ns(g.delivered)}, {"size", g.size}}));
+  }
   j["straggler_groups"] = groups;
-  nlohmann::ordered_json latency = nlohmann::ordered_json::object();
+  json::Value latency = json::Value::object();
   for (const outcome::Latency which : outcome::kLatencies) {
     const auto& f = s.latency[static_cast<std::size_t>(which)];
-    nlohmann::ordered_json l{{"started", f.started}, {"finished", f.finished}, {"unfinished", f.unfinished}};
+    json::Value l =
+        json::Value::object({{"started", f.started}, {"finished", f.finished}, {"unfinished", f.unfinished}});
     for (std::size_t i = 0; i < outcome::kSlowThresholds.size(); ++i) {
       l["over_" + format_duration(outcome::kSlowThresholds[i])] = f.over[i];
     }
     for (std::size_t i = 0; i < outcome::kQuantiles.size(); ++i) {
       const auto& q = f.quantiles[i];
       l[std::string(outcome::kQuantiles[i].name) + "_ns"] =
-          f.started == 0 ? nlohmann::ordered_json(nullptr) : q.value ? nlohmann::ordered_json(to_ns(*q.value))
-                                                                     : nlohmann::ordered_json("unfinished");
+          f.started == 0 ? json::Value(nullptr) : q.value ? json::Value(to_ns(*q.value))
+                                                                     : json::Value("unfinished");
     }
     latency[outcome::to_string(which)] = l;
   }
@@ -215,22 +218,22 @@ std::string render_spread_text(const std::vector<Spread>& spread, const std::vec
 }
 
 std::string render_spread_json(const std::vector<Spread>& spread, const std::vector<std::uint64_t>& seeds) {
-  nlohmann::ordered_json j;
+  json::Value j;
   j["format"] = "synsim-spread";
   j["version"] = 1;
-  j["seeds"] = seeds;
-  nlohmann::ordered_json figures = nlohmann::ordered_json::array();
+  j["seeds"] = json::array_of(seeds);
+  json::Value figures = json::Value::array();
   for (const Spread& x : spread) {
-    nlohmann::ordered_json values = nlohmann::ordered_json::array();
+    json::Value values = json::Value::array();
     for (const std::int64_t v : x.values) values.push_back(value_json(v));
-    figures.push_back({{"what", x.what},
-                       {"min", value_json(x.min)},
-                       {"median", value_json(x.median)},
-                       {"max", value_json(x.max)},
-                       {"values", values}});
+    figures.push_back(json::Value::object({{"what", x.what},
+                                           {"min", value_json(x.min)},
+                                           {"median", value_json(x.median)},
+                                           {"max", value_json(x.max)},
+                                           {"values", values}}));
   }
   j["figures"] = figures;
-  return j.dump(2) + "\n";
+  return json::dump(j, 2) + "\n";
 }
 
 std::string render_statistics_markdown(const StatisticalComparison& c) {
@@ -249,40 +252,43 @@ std::string render_statistics_markdown(const StatisticalComparison& c) {
 }
 
 std::string render_statistics_json(const StatisticalComparison& c, const Comparison* per_connection) {
-  nlohmann::ordered_json j;
+  json::Value j;
   j["format"] = "synsim-comparison";
   j["version"] = 1;
   j["scenario"] = c.model_info.scenario;
   j["mode"] = per_connection != nullptr ? "connections" : "statistical";
   j["verdict"] = verdict_word(per_connection != nullptr ? per_connection->agree() : c.agree());
-  j["misses"] = per_connection != nullptr ? per_connection->disagreements : c.misses;
+  j["misses"] = json::array_of(per_connection != nullptr ? per_connection->disagreements : c.misses);
   j["rule"] = tolerance_rule();
   j["model_runs"] = c.model_runs;
   j["kernel_runs"] = c.kernel_runs;
   j["stall_threshold_ns"] = to_ns(c.options.stall_threshold);
   j["noise_floor_ns"] = to_ns(c.options.noise_floor);
   j["group_gap_ns"] = to_ns(c.options.group_gap);
-  j["model_wall_ns"] = c.model_wall ? nlohmann::ordered_json(to_ns(*c.model_wall)) : nullptr;
-  j["kernel_wall_ns"] = c.kernel_wall ? nlohmann::ordered_json(to_ns(*c.kernel_wall)) : nullptr;
-  nlohmann::ordered_json judged = nlohmann::ordered_json::array();
+  j["model_wall_ns"] = c.model_wall ? json::Value(to_ns(*c.model_wall)) : nullptr;
+  j["kernel_wall_ns"] = c.kernel_wall ? json::Value(to_ns(*c.kernel_wall)) : nullptr;
+  json::Value judged = json::Value::array();
   for (const Judged& x : c.judged) {
     // Durations in ns; a quantile among unfinished connections is "unfinished".
     auto values = [&](const std::vector<std::int64_t>& v) {
-      nlohmann::ordered_json a = nlohmann::ordered_json::array();
+      json::Value a = json::Value::array();
       for (const std::int64_t n : v) a.push_back(value_json(n));
       return a;
     };
-    judged.push_back({{"what", x.what},
-                      {"model", values(x.model)},
-                      {"model_median", value_json(x.model_median)},
-                      {"kernel", values(x.kernel)},
-                      {"band", {value_json(x.band.lo), value_json(x.band.hi)}},
-                      {"agree", x.agree}});
+    json::Value band = json::Value::array();
+    band.push_back(value_json(x.band.lo));
+    band.push_back(value_json(x.band.hi));
+    judged.push_back(json::Value::object({{"what", x.what},
+                                          {"model", values(x.model)},
+                                          {"model_median", value_json(x.model_median)},
+                                          {"kernel", values(x.kernel)},
+                                          {"band", std::move(band)},
+                                          {"agree", x.agree}}));
   }
   j["judged"] = judged;
   j["model"] = side_json(c.model, c.model_info);
   j["kernel"] = side_json(c.kernel, c.kernel_info);
-  return j.dump(2) + "\n";
+  return json::dump(j, 2) + "\n";
 }
 
 }  // namespace synsim::compare

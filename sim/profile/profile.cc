@@ -53,4 +53,9 @@ const Profile* find_profile(std::string_view name) {
 
 const Profile& default_profile() { return kProfiles[0]; }
 
+const Profile& host_profile() {
+  static_assert(kProfiles[0].era == Era::modern);
+  return kProfiles[0];
+}
+
 }  // namespace synsim::profile

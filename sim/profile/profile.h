@@ -46,5 +46,8 @@ std::span<const Profile> profiles();
 // nullptr for an unknown name.
 const Profile* find_profile(std::string_view name);
 const Profile& default_profile();
+// The profile `synsim compare` holds the kernel runner's host to: the
+// modern one, since the machine the runner uses boots a current kernel.
+const Profile& host_profile();
 
 }  // namespace synsim::profile

@@ -6,8 +6,8 @@
 #include <utility>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
+#include "sim/json/json.h"
 #include "sim/report/reason_text.h"
 #include "sim/report/tcpdump.h"
 
@@ -15,7 +15,7 @@ namespace synsim::report {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = json::Value;
 using outcome::ConnectionOutcome;
 
 constexpr int kFormatVersion = 1;
@@ -35,7 +35,7 @@ Json options_json(const outcome::TcpOptions& o) {
   j["ts_ecr"] = o.has_timestamp ? Json(o.ts_ecr) : Json(nullptr);
   j["wscale"] = o.wscale >= 0 ? Json(o.wscale) : Json(nullptr);
   j["sack"] = Json::array();
-  for (const auto& b : o.sack) j["sack"].push_back(Json{{"left", b.left}, {"right", b.right}});
+  for (const auto& b : o.sack) j["sack"].push_back(Json::object({{"left", b.left}, {"right", b.right}}));
   return j;
 }
 
@@ -97,12 +97,12 @@ class Reader {
     if (!j_.is_object()) {
       throw std::runtime_error(fmt::format("outcome JSON: {}: expected an object", path_.empty() ? "top level" : path_));
     }
-    auto it = j_.find(key);
-    if (it == j_.end()) fail(key, "missing");
-    return *it;
+    const Json* v = j_.find(key);
+    if (v == nullptr) fail(key, "missing");
+    return *v;
   }
 
-  bool has(std::string_view key) const { return j_.is_object() && j_.find(key) != j_.end(); }
+  bool has(std::string_view key) const { return j_.contains(key); }
 
   Reader object(std::string_view key) const {
     const Json& v = at(key);
@@ -123,13 +123,13 @@ class Reader {
   std::string str(std::string_view key) const {
     const Json& v = at(key);
     if (!v.is_string()) fail(key, "expected a string");
-    return v.get<std::string>();
+    return v.as_string();
   }
 
   bool boolean(std::string_view key) const {
     const Json& v = at(key);
     if (!v.is_boolean()) fail(key, "expected true or false");
-    return v.get<bool>();
+    return v.as_bool();
   }
 
   template <typename Int>
@@ -139,13 +139,13 @@ class Reader {
 
   template <typename Int>
   Int integer_value(const Json& v, std::string_view key) const {
-    if (v.is_number_unsigned()) {
-      auto u = v.get<std::uint64_t>();
+    if (v.is_unsigned()) {
+      auto u = v.as_uint64();
       if (!std::in_range<Int>(u)) fail(key, fmt::format("{} is out of range", u));
       return static_cast<Int>(u);
     }
-    if (v.is_number_integer()) {
-      auto s = v.get<std::int64_t>();
+    if (v.is_integer()) {
+      auto s = v.as_int64();
       if (!std::in_range<Int>(s)) fail(key, fmt::format("{} is out of range", s));
       return static_cast<Int>(s);
     }
@@ -183,7 +183,7 @@ outcome::TcpOptions options_from(const Reader& r) {
   o.wscale = r.optional_integer<int>("wscale").value_or(-1);
   const Json& sack = r.array("sack");
   for (std::size_t i = 0; i < sack.size(); ++i) {
-    Reader b(sack[i], fmt::format("{}[{}]", r.child("sack"), i));
+    Reader b(sack.elements()[i], fmt::format("{}[{}]", r.child("sack"), i));
     o.sack.push_back({b.integer<std::uint32_t>("left"), b.integer<std::uint32_t>("right")});
   }
   return o;
@@ -236,8 +236,9 @@ outcome::ConnectionRecord connection_from(const Reader& r) {
   c.syncookie = r.boolean("syncookie");
   const Json& lines = r.array("explanation");
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (!lines[i].is_string()) r.fail(fmt::format("explanation[{}]", i), "expected a string");
-    c.explanation.push_back(outcome::ExplanationStep{std::nullopt, saved_reason(lines[i].get<std::string>())});
+    const Json& line = lines.elements()[i];
+    if (!line.is_string()) r.fail(fmt::format("explanation[{}]", i), "expected a string");
+    c.explanation.push_back(outcome::ExplanationStep{std::nullopt, saved_reason(line.as_string())});
   }
   return c;
 }
@@ -261,7 +262,7 @@ std::string render_json(const outcome::Outcome& outcome) {
   Json j;
   j["format"] = "synsim-outcome";
   j["version"] = kFormatVersion;
-  j["info"] = Json{
+  j["info"] = Json::object({
       {"scenario", info.scenario},
       {"source", info.source},
       {"kernel", info.kernel},
@@ -273,14 +274,14 @@ std::string render_json(const outcome::Outcome& outcome) {
       {"trace_hash", fmt::format("{:016x}", info.trace_hash)},
       {"partial", info.partial},
       {"stopped_at_ns", to_ns(info.stopped_at)},
-      {"settings", info.settings},
-  };
+      {"settings", json::array_of(info.settings)},
+  });
   j["packets"] = Json::array();
   for (const auto& p : outcome.packets) j["packets"].push_back(packet_json(p));
   j["annotations"] = Json::array();
   for (const auto& a : outcome.annotations) {
     j["annotations"].push_back(
-        Json{{"packet_index", a.packet_index}, {"connection", a.connection}, {"text", annotation_text(a)}});
+        Json::object({{"packet_index", a.packet_index}, {"connection", a.connection}, {"text", annotation_text(a)}}));
   }
   j["connections"] = Json::array();
   for (const auto& c : outcome.connections) j["connections"].push_back(connection_json(c));
@@ -288,7 +289,8 @@ std::string render_json(const outcome::Outcome& outcome) {
   for (const auto& [name, value] : outcome.counters) j["counters"][name] = value;
   j["queues"] = Json::array();
   for (const auto& q : outcome.queues) {
-    j["queues"].push_back(Json{{"time_ns", to_ns(q.time)}, {"syn_queue", q.syn_queue}, {"accept_queue", q.accept_queue}});
+    j["queues"].push_back(
+        Json::object({{"time_ns", to_ns(q.time)}, {"syn_queue", q.syn_queue}, {"accept_queue", q.accept_queue}}));
   }
   j["accept_queue_limit"] = outcome.accept_queue_limit;
   // Latency as users see it, as the summary prints it (computed from the
@@ -297,7 +299,7 @@ std::string render_json(const outcome::Outcome& outcome) {
   j["latency"] = Json::object();
   for (const outcome::Latency which : outcome::kLatencies) {
     const outcome::LatencyFigures f = outcome::latency_figures(u[which], which);
-    Json l{{"started", f.started}, {"finished", f.finished}, {"unfinished", f.unfinished}};
+    Json l = Json::object({{"started", f.started}, {"finished", f.finished}, {"unfinished", f.unfinished}});
     for (std::size_t i = 0; i < outcome::kSlowThresholds.size(); ++i) {
       l["over_" + format_duration(outcome::kSlowThresholds[i])] = f.over[i];
     }
@@ -309,17 +311,14 @@ std::string render_json(const outcome::Outcome& outcome) {
     }
     j["latency"][outcome::to_string(which)] = std::move(l);
   }
-  return j.dump(2) + "\n";
+  return json::dump(j, 2) + "\n";
 }
 
 outcome::Outcome outcome_from_json(std::string_view text) {
-  Json j;
-  try {
-    j = Json::parse(text);
-  } catch (const Json::exception& e) {
-    // parse_error, and out_of_range for a number beyond double ("1e400").
-    throw std::runtime_error(fmt::format("outcome JSON: {}", e.what()));
-  }
+  json::Parsed parsed = json::parse(text);
+  // parse_error, and out_of_range for a number beyond double ("1e400").
+  if (!parsed.value) throw std::runtime_error(fmt::format("outcome JSON: {}", parsed.error));
+  const Json& j = *parsed.value;
   Reader root(j, "");
   if (root.str("format") != "synsim-outcome") root.fail("format", "expected \"synsim-outcome\"");
   if (int v = root.integer<int>("version"); v != kFormatVersion) {
@@ -347,35 +346,38 @@ outcome::Outcome outcome_from_json(std::string_view text) {
   if (info.has("settings")) {
     const Json& settings = info.array("settings");
     for (std::size_t i = 0; i < settings.size(); ++i) {
-      if (!settings[i].is_string()) info.fail(fmt::format("settings[{}]", i), "expected a string");
-      o.info.settings.push_back(settings[i].get<std::string>());
+      const Json& setting = settings.elements()[i];
+      if (!setting.is_string()) info.fail(fmt::format("settings[{}]", i), "expected a string");
+      o.info.settings.push_back(setting.as_string());
     }
   }
 
   const Json& packets = root.array("packets");
   for (std::size_t i = 0; i < packets.size(); ++i) {
-    o.packets.push_back(packet_from(Reader(packets[i], fmt::format("packets[{}]", i))));
+    o.packets.push_back(packet_from(Reader(packets.elements()[i], fmt::format("packets[{}]", i))));
   }
   const Json& annotations = root.array("annotations");
   for (std::size_t i = 0; i < annotations.size(); ++i) {
-    Reader a(annotations[i], fmt::format("annotations[{}]", i));
+    Reader a(annotations.elements()[i], fmt::format("annotations[{}]", i));
     o.annotations.push_back(
         {a.integer<std::size_t>("packet_index"), saved_reason(a.str("text")), a.str("connection"), std::nullopt});
   }
   const Json& connections = root.array("connections");
   for (std::size_t i = 0; i < connections.size(); ++i) {
-    o.connections.push_back(connection_from(Reader(connections[i], fmt::format("connections[{}]", i))));
+    o.connections.push_back(connection_from(Reader(connections.elements()[i], fmt::format("connections[{}]", i))));
   }
   Reader counters = root.object("counters");
-  for (const auto& [name, value] : j.at("counters").items()) {
-    o.counters[name] = counters.integer_value<std::int64_t>(value, name);
+  const Json& counter_values = *j.find("counters");
+  for (std::size_t i = 0; i < counter_values.size(); ++i) {
+    const std::string& name = counter_values.keys()[i];
+    o.counters[name] = counters.integer_value<std::int64_t>(counter_values.elements()[i], name);
   }
   // Written since the queue samples were added; optional on input so older
   // outcome.json files still load.
   if (j.contains("queues")) {
     const Json& queues = root.array("queues");
     for (std::size_t i = 0; i < queues.size(); ++i) {
-      Reader q(queues[i], fmt::format("queues[{}]", i));
+      Reader q(queues.elements()[i], fmt::format("queues[{}]", i));
       o.queues.push_back({at_ns(q.integer<std::int64_t>("time_ns")), q.integer<std::int64_t>("syn_queue"),
                           q.integer<std::int64_t>("accept_queue")});
     }

@@ -107,16 +107,25 @@ std::string markdown_escape(std::string_view text) {
   return out;
 }
 
-std::string render_markdown(const Outcome& model, const Outcome* kernel, const compare::Comparison* comparison) {
-  std::string out = fmt::format("## synsim: {}\n\n", markdown_escape(model.info.scenario));
+namespace {
 
-  // Verdict.
-  std::size_t stalled = 0;
+// The model connection with the longest explained stall (the first of
+// equals), or nullptr.
+const ConnectionRecord* worst_stall(const Outcome& model) {
   const ConnectionRecord* worst = nullptr;
   for (const auto& c : model.connections) {
-    if (notable(c)) ++stalled;
     auto s = c.stall();
     if (!c.explanation.empty() && s && (worst == nullptr || *s > *worst->stall())) worst = &c;
+  }
+  return worst;
+}
+
+std::string verdict_section(const Outcome& model, const Outcome* kernel, const compare::Comparison* comparison,
+                            const ConnectionRecord* worst) {
+  std::string out;
+  std::size_t stalled = 0;
+  for (const auto& c : model.connections) {
+    if (notable(c)) ++stalled;
   }
   if (comparison != nullptr) {
     if (comparison->agree()) {
@@ -138,29 +147,25 @@ std::string render_markdown(const Outcome& model, const Outcome* kernel, const c
   out += run_line(model);
   if (kernel != nullptr) out += run_line(*kernel);
   out += "\n";
+  return out;
+}
 
-  if (comparison != nullptr && !comparison->agree()) {
-    out += "### Disagreements\n\n";
-    const auto& all = comparison->disagreements;
-    for (std::size_t i = 0; i < all.size() && i < kMarkdownDisagreements; ++i) {
-      out += fmt::format("1. {}\n", markdown_escape(all[i]));
-    }
-    if (all.size() > kMarkdownDisagreements) {
-      out += fmt::format("\n...and {} more.\n", all.size() - kMarkdownDisagreements);
-    }
-    out += "\n";
+std::string disagreements_section(const compare::Comparison& comparison) {
+  std::string out = "### Disagreements\n\n";
+  const auto& all = comparison.disagreements;
+  for (std::size_t i = 0; i < all.size() && i < kMarkdownDisagreements; ++i) {
+    out += fmt::format("1. {}\n", markdown_escape(all[i]));
   }
-
-  // Connections.
-  std::map<std::pair<std::string, compare::Field>, bool> field_agree;
-  if (comparison != nullptr) {
-    for (const auto& f : comparison->fields) field_agree[{f.connection, f.field}] = f.agree;
+  if (all.size() > kMarkdownDisagreements) {
+    out += fmt::format("\n...and {} more.\n", all.size() - kMarkdownDisagreements);
   }
-  auto mark = [&](const std::string& name, compare::Field field) {
-    auto it = field_agree.find({name, field});
-    return it != field_agree.end() && !it->second ? " ✗" : "";
-  };
+  out += "\n";
+  return out;
+}
 
+// The connections the table shows, in scenario order: the notable ones
+// first, then the rest, up to kMarkdownConnectionRows; `omitted` counts the others.
+std::vector<std::string> shown_connections(const Outcome& model, const Outcome* kernel, std::size_t& omitted) {
   std::vector<std::string> names = connection_names(model, kernel);
   std::vector<std::string> shown;
   for (const auto& n : names) {
@@ -171,15 +176,29 @@ std::string render_markdown(const Outcome& model, const Outcome* kernel, const c
   for (const auto& n : names) {
     if (std::find(shown.begin(), shown.end(), n) == shown.end()) shown.push_back(n);
   }
-  const std::size_t omitted = shown.size() > kMarkdownConnectionRows ? shown.size() - kMarkdownConnectionRows : 0;
+  omitted = shown.size() > kMarkdownConnectionRows ? shown.size() - kMarkdownConnectionRows : 0;
   shown.resize(std::min(shown.size(), kMarkdownConnectionRows));
   // Back into scenario order.
   std::vector<std::string> ordered;
   for (const auto& n : names) {
     if (std::find(shown.begin(), shown.end(), n) != shown.end()) ordered.push_back(n);
   }
+  return ordered;
+}
 
-  out += "### Connections\n\n";
+std::string connections_section(const Outcome& model, const Outcome* kernel, const compare::Comparison* comparison) {
+  std::map<std::pair<std::string, compare::Field>, bool> field_agree;
+  if (comparison != nullptr) {
+    for (const auto& f : comparison->fields) field_agree[{f.connection, f.field}] = f.agree;
+  }
+  auto mark = [&](const std::string& name, compare::Field field) {
+    auto it = field_agree.find({name, field});
+    return it != field_agree.end() && !it->second ? " ✗" : "";
+  };
+  std::size_t omitted = 0;
+  const std::vector<std::string> ordered = shown_connections(model, kernel, omitted);
+
+  std::string out = "### Connections\n\n";
   if (kernel != nullptr) {
     out += row({"connection", "outcome (model)", "outcome (kernel)", "accepted (model)", "accepted (kernel)",
                 "delivered (model)", "delivered (kernel)", "stall (model)", "stall (kernel)"});
@@ -209,9 +228,11 @@ std::string render_markdown(const Outcome& model, const Outcome* kernel, const c
   }
   if (omitted > 0) out += fmt::format("\n{} more connection{} without a stall not shown.\n", omitted, omitted == 1 ? "" : "s");
   out += "\n";
+  return out;
+}
 
-  // Counters.
-  out += "### Counters\n\n";
+std::string counters_section(const Outcome& model, const Outcome* kernel, const compare::Comparison* comparison) {
+  std::string out = "### Counters\n\n";
   if (comparison != nullptr) {
     out += row({"counter", "model", "kernel", "agree"});
     out += rule(4, 1);
@@ -236,19 +257,34 @@ std::string render_markdown(const Outcome& model, const Outcome* kernel, const c
     for (const auto& [n, v] : model.counters) out += row({markdown_escape(n), std::to_string(v)});
   }
   out += "\n";
+  return out;
+}
 
-  if (worst != nullptr) {
-    out += fmt::format("### Worst stall: {} ({})\n\n", markdown_escape(worst->name), format_duration(*worst->stall()));
-    if (const ConnectionRecord* k = find(kernel, worst->name)) {
-      out += fmt::format("On the kernel: {}, stall {}.\n\n", markdown_escape(outcome_text(k)), stall_or_dash(k));
-    }
-    std::vector<std::string> lines;
-    for (const outcome::ExplanationStep& s : worst->explanation) lines.push_back(step_text(s));
-    const std::string fence = fence_for(lines);
-    out += fence + "text\n";
-    for (const auto& line : lines) out += line + "\n";
-    out += fence + "\n";
+std::string worst_section(const ConnectionRecord& worst, const Outcome* kernel) {
+  std::string out =
+      fmt::format("### Worst stall: {} ({})\n\n", markdown_escape(worst.name), format_duration(*worst.stall()));
+  if (const ConnectionRecord* k = find(kernel, worst.name)) {
+    out += fmt::format("On the kernel: {}, stall {}.\n\n", markdown_escape(outcome_text(k)), stall_or_dash(k));
   }
+  std::vector<std::string> lines;
+  for (const outcome::ExplanationStep& s : worst.explanation) lines.push_back(step_text(s));
+  const std::string fence = fence_for(lines);
+  out += fence + "text\n";
+  for (const auto& line : lines) out += line + "\n";
+  out += fence + "\n";
+  return out;
+}
+
+}  // namespace
+
+std::string render_markdown(const Outcome& model, const Outcome* kernel, const compare::Comparison* comparison) {
+  const ConnectionRecord* worst = worst_stall(model);
+  std::string out = fmt::format("## synsim: {}\n\n", markdown_escape(model.info.scenario));
+  out += verdict_section(model, kernel, comparison, worst);
+  if (comparison != nullptr && !comparison->agree()) out += disagreements_section(*comparison);
+  out += connections_section(model, kernel, comparison);
+  out += counters_section(model, kernel, comparison);
+  if (worst != nullptr) out += worst_section(*worst, kernel);
   return out;
 }
 

@@ -5,9 +5,9 @@
 #include <optional>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "sim/compare/compare.h"
+#include "sim/json/json.h"
 #include "sim/report/svg.h"
 #include "sim/report/tcpdump.h"
 
@@ -15,7 +15,7 @@ namespace synsim::report {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = json::Value;
 using outcome::ConnectionRecord;
 using outcome::Outcome;
 using outcome::Packet;
@@ -146,41 +146,56 @@ std::vector<Slice> phases(const ConnectionRecord& c, std::optional<std::int64_t>
   return nest(std::move(out));
 }
 
-void add_side(const Outcome& o, int pid, std::vector<Json>& events) {
-  const std::string side = o.info.source.empty() ? "outcome" : o.info.source;
-  events.push_back(metadata("process_name", pid, 0, Json{{"name", fmt::format("{} ({})", side, o.info.kernel)}}));
-  events.push_back(metadata("process_sort_index", pid, 0, Json{{"sort_index", pid}}));
-  events.push_back(metadata("process_labels", pid, 0,
-                            Json{{"labels", fmt::format("scenario {}, seed {}, HZ {}", o.info.scenario, o.info.seed,
-                                                        o.info.hz)}}));
-
-  // Threads: recorded connections in scenario order, then connections seen
-  // only in packets, then "other packets".
+// One thread per connection: recorded connections in scenario order, then
+// connections seen only in packets; the thread ids, from 1.
+struct Threads {
   std::map<std::string, int> tid_of;
-  std::vector<std::pair<std::string, std::uint16_t>> threads;
+  std::vector<std::pair<std::string, std::uint16_t>> named;  // connection, client port
+  int other_tid = 0;    // "other packets" (packets of no connection)
+  bool any_other = false;
+};
+
+Threads threads_of(const Outcome& o) {
+  Threads t;
   for (const auto& c : o.connections) {
-    if (tid_of.emplace(c.name, static_cast<int>(threads.size()) + 1).second) threads.emplace_back(c.name, c.client_port);
+    if (t.tid_of.emplace(c.name, static_cast<int>(t.named.size()) + 1).second) {
+      t.named.emplace_back(c.name, c.client_port);
+    }
   }
   for (const Packet& p : o.packets) {
     if (p.connection.empty()) continue;
-    if (tid_of.emplace(p.connection, static_cast<int>(threads.size()) + 1).second) {
-      threads.emplace_back(p.connection, p.from_client ? p.src_port : p.dst_port);
+    if (t.tid_of.emplace(p.connection, static_cast<int>(t.named.size()) + 1).second) {
+      t.named.emplace_back(p.connection, p.from_client ? p.src_port : p.dst_port);
     }
   }
-  const int other_tid = static_cast<int>(threads.size()) + 1;
-  bool any_other = std::any_of(o.packets.begin(), o.packets.end(), [](const Packet& p) { return p.connection.empty(); });
-  for (std::size_t i = 0; i < threads.size(); ++i) {
+  t.other_tid = static_cast<int>(t.named.size()) + 1;
+  t.any_other = std::any_of(o.packets.begin(), o.packets.end(), [](const Packet& p) { return p.connection.empty(); });
+  return t;
+}
+
+// Process and thread names and sort order.
+void add_metadata(const Outcome& o, int pid, const Threads& t, std::vector<Json>& events) {
+  const std::string side = o.info.source.empty() ? "outcome" : o.info.source;
+  events.push_back(
+      metadata("process_name", pid, 0, Json::object({{"name", fmt::format("{} ({})", side, o.info.kernel)}})));
+  events.push_back(metadata("process_sort_index", pid, 0, Json::object({{"sort_index", pid}})));
+  events.push_back(metadata("process_labels", pid, 0,
+                            Json::object({{"labels", fmt::format("scenario {}, seed {}, HZ {}", o.info.scenario,
+                                                                 o.info.seed, o.info.hz)}})));
+  for (std::size_t i = 0; i < t.named.size(); ++i) {
     int tid = static_cast<int>(i) + 1;
     events.push_back(metadata("thread_name", pid, tid,
-                              Json{{"name", fmt::format("{} :{}", threads[i].first, threads[i].second)}}));
-    events.push_back(metadata("thread_sort_index", pid, tid, Json{{"sort_index", tid}}));
+                              Json::object({{"name", fmt::format("{} :{}", t.named[i].first, t.named[i].second)}})));
+    events.push_back(metadata("thread_sort_index", pid, tid, Json::object({{"sort_index", tid}})));
   }
-  if (any_other) {
-    events.push_back(metadata("thread_name", pid, other_tid, Json{{"name", "other packets"}}));
-    events.push_back(metadata("thread_sort_index", pid, other_tid, Json{{"sort_index", other_tid}}));
+  if (t.any_other) {
+    events.push_back(metadata("thread_name", pid, t.other_tid, Json::object({{"name", "other packets"}})));
+    events.push_back(metadata("thread_sort_index", pid, t.other_tid, Json::object({{"sort_index", t.other_tid}})));
   }
+}
 
-  const std::int64_t end = run_end(o);
+// Each recorded connection's phases as complete events on its thread.
+void add_phases(const Outcome& o, int pid, const Threads& t, std::int64_t end, std::vector<Json>& events) {
   std::map<std::string, std::int64_t> first_fin;
   for (const Packet& p : o.packets) {
     if (p.flags & (outcome::kFin | outcome::kRst)) first_fin.emplace(p.connection, to_ns(p.time));
@@ -188,17 +203,20 @@ void add_side(const Outcome& o, int pid, std::vector<Json>& events) {
   for (const auto& c : o.connections) {
     auto fin = first_fin.find(c.name);
     for (const Slice& s : phases(c, fin == first_fin.end() ? std::nullopt : std::optional(fin->second), end)) {
-      Json e = event(s.name, "phase", "X", s.start, pid, tid_of.at(c.name));
+      Json e = event(s.name, "phase", "X", s.start, pid, t.tid_of.at(c.name));
       e["dur"] = us_of(s.end - s.start);
       e["args"] = s.args;
       events.push_back(std::move(e));
     }
   }
+}
 
+// Each packet as an instant event on its connection's thread.
+void add_packets(const Outcome& o, int pid, const Threads& t, std::vector<Json>& events) {
   const std::vector<PacketInfo> infos = classify_packets(o);
   for (std::size_t i = 0; i < o.packets.size(); ++i) {
     const Packet& p = o.packets[i];
-    int tid = p.connection.empty() ? other_tid : tid_of.at(p.connection);
+    int tid = p.connection.empty() ? t.other_tid : t.tid_of.at(p.connection);
     Json e = event(packet_event_name(p, infos[i]), "packet", "i", to_ns(p.time), pid, tid);
     e["s"] = "t";
     Json args;
@@ -209,23 +227,27 @@ void add_side(const Outcome& o, int pid, std::vector<Json>& events) {
     args["ack"] = p.ack;
     args["len"] = p.length;
     args["win"] = p.window;
-    args["annotations"] = infos[i].annotations;
+    args["annotations"] = json::array_of(infos[i].annotations);
     e["args"] = std::move(args);
     events.push_back(std::move(e));
   }
+}
 
+// The queue depths as counters, each sample where it changes; the accept
+// queue's limit as a flat counter over the run.
+void add_queues(const Outcome& o, int pid, std::int64_t end, std::vector<Json>& events) {
   std::optional<std::int64_t> last_syn;
   std::optional<std::int64_t> last_accept;
   for (const auto& q : o.queues) {
     if (last_syn != q.syn_queue) {
       Json e = event("SYN queue", "", "C", to_ns(q.time), pid, 0);
-      e["args"] = Json{{"depth", q.syn_queue}};
+      e["args"] = Json::object({{"depth", q.syn_queue}});
       events.push_back(std::move(e));
       last_syn = q.syn_queue;
     }
     if (last_accept != q.accept_queue) {
       Json e = event("accept queue", "", "C", to_ns(q.time), pid, 0);
-      e["args"] = Json{{"depth", q.accept_queue}};
+      e["args"] = Json::object({{"depth", q.accept_queue}});
       events.push_back(std::move(e));
       last_accept = q.accept_queue;
     }
@@ -233,10 +255,19 @@ void add_side(const Outcome& o, int pid, std::vector<Json>& events) {
   if (o.accept_queue_limit > 0) {
     for (std::int64_t t : {std::int64_t{0}, end}) {
       Json e = event("accept queue limit", "", "C", t, pid, 0);
-      e["args"] = Json{{"depth", o.accept_queue_limit}};
+      e["args"] = Json::object({{"depth", o.accept_queue_limit}});
       events.push_back(std::move(e));
     }
   }
+}
+
+void add_side(const Outcome& o, int pid, std::vector<Json>& events) {
+  const Threads t = threads_of(o);
+  add_metadata(o, pid, t, events);
+  const std::int64_t end = run_end(o);
+  add_phases(o, pid, t, end, events);
+  add_packets(o, pid, t, events);
+  add_queues(o, pid, end, events);
 }
 
 int pid_for(const Outcome& o, int fallback) {
@@ -263,9 +294,9 @@ std::string render_perfetto(const Outcome& model, const Outcome* kernel) {
   other["kernel"] = model.info.kernel;
   other["seed"] = fmt::format("{}", model.info.seed);
 
-  std::string out = "{\"displayTimeUnit\":\"ms\",\"otherData\":" + other.dump() + ",\"traceEvents\":[\n";
+  std::string out = "{\"displayTimeUnit\":\"ms\",\"otherData\":" + json::dump(other) + ",\"traceEvents\":[\n";
   for (std::size_t i = 0; i < events.size(); ++i) {
-    out += events[i].dump();
+    out += json::dump(events[i]);
     out += i + 1 < events.size() ? ",\n" : "\n";
   }
   out += "]}\n";

@@ -181,90 +181,114 @@ Preparation prepare_sweep(const std::string& file, const std::vector<std::string
 
 SweepRecord run_sweep_point(const PreparedSweep& sweep, const RunPoint& point) { return run_point(sweep, point); }
 
-std::optional<RunFailure> execute_sweep(const PreparedSweep& sweep, const ExecuteOptions& options) {
-  const std::vector<std::uint64_t> runs = sweep.plan.shard_runs();
-  const std::size_t n = runs.size();
-  auto hand_over = [&](Slot& slot, std::size_t done) -> std::optional<RunFailure> {
-    if (slot.failure) return std::move(slot.failure);
-    if (options.on_record) options.on_record(*slot.record);
-    if (options.on_progress) options.on_progress(done, n);
-    return std::nullopt;
-  };
+namespace {
 
-  const std::size_t jobs = std::clamp<std::size_t>(options.jobs, 1, std::max<std::size_t>(n, 1));
-  if (jobs == 1) {
-    for (std::size_t pos = 0; pos < n; ++pos) {
-      Slot slot = run_slot(sweep, runs[pos], options);
-      if (std::optional<RunFailure> f = hand_over(slot, pos + 1)) return f;
-    }
-    return std::nullopt;
-  }
+// A finished run handed to the caller's callbacks, in run-index order; its
+// failure instead, if it failed.
+std::optional<RunFailure> hand_over(Slot& slot, std::size_t done, std::size_t n, const ExecuteOptions& options) {
+  if (slot.failure) return std::move(slot.failure);
+  if (options.on_record) options.on_record(*slot.record);
+  if (options.on_progress) options.on_progress(done, n);
+  return std::nullopt;
+}
 
-  // Workers take positions in order; the calling thread hands records over
-  // in order. A worker does not run further ahead than `window` positions of
-  // the writer, so memory stays bounded behind one slow run. After a failure
-  // at position f, no position after f is taken.
-  const std::size_t window = 4 * jobs;
+// What the workers and the writer share (execute_in_parallel).
+struct Handoff {
+  Handoff(std::size_t n, std::size_t ahead) : window(ahead), stop_at(n) {}
+
   std::mutex mutex;
   std::condition_variable ready_cv;  // a slot finished
   std::condition_variable room_cv;   // the writer moved on, or the sweep stops
+  const std::size_t window;
   std::size_t next_take = 0;
   std::size_t next_write = 0;
-  std::size_t stop_at = n;
+  std::size_t stop_at;
   std::map<std::size_t, Slot> finished;
+};
 
-  auto worker = [&] {
-    for (;;) {
-      std::size_t pos = 0;
-      {
-        std::unique_lock lock(mutex);
-        room_cv.wait(lock, [&] { return next_take >= stop_at || next_take < next_write + window; });
-        if (next_take >= stop_at) return;
-        pos = next_take++;
-      }
-      Slot slot = run_slot(sweep, runs[pos], options);
-      {
-        std::lock_guard lock(mutex);
-        if (slot.failure) stop_at = std::min(stop_at, pos + 1);
-        finished.emplace(pos, std::move(slot));
-      }
-      ready_cv.notify_one();
-      room_cv.notify_all();
+// A worker: takes the next position while it is within the window, runs
+// it, leaves the slot for the writer.
+void work(Handoff& h, const PreparedSweep& sweep, const std::vector<std::uint64_t>& runs,
+          const ExecuteOptions& options) {
+  for (;;) {
+    std::size_t pos = 0;
+    {
+      std::unique_lock lock(h.mutex);
+      h.room_cv.wait(lock, [&] { return h.next_take >= h.stop_at || h.next_take < h.next_write + h.window; });
+      if (h.next_take >= h.stop_at) return;
+      pos = h.next_take++;
     }
-  };
+    Slot slot = run_slot(sweep, runs[pos], options);
+    {
+      std::lock_guard lock(h.mutex);
+      if (slot.failure) h.stop_at = std::min(h.stop_at, pos + 1);
+      h.finished.emplace(pos, std::move(slot));
+    }
+    h.ready_cv.notify_one();
+    h.room_cv.notify_all();
+  }
+}
 
+// The writer: waits for position `pos` to finish and takes its slot.
+Slot take_finished(Handoff& h, std::size_t pos) {
+  Slot slot;
+  {
+    std::unique_lock lock(h.mutex);
+    h.ready_cv.wait(lock, [&] { return h.finished.contains(pos); });
+    auto it = h.finished.find(pos);
+    slot = std::move(it->second);
+    h.finished.erase(it);
+    h.next_write = pos + 1;
+  }
+  h.room_cv.notify_all();
+  return slot;
+}
+
+// Workers take positions in order; the calling thread hands records over
+// in order. A worker does not run further ahead than `window` positions of
+// the writer, so memory stays bounded behind one slow run. After a failure
+// at position f, no position after f is taken.
+std::optional<RunFailure> execute_in_parallel(const PreparedSweep& sweep, const std::vector<std::uint64_t>& runs,
+                                              std::size_t jobs, const ExecuteOptions& options) {
+  const std::size_t n = runs.size();
+  Handoff h(n, 4 * jobs);
   std::vector<std::thread> threads;
   threads.reserve(jobs);
-  for (std::size_t j = 0; j < jobs; ++j) threads.emplace_back(worker);
+  for (std::size_t j = 0; j < jobs; ++j) threads.emplace_back([&] { work(h, sweep, runs, options); });
 
   std::optional<RunFailure> failure;
   std::exception_ptr thrown;
   for (std::size_t pos = 0; pos < n && !failure; ++pos) {
-    Slot slot;
-    {
-      std::unique_lock lock(mutex);
-      ready_cv.wait(lock, [&] { return finished.contains(pos); });
-      auto it = finished.find(pos);
-      slot = std::move(it->second);
-      finished.erase(it);
-      next_write = pos + 1;
-    }
-    room_cv.notify_all();
+    Slot slot = take_finished(h, pos);
     try {
-      failure = hand_over(slot, pos + 1);
+      failure = hand_over(slot, pos + 1, n, options);
     } catch (...) {
       thrown = std::current_exception();  // from a callback: stop, join, then rethrow
       break;
     }
   }
   {
-    std::lock_guard lock(mutex);
-    stop_at = 0;  // the writer is done (or failed): take nothing more
+    std::lock_guard lock(h.mutex);
+    h.stop_at = 0;  // the writer is done (or failed): take nothing more
   }
-  room_cv.notify_all();
+  h.room_cv.notify_all();
   for (std::thread& t : threads) t.join();
   if (thrown) std::rethrow_exception(thrown);
   return failure;
+}
+
+}  // namespace
+
+std::optional<RunFailure> execute_sweep(const PreparedSweep& sweep, const ExecuteOptions& options) {
+  const std::vector<std::uint64_t> runs = sweep.plan.shard_runs();
+  const std::size_t n = runs.size();
+  const std::size_t jobs = std::clamp<std::size_t>(options.jobs, 1, std::max<std::size_t>(n, 1));
+  if (jobs > 1) return execute_in_parallel(sweep, runs, jobs, options);
+  for (std::size_t pos = 0; pos < n; ++pos) {
+    Slot slot = run_slot(sweep, runs[pos], options);
+    if (std::optional<RunFailure> f = hand_over(slot, pos + 1, n, options)) return f;
+  }
+  return std::nullopt;
 }
 
 }  // namespace synsim::sweep

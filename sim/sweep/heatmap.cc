@@ -287,14 +287,9 @@ std::string legend_svg(const Metric& metric, const Scale& scale) {
   return s;
 }
 
-}  // namespace
-
-HeatmapResult render_heatmap_html(std::vector<SweepRecord> records, const Metric& metric) {
-  HeatmapResult result;
-  if (records.empty()) {
-    result.errors.push_back("no sweep runs to draw");
-    return result;
-  }
+// The records in index order, each run once; a run given twice with other
+// results is an error, the same run twice a warning.
+std::vector<SweepRecord> distinct_runs(std::vector<SweepRecord> records, HeatmapResult& result) {
   std::stable_sort(records.begin(), records.end(),
                    [](const SweepRecord& a, const SweepRecord& b) { return a.index < b.index; });
   std::vector<SweepRecord> runs;
@@ -316,10 +311,11 @@ HeatmapResult render_heatmap_html(std::vector<SweepRecord> records, const Metric
     result.warnings.push_back(fmt::format("{} run(s) appear more than once (a shard given twice?); each counted once",
                                           duplicates));
   }
+  return runs;
+}
 
-  Grid g;
-  for (const auto& [k, v] : runs.front().params) g.keys.push_back(k);
-  g.values.resize(g.keys.size());
+// Every run of one sweep, with the grid keys of the first; errors otherwise.
+void check_same_sweep(const std::vector<SweepRecord>& runs, const Grid& g, HeatmapResult& result) {
   const std::string& name = runs.front().sweep;
   for (const SweepRecord& r : runs) {
     if (r.sweep != name) {
@@ -334,8 +330,10 @@ HeatmapResult render_heatmap_html(std::vector<SweepRecord> records, const Metric
       break;
     }
   }
-  if (!result.errors.empty()) return result;
+}
 
+// The panels and their cells: each run's metric added to its grid point.
+void fill_grid(const std::vector<SweepRecord>& runs, const Metric& metric, Grid& g) {
   // Axis values in first-appearance order, which is grid order.
   std::vector<std::vector<std::size_t>> at(runs.size());
   for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -358,16 +356,15 @@ HeatmapResult render_heatmap_html(std::vector<SweepRecord> records, const Metric
       c.sum += *m;
     }
   }
+}
 
+// The colour scale over every cell's mean, from 0 or below.
+Scale scale_of(const Grid& g) {
   Scale scale;
   bool any = false;
-  std::size_t empty_cells = 0;
-  std::size_t all_cells = 0;
   for (const Panel& p : g.panels) {
     for (const auto& row : p.cells) {
       for (const Cell& c : row) {
-        ++all_cells;
-        if (c.runs == 0) ++empty_cells;
         if (const auto m = c.mean()) {
           scale.lo = any ? std::min(scale.lo, *m) : std::min(0.0, *m);
           scale.hi = any ? std::max(scale.hi, *m) : *m;
@@ -378,24 +375,40 @@ HeatmapResult render_heatmap_html(std::vector<SweepRecord> records, const Metric
   }
   if (!any) scale = Scale{0, 1};
   if (scale.hi <= scale.lo) scale.hi = scale.lo + 1;  // all zero: any scale draws them alike
+  return scale;
+}
 
-  std::string seeds;
-  {
-    std::size_t min_runs = SIZE_MAX;
-    std::size_t max_runs = 0;
-    for (const Panel& p : g.panels) {
-      for (const auto& row : p.cells) {
-        for (const Cell& c : row) {
-          if (c.runs == 0) continue;
-          min_runs = std::min(min_runs, c.runs);
-          max_runs = std::max(max_runs, c.runs);
+// "3 run(s) per grid point", or "1 to 3 runs per grid point"; `empty_cells`
+// and `all_cells` count the grid points without runs and all of them.
+std::string runs_per_point(const Grid& g, std::size_t& empty_cells, std::size_t& all_cells) {
+  std::size_t min_runs = SIZE_MAX;
+  std::size_t max_runs = 0;
+  for (const Panel& p : g.panels) {
+    for (const auto& row : p.cells) {
+      for (const Cell& c : row) {
+        ++all_cells;
+        if (c.runs == 0) {
+          ++empty_cells;
+          continue;
         }
+        min_runs = std::min(min_runs, c.runs);
+        max_runs = std::max(max_runs, c.runs);
       }
     }
-    seeds = min_runs == max_runs ? fmt::format("{} run(s) per grid point", max_runs)
-                                 : fmt::format("{} to {} runs per grid point", min_runs, max_runs);
   }
+  return min_runs == max_runs ? fmt::format("{} run(s) per grid point", max_runs)
+                              : fmt::format("{} to {} runs per grid point", min_runs, max_runs);
+}
 
+// The page: title, what was run, the legend, then one heat map (or bar
+// chart, for one grid key) per panel.
+std::string page(const std::vector<SweepRecord>& runs, const Grid& g, const Metric& metric,
+                 const std::vector<std::string>& warnings) {
+  const std::string& name = runs.front().sweep;
+  const Scale scale = scale_of(g);
+  std::size_t empty_cells = 0;
+  std::size_t all_cells = 0;
+  const std::string seeds = runs_per_point(g, empty_cells, all_cells);
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   h += fmt::format("<title>synsim sweep {}: {}</title>\n", html_escape(name), html_escape(metric.label));
   h += "<style>" + std::string(kCss) + "</style>\n</head>\n<body>\n";
@@ -413,7 +426,7 @@ HeatmapResult render_heatmap_html(std::vector<SweepRecord> records, const Metric
     h += fmt::format("<p class=\"warn\">{} of {} grid points have no runs (a shard missing?).</p>\n", empty_cells,
                      all_cells);
   }
-  for (const std::string& w : result.warnings) h += "<p class=\"warn\">" + html_escape(w) + ".</p>\n";
+  for (const std::string& w : warnings) h += "<p class=\"warn\">" + html_escape(w) + ".</p>\n";
   h += legend_svg(metric, scale);
   for (const Panel& p : g.panels) {
     if (!p.rest.empty()) {
@@ -426,7 +439,25 @@ HeatmapResult render_heatmap_html(std::vector<SweepRecord> records, const Metric
     h += g.keys.size() >= 2 ? heatmap_svg(g, p, metric, scale) : bar_svg(g, p, metric, scale);
   }
   h += "</body>\n</html>\n";
-  result.html = std::move(h);
+  return h;
+}
+
+}  // namespace
+
+HeatmapResult render_heatmap_html(std::vector<SweepRecord> records, const Metric& metric) {
+  HeatmapResult result;
+  if (records.empty()) {
+    result.errors.push_back("no sweep runs to draw");
+    return result;
+  }
+  const std::vector<SweepRecord> runs = distinct_runs(std::move(records), result);
+  Grid g;
+  for (const auto& [k, v] : runs.front().params) g.keys.push_back(k);
+  g.values.resize(g.keys.size());
+  check_same_sweep(runs, g, result);
+  if (!result.errors.empty()) return result;
+  fill_grid(runs, metric, g);
+  result.html = page(runs, g, metric, result.warnings);
   return result;
 }
 

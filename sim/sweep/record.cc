@@ -3,16 +3,17 @@
 #include <fmt/format.h>
 
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "sim/json/json.h"
 
 namespace synsim::sweep {
 
 namespace {
 
-// ordered_json keeps keys in insertion order: params in grid order, summary
-// fields in the documented order.
-using Json = nlohmann::ordered_json;
+// Objects keep keys in insertion order: params in grid order, summary fields
+// in the documented order.
+using Json = json::Value;
 
 Json optional_ns(const std::optional<std::int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
 
@@ -23,30 +24,27 @@ class Reader {
   explicit Reader(std::string& error) : error_(error) {}
 
   const Json* field(const Json& obj, const char* key, const char* where) {
-    const auto it = obj.find(key);
-    if (it == obj.end()) {
-      fail(fmt::format("missing key '{}'{}", key, where));
-      return nullptr;
-    }
-    return &*it;
+    const Json* v = obj.find(key);
+    if (v == nullptr) fail(fmt::format("missing key '{}'{}", key, where));
+    return v;
   }
   std::uint64_t u64(const Json& obj, const char* key, const char* where = "") {
     const Json* v = field(obj, key, where);
     if (v == nullptr) return 0;
-    if (!v->is_number_unsigned()) {
+    if (!v->is_unsigned()) {
       fail(fmt::format("'{}'{} must be a non-negative integer", key, where));
       return 0;
     }
-    return v->get<std::uint64_t>();
+    return v->as_uint64();
   }
   std::optional<std::int64_t> optional_i64(const Json& obj, const char* key) {
     const Json* v = field(obj, key, " in summary");
     if (v == nullptr || v->is_null()) return std::nullopt;
-    if (!v->is_number_integer()) {
+    if (!v->is_integer()) {
       fail(fmt::format("'{}' in summary must be an integer or null", key));
       return std::nullopt;
     }
-    return v->get<std::int64_t>();
+    return v->as_int64();
   }
   void fail(std::string message) {
     if (error_.empty()) error_ = std::move(message);
@@ -56,6 +54,66 @@ class Reader {
  private:
   std::string& error_;
 };
+
+// The grid's --set values of a line, in grid order.
+void read_params(Reader& rd, const Json& p, std::vector<std::pair<std::string, std::string>>& params) {
+  if (!p.is_object()) rd.fail("'params' must be an object");
+  for (std::size_t i = 0; p.is_object() && i < p.size(); ++i) {
+    const std::string& key = p.keys()[i];
+    const Json& value = p.elements()[i];
+    if (!value.is_string()) {
+      rd.fail(fmt::format("params '{}' must be a string", key));
+      break;
+    }
+    params.emplace_back(key, value.as_string());
+  }
+}
+
+// The summary object of a line (record.h); every field checked.
+void read_summary(Reader& rd, const Json& s, RunSummary& sum) {
+  const char* in = " in summary";
+  sum.connections = rd.u64(s, "connections", in);
+  sum.completed = rd.u64(s, "completed", in);
+  sum.reset = rd.u64(s, "reset", in);
+  sum.timed_out = rd.u64(s, "timed_out", in);
+  sum.refused = rd.u64(s, "refused", in);
+  sum.open_at_end = rd.u64(s, "open_at_end", in);
+  sum.stalled = rd.u64(s, "stalled", in);
+  sum.stall_p50_ns = rd.optional_i64(s, "stall_p50_ns");
+  sum.stall_p90_ns = rd.optional_i64(s, "stall_p90_ns");
+  sum.stall_p99_ns = rd.optional_i64(s, "stall_p99_ns");
+  sum.stall_max_ns = rd.optional_i64(s, "stall_max_ns");
+  sum.connect_p99_ns = rd.optional_i64(s, "connect_p99_ns");
+  // Optional: lines written before user latencies were kept lack them.
+  if (s.contains("total_over_1s")) sum.total_over_1s = rd.u64(s, "total_over_1s", in);
+  if (s.contains("connect_over_1s")) sum.connect_over_1s = rd.u64(s, "connect_over_1s", in);
+  if (s.contains("total_p99_ns")) {
+    if (const Json* p99 = s.find("total_p99_ns"); p99->is_string() && p99->as_string() == "unfinished") {
+      sum.total_p99_unfinished = true;
+    } else {
+      sum.total_p99_ns = rd.optional_i64(s, "total_p99_ns");
+    }
+  }
+  if (const Json* c = rd.field(s, "counters", in); c != nullptr) {
+    if (!c->is_object()) rd.fail("'counters' in summary must be an object");
+    for (std::size_t i = 0; c->is_object() && i < c->size(); ++i) {
+      const std::string& key = c->keys()[i];
+      const Json& value = c->elements()[i];
+      if (!value.is_integer()) {
+        rd.fail(fmt::format("counter '{}' must be an integer", key));
+        break;
+      }
+      sum.counters[key] = value.as_int64();
+    }
+  }
+  if (const Json* e = rd.field(s, "expectations_passed", in); e != nullptr) {
+    if (e->is_boolean()) {
+      sum.expectations_passed = e->as_bool();
+    } else if (!e->is_null()) {
+      rd.fail("'expectations_passed' in summary must be true, false or null");
+    }
+  }
+}
 
 }  // namespace
 
@@ -92,16 +150,17 @@ std::string to_json_line(const SweepRecord& r) {
   line["summary"] = std::move(summary);
   line["events"] = r.events;
   // Invalid UTF-8 in a value (from the command line) is replaced, not thrown.
-  return line.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return json::dump(line, -1, json::InvalidUtf8::replace);
 }
 
 RecordParse parse_json_line(std::string_view line) {
   RecordParse result;
-  Json j = Json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
+  json::Parsed parsed = json::parse(line);
+  if (!parsed.value) {
     result.error = "not valid JSON";
     return result;
   }
+  const Json& j = *parsed.value;
   if (!j.is_object()) {
     result.error = "expected a JSON object (one sweep run per line)";
     return result;
@@ -110,7 +169,7 @@ RecordParse parse_json_line(std::string_view line) {
   SweepRecord r;
   if (const Json* v = rd.field(j, "sweep", ""); v != nullptr) {
     if (v->is_string()) {
-      r.sweep = v->get<std::string>();
+      r.sweep = v->as_string();
     } else {
       rd.fail("'sweep' must be a string");
     }
@@ -118,61 +177,10 @@ RecordParse parse_json_line(std::string_view line) {
   r.index = rd.u64(j, "index");
   r.seed = rd.u64(j, "seed");
   r.events = rd.u64(j, "events");
-  if (const Json* p = rd.field(j, "params", ""); p != nullptr) {
-    if (!p->is_object()) rd.fail("'params' must be an object");
-    for (auto it = p->begin(); p->is_object() && it != p->end(); ++it) {
-      if (!it.value().is_string()) {
-        rd.fail(fmt::format("params '{}' must be a string", it.key()));
-        break;
-      }
-      r.params.emplace_back(it.key(), it.value().get<std::string>());
-    }
-  }
+  if (const Json* p = rd.field(j, "params", ""); p != nullptr) read_params(rd, *p, r.params);
   const Json* s = rd.field(j, "summary", "");
   if (s != nullptr && !s->is_object()) rd.fail("'summary' must be an object");
-  if (s != nullptr && s->is_object()) {
-    RunSummary& sum = r.summary;
-    const char* in = " in summary";
-    sum.connections = rd.u64(*s, "connections", in);
-    sum.completed = rd.u64(*s, "completed", in);
-    sum.reset = rd.u64(*s, "reset", in);
-    sum.timed_out = rd.u64(*s, "timed_out", in);
-    sum.refused = rd.u64(*s, "refused", in);
-    sum.open_at_end = rd.u64(*s, "open_at_end", in);
-    sum.stalled = rd.u64(*s, "stalled", in);
-    sum.stall_p50_ns = rd.optional_i64(*s, "stall_p50_ns");
-    sum.stall_p90_ns = rd.optional_i64(*s, "stall_p90_ns");
-    sum.stall_p99_ns = rd.optional_i64(*s, "stall_p99_ns");
-    sum.stall_max_ns = rd.optional_i64(*s, "stall_max_ns");
-    sum.connect_p99_ns = rd.optional_i64(*s, "connect_p99_ns");
-    // Optional: lines written before user latencies were kept lack them.
-    if (s->contains("total_over_1s")) sum.total_over_1s = rd.u64(*s, "total_over_1s", in);
-    if (s->contains("connect_over_1s")) sum.connect_over_1s = rd.u64(*s, "connect_over_1s", in);
-    if (s->contains("total_p99_ns")) {
-      if ((*s)["total_p99_ns"] == "unfinished") {
-        sum.total_p99_unfinished = true;
-      } else {
-        sum.total_p99_ns = rd.optional_i64(*s, "total_p99_ns");
-      }
-    }
-    if (const Json* c = rd.field(*s, "counters", in); c != nullptr) {
-      if (!c->is_object()) rd.fail("'counters' in summary must be an object");
-      for (auto it = c->begin(); c->is_object() && it != c->end(); ++it) {
-        if (!it.value().is_number_integer()) {
-          rd.fail(fmt::format("counter '{}' must be an integer", it.key()));
-          break;
-        }
-        sum.counters[it.key()] = it.value().get<std::int64_t>();
-      }
-    }
-    if (const Json* e = rd.field(*s, "expectations_passed", in); e != nullptr) {
-      if (e->is_boolean()) {
-        sum.expectations_passed = e->get<bool>();
-      } else if (!e->is_null()) {
-        rd.fail("'expectations_passed' in summary must be true, false or null");
-      }
-    }
-  }
+  if (s != nullptr && s->is_object()) read_summary(rd, *s, r.summary);
   if (!rd.failed()) result.record = std::move(r);
   return result;
 }

@@ -1,0 +1,276 @@
+#include "sim/cli/session.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <sstream>
+#include <utility>
+
+#include "sim/compare/statistics_render.h"
+#include "sim/core/atomic_file.h"
+#include "sim/profile/profile.h"
+#include "sim/report/html.h"
+#include "sim/report/json.h"
+#include "sim/report/markdown.h"
+#include "sim/report/out_dir.h"
+#include "sim/report/perfetto.h"
+#include "sim/report/reason_text.h"
+#include "sim/scenario/connections.h"
+#include "sim/scenario/load.h"
+#include "sim/tcp/counters.h"
+
+namespace synsim::cli {
+
+namespace {
+
+// Wall-clock time of `f()`: the command measures its runs (the model itself
+// never reads a real clock) so that scripts can report the speed ratio.
+template <typename F>
+Duration timed(F&& f) {
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start);
+}
+
+// A step that touches the file system: false (said on stderr) if it refused.
+bool file_system(const std::function<void()>& step) {
+  try {
+    step();
+  } catch (const std::runtime_error& e) {  // the file system's refusal
+    std::cerr << "synsim: " << e.what() << '\n';
+    return false;
+  }
+  return true;
+}
+
+// The first run of each side as model/ and kernel/; further ones as
+// model-2/, kernel-2/, ... (each reusable with --kernel-outcome).
+std::string run_dir(const char* side, std::size_t i) {
+  return i == 0 ? std::string(side) : fmt::format("{}-{}", side, i + 1);
+}
+
+bool stage_run_dirs(StagedFiles& staged, const std::filesystem::path& dir, const char* side,
+                    const std::vector<outcome::Outcome>& outs, const std::string& scenario_text) {
+  for (std::size_t i = 0; i < outs.size(); ++i) {
+    const std::vector<report::OutDirFile> files = report::render_out_dir(outs[i], scenario_text);
+    if (!file_system([&] { report::stage_out_dir(staged, dir / run_dir(side, i), files); })) return false;
+  }
+  return true;
+}
+
+// comparison.txt, comparison.json, report.html, summary.md, trace.json.
+bool stage_comparison_files(StagedFiles& staged, const std::filesystem::path& dir, const scenario::Scenario& sc,
+                            const Runs& models, const Runs& kernels, const Verdict& v,
+                            const std::string& expectations) {
+  const outcome::Outcome& model_out = models.outcomes.front();
+  const outcome::Outcome& kernel_out = kernels.outcomes.front();
+  const compare::Comparison* c = v.per_connection ? &*v.per_connection : nullptr;
+  report::HtmlReport html;
+  html.model = &model_out;
+  html.kernel = &kernel_out;
+  html.comparison = c;
+  html.scenario_text = sc.source_text;
+  if (c == nullptr) html.statistics = report::HtmlReport::Statistics{v.statistics.agree(), v.text};
+  const std::pair<const char*, std::function<std::string()>> outputs[] = {
+      {"comparison.txt", [&] { return v.text + expectations; }},
+      {"comparison.json", [&] { return v.json; }},
+      {"report.html", [&] { return report::render_html(html); }},
+      {"summary.md",
+       [&] {
+         return c != nullptr ? report::render_markdown(model_out, &kernel_out, c)
+                             : compare::render_statistics_markdown(v.statistics) +
+                                   report::render_markdown(model_out, &kernel_out, nullptr);
+       }},
+      {"trace.json", [&] { return report::render_perfetto(model_out, &kernel_out); }},
+  };
+  for (const auto& output : outputs) {
+    const char* name = output.first;  // (clang 14 cannot capture a structured binding)
+    const std::string bytes = output.second();
+    if (!file_system([&] { staged.stage(dir / name, bytes); })) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<scenario::Scenario> load_scenario(const std::string& file, const std::vector<std::string>& sets) {
+  scenario::LoadResult r = scenario::load_file(file, sets);
+  if (!r.ok()) {
+    for (const scenario::Diagnostic& d : r.errors) std::cerr << d.str() << '\n';
+    return std::nullopt;
+  }
+  return std::move(r.scenario);
+}
+
+std::string_view host_profile_name() { return profile::host_profile().name; }
+
+std::optional<outcome::Outcome> run_on_model(const scenario::Scenario& sc, const model::RunOptions& options,
+                                             const std::string& file) {
+  try {
+    return model::run(sc, options);
+  } catch (const model::Unsupported& e) {
+    std::cerr << file << ": " << e.what() << '\n';
+    return std::nullopt;
+  }
+  // An InvariantViolation escapes to the caller: an internal error
+  // (internal_error.h), before anything was written.
+}
+
+std::optional<Runs> run_on_model_seeds(const scenario::Scenario& sc, std::size_t runs, const std::string& file) {
+  Runs r;
+  r.outcomes.resize(runs);
+  r.wall = Duration{0};
+  try {
+    for (std::size_t i = 0; i < runs; ++i) {
+      model::RunOptions options;
+      options.seed = sc.seed + i;
+      *r.wall += timed([&] { r.outcomes[i] = model::run(sc, options); });
+    }
+  } catch (const model::Unsupported& e) {
+    std::cerr << file << ": " << e.what() << '\n';
+    return std::nullopt;
+  }
+  return r;
+}
+
+KernelRun run_on_kernel(const scenario::Scenario& sc, const kernel::KernelOptions& options) {
+  KernelRun r;
+  try {
+    std::vector<outcome::Reason> notes;
+    r.outcome = kernel::run_kernel(sc, options, &notes);
+    for (const outcome::Reason& n : notes) r.notes.push_back(report::reason_text(n));
+  } catch (const kernel::Unsupported& e) {
+    r.refused = KernelRefusal{false, e.what()};
+  } catch (const kernel::EnvironmentError& e) {
+    r.refused = KernelRefusal{true, e.what()};
+  }
+  return r;
+}
+
+KernelRuns run_on_kernel_repeatedly(const scenario::Scenario& sc, std::size_t runs) {
+  KernelRuns k;
+  k.runs.wall = Duration{0};
+  try {
+    for (std::size_t i = 0; i < runs && !kernel::stop_requested(); ++i) {
+      k.runs.outcomes.emplace_back();
+      *k.runs.wall += timed([&] { k.runs.outcomes.back() = kernel::run_kernel(sc); });
+    }
+  } catch (const kernel::Unsupported& e) {
+    k.refused = KernelRefusal{false, e.what()};
+  } catch (const kernel::EnvironmentError& e) {
+    k.refused = KernelRefusal{true, e.what()};
+  }
+  return k;
+}
+
+std::optional<outcome::Outcome> read_kernel_outcome_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << path << ": cannot read the kernel outcome\n";
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    return report::outcome_from_json(text.str());
+  } catch (const std::exception& e) {
+    std::cerr << path << ": " << e.what() << '\n';
+    return std::nullopt;
+  }
+}
+
+std::optional<compare::StatOptions> statistical_options(const std::string& stall_threshold) {
+  compare::StatOptions options;
+  std::string error;
+  const std::optional<Duration> threshold = scenario::parse_duration(stall_threshold, &error);
+  if (!threshold || *threshold <= Duration{0}) {
+    std::cerr << "--stall-threshold: " << (threshold ? "must be positive" : error) << '\n';
+    return std::nullopt;
+  }
+  options.stall_threshold = *threshold;
+  return options;
+}
+
+compare::Mode comparison_mode(const std::string& mode, const scenario::Scenario& sc) {
+  return mode == "auto"          ? compare::mode_for(scenario::total_connections(sc))
+         : mode == "statistical" ? compare::Mode::statistical
+                                 : compare::Mode::connections;
+}
+
+Verdict compare_runs(const Runs& models, const Runs& kernels, compare::Mode mode, const compare::StatOptions& options,
+                     std::int64_t noise_ms) {
+  Verdict v;
+  v.statistics = compare::compare_statistics(models.outcomes, kernels.outcomes, options);
+  v.statistics.model_wall = models.wall;
+  v.statistics.kernel_wall = kernels.wall;
+  if (mode == compare::Mode::connections) {
+    const outcome::Outcome& kernel_out = kernels.outcomes.front();
+    compare::Options o;
+    if (kernel_out.info.hz > 0) o.hz = kernel_out.info.hz;
+    o.noise = ms(noise_ms);
+    for (std::size_t m = 0; m < static_cast<std::size_t>(tcp::Mib::kCount); ++m) {
+      o.modelled_counters.emplace_back(tcp::mib_name(static_cast<tcp::Mib>(m)));
+    }
+    v.per_connection = compare::compare(models.outcomes.front(), kernel_out, o);
+    v.text = compare::render_text(*v.per_connection);
+  } else {
+    v.text = compare::render_statistics_text(v.statistics);
+  }
+  v.json = compare::render_statistics_json(v.statistics, v.per_connection ? &*v.per_connection : nullptr);
+  return v;
+}
+
+std::string expectations_text(const scenario::Scenario& sc, const outcome::Outcome& model,
+                              const outcome::Outcome& kernel) {
+  std::string text;
+  for (const auto& [side, out] : {std::pair{"model", &model}, std::pair{"kernel", &kernel}}) {
+    const auto results = expect::evaluate(sc.expect, *out);
+    if (!results.empty()) text += std::string("\nexpectations on the ") + side + "\n" + expect::render(results);
+  }
+  return text;
+}
+
+std::string render_spread(const std::vector<outcome::Outcome>& runs, const std::vector<std::uint64_t>& seeds,
+                          bool json) {
+  const std::vector<compare::Spread> spread = compare::spread(runs);
+  return json ? compare::render_spread_json(spread, seeds) : compare::render_spread_text(spread, seeds);
+}
+
+bool write_run_dir(const std::string& dir, const outcome::Outcome& out, const std::string& scenario_text) {
+  return file_system([&] { report::write_out_dir(dir, out, scenario_text); });
+}
+
+bool write_comparison_dir(const std::string& dir_name, const scenario::Scenario& sc, const Runs& models,
+                          const Runs& kernels, const Verdict& verdict, const std::string& expectations) {
+  // Each output is rendered, then staged under a temporary name (one in
+  // memory at a time: a load scenario's are hundreds of MB), and all
+  // appear together at the end: an internal error while rendering the
+  // next one leaves no half-written output (the staged ones are removed).
+  StagedFiles staged;
+  const std::filesystem::path dir(dir_name);
+  std::vector<std::string> names = {"comparison.txt", "comparison.json", "report.html", "summary.md", "trace.json"};
+  for (std::size_t i = 0; i < std::max(models.outcomes.size(), kernels.outcomes.size()); ++i) {
+    names.push_back(run_dir("model", i));
+    names.push_back(run_dir("kernel", i));
+  }
+  return file_system([&] { report::claim_out_dir(dir, names); }) &&
+         stage_run_dirs(staged, dir, "model", models.outcomes, sc.source_text) &&
+         stage_run_dirs(staged, dir, "kernel", kernels.outcomes, sc.source_text) &&
+         stage_comparison_files(staged, dir, sc, models, kernels, verdict, expectations) &&
+         file_system([&] { staged.publish(); });
+}
+
+bool write_file(const std::string& path, const std::string& text) {
+  return file_system([&] { write_file_atomically(path, text); });
+}
+
+bool commit_written_file(const std::string& tmp, const std::string& path) {
+  return file_system([&] { commit_file(tmp, path); });
+}
+
+}  // namespace synsim::cli

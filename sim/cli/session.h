@@ -1,0 +1,124 @@
+// The operations the `synsim` commands are made of: load a scenario with its
+// --set overrides, run it on the model or on this machine's kernel, read a
+// saved outcome, compare the two sides, and write an output directory.
+// A command is these steps in order, with its own words and exit codes
+// around them; the layers behind the steps (scenario, model, kernel, compare,
+// report, expect) are this file's business, not each command's.
+//
+// Failures that are bad input are said on stderr here, in the words the
+// commands have always used, and come back as an empty result (the command
+// then exits kExitBadInput). A kernel run's refusal comes back as data
+// (KernelRefusal), since commands word it differently.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/compare/compare.h"
+#include "sim/compare/statistics.h"
+#include "sim/core/time.h"
+#include "sim/expect/evaluate.h"
+#include "sim/kernel/runner.h"
+#include "sim/model/run.h"
+#include "sim/outcome/outcome.h"
+#include "sim/scenario/scenario.h"
+
+namespace synsim::cli {
+
+// --- Scenarios
+
+// FILE with the overrides applied; nullopt after printing each diagnostic.
+std::optional<scenario::Scenario> load_scenario(const std::string& file, const std::vector<std::string>& sets);
+
+// The kernel profile the kernel side is compared against ("linux-6.18").
+std::string_view host_profile_name();
+
+// --- Runs
+
+// The scenario on the model; nullopt when the model cannot run it ("FILE: why" said).
+std::optional<outcome::Outcome> run_on_model(const scenario::Scenario& sc, const model::RunOptions& options,
+                                             const std::string& file);
+
+// Several runs of one side and the wall-clock time they took (none for saved outcomes).
+struct Runs {
+  std::vector<outcome::Outcome> outcomes;
+  std::optional<Duration> wall;
+};
+
+// `runs` model runs with seeds sc.seed, sc.seed + 1, ..., timed (the model
+// never reads a clock; the command measures it for the speed ratio).
+std::optional<Runs> run_on_model_seeds(const scenario::Scenario& sc, std::size_t runs, const std::string& file);
+
+// Why the kernel runner did not run the scenario: the scenario asks for
+// what it cannot do (kernel::Unsupported), or this machine cannot run it
+// (kernel::EnvironmentError).
+struct KernelRefusal {
+  bool environment = false;
+  std::string what;
+};
+
+struct KernelRun {
+  outcome::Outcome outcome;
+  std::vector<std::string> notes;  // what the runner changed beyond the scenario, in words
+  std::optional<KernelRefusal> refused;
+};
+KernelRun run_on_kernel(const scenario::Scenario& sc, const kernel::KernelOptions& options);
+
+struct KernelRuns {
+  Runs runs;
+  std::optional<KernelRefusal> refused;
+};
+// Up to `runs` timed kernel runs, fewer when a stop was requested (SIGINT).
+KernelRuns run_on_kernel_repeatedly(const scenario::Scenario& sc, std::size_t runs);
+
+// An outcome.json written by `--out` (a saved kernel run); nullopt after
+// saying why it cannot be read.
+std::optional<outcome::Outcome> read_kernel_outcome_file(const std::string& path);
+
+// --- Comparing
+
+// --stall-threshold and the rest of the statistical options; nullopt after
+// saying what is wrong.
+std::optional<compare::StatOptions> statistical_options(const std::string& stall_threshold);
+// --mode: auto picks by the scenario's connection count.
+compare::Mode comparison_mode(const std::string& mode, const scenario::Scenario& sc);
+
+struct Verdict {
+  compare::StatisticalComparison statistics;
+  std::optional<compare::Comparison> per_connection;  // connections mode
+  std::string text;                                   // the verdict and table, as printed
+  std::string json;                                   // comparison.json
+  bool agree() const { return per_connection ? per_connection->agree() : statistics.agree(); }
+};
+Verdict compare_runs(const Runs& models, const Runs& kernels, compare::Mode mode, const compare::StatOptions& options,
+                     std::int64_t noise_ms);
+
+// "\nexpectations on the model\n..." and the same for the kernel, for the
+// sides whose scenario has expectations.
+std::string expectations_text(const scenario::Scenario& sc, const outcome::Outcome& model,
+                              const outcome::Outcome& kernel);
+
+// `run --seeds`: each judged figure's spread over the runs, as text or JSON.
+std::string render_spread(const std::vector<outcome::Outcome>& runs, const std::vector<std::uint64_t>& seeds,
+                          bool json);
+
+// --- Output directories (false: the file system refused, said on stderr)
+
+// timeline.txt, summary.txt, outcome.json, capture.pcap, scenario.yaml.
+bool write_run_dir(const std::string& dir, const outcome::Outcome& out, const std::string& scenario_text);
+
+// `compare --out`: model/, kernel/ (model-2/, ... for further runs),
+// comparison.txt, comparison.json, report.html, summary.md, trace.json, all
+// appearing together at the end.
+bool write_comparison_dir(const std::string& dir, const scenario::Scenario& sc, const Runs& models,
+                          const Runs& kernels, const Verdict& verdict, const std::string& expectations);
+
+// `text` to `path` through a temporary file: a reader never sees half of it.
+bool write_file(const std::string& path, const std::string& text);
+// A file written under the temporary name `tmp`, renamed to `path`.
+bool commit_written_file(const std::string& tmp, const std::string& path);
+
+}  // namespace synsim::cli
