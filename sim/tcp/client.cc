@@ -417,9 +417,11 @@ void Stack::send_challenge_ack(std::uint32_t conn) {
   xmit(ack, because(ReasonKind::challenge_ack));
 }
 
-// Linux: tcp_rcv_established() slow path -> tcp_validate_incoming(), tcp_ack(),
-// tcp_data_queue(), tcp_fin().
-void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
+// Linux: tcp_validate_incoming() on an established client: an RST in
+// sequence resets the connection, one out of sequence and a SYN get a
+// challenge ACK (RFC 5961); on 2.6.12 a SYN-ACK is an old segment that gets
+// a duplicate ACK with a D-SACK block. False when the segment ends here.
+bool Stack::established_validate(std::uint32_t conn, Segment& seg) {
   ClientSock& s = sock(conn).client;
   if (seg.flags & kRst) {
     if (seg.seq == s.rcv_nxt) {
@@ -428,7 +430,7 @@ void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
     } else {
       send_challenge_ack(conn);
     }
-    return;
+    return false;
   }
   if ((seg.flags & kSyn) && !modern()) {
     // 2.6.12: the SYN-ACK is an old segment (end_seq <= rcv_nxt):
@@ -447,7 +449,7 @@ void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
       ack.sack_right = seg.seq + 1;
     }
     xmit(ack, because(ReasonKind::dsack_duplicate_ack));
-    return;
+    return false;
   }
   if (seg.flags & kSyn) {
     // A SYN on an established socket (here: the server's retransmitted
@@ -455,23 +457,35 @@ void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
     counters_.inc(Mib::TcpInErrs);
     counters_.inc(Mib::TcpExtTCPSYNChallenge);
     send_challenge_ack(conn);
-    return;
+    return false;
   }
+  return true;
+}
+
+// Linux: tcp_ack() on an established client: snd_una advances; once
+// everything is acked the retransmit timer stops and the backoff clears.
+void Stack::established_ack(std::uint32_t conn, const Segment& seg) {
+  ClientSock& s = sock(conn).client;
+  if (!(seg.flags & kAck) || !seq::after(seg.ack, s.snd_una) || seq::after(seg.ack, s.snd_nxt)) return;
+  s.snd_una = seg.ack;
+  if (s.snd_una != s.snd_nxt) return;
+  events_.cancel(s.xmit_timer);
+  s.pending = XmitTimer::none;
+  s.retransmits = 0;
+  s.backoff = 0;
+  s.in_loss = false;
+  s.tlp_sent = false;
+  s.retrans_stamp_set = false;
+  if (s.write_seq != s.iss + 1 && !s.fin_sent) observer_.on_data_acked(conn);
+}
+
+// Linux: tcp_rcv_established() slow path -> tcp_validate_incoming(), tcp_ack(),
+// tcp_data_queue(), tcp_fin().
+void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
+  ClientSock& s = sock(conn).client;
+  if (!established_validate(conn, seg)) return;
   if (seg.has_ts) s.ts_recent = seg.ts_val;
-  if ((seg.flags & kAck) && seq::after(seg.ack, s.snd_una) && !seq::after(seg.ack, s.snd_nxt)) {
-    s.snd_una = seg.ack;
-    if (s.snd_una == s.snd_nxt) {
-      // Everything acked: tcp_ack() stops the retransmit timer and clears backoff.
-      events_.cancel(s.xmit_timer);
-      s.pending = XmitTimer::none;
-      s.retransmits = 0;
-      s.backoff = 0;
-      s.in_loss = false;
-      s.tlp_sent = false;
-      s.retrans_stamp_set = false;
-      if (s.write_seq != s.iss + 1 && !s.fin_sent) observer_.on_data_acked(conn);
-    }
-  }
+  established_ack(conn, seg);
   bool ack_now = false;
   if (seg.len > 0) {
     if (seg.seq == s.rcv_nxt) {

@@ -249,19 +249,9 @@ void Stack::tcp_check_req(Segment& seg) {
   RequestSock& r = c.req;
   Listener& l = listener_;
 
-  // 2. A pure retransmitted SYN: answer with the SYN-ACK again, unless
-  //    rate-limited (tcp_oow_rate_limited), and push the timer out.
+  // 2. A pure retransmitted SYN: answer with the SYN-ACK again.
   if (seg.seq == r.rcv_isn && seg.flags == kSyn) {
-    const std::uint64_t limit = clock_.to_jiffies(ms(sys_.tcp_invalid_ratelimit));
-    if (r.oow_ack_sent && jiffies() - r.last_oow_ack_jiffies < limit) {
-      counters_.inc(Mib::TcpExtTCPACKSkippedSynRecv);
-      note(conn, because(ReasonKind::synack_rate_limited));
-      return;
-    }
-    r.oow_ack_sent = true;
-    r.last_oow_ack_jiffies = jiffies();
-    send_synack(conn, true, because(ReasonKind::synack_rtx_for_syn));
-    arm_reqsk_timer(conn);  // mod_timer_pending(jiffies + reqsk_timeout())
+    req_answer_syn(conn);
     return;
   }
   // 3. An ACK of something we never sent: the listener resets it.
@@ -272,21 +262,7 @@ void Stack::tcp_check_req(Segment& seg) {
   // 4. Window check.
   const std::uint32_t rcv_wnd = 65535u << (profile_->wscale > 14 ? 14 : profile_->wscale);
   if (!tcp_in_window(seg.seq, seg.end_seq(), r.rcv_nxt, r.rcv_nxt + rcv_wnd)) {
-    const std::uint64_t limit = clock_.to_jiffies(ms(sys_.tcp_invalid_ratelimit));
-    if (r.oow_ack_sent && jiffies() - r.last_oow_ack_jiffies < limit) {
-      counters_.inc(Mib::TcpExtTCPACKSkippedSynRecv);
-      note(conn, because(ReasonKind::request_oow_ack_rate_limited));
-      return;
-    }
-    if (!(seg.flags & kRst)) {
-      r.oow_ack_sent = true;
-      r.last_oow_ack_jiffies = jiffies();
-      Segment ack = make_segment(conn, false);
-      ack.flags = kAck;
-      ack.seq = r.snt_isn + 1;
-      ack.ack = r.rcv_nxt;
-      xmit(ack, because(ReasonKind::request_oow_ack));
-    }
+    req_answer_out_of_window(conn, seg);
     return;
   }
   if (seg.has_ts) r.ts_recent = seg.ts_val;
@@ -323,7 +299,56 @@ void Stack::tcp_check_req(Segment& seg) {
     note(conn, because(ReasonKind::defer_accept_ack_dropped));
     return;
   }
-  // 10-11. tcp_v4_syn_recv_sock(): no room in the accept queue.
+  req_complete(conn, seg);
+}
+
+// Linux: tcp_check_req() step 2, a pure retransmitted SYN: the SYN-ACK
+// again, unless rate-limited (tcp_oow_rate_limited()), and the request's
+// timer pushed out.
+void Stack::req_answer_syn(std::uint32_t conn) {
+  RequestSock& r = sock(conn).req;
+  const std::uint64_t limit = clock_.to_jiffies(ms(sys_.tcp_invalid_ratelimit));
+  if (r.oow_ack_sent && jiffies() - r.last_oow_ack_jiffies < limit) {
+    counters_.inc(Mib::TcpExtTCPACKSkippedSynRecv);
+    note(conn, because(ReasonKind::synack_rate_limited));
+    return;
+  }
+  r.oow_ack_sent = true;
+  r.last_oow_ack_jiffies = jiffies();
+  send_synack(conn, true, because(ReasonKind::synack_rtx_for_syn));
+  arm_reqsk_timer(conn);  // mod_timer_pending(jiffies + reqsk_timeout())
+}
+
+// Linux: tcp_check_req() step 4, a segment outside the window: a duplicate
+// ACK (tcp_send_ack via req->rsk_ops->send_ack), unless it is an RST or
+// rate-limited (tcp_oow_rate_limited()).
+void Stack::req_answer_out_of_window(std::uint32_t conn, const Segment& seg) {
+  RequestSock& r = sock(conn).req;
+  const std::uint64_t limit = clock_.to_jiffies(ms(sys_.tcp_invalid_ratelimit));
+  if (r.oow_ack_sent && jiffies() - r.last_oow_ack_jiffies < limit) {
+    counters_.inc(Mib::TcpExtTCPACKSkippedSynRecv);
+    note(conn, because(ReasonKind::request_oow_ack_rate_limited));
+    return;
+  }
+  if (seg.flags & kRst) return;
+  r.oow_ack_sent = true;
+  r.last_oow_ack_jiffies = jiffies();
+  Segment ack = make_segment(conn, false);
+  ack.flags = kAck;
+  ack.seq = r.snt_isn + 1;
+  ack.ack = r.rcv_nxt;
+  xmit(ack, because(ReasonKind::request_oow_ack));
+}
+
+// Linux: tcp_check_req() steps 10-12: tcp_v4_syn_recv_sock() (no room in
+// the accept queue: the request stays, `acked`, or is reset with
+// tcp_abort_on_overflow), then inet_csk_complete_hashdance() (the request
+// leaves the SYN queue, its timer deleted: no further SYN-ACKs; the child
+// joins the accept queue) and tcp_child_process() (the segment runs on the
+// child).
+void Stack::req_complete(std::uint32_t conn, Segment& seg) {
+  Conn& c = sock(conn);
+  RequestSock& r = c.req;
   if (!syn_recv_sock(conn, segment_word(seg), false)) {
     if (!sys_.tcp_abort_on_overflow) {
       r.acked = true;
@@ -334,13 +359,10 @@ void Stack::tcp_check_req(Segment& seg) {
     counters_.inc(Mib::TcpExtEmbryonicRsts);
     return;
   }
-  // 12. inet_csk_complete_hashdance(): the request leaves the SYN queue (its
-  //     timer deleted: no further SYN-ACKs), the child joins the accept queue,
-  //     then tcp_child_process() runs the segment on the child.
   const bool was_acked = r.acked;
   reqsk_queue_drop(conn);
   create_child(conn, r.snt_isn, r.rcv_isn, false);
-  Reason created = accept_queue_reason(ReasonKind::child_created, l);
+  Reason created = accept_queue_reason(ReasonKind::child_created, listener_);
   created.segment = segment_word(seg);
   created.flag = was_acked;
   created.c = c.synack_retransmits;

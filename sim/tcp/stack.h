@@ -196,6 +196,9 @@ class Stack final : public EventHandler {
   void listener_rcv(Segment& seg);
   void tcp_conn_request(Segment& seg);
   void tcp_check_req(Segment& seg);
+  void req_answer_syn(std::uint32_t conn);
+  void req_answer_out_of_window(std::uint32_t conn, const Segment& seg);
+  void req_complete(std::uint32_t conn, Segment& seg);
   bool syn_recv_sock(std::uint32_t conn, outcome::SegmentWord what, bool cookie);
   void create_child(std::uint32_t conn, std::uint32_t iss, std::uint32_t irs, bool from_cookie);
   void reqsk_timer_handler(std::uint32_t conn);
@@ -218,6 +221,8 @@ class Stack final : public EventHandler {
   void client_rcv(Segment& seg);
   void synsent_rcv(std::uint32_t conn, Segment& seg);
   void established_rcv(std::uint32_t conn, Segment& seg);
+  bool established_validate(std::uint32_t conn, Segment& seg);
+  void established_ack(std::uint32_t conn, const Segment& seg);
   void client_xmit_timer(std::uint32_t conn);
   void retransmit_timer(std::uint32_t conn);
   void send_loss_probe(std::uint32_t conn);
