@@ -437,9 +437,6 @@ const char* kernel_requirements_text() {
 outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& opt, std::vector<outcome::Reason>* notes) {
   const bool wired = sc.link.latency > Duration{0} || !sc.link.rules.empty();
   const std::uint64_t n = scenario::total_connections(sc);
-  if (sc.loader.threads > 1) {
-    throw Unsupported(fmt::format("loader.threads {}: the kernel runner's loader runs one thread", sc.loader.threads));
-  }
   if (wired && n > kMaxWireConnections) {
     throw Unsupported(fmt::format("{} connections: wire mode gives each a fixed client port and plays at most {}",
                                   n, kMaxWireConnections));
