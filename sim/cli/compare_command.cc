@@ -139,9 +139,11 @@ int compare_command(const CompareArgs& args) {
     stop_kernel_runs_on_signals();
     kernel_wall = Duration{0};
     try {
+      kernel::KernelOptions options;
+      options.loader = kernel::loader_kind_named(args.loader).value_or(kernel::LoaderKind::asio);
       for (std::size_t i = 0; i < runs && !kernel::stop_requested(); ++i) {
         kernels.emplace_back();
-        *kernel_wall += timed([&] { kernels.back() = kernel::run_kernel(sc); });
+        *kernel_wall += timed([&] { kernels.back() = kernel::run_kernel(sc, options); });
       }
     } catch (const kernel::Unsupported& e) {
       std::cerr << args.file << ": " << e.what() << '\n';

@@ -38,6 +38,7 @@ int kernel_command(const KernelArgs& args) {
     kernel::KernelOptions options;
     options.host_loopback = args.host_loopback;
     options.capture_packets = !args.no_capture;
+    options.loader = kernel::loader_kind_named(args.loader).value_or(kernel::LoaderKind::asio);
     if (!args.port_range.empty()) {
       int low = 0, high = 0;
       char dash = 0;

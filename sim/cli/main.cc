@@ -58,6 +58,10 @@ int main(int argc, char** argv) {
   kernel_cmd->add_option("--port-range", kern.port_range,
                          "net.ipv4.ip_local_port_range in the private namespace, LOW-HIGH (default: the namespace's "
                          "32768-60999, widened to 1024-65535 when the scenario needs more ports)");
+  kernel_cmd->add_option("--loader", kern.loader,
+                         "The program playing the clients: asio (Boost.Asio, default) or epoll (a plain epoll loop; "
+                         "refuses defer_final_ack, close.at and wire mode)")
+      ->check(CLI::IsMember({"asio", "epoll"}));
 
   CompareArgs cmp;
   CLI::App* compare_cmd = app.add_subcommand(
@@ -92,6 +96,9 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--format", cmp.format,
                           "text (default) or json (the statistical table and the verdict, machine-readable)")
       ->check(CLI::IsMember({"text", "json"}));
+  compare_cmd->add_option("--loader", cmp.loader,
+                          "The kernel side's client program: asio (default) or epoll (a plain epoll loop)")
+      ->check(CLI::IsMember({"asio", "epoll"}));
 
   std::vector<std::string> check_files;
   CLI::App* check_cmd = app.add_subcommand("check", "Validate scenario files without running them");

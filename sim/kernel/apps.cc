@@ -93,7 +93,9 @@ AppsResult run_applications(const scenario::Scenario& sc, const KernelOptions& o
   if (placement.enter_client_side) placement.enter_client_side();
   sockaddr_in server_addr{};
   std::memcpy(&server_addr, server.endpoint().data(), sizeof server_addr);
-  const std::unique_ptr<ClientLoader> loader = make_asio_loader(sc, options, placement, server_addr);
+  const std::unique_ptr<ClientLoader> loader = options.loader == LoaderKind::epoll
+                                                   ? make_plain_loader(sc, options, placement, server_addr)
+                                                   : make_asio_loader(sc, options, placement, server_addr);
 
   AppsResult res;
   const SteadyTime t0 = std::chrono::steady_clock::now();

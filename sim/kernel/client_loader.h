@@ -1,9 +1,13 @@
 // The loader process behind one interface: `loader.threads` event loops
 // playing the scenario's client groups, whichever program runs them.
 //
-// The Boost.Asio loader (loader.h) plays the rules of loader.h's header
-// comment and splits the work between its threads as loader_shares.h
-// says.
+// Two implementations, chosen by KernelOptions::loader (synsim kernel
+// --loader): the Boost.Asio loader (loader.h, the default) and a plain
+// epoll loader (plain_loader.h: non-blocking connect(), one epoll_wait
+// loop per thread, no Asio), the kind of loader people run to measure a
+// server. Both play the same rules (loader.h's header comment) and split
+// the work between their threads the same way (loader_shares.h), so a
+// difference between them is the program's, not the scenario's.
 //
 // Life cycle, driven by run_applications (apps.cc): make, start(t0), one
 // thread per run(t) until stop(), join, close_all(), take().
@@ -56,4 +60,8 @@ class ClientLoader {
 
 std::unique_ptr<ClientLoader> make_asio_loader(const scenario::Scenario& sc, const KernelOptions& opt,
                                                const AppsPlacement& place, const sockaddr_in& server);
+// Throws Unsupported for what it does not play (plain_loader.h).
+std::unique_ptr<ClientLoader> make_plain_loader(const scenario::Scenario& sc, const KernelOptions& opt,
+                                                const AppsPlacement& place, const sockaddr_in& server);
+
 }  // namespace synsim::kernel
