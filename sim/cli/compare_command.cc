@@ -68,7 +68,9 @@ std::variant<Runs, int> kernel_side(const CompareArgs& args, const scenario::Sce
   std::cerr << "synsim: running " << sc.name << " on the kernel " << runs << " time" << (runs == 1 ? "" : "s")
             << " (" << format_duration(sc.duration) << " of real time each)\n";
   stop_kernel_runs_on_signals();
-  KernelRuns k = run_on_kernel_repeatedly(sc, runs);
+  kernel::KernelOptions options;
+  options.loader = kernel::loader_kind_named(args.loader).value_or(kernel::LoaderKind::asio);
+  KernelRuns k = run_on_kernel_repeatedly(sc, runs, options);
   if (k.refused && k.refused->environment) {
     std::cerr << "synsim: " << k.refused->what << '\n';
     return kExitEnvironment;

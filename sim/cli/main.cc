@@ -58,6 +58,10 @@ CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
   kernel_cmd->add_option("--port-range", kern.port_range,
                          "net.ipv4.ip_local_port_range in the private namespace, LOW-HIGH (default: the namespace's "
                          "32768-60999, widened to 1024-65535 when the scenario needs more ports)");
+  kernel_cmd->add_option("--loader", kern.loader,
+                         "The program playing the clients: asio (Boost.Asio, default) or epoll (a plain epoll loop; "
+                         "refuses defer_final_ack, close.at and wire mode)")
+      ->check(CLI::IsMember({"asio", "epoll"}));
   return kernel_cmd;
 }
 
@@ -94,6 +98,9 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
   compare_cmd->add_option("--format", cmp.format,
                           "text (default) or json (the statistical table and the verdict, machine-readable)")
       ->check(CLI::IsMember({"text", "json"}));
+  compare_cmd->add_option("--loader", cmp.loader,
+                          "The kernel side's client program: asio (default) or epoll (a plain epoll loop)")
+      ->check(CLI::IsMember({"asio", "epoll"}));
   return compare_cmd;
 }
 

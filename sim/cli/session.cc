@@ -152,13 +152,14 @@ KernelRun run_on_kernel(const scenario::Scenario& sc, const kernel::KernelOption
   return r;
 }
 
-KernelRuns run_on_kernel_repeatedly(const scenario::Scenario& sc, std::size_t runs) {
+KernelRuns run_on_kernel_repeatedly(const scenario::Scenario& sc, std::size_t runs,
+                                    const kernel::KernelOptions& options) {
   KernelRuns k;
   k.runs.wall = Duration{0};
   try {
     for (std::size_t i = 0; i < runs && !kernel::stop_requested(); ++i) {
       k.runs.outcomes.emplace_back();
-      *k.runs.wall += timed([&] { k.runs.outcomes.back() = kernel::run_kernel(sc); });
+      *k.runs.wall += timed([&] { k.runs.outcomes.back() = kernel::run_kernel(sc, options); });
     }
   } catch (const kernel::Unsupported& e) {
     k.refused = KernelRefusal{false, e.what()};

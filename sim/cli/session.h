@@ -72,7 +72,8 @@ struct KernelRuns {
   std::optional<KernelRefusal> refused;
 };
 // Up to `runs` timed kernel runs, fewer when a stop was requested (SIGINT).
-KernelRuns run_on_kernel_repeatedly(const scenario::Scenario& sc, std::size_t runs);
+KernelRuns run_on_kernel_repeatedly(const scenario::Scenario& sc, std::size_t runs,
+                                    const kernel::KernelOptions& options = {});
 
 // An outcome.json written by `--out` (a saved kernel run); nullopt after
 // saying why it cannot be read.

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <exception>
 #include <map>
 #include <mutex>
@@ -15,7 +16,7 @@
 #include <thread>
 
 #include "sim/kernel/cpu_trace.h"
-#include "sim/kernel/loader.h"
+#include "sim/kernel/client_loader.h"
 #include "sim/kernel/server.h"
 
 namespace synsim::kernel {
@@ -85,19 +86,22 @@ AppsResult run_applications(const scenario::Scenario& sc, const KernelOptions& o
   std::atomic<bool> stopping{false};
   const std::uint32_t server_threads = std::max<std::uint32_t>(1, sc.server.threads);
   asio::io_context server_io(static_cast<int>(server_threads));
-  asio::io_context loader_io(1);
 
   if (placement.enter_server_side) placement.enter_server_side();
   Server server(sc, server_io, stopping);
   server.listen();
   if (placement.enter_client_side) placement.enter_client_side();
-  Loader loader(sc, options, placement, loader_io, server.endpoint());
+  sockaddr_in server_addr{};
+  std::memcpy(&server_addr, server.endpoint().data(), sizeof server_addr);
+  const std::unique_ptr<ClientLoader> loader = options.loader == LoaderKind::epoll
+                                                   ? make_plain_loader(sc, options, placement, server_addr)
+                                                   : make_asio_loader(sc, options, placement, server_addr);
 
   AppsResult res;
   const SteadyTime t0 = std::chrono::steady_clock::now();
   res.t0_mono_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t0.time_since_epoch()).count();
   server.start(t0);
-  loader.start(t0);
+  loader->start(t0);
 
   // The threads are started by this thread, so they live in its namespace.
   FirstFailure failure;
@@ -106,24 +110,33 @@ AppsResult run_applications(const scenario::Scenario& sc, const KernelOptions& o
   // SYNSIM_CPU_TRACE: each thread notes its CPU after every handler.
   const std::string trace_path = CpuTrace::path_from_environment();
   CpuTrace trace;
-  auto run = [&failure, &trace, tracing = !trace_path.empty()](asio::io_context& io, const char* name) {
+  auto run_server = [&failure, &trace, &server_io, tracing = !trace_path.empty()] {
+    const char* name = "synsim-server";
     pthread_setname_np(pthread_self(), name);
     try {
       if (tracing) {
         CpuTrace::Thread& me = trace.add(name);
-        while (io.run_one() > 0) me.note();
+        while (server_io.run_one() > 0) me.note();
         return;
       }
-      io.run();
+      server_io.run();
+    } catch (...) {
+      failure.set(std::current_exception());
+    }
+  };
+  auto run_loader = [&failure, &trace, &loader, tracing = !trace_path.empty()](std::uint32_t t) {
+    const char* name = "synsim-loader";
+    pthread_setname_np(pthread_self(), name);
+    try {
+      loader->run(t, tracing ? &trace.add(name) : nullptr);
     } catch (...) {
       failure.set(std::current_exception());
     }
   };
   auto server_work = asio::make_work_guard(server_io);
-  auto loader_work = asio::make_work_guard(loader_io);
   std::vector<std::thread> threads;
-  threads.emplace_back(run, std::ref(loader_io), "synsim-loader");
-  for (std::uint32_t i = 0; i < server_threads; ++i) threads.emplace_back(run, std::ref(server_io), "synsim-server");
+  for (std::uint32_t t = 0; t < loader->threads(); ++t) threads.emplace_back(run_loader, t);
+  for (std::uint32_t i = 0; i < server_threads; ++i) threads.emplace_back(run_server);
 
   // Until the deadline, a failure, or the user's stop (checked every 50 ms:
   // SIGINT/SIGTERM -> request_stop()).
@@ -141,7 +154,7 @@ AppsResult run_applications(const scenario::Scenario& sc, const KernelOptions& o
   }
   stopping = true;
   server_io.stop();
-  loader_io.stop();
+  loader->stop();
   for (std::thread& t : threads) t.join();
 
   if (!trace_path.empty()) trace.write(trace_path, res.t0_mono_ns);
@@ -149,20 +162,18 @@ AppsResult run_applications(const scenario::Scenario& sc, const KernelOptions& o
   if (!failed) at_deadline(res.t0_mono_ns);
   // Every thread has stopped: this one closes everything and lets the
   // aborted handlers run (bounded: each runs once).
-  loader.close_all();
+  loader->close_all();
   server.close_all();
-  for (asio::io_context* io : {&loader_io, &server_io}) {
-    io->restart();
-    try {
-      io->poll();
-    } catch (...) {
-      // A second failure while tearing down: the first one is the story.
-    }
-    io->stop();
+  server_io.restart();
+  try {
+    server_io.poll();
+  } catch (...) {
+    // A second failure while tearing down: the first one is the story.
   }
+  server_io.stop();
   if (failed) std::rethrow_exception(failed);
 
-  LoaderResult l = loader.take();
+  LoaderResult l = loader->take();
   res.records = std::move(l.records);
   res.ports = std::move(l.ports);
   res.notes = std::move(l.notes);

@@ -1,7 +1,7 @@
 // The scenario's applications on real sockets, as the report ran them: the
 // server (server.h) on its own io_context and `server.threads` threads, the
-// loader (loader.h: every client group) on another thread with its own
-// io_context, both on one clock origin t0. They follow sim/model/world.cc
+// loader (client_loader.h: every client group; Asio or plain epoll) on
+// `loader.threads` threads of its own, all on one clock origin t0. They follow sim/model/world.cc
 // rule for rule, so that a difference between a model run and a kernel run
 // is the kernel's, not the applications'.
 //

@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/write.hpp>
 #include <cerrno>
 #include <cstring>
@@ -25,36 +26,35 @@ using scenario::CloseSpec;
 using scenario::SendSpec;
 
 Loader::Loader(const scenario::Scenario& sc, const KernelOptions& opt, const AppsPlacement& place,
-               asio::io_context& io, const tcp::endpoint& server)
-    : sc_(sc), opt_(opt), place_(place), io_(io), server_ep_(server), ack_timer_(io) {
-  std::uint32_t conn = 0;
+               LoaderShares& shares, std::vector<Conn>& conns, std::uint32_t thread, asio::io_context& io,
+               const tcp::endpoint& server)
+    : sc_(sc),
+      opt_(opt),
+      place_(place),
+      shares_(shares),
+      conns_(conns),
+      thread_(thread),
+      io_(io),
+      server_ep_(server),
+      ack_timer_(io) {
   std::uint32_t max_bytes = 1;
   for (std::uint32_t g = 0; g < sc.clients.size(); ++g) {
     const scenario::ClientGroup& grp = sc.clients[g];
-    groups_.push_back(Group{conn, 0, std::nullopt});
-    if (grp.arrival.kind == ArrivalSpec::Kind::rate) groups_.back().gaps.emplace(grp, sc.seed, g);
     if (grp.send) max_bytes = std::max(max_bytes, grp.send->bytes);
-    for (std::uint32_t i = 0; i < grp.count; ++i, ++conn) {
-      outcome::ConnectionRecord r;
-      r.name = fmt::format("{}#{}", grp.name, i);
-      r.group = grp.name;
-      r.index = i;
-      res_.records.push_back(std::move(r));
-      conns_.push_back(Conn{g});
-    }
+    arrivals_.emplace_back();
+    if (grp.arrival.kind != ArrivalSpec::Kind::concurrency) arrivals_.back().emplace(sc, g, thread, shares.threads());
   }
-  due_.assign(sc.clients.size(), kTimeZero);
   request_.assign(max_bytes, 'x');
 }
 
 void Loader::start(SteadyTime t0) {
   timeline_.emplace(io_.get_executor(), t0, [this](std::uint32_t kind, std::uint32_t arg) { dispatch(kind, arg); });
   for (std::uint32_t g = 0; g < sc_.clients.size(); ++g) {
-    const scenario::ClientGroup& grp = sc_.clients[g];
-    Time first = kTimeZero + grp.start;
-    if (grp.arrival.kind == ArrivalSpec::Kind::burst) first = kTimeZero + grp.arrival.burst_at;
-    due_[g] = first;
-    timeline_->at(first, kArrival, g);
+    if (arrivals_[g]) {
+      if (const std::optional<Time> first = arrivals_[g]->due()) timeline_->at(*first, kArrival, g);
+    } else if (shares_.concurrency_share(g, thread_) > 0) {
+      timeline_->at(kTimeZero + sc_.clients[g].start, kArrival, g);
+    }
   }
 }
 
@@ -67,42 +67,30 @@ void Loader::dispatch(std::uint32_t kind, std::uint32_t arg) {
   }
 }
 
-// One pending arrival per group, as in the model: `due_` is when it was
-// meant to happen, so real-time lateness does not accumulate.
+// One pending arrival per group, as in the model: the arrival's time is
+// when it was meant to happen, so real-time lateness does not accumulate.
 void Loader::next_arrival(std::uint32_t g) {
-  const scenario::ClientGroup& grp = sc_.clients[g];
-  Group& gs = groups_[g];
-  switch (grp.arrival.kind) {
-    case ArrivalSpec::Kind::spaced:
-    case ArrivalSpec::Kind::burst:
-    case ArrivalSpec::Kind::rate: {
-      Duration gap = grp.spacing;
-      if (grp.arrival.kind == ArrivalSpec::Kind::burst) gap = Duration{0};
-      // The model's gaps, drawn in the same order (World::on_event).
-      if (grp.arrival.kind == ArrivalSpec::Kind::rate) gap = gs.gaps->next();
-      do {
-        start_connection(gs.first_conn + gs.next_index++);
-      } while (gap == Duration{0} && gs.next_index < grp.count);
-      if (gs.next_index < grp.count) {
-        due_[g] = due_[g] + gap;
-        timeline_->at(due_[g], kArrival, g);
-      }
-      return;
-    }
-    case ArrivalSpec::Kind::concurrency:
-      while (gs.next_index < grp.count && gs.next_index < grp.arrival.concurrency) {
-        start_connection(gs.first_conn + gs.next_index++);
-      }
-      return;
+  if (arrivals_[g]) {
+    std::vector<std::uint32_t> now_starting;
+    arrivals_[g]->take(now_starting);
+    for (const std::uint32_t i : now_starting) start_connection(shares_.first_conn(g) + i);
+    if (const std::optional<Time> next = arrivals_[g]->due()) timeline_->at(*next, kArrival, g);
+    return;
+  }
+  // Closed loop: this thread's share in flight from the group's start.
+  for (std::uint32_t n = shares_.concurrency_share(g, thread_); n > 0; --n) {
+    const std::optional<std::uint32_t> c = shares_.take_next(g);
+    if (!c) return;
+    start_connection(*c);
   }
 }
 
 void Loader::start_connection(std::uint32_t c) {
   const scenario::ClientGroup& grp = group_of(c);
   Conn& cl = conns_[c];
-  outcome::ConnectionRecord& r = res_.records[c];
+  outcome::ConnectionRecord& r = shares_.record(c);
   r.connect_start = now();
-  ++started_;
+  shares_.count_started();
   if (free_slots_.empty()) {
     free_slots_.push_back(static_cast<std::uint32_t>(slots_.size()));
     slots_.push_back(std::make_unique<Slot>(io_));
@@ -143,16 +131,12 @@ void Loader::start_connection(std::uint32_t c) {
   socklen_t len = sizeof local;
   if (::getsockname(s.native_handle(), reinterpret_cast<sockaddr*>(&local), &len) == 0 && local.sin_port != 0) {
     r.client_port = ntohs(local.sin_port);
-    res_.ports.push_back(PortUse{r.client_port, c, *r.connect_start});
+    ports_.push_back(PortUse{r.client_port, c, *r.connect_start});
   }
 }
 
 std::string Loader::descriptor_message(std::uint32_t c) const {
-  return fmt::format(
-      "out of file descriptors at connection {} ({} connections started): raise the limit "
-      "(ulimit -n; the runner already raised its soft limit to the hard limit) or use fewer concurrent "
-      "connections",
-      res_.records[c].name, started_);
+  return descriptors_exhausted_message(shares_.record(c).name, shares_.started());
 }
 
 void Loader::on_connect(std::uint32_t c, const error_code& ec) {
@@ -163,7 +147,7 @@ void Loader::on_connect(std::uint32_t c, const error_code& ec) {
     fail(c, ec, outcome::SocketCall::connect);
     return;
   }
-  outcome::ConnectionRecord& r = res_.records[c];
+  outcome::ConnectionRecord& r = shares_.record(c);
   r.connect_done = now();
   cl.connected = true;
   const scenario::ClientGroup& grp = group_of(c);
@@ -178,24 +162,13 @@ void Loader::on_connect(std::uint32_t c, const error_code& ec) {
 }
 
 std::string Loader::ports_message(std::uint32_t c) const {
-  const PortRange range = read_local_port_range();
-  const SocketCounts socks = read_socket_counts();
-  const double secs = std::max(1e-3, static_cast<double>(to_ns(now())) / 1e9);
-  return fmt::format(
-      "ephemeral ports exhausted (connect(): EADDRNOTAVAIL) at connection {}: {} connect() calls in {:.3f} s "
-      "({:.0f}/s); net.ipv4.ip_local_port_range {}-{} gives {} ports; TCP sockets in use {}, in TIME_WAIT {}. "
-      "A connection the client closes first holds its port in TIME_WAIT (reusable after 1 s on loopback with "
-      "tcp_tw_reuse=2, 60 s otherwise). Fix: widen the range (synsim kernel --port-range 1024-65535; the runner "
-      "widens it itself when it estimates the scenario needs more), close_style: rst (no TIME_WAIT), a server "
-      "that closes first, or fewer/slower connections",
-      res_.records[c].name, started_, secs, static_cast<double>(started_) / secs, range.low, range.high,
-      range.size(), socks.in_use, socks.time_wait);
+  return ports_exhausted_message(shares_.record(c).name, shares_.started(), now());
 }
 
 void Loader::client_send(std::uint32_t c) {
   Conn& cl = conns_[c];
   if (!cl.connected || cl.closing || cl.over) return;
-  outcome::ConnectionRecord& r = res_.records[c];
+  outcome::ConnectionRecord& r = shares_.record(c);
   const std::uint32_t bytes = group_of(c).send->bytes;
   r.first_data_sent = now();
   tcp::socket& s = sock(c);
@@ -280,7 +253,7 @@ void Loader::client_read(std::uint32_t c) {
       fail(c, ec, outcome::SocketCall::read);
       return;
     }
-    outcome::ConnectionRecord& r = res_.records[c];
+    outcome::ConnectionRecord& r = shares_.record(c);
     if (!r.response_received) r.response_received = now();
     k.response_bytes += static_cast<std::uint32_t>(n);
     if (sc_.server.on_data.respond_bytes > 0 && k.response_bytes >= sc_.server.on_data.respond_bytes) {
@@ -298,7 +271,7 @@ void Loader::client_close(std::uint32_t c) {
   error_code ec;
   if (group_of(c).close_style == scenario::CloseStyle::rst) s.set_option(asio::socket_base::linger(true, 0), ec);
   s.close(ec);
-  res_.records[c].closed = now();
+  shares_.record(c).closed = now();
   connection_over(c);
 }
 
@@ -306,16 +279,10 @@ void Loader::client_close(std::uint32_t c) {
 void Loader::fail(std::uint32_t c, const error_code& ec, outcome::SocketCall call) {
   Conn& cl = conns_[c];
   if (cl.over) return;
-  outcome::ConnectionRecord& r = res_.records[c];
+  outcome::ConnectionRecord& r = shares_.record(c);
   r.closed = now();
   r.error = socket_error_name(ec);
-  if (is_system_error(ec, ETIMEDOUT)) {
-    r.outcome = outcome::ConnectionOutcome::timed_out;
-  } else if (is_system_error(ec, ECONNREFUSED)) {
-    r.outcome = outcome::ConnectionOutcome::refused;
-  } else {
-    r.outcome = outcome::ConnectionOutcome::reset;
-  }
+  r.outcome = socket_error_outcome(ec);
   outcome::Reason why = socket_error_reason(ec);
   why.kind = outcome::ReasonKind::kernel_socket_error;
   why.call = call;
@@ -332,10 +299,10 @@ void Loader::connection_over(std::uint32_t c) {
   // The socket is closed: its slot serves the next connection. Handlers of
   // the old one still queued find `over` set and touch nothing.
   if (cl.slot != kNoSlot) free_slots_.push_back(cl.slot);
-  const scenario::ClientGroup& grp = sc_.clients[cl.group];
-  if (grp.arrival.kind != ArrivalSpec::Kind::concurrency) return;
-  Group& gs = groups_[cl.group];
-  if (gs.next_index < grp.count) timeline_->at(now(), kStart, gs.first_conn + gs.next_index++);
+  // Closed loop: this thread takes the group's next connection.
+  const std::uint32_t g = shares_.group_of(c);
+  if (sc_.clients[g].arrival.kind != ArrivalSpec::Kind::concurrency) return;
+  if (const std::optional<std::uint32_t> next = shares_.take_next(g)) timeline_->at(now(), kStart, *next);
 }
 
 void Loader::close_all() {
@@ -343,15 +310,90 @@ void Loader::close_all() {
   if (timeline_) timeline_->cancel();
   ack_timer_.cancel();
   error_code ec;
-  for (std::uint32_t c = 0; c < conns_.size(); ++c) {
-    Conn& cl = conns_[c];
-    if (cl.slot == kNoSlot || cl.over) continue;
-    tcp::socket& s = sock(c);
-    if (s.is_open()) {
-      s.set_option(asio::socket_base::linger(true, 0), ec);
-      s.close(ec);
+  // Only this thread's sockets: the slots (a closed connection's is closed).
+  for (const std::unique_ptr<Slot>& slot : slots_) {
+    if (slot->sock.is_open()) {
+      slot->sock.set_option(asio::socket_base::linger(true, 0), ec);
+      slot->sock.close(ec);
     }
   }
+}
+
+namespace {
+
+// `loader.threads` Loaders, each on its own io_context (one thread runs
+// each: no strand, no lock), sharing the connections' records and state.
+class AsioLoader final : public ClientLoader {
+ public:
+  AsioLoader(const scenario::Scenario& sc, const KernelOptions& opt, const AppsPlacement& place,
+             const sockaddr_in& server)
+      : shares_(sc), conns_(shares_.connections()) {
+    const tcp::endpoint ep(asio::ip::address_v4(ntohl(server.sin_addr.s_addr)), ntohs(server.sin_port));
+    for (std::uint32_t t = 0; t < shares_.threads(); ++t) {
+      ios_.push_back(std::make_unique<asio::io_context>(1));
+      work_.emplace_back(ios_.back()->get_executor());
+      loaders_.push_back(std::make_unique<Loader>(sc, opt, place, shares_, conns_, t, *ios_.back(), ep));
+    }
+  }
+
+  std::uint32_t threads() const override { return shares_.threads(); }
+
+  void start(SteadyTime t0) override {
+    for (const std::unique_ptr<Loader>& l : loaders_) l->start(t0);
+  }
+
+  void run(std::uint32_t t, CpuTrace::Thread* trace) override {
+    asio::io_context& io = *ios_[t];
+    if (trace == nullptr) {
+      io.run();
+      return;
+    }
+    while (io.run_one() > 0) trace->note();
+  }
+
+  void stop() override {
+    for (const std::unique_ptr<asio::io_context>& io : ios_) io->stop();
+  }
+
+  // Every thread has stopped: this one closes everything and lets the
+  // aborted handlers run (bounded: each runs once).
+  void close_all() override {
+    work_.clear();
+    for (std::size_t t = 0; t < loaders_.size(); ++t) {
+      loaders_[t]->close_all();
+      ios_[t]->restart();
+      try {
+        ios_[t]->poll();
+      } catch (...) {
+        // A second failure while tearing down: the first one is the story.
+      }
+      ios_[t]->stop();
+    }
+  }
+
+  LoaderResult take() override {
+    std::vector<std::vector<PortUse>> ports;
+    std::vector<std::vector<AppNote>> notes;
+    for (const std::unique_ptr<Loader>& l : loaders_) {
+      ports.push_back(l->take_ports());
+      notes.push_back(l->take_notes());
+    }
+    return shares_.merge(std::move(ports), std::move(notes));
+  }
+
+ private:
+  LoaderShares shares_;
+  std::vector<Loader::Conn> conns_;
+  std::vector<std::unique_ptr<asio::io_context>> ios_;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::vector<std::unique_ptr<Loader>> loaders_;
+};
+
+}  // namespace
+
+std::unique_ptr<ClientLoader> make_asio_loader(const scenario::Scenario& sc, const KernelOptions& opt,
+                                               const AppsPlacement& place, const sockaddr_in& server) {
+  return std::make_unique<AsioLoader>(sc, opt, place, server);
 }
 
 }  // namespace synsim::kernel

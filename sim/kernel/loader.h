@@ -1,6 +1,7 @@
-// The scenario's client groups on real sockets: one loader thread with its
-// own io_context, as the report's loader process was one program apart from
-// the server.
+// The scenario's client groups on real sockets, with Boost.Asio: one
+// io_context per loader thread (`loader.threads`, split as loader_shares.h
+// says), as the report's loader process was one program apart from the
+// server. The default loader (client_loader.h).
 //
 // It follows sim/model/world.cc rule for rule:
 //   - clients connect at their group's arrival times (spaced, burst, rate
@@ -15,7 +16,7 @@
 //     clients by one poll timer, at its `close.at` time, or when it reads
 //     EOF (unless close: never); close_style rst sets SO_LINGER {1, 0} first.
 // Events due at the same time run in the model's order (time, then
-// insertion), from one timeline.
+// insertion), from one timeline per thread.
 //
 // Memory: per connection a record (outcome::ConnectionRecord, ~300 bytes)
 // and 16 bytes of state; sockets and read buffers live in slots that only
@@ -40,22 +41,31 @@
 #include <vector>
 
 #include "sim/kernel/apps.h"
+#include "sim/kernel/client_loader.h"
+#include "sim/kernel/loader_shares.h"
 #include "sim/kernel/timeline.h"
 #include "sim/scenario/arrivals.h"
 #include "sim/scenario/scenario.h"
 
 namespace synsim::kernel {
 
-struct LoaderResult {
-  std::vector<outcome::ConnectionRecord> records;  // scenario order
-  std::vector<PortUse> ports;                      // in connect() order
-  std::vector<AppNote> notes;                      // in time order
-};
-
+// One loader thread's share of the connections, on its io_context.
 class Loader {
  public:
-  Loader(const scenario::Scenario& sc, const KernelOptions& opt, const AppsPlacement& place,
-         boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& server);
+  // Per connection, for the whole run; an element is touched only by the
+  // thread that runs its connection.
+  struct Conn {
+    std::uint32_t slot = UINT32_MAX;
+    std::uint32_t response_bytes = 0;
+    bool connected = false;
+    bool closing = false;
+    bool over = false;
+    bool exchanged = false;
+  };
+
+  Loader(const scenario::Scenario& sc, const KernelOptions& opt, const AppsPlacement& place, LoaderShares& shares,
+         std::vector<Conn>& conns, std::uint32_t thread, boost::asio::io_context& io,
+         const boost::asio::ip::tcp::endpoint& server);
   Loader(const Loader&) = delete;
   Loader& operator=(const Loader&) = delete;
 
@@ -65,7 +75,8 @@ class Loader {
   // After the thread has joined: closes every open client socket (RST).
   void close_all();
 
-  LoaderResult take() { return std::move(res_); }
+  std::vector<PortUse> take_ports() { return std::move(ports_); }
+  std::vector<AppNote> take_notes() { return std::move(notes_); }
 
  private:
   enum Event : std::uint32_t { kArrival, kStart, kSend, kClose };
@@ -75,17 +86,6 @@ class Loader {
   // response (microseconds behind it on loopback) before closing anyway.
   static constexpr Duration kEofWait = ms(5);
 
-  // Per connection, for the whole run.
-  struct Conn {
-    std::uint32_t group = 0;
-    std::uint32_t slot = kNoSlot;
-    std::uint32_t response_bytes = 0;
-    bool connected = false;
-    bool closing = false;
-    bool over = false;
-    bool exchanged = false;
-  };
-
   // Per open connection: its socket and read buffer.
   struct Slot {
     boost::asio::ip::tcp::socket sock;
@@ -93,16 +93,10 @@ class Loader {
     explicit Slot(boost::asio::io_context& io) : sock(io) {}
   };
 
-  struct Group {
-    std::uint32_t first_conn = 0;
-    std::uint32_t next_index = 0;
-    std::optional<scenario::ArrivalGaps> gaps;  // rate arrivals
-  };
-
   Time now() const { return timeline_->now(); }
-  const scenario::ClientGroup& group_of(std::uint32_t c) const { return sc_.clients[conns_[c].group]; }
+  const scenario::ClientGroup& group_of(std::uint32_t c) const { return sc_.clients[shares_.group_of(c)]; }
   boost::asio::ip::tcp::socket& sock(std::uint32_t c) { return slots_[conns_[c].slot]->sock; }
-  void note(std::uint32_t conn, outcome::Reason why) { res_.notes.push_back(AppNote{now(), conn, std::move(why)}); }
+  void note(std::uint32_t conn, outcome::Reason why) { notes_.push_back(AppNote{now(), conn, std::move(why)}); }
   void dispatch(std::uint32_t kind, std::uint32_t arg);
 
   void next_arrival(std::uint32_t g);
@@ -122,21 +116,22 @@ class Loader {
   const scenario::Scenario& sc_;
   const KernelOptions& opt_;
   const AppsPlacement& place_;
+  LoaderShares& shares_;
+  std::vector<Conn>& conns_;
+  std::uint32_t thread_;
   boost::asio::io_context& io_;
   boost::asio::ip::tcp::endpoint server_ep_;
   std::optional<Timeline> timeline_;
-  std::vector<Conn> conns_;
-  std::vector<Group> groups_;
-  std::vector<Time> due_;  // per group: when its pending arrival was meant to happen
+  std::vector<std::optional<ThreadArrivals>> arrivals_;  // per group: open-loop arrivals of this thread
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<std::uint32_t> free_slots_;
   std::vector<std::uint32_t> awaiting_ack_;  // respond_bytes 0: SIOCOUTQ not yet 0
   boost::asio::steady_timer ack_timer_;
   bool ack_timer_armed_ = false;
-  std::uint32_t started_ = 0;  // connect() calls so far
-  bool closed_ = false;          // close_all() ran
+  bool closed_ = false;  // close_all() ran
   std::string request_;
-  LoaderResult res_;
+  std::vector<PortUse> ports_;  // this thread's, in connect() order
+  std::vector<AppNote> notes_;  // this thread's, in time order
 };
 
 }  // namespace synsim::kernel

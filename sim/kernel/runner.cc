@@ -19,6 +19,7 @@
 #include "sim/kernel/capture.h"
 #include "sim/kernel/counters.h"
 #include "sim/kernel/netns.h"
+#include "sim/kernel/plain_loader.h"
 #include "sim/kernel/ports.h"
 #include "sim/kernel/queues.h"
 #include "sim/kernel/wire.h"
@@ -417,6 +418,21 @@ std::atomic<bool> g_stop{false};
 static_assert(std::atomic<bool>::is_always_lock_free, "request_stop() runs in signal handlers");
 }  // namespace
 
+const char* loader_kind_name(LoaderKind k) {
+  switch (k) {
+    case LoaderKind::asio: return "asio";
+    case LoaderKind::epoll: return "epoll";
+  }
+  return "?";
+}
+
+std::optional<LoaderKind> loader_kind_named(std::string_view name) {
+  for (const LoaderKind k : {LoaderKind::asio, LoaderKind::epoll}) {
+    if (name == loader_kind_name(k)) return k;
+  }
+  return std::nullopt;
+}
+
 void request_stop() noexcept { g_stop.store(true, std::memory_order_relaxed); }
 bool stop_requested() noexcept { return g_stop.load(std::memory_order_relaxed); }
 
@@ -437,9 +453,7 @@ const char* kernel_requirements_text() {
 outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& opt, std::vector<outcome::Reason>* notes) {
   const bool wired = sc.link.latency > Duration{0} || !sc.link.rules.empty();
   const std::uint64_t n = scenario::total_connections(sc);
-  if (sc.loader.threads > 1) {
-    throw Unsupported(fmt::format("loader.threads {}: the kernel runner's loader runs one thread", sc.loader.threads));
-  }
+  if (opt.loader == LoaderKind::epoll) require_plain_loader_plays(sc, wired);
   if (wired && n > kMaxWireConnections) {
     throw Unsupported(fmt::format("{} connections: wire mode gives each a fixed client port and plays at most {}",
                                   n, kMaxWireConnections));

@@ -24,8 +24,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/core/time.h"
@@ -48,6 +50,10 @@ class Unsupported : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// The program that plays the client groups (client_loader.h): the
+// Boost.Asio loader, or a plain epoll loop, the kind of loader people run.
+enum class LoaderKind { asio, epoll };
 
 struct KernelOptions {
   // Time from first data sent to delivery above which a connection counts as
@@ -82,7 +88,13 @@ struct KernelOptions {
   // and there are no link rules; packets of other ports are ignored, and the
   // counters are the host's (other traffic included).
   bool host_loopback = false;
+  // Which loader plays the clients (synsim kernel --loader).
+  LoaderKind loader = LoaderKind::asio;
 };
+
+// "asio", "epoll" (the values of synsim kernel --loader), and back.
+const char* loader_kind_name(LoaderKind k);
+std::optional<LoaderKind> loader_kind_named(std::string_view name);
 
 // Throws EnvironmentError (exit 4) or Unsupported (exit 2). Protocol
 // outcomes (ECONNRESET, ETIMEDOUT, ECONNREFUSED, EPIPE) are data in the

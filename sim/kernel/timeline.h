@@ -25,10 +25,9 @@
 #include <vector>
 
 #include "sim/core/time.h"
+#include "sim/kernel/steady_time.h"
 
 namespace synsim::kernel {
-
-using SteadyTime = std::chrono::steady_clock::time_point;
 
 class Timeline {
  public:
