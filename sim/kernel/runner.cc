@@ -10,12 +10,12 @@
 #include <chrono>
 #include <fstream>
 #include <future>
-#include <map>
 #include <optional>
 #include <thread>
 #include <utility>
 
 #include "sim/kernel/apps.h"
+#include "sim/kernel/assemble.h"
 #include "sim/kernel/capture.h"
 #include "sim/kernel/counters.h"
 #include "sim/kernel/netns.h"
@@ -23,9 +23,6 @@
 #include "sim/kernel/ports.h"
 #include "sim/kernel/queues.h"
 #include "sim/kernel/wire.h"
-#include "sim/core/seq.h"
-#include "sim/outcome/judge.h"
-#include "sim/outcome/segment_kind.h"
 #include "sim/scenario/connections.h"
 
 #ifdef SYNSIM_HAVE_ZLIB
@@ -84,15 +81,6 @@ void raise_descriptor_limit() {
   }
 }
 
-struct Raw {
-  std::vector<CapturedPacket> packets;
-  std::vector<RawQueueSample> queues;
-  CounterSnapshot before;
-  CounterSnapshot after;
-  std::uint64_t capture_drops = 0;
-  AppsResult apps;
-  std::vector<outcome::Reason> notes;  // what the runner changed beyond the scenario's sysctls
-};
 
 constexpr std::uint64_t kMaxSampledConnections = 2000;
 
@@ -259,158 +247,6 @@ Raw run_wired(const scenario::Scenario& sc, const KernelOptions& opt) {
   return raw;
 }
 
-// Per connection, what the capture says happened to it.
-struct WireStory {
-  std::uint32_t syns = 0, synacks = 0, data_sends = 0;
-  bool answer_due = false;  // a retransmitted SYN-ACK went to an established client
-  bool data_seen = false;
-  std::uint32_t data_end = 0;  // highest sequence sent + 1
-};
-
-outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt, Raw& raw) {
-  outcome::Outcome out;
-  out.info.scenario = sc.name;
-  out.info.settings = sc.settings;
-  out.info.source = "kernel";
-  out.info.kernel = kernel_release();
-  out.info.hz = kernel_hz();
-  out.info.seed = sc.seed;
-  out.info.duration = sc.duration;
-  out.info.server_port = sc.server.port;
-  out.connections = std::move(raw.apps.records);
-
-  const std::int64_t t0 = raw.apps.t0_mono_ns;
-  const PortIndex ports(raw.apps.ports);
-  auto conn_of = [&](std::uint16_t port, Time t) { return ports.conn_at(port, t); };
-
-  std::vector<WireStory> story(out.connections.size());
-  std::vector<std::vector<outcome::ExplanationStep>> lines(out.connections.size());
-  std::vector<bool> incident(out.connections.size(), false);
-  // `detached`: the event happened after the packet it is printed under.
-  auto annotate = [&](std::size_t index, std::uint32_t conn, Time t, const outcome::Reason& why,
-                      bool detached = false) {
-    lines[conn].push_back(outcome::ExplanationStep{t, why});
-    if (outcome::is_incident(why)) incident[conn] = true;
-    out.annotations.push_back(outcome::Annotation{index, why, out.connections[conn].name,
-                                                  detached ? std::optional<Time>(t) : std::nullopt});
-  };
-  auto because = [](outcome::ReasonKind k, std::uint32_t number = 0) {
-    return outcome::Reason{.kind = k, .a = number};
-  };
-
-  std::size_t next_note = 0;
-  const std::vector<AppNote>& notes = raw.apps.notes;
-  auto flush_notes_before = [&](Time t) {
-    while (next_note < notes.size() && notes[next_note].time < t) {
-      const AppNote& n = notes[next_note++];
-      const std::size_t index = out.packets.empty() ? 0 : out.packets.size() - 1;
-      annotate(index, n.conn, n.time, n.reason, true);
-    }
-  };
-
-  for (CapturedPacket& cp : raw.packets) {
-    const Time t = at_ns(cp.mono_ns - t0);
-    if (t < kTimeZero || t > kTimeZero + sc.duration) continue;
-    flush_notes_before(t);
-    outcome::Packet p = std::move(cp.packet);
-    p.time = t;
-    p.from_client = p.src_port != sc.server.port;
-    const std::int64_t conn = conn_of(p.from_client ? p.src_port : p.dst_port, t);
-    if (conn >= 0) p.connection = out.connections[static_cast<std::size_t>(conn)].name;
-    const std::size_t index = out.packets.size();
-    out.packets.push_back(p);
-    if (conn < 0) continue;
-    const auto c = static_cast<std::uint32_t>(conn);
-    for (const outcome::Reason& n : cp.notes) annotate(index, c, t, n);
-    WireStory& s = story[c];
-    const outcome::SegmentKind kind = outcome::segment_kind(p);
-    const bool answer_due = s.answer_due;
-    s.answer_due = false;
-    if (answer_due && p.from_client && p.flags == outcome::kAck && p.length == 0) {
-      annotate(index, c, t, because(outcome::ReasonKind::kernel_challenge_ack));
-      continue;
-    }
-    if (p.from_client && kind == outcome::SegmentKind::syn) {
-      if (++s.syns > 1) annotate(index, c, t, because(outcome::ReasonKind::kernel_syn_retransmitted, s.syns - 1));
-    } else if (!p.from_client && kind == outcome::SegmentKind::synack) {
-      if (++s.synacks > 1) {
-        s.answer_due = story[c].data_seen || out.connections[c].connect_done.has_value();
-        annotate(index, c, t, because(outcome::ReasonKind::kernel_synack_retransmitted, s.synacks - 1));
-      }
-    } else if (p.from_client && kind == outcome::SegmentKind::data) {
-      const std::uint32_t end = p.seq + p.length;
-      if (s.data_seen && seq::before(p.seq, s.data_end)) {
-        ++s.data_sends;
-        annotate(index, c, t, because(outcome::ReasonKind::kernel_request_retransmitted, s.data_sends));
-      }
-      if (!s.data_seen || seq::after(end, s.data_end)) s.data_end = end;
-      s.data_seen = true;
-    } else if (!p.from_client && kind == outcome::SegmentKind::rst) {
-      annotate(index, c, t, because(outcome::ReasonKind::kernel_server_rst));
-    } else if (p.from_client && kind == outcome::SegmentKind::rst) {
-      // A client RST is expected with close_style rst; otherwise worth a line.
-      bool rst_style = false;
-      for (const scenario::ClientGroup& g : sc.clients) {
-        if (g.name == out.connections[c].group) rst_style = g.close_style == scenario::CloseStyle::rst;
-      }
-      if (!rst_style) annotate(index, c, t, because(outcome::ReasonKind::kernel_client_rst));
-    }
-  }
-  flush_notes_before(kTimeMax);
-  if (!out.packets.empty()) {
-    for (const outcome::Reason& n : raw.notes) out.annotations.push_back(outcome::Annotation{0, n, "", std::nullopt});
-  }
-  if (raw.capture_drops > 0 && !out.packets.empty()) {
-    out.annotations.push_back(outcome::Annotation{
-        out.packets.size() - 1,
-        outcome::Reason{.kind = outcome::ReasonKind::kernel_capture_lost,
-                        .n = static_cast<std::int64_t>(raw.capture_drops)},
-        "", std::nullopt});
-  }
-  std::stable_sort(out.annotations.begin(), out.annotations.end(),
-                   [](const outcome::Annotation& a, const outcome::Annotation& b) {
-                     return a.packet_index < b.packet_index;
-                   });
-
-  std::map<std::string, const scenario::ClientGroup*> groups;
-  for (const scenario::ClientGroup& g : sc.clients) groups[g.name] = &g;
-  for (std::size_t c = 0; c < out.connections.size(); ++c) {
-    outcome::ConnectionRecord& r = out.connections[c];
-    const scenario::ClientGroup& grp = *groups.at(r.group);
-    r.syn_retransmits = story[c].syns > 1 ? story[c].syns - 1 : 0;
-    r.synack_retransmits = story[c].synacks > 1 ? story[c].synacks - 1 : 0;
-    r.data_retransmits = story[c].data_sends;
-    // Deviation: whether the server answered with a syncookie is not visible
-    // on the wire or through any socket API; always false here.
-    r.syncookie = false;
-    r.outcome = outcome::judged_outcome(r, scenario::script_of(sc, grp));
-    if (outcome::worth_explaining(r, incident[c], opt.stall_threshold)) {
-      const auto stall = r.stall();
-      r.explanation = lines[c];
-      if (r.first_data_sent) {
-        r.explanation.insert(r.explanation.begin(),
-                             outcome::ExplanationStep{*r.first_data_sent,
-                                                      because(outcome::ReasonKind::kernel_request_written)});
-      }
-      if (const std::optional<outcome::Reason> end = outcome::conclusion(r)) {
-        r.explanation.push_back(outcome::ExplanationStep{std::nullopt, *end});
-      }
-    }
-  }
-  out.counters = counter_deltas(raw.before, raw.after);
-  out.queues.push_back(outcome::QueueSample{});
-  for (const RawQueueSample& q : raw.queues) {
-    if (q.mono_ns < t0) continue;
-    out.queues.push_back(outcome::QueueSample{at_ns(q.mono_ns - t0), q.syn_queue, q.accept_queue});
-  }
-  std::int64_t backlog = sc.server.backlog;
-  for (const scenario::SysctlSetting& s : sc.sysctls) {
-    if (s.name == "net.core.somaxconn" && backlog > s.value) backlog = s.value;
-  }
-  out.accept_queue_limit = backlog + 1;
-  return out;
-}
-
 }  // namespace
 
 namespace {
@@ -488,7 +324,7 @@ outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& o
   }
   worker.join();
   Raw raw = result.get();  // rethrows EnvironmentError / Unsupported from the namespace thread
-  outcome::Outcome out = assemble(sc, opt, raw);
+  outcome::Outcome out = assemble(sc, opt, kernel_release(), kernel_hz(), raw);
   if (notes != nullptr) *notes = raw.notes;
   if (raw.apps.stopped_early) {
     out.info.partial = true;
