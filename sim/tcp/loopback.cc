@@ -105,7 +105,7 @@ void Stack::xmit(const Segment& seg, const Reason& why) {
     at = std::max(at, cpu.free_at + config_.softirq_packet_cost);
     cpu.free_at = at;
   }
-  events_.schedule(at, this, static_cast<std::uint32_t>(Ev::deliver), slot);
+  events_.schedule(at, this, Event{Ev::deliver, slot});
   ++sock(seg.conn).in_flight;
 }
 

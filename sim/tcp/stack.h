@@ -110,7 +110,7 @@ class StackObserver {
   ~StackObserver() = default;
 };
 
-class Stack final : public EventHandler {
+class Stack final : public EventHandlerFor<Stack> {
  public:
   Stack(StackConfig config, std::uint32_t connections, EventQueue& events, StackObserver& observer);
 
@@ -169,10 +169,8 @@ class Stack final : public EventHandler {
   // (tests/tcp/stack_harness.h); the model never calls it.
   void receive(Segment seg);
 
-  // EventHandler: timers and deliveries.
-  void on_event(std::uint32_t kind, std::uint64_t arg) override;
-
- private:
+  // The stack's events: deliveries and the kernel's own timers, each kept
+  // as the kernel keeps it.
   enum class Ev : std::uint32_t {
     deliver,        // a segment reaches the receiver (arg: in-flight slot)
     client_xmit,    // icsk_retransmit_timer: RTO or loss probe (arg: conn)
@@ -180,7 +178,11 @@ class Stack final : public EventHandler {
     reqsk_timer,    // rsk_timer (arg: conn)
     synack_sweep,   // 2.5/2.6 era: the listener's SYN-ACK timer (keepalive timer in LISTEN)
   };
+  using Event = TaggedEvent<Ev, std::uint32_t>;
+  // EventHandlerFor: timers and deliveries.
+  void on_event(Event e);
 
+ private:
   // loopback.cc
   void xmit(const Segment& seg, const Reason& why);
   void deliver(std::uint64_t slot);
