@@ -185,7 +185,7 @@ class Stack final : public EventHandlerFor<Stack> {
  private:
   // loopback.cc
   void xmit(const Segment& seg, const Reason& why);
-  void deliver(std::uint64_t slot);
+  void deliver(std::uint32_t slot);
   void note(std::uint32_t conn, const Reason& why);
   // Notes made by a timer follow the last segment on the wire, and say when.
   void timer_context() {
