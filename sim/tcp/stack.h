@@ -170,13 +170,13 @@ class Stack final : public EventHandlerFor<Stack> {
   void receive(Segment seg);
 
   // The stack's events: deliveries and the kernel's own timers, each kept
-  // as the kernel keeps it.
+  // as the kernel keeps it (numbered: the values are in the trace hash).
   enum class Ev : std::uint32_t {
-    deliver,        // a segment reaches the receiver (arg: in-flight slot)
-    client_xmit,    // icsk_retransmit_timer: RTO or loss probe (arg: conn)
-    client_delack,  // delayed final ACK (arg: conn)
-    reqsk_timer,    // rsk_timer (arg: conn)
-    synack_sweep,   // 2.5/2.6 era: the listener's SYN-ACK timer (keepalive timer in LISTEN)
+    deliver = 0,        // a segment reaches the receiver (arg: in-flight slot)
+    client_xmit = 1,    // icsk_retransmit_timer: RTO or loss probe (arg: conn)
+    client_delack = 2,  // delayed final ACK (arg: conn)
+    reqsk_timer = 3,    // rsk_timer (arg: conn)
+    synack_sweep = 4,   // 2.5/2.6 era: the listener's SYN-ACK timer (keepalive timer in LISTEN)
   };
   using Event = TaggedEvent<Ev, std::uint32_t>;
   // EventHandlerFor: timers and deliveries.
