@@ -92,7 +92,7 @@ void EventQueue::drain(std::uint64_t last) {
   }
 }
 
-EventId EventQueue::schedule(Time when, EventHandler* handler, std::uint32_t kind, std::uint64_t arg) {
+EventId EventQueue::schedule_payload(Time when, EventHandler* handler, EventPayload payload) {
   const std::int64_t t = to_ns(when);
   if (t < 0 || static_cast<std::uint64_t>(t) < base_) {
     throw std::logic_error("event queue: event scheduled before the current time");
@@ -108,7 +108,7 @@ EventId EventQueue::schedule(Time when, EventHandler* handler, std::uint32_t kin
     slots_.emplace_back();
   }
   Slot& s = slots_[slot];
-  s.kind = kind;
+  s.kind = payload.kind;
   ++s.generation;  // odd: pending
   const auto u = static_cast<std::uint64_t>(t);
   const std::uint64_t seq_slot = (next_seq_++ << kSlotBits) | slot;
@@ -119,13 +119,13 @@ EventId EventQueue::schedule(Time when, EventHandler* handler, std::uint32_t kin
     e.when = u;
     e.seq_slot = seq_slot;
     e.handler = handler;
-    e.arg = arg;
+    e.arg = payload.arg;
   } else if ((u >> kWindowBits) == (base_ >> kWindowBits)) {
     const std::uint64_t ns = u & kWindowMask;
-    now_[ns].push_back(Entry{u, seq_slot, handler, arg});
+    now_[ns].push_back(Entry{u, seq_slot, handler, payload.arg});
     now_occupied_.set(ns);
   } else {
-    far_push(Entry{u, seq_slot, handler, arg});
+    far_push(Entry{u, seq_slot, handler, payload.arg});
   }
   ++live_;
   return EventId{slot, s.generation};
@@ -295,7 +295,8 @@ EventQueue::Fired EventQueue::pop() {
   }
   const std::uint32_t slot = slot_of(top);
   Slot& s = slots_[slot];
-  const Fired f{at_ns(static_cast<std::int64_t>(top.when)), top.seq_slot >> kSlotBits, top.handler, s.kind, top.arg};
+  const Fired f{at_ns(static_cast<std::int64_t>(top.when)), top.seq_slot >> kSlotBits, top.handler,
+                 EventPayload{s.kind, top.arg}};
   ++s.generation;  // even: fired; invalidates every EventId naming this slot
   free_.push_back(slot);
   --live_;

@@ -60,20 +60,65 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "sim/core/time.h"
 
 namespace synsim {
 
-// Receives events. `kind` and `arg` are the scheduler's own vocabulary
-// (each handler casts `kind` back to its enum class and switches on it).
+// What the queue keeps of an event besides its time and handler: the
+// handler's kind and argument as plain numbers, so that one queue serves
+// every handler with 32-byte entries (kind in the slot, arg in the entry)
+// and no allocation. The run loop hashes these numbers into the trace, so
+// renumbering a handler's kinds changes every trace hash.
+struct EventPayload {
+  std::uint32_t kind = 0;
+  std::uint64_t arg = 0;
+};
+
+// A handler's own event: one of its kinds (an enum class, the kernel's set
+// of timers for tcp::Stack) and an argument of its own type (a connection,
+// an in-flight slot, a CPU). The conversions to and from EventPayload are
+// here and nowhere else, so no handler casts a number back to its enum.
+template <class Kind, class Arg>
+struct TaggedEvent {
+  static_assert(std::is_enum_v<Kind> && sizeof(Kind) <= sizeof(std::uint32_t));
+  static_assert(std::is_unsigned_v<Arg> && sizeof(Arg) <= sizeof(std::uint64_t));
+  Kind kind;
+  Arg arg{};
+
+  EventPayload encode() const {
+    return EventPayload{static_cast<std::uint32_t>(kind), static_cast<std::uint64_t>(arg)};
+  }
+  // Only ever applied to a payload encode() made for the same handler
+  // (EventQueue::schedule pairs the handler with its own event type).
+  static TaggedEvent decode(EventPayload p) { return TaggedEvent{static_cast<Kind>(p.kind), static_cast<Arg>(p.arg)}; }
+};
+
+// Receives events, type-erased: what the run loop holds. Handlers derive
+// from EventHandlerFor, never from this directly.
 class EventHandler {
  public:
-  virtual void on_event(std::uint32_t kind, std::uint64_t arg) = 0;
+  virtual void dispatch(EventPayload payload) = 0;
 
  protected:
   ~EventHandler() = default;
+};
+
+// The base of a handler `Self` with a public `Event` (a TaggedEvent) and a
+// public `void on_event(Event)`. The run loop's one virtual call lands here
+// and calls Self::on_event directly, not virtually: typing the events adds
+// no second dispatch.
+template <class Self>
+class EventHandlerFor : public EventHandler {
+ public:
+  void dispatch(EventPayload payload) final {
+    static_cast<Self&>(*this).on_event(Self::Event::decode(payload));
+  }
+
+ protected:
+  ~EventHandlerFor() = default;
 };
 
 // Names one scheduled event; survives the event (cancelling a fired or
@@ -90,7 +135,13 @@ class EventQueue {
   EventQueue(const EventQueue&) = delete;
   EventQueue& operator=(const EventQueue&) = delete;
 
-  EventId schedule(Time when, EventHandler* handler, std::uint32_t kind, std::uint64_t arg = 0);
+  // Schedules `event` for `handler`, which alone can receive its type of
+  // event (an EventHandlerFor<H>).
+  template <class H>
+  EventId schedule(Time when, H* handler, typename H::Event event) {
+    static_assert(std::is_base_of_v<EventHandlerFor<H>, H>);
+    return schedule_payload(when, handler, event.encode());
+  }
   // True if the event was pending and is now cancelled.
   bool cancel(EventId id);
   bool pending(EventId id) const;
@@ -104,13 +155,13 @@ class EventQueue {
     Time when;
     std::uint64_t seq;
     EventHandler* handler;
-    std::uint32_t kind;
-    std::uint64_t arg;
+    EventPayload payload;  // handler->dispatch(payload) runs it
   };
   // Removes the earliest live event. Precondition: !empty().
   Fired pop();
 
  private:
+  EventId schedule_payload(Time when, EventHandler* handler, EventPayload payload);
   struct Entry {
     std::uint64_t when;
     std::uint64_t seq_slot;  // seq << kSlotBits | slot

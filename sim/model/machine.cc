@@ -106,7 +106,7 @@ void Machine::schedule_stop(std::uint32_t cpu) {
   const unsigned __int128 gap =
       static_cast<unsigned __int128>(scenario::minus_log_q32(x)) * static_cast<std::uint64_t>(to_ns(costs_.stop_mean_gap));
   events_.schedule(now() + Duration{static_cast<std::int64_t>(gap >> 32)}, this,
-                   static_cast<std::uint32_t>(Event::stop), cpu);
+                   Event{Ev::stop, cpu});
 }
 
 // The CPU is taken away for a drawn while: a task in progress finishes that
@@ -215,13 +215,13 @@ void Machine::wake(std::uint32_t c, Time at) {
     events_.cancel(cpu.wake);
   }
   cpu.wake_at = at;
-  cpu.wake = events_.schedule(at, this, static_cast<std::uint32_t>(Event::wake), c);
+  cpu.wake = events_.schedule(at, this, Event{Ev::wake, c});
 }
 
-void Machine::on_event(std::uint32_t kind, std::uint64_t arg) {
-  switch (static_cast<Event>(kind)) {
-    case Event::wake: run(static_cast<std::uint32_t>(arg)); return;
-    case Event::stop: on_stop(static_cast<std::uint32_t>(arg)); return;
+void Machine::on_event(Event e) {
+  switch (e.kind) {
+    case Ev::wake: run(e.arg); return;
+    case Ev::stop: on_stop(e.arg); return;
   }
 }
 

@@ -122,7 +122,7 @@ class TaskRunner {
   ~TaskRunner() = default;
 };
 
-class Machine final : public EventHandler {
+class Machine final : public EventHandlerFor<Machine> {
  public:
   // A queue of ready work and the threads that serve it: loader thread t
   // (its own), or the server's (shared by its threads).
@@ -153,7 +153,10 @@ class Machine final : public EventHandler {
   void softirq_idle(std::uint32_t cpu) { run(cpu); }
 
 
-  void on_event(std::uint32_t kind, std::uint64_t arg) override;
+  // The machine's events (arg: the CPU).
+  enum class Ev : std::uint32_t { wake = 0, stop = 1 };
+  using Event = TaggedEvent<Ev, std::uint32_t>;
+  void on_event(Event e);
 
  private:
   struct Cpu {
@@ -180,8 +183,6 @@ class Machine final : public EventHandler {
   void begin_visit(Executor ex, std::uint32_t at, bool behind);
   void end_visit(Executor ex);
   static void stop_serving(Cpu& cpu, Executor ex);
-  // The machine's events (EventQueue kinds).
-  enum class Event : std::uint32_t { wake = 0, stop = 1 };
   void on_stop(std::uint32_t cpu);
   void schedule_stop(std::uint32_t cpu);
 

@@ -86,9 +86,9 @@ outcome::Outcome run(const scenario::Scenario& sc, const RunOptions& options) {
       now = ev.when;
       world.stack().set_now(now);
       trace.mix(to_ns(ev.when));
-      trace.mix(static_cast<std::int64_t>(ev.kind));
-      trace.mix(static_cast<std::int64_t>(ev.arg));
-      ev.handler->on_event(ev.kind, ev.arg);
+      trace.mix(static_cast<std::int64_t>(ev.payload.kind));
+      trace.mix(static_cast<std::int64_t>(ev.payload.arg));
+      ev.handler->dispatch(ev.payload);
       check_queues(world.stack(), fail);
       const tcp::Listener& l = world.stack().listener();
       if (options.record_packets && (l.qlen != last_qlen || l.ack_backlog != last_backlog)) {

@@ -27,8 +27,8 @@ World::World(const scenario::Scenario& sc, std::uint64_t seed, const Recorder::O
   }
 }
 
-void World::schedule(Time t, App kind, std::uint64_t arg) {
-  events_.schedule(t < now() ? now() : t, this, static_cast<std::uint32_t>(kind), arg);
+void World::schedule(Time t, App kind, std::uint32_t arg) {
+  events_.schedule(t < now() ? now() : t, this, Event{kind, arg});
 }
 
 void World::start() {
@@ -42,9 +42,9 @@ void World::start() {
   }
 }
 
-void World::on_event(std::uint32_t kind, std::uint64_t arg) {
-  const auto conn = static_cast<std::uint32_t>(arg);
-  switch (static_cast<App>(kind)) {
+void World::on_event(Event e) {
+  const std::uint32_t conn = e.arg;
+  switch (e.kind) {
     case App::send:
       machine_->submit(loader_of(conn), Task{Work::send, conn});
       return;
@@ -58,7 +58,7 @@ void World::on_event(std::uint32_t kind, std::uint64_t arg) {
     case App::next_arrival: {
       // Arrivals are generated one at a time per group, so a group of ten
       // million connections costs one pending event, not ten million.
-      const auto g = static_cast<std::uint32_t>(arg);
+      const std::uint32_t g = e.arg;
       const scenario::ClientGroup& grp = sc_.clients[g];
       GroupState& gs = groups_[g];
       switch (grp.arrival.kind) {

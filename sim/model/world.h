@@ -23,7 +23,7 @@
 
 namespace synsim::model {
 
-class World final : public EventHandler, public tcp::StackObserver, public TaskRunner {
+class World final : public EventHandlerFor<World>, public tcp::StackObserver, public TaskRunner {
  public:
   // Throws Unsupported for a scenario the model cannot execute (translate.h).
   World(const scenario::Scenario& sc, std::uint64_t seed, const Recorder::Options& recording, EventQueue& events,
@@ -38,8 +38,18 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
   // The last reasons, for failure messages (Recorder::last_events).
   std::string last_events() const { return recorder_.last_events(); }
 
-  // EventHandler: application actions.
-  void on_event(std::uint32_t kind, std::uint64_t arg) override;
+  // Timers of the applications; each hands a task to a thread.
+  enum class App : std::uint32_t {
+    // Numbered as before connects became loader tasks (the kinds are part
+    // of the trace hash).
+    send = 1,         // a client's time to write its request (arg: conn)
+    close = 2,        // a client's time to close             (arg: conn)
+    accept = 3,       // the server's accept() may resume     (arg: unused)
+    next_arrival = 4, // an open-loop group starts the next connection (arg: group)
+  };
+  using Event = TaggedEvent<App, std::uint32_t>;
+  // EventHandlerFor: application actions.
+  void on_event(Event e);
 
   // tcp::StackObserver
   void on_wire(Time t, std::uint64_t id, const tcp::Segment& seg) override;
@@ -61,16 +71,6 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
   void execute(const Task& t) override;
 
  private:
-  // Timers of the applications; each hands a task to a thread.
-  enum class App : std::uint32_t {
-    // Numbered as before connects became loader tasks (the kinds are part
-    // of the trace hash).
-    send = 1,         // a client's time to write its request (arg: conn)
-    close = 2,        // a client's time to close             (arg: conn)
-    accept = 3,       // the server's accept() may resume     (arg: unused)
-    next_arrival = 4, // an open-loop group starts the next connection (arg: group)
-  };
-
   // Kept for every connection of the scenario: small (Outcome::memory
   // counts it, with the recorder's entry).
   struct ClientApp {
@@ -86,7 +86,7 @@ class World final : public EventHandler, public tcp::StackObserver, public TaskR
   };
 
   Time now() const { return stack_->now(); }
-  void schedule(Time t, App kind, std::uint64_t arg);
+  void schedule(Time t, App kind, std::uint32_t arg);
   void start_connection(std::uint32_t conn, std::uint32_t thread);
   Machine::Executor loader_of(std::uint32_t conn) const { return machine_->loader(apps_[conn].thread); }
   void client_send(std::uint32_t conn);

@@ -91,7 +91,7 @@ void Stack::arm_xmit_timer(std::uint32_t conn, XmitTimer what, std::uint64_t j) 
   ClientSock& s = sock(conn).client;
   events_.cancel(s.xmit_timer);
   s.pending = what;
-  s.xmit_timer = events_.schedule(clock_.fire_time(now_, j), this, static_cast<std::uint32_t>(Ev::client_xmit), conn);
+  s.xmit_timer = events_.schedule(clock_.fire_time(now_, j), this, Event{Ev::client_xmit, conn});
 }
 
 // Linux: tcp_rtt_estimator() on the first sample m, then __tcp_set_rto():
@@ -199,7 +199,7 @@ void Stack::synsent_rcv(std::uint32_t conn, Segment& seg) {
     s.ack_pending = true;
     events_.cancel(s.delack_timer);
     s.delack_timer = events_.schedule(clock_.fire_time(now_, clock_.to_jiffies(profile_->delack_max)), this,
-                                      static_cast<std::uint32_t>(Ev::client_delack), conn);
+                                      Event{Ev::client_delack, conn});
     note(conn, Reason{.kind = ReasonKind::final_ack_deferred, .n = to_ns(profile_->delack_max)});
     return;
   }
@@ -507,8 +507,8 @@ void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
       // FIN|ACK first and makes it unnecessary.
       s.ack_pending = true;
       events_.cancel(s.delack_timer);
-      s.delack_timer = events_.schedule(clock_.fire_time(now_, clock_.to_jiffies(ms(40))), this,
-                                        static_cast<std::uint32_t>(Ev::client_delack), conn);
+      s.delack_timer =
+          events_.schedule(clock_.fire_time(now_, clock_.to_jiffies(ms(40))), this, Event{Ev::client_delack, conn});
     }
   }
   if (ack_now) {

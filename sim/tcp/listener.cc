@@ -173,7 +173,7 @@ void Stack::arm_reqsk_timer(std::uint32_t conn) {
   std::uint64_t t = clock_.to_jiffies(r.timeout) << r.num_timeout;
   const std::uint64_t rto_max = clock_.to_jiffies(ms(120000));  // TCP_RTO_MAX
   if (t > rto_max) t = rto_max;
-  r.timer = events_.schedule(clock_.fire_time(now_, t), this, static_cast<std::uint32_t>(Ev::reqsk_timer), conn);
+  r.timer = events_.schedule(clock_.fire_time(now_, t), this, Event{Ev::reqsk_timer, conn});
 }
 
 // Linux: tcp_make_synack(), net/ipv4/tcp_output.c: the listener's SYN-ACK

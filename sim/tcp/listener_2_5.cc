@@ -140,7 +140,7 @@ void Stack::tcp_v4_conn_request_old(Segment& seg) {
   if (l.qlen++ == 0) {
     events_.cancel(l.sweep_timer);
     l.sweep_timer = events_.schedule(clock_.fire_time(now_, clock_.to_jiffies(profile_->timeout_init)), this,
-                                     static_cast<std::uint32_t>(Ev::synack_sweep), 0);
+                                     Event{Ev::synack_sweep, 0});
   }
   ++l.young;
 }
@@ -281,7 +281,7 @@ void Stack::tcp_synack_timer_old() {
   l.clock_hand = i;
   if (l.qlen) {
     l.sweep_timer = events_.schedule(clock_.fire_time(now_, clock_.to_jiffies(kSynqInterval)), this,
-                                     static_cast<std::uint32_t>(Ev::synack_sweep), 0);
+                                     Event{Ev::synack_sweep, 0});
   }
 }
 

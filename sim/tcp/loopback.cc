@@ -105,17 +105,17 @@ void Stack::xmit(const Segment& seg, const Reason& why) {
     at = std::max(at, cpu.free_at + config_.softirq_packet_cost);
     cpu.free_at = at;
   }
-  events_.schedule(at, this, static_cast<std::uint32_t>(Ev::deliver), slot);
+  events_.schedule(at, this, Event{Ev::deliver, slot});
   ++sock(seg.conn).in_flight;
 }
 
 // Linux: process_backlog(), net/core/dev.c, then tcp_v4_rcv(),
 // net/ipv4/tcp_ipv4.c: the segment taken off the backlog in softirq and
 // handed to its socket (listener, request, child or client).
-void Stack::deliver(std::uint64_t slot) {
+void Stack::deliver(std::uint32_t slot) {
   Segment seg = flight_[slot];
   const InFlight info = flight_info_[slot];
-  flight_free_.push_back(static_cast<std::uint32_t>(slot));
+  flight_free_.push_back(slot);
   current_id_ = info.id;
   in_timer_ = false;
   // Replies made while processing this segment go on the same CPU's

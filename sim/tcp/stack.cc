@@ -32,12 +32,12 @@ Stack::Stack(StackConfig config, std::uint32_t connections, EventQueue& events,
   if (!modern()) ts_clock_offset_ = isn_rng_.next_u32();
 }
 
-void Stack::on_event(std::uint32_t kind, std::uint64_t arg) {
-  const auto conn = static_cast<std::uint32_t>(arg);
+void Stack::on_event(Event e) {
+  const std::uint32_t conn = e.arg;
   in_timer_ = false;
-  switch (static_cast<Ev>(kind)) {
+  switch (e.kind) {
     case Ev::deliver:
-      deliver(arg);
+      deliver(e.arg);
       return;
     case Ev::client_xmit:
       client_xmit_timer(conn);

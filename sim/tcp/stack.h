@@ -110,7 +110,7 @@ class StackObserver {
   ~StackObserver() = default;
 };
 
-class Stack final : public EventHandler {
+class Stack final : public EventHandlerFor<Stack> {
  public:
   Stack(StackConfig config, std::uint32_t connections, EventQueue& events, StackObserver& observer);
 
@@ -169,21 +169,23 @@ class Stack final : public EventHandler {
   // (tests/tcp/stack_harness.h); the model never calls it.
   void receive(Segment seg);
 
-  // EventHandler: timers and deliveries.
-  void on_event(std::uint32_t kind, std::uint64_t arg) override;
+  // The stack's events: deliveries and the kernel's own timers, each kept
+  // as the kernel keeps it (numbered: the values are in the trace hash).
+  enum class Ev : std::uint32_t {
+    deliver = 0,        // a segment reaches the receiver (arg: in-flight slot)
+    client_xmit = 1,    // icsk_retransmit_timer: RTO or loss probe (arg: conn)
+    client_delack = 2,  // delayed final ACK (arg: conn)
+    reqsk_timer = 3,    // rsk_timer (arg: conn)
+    synack_sweep = 4,   // 2.5/2.6 era: the listener's SYN-ACK timer (keepalive timer in LISTEN)
+  };
+  using Event = TaggedEvent<Ev, std::uint32_t>;
+  // EventHandlerFor: timers and deliveries.
+  void on_event(Event e);
 
  private:
-  enum class Ev : std::uint32_t {
-    deliver,        // a segment reaches the receiver (arg: in-flight slot)
-    client_xmit,    // icsk_retransmit_timer: RTO or loss probe (arg: conn)
-    client_delack,  // delayed final ACK (arg: conn)
-    reqsk_timer,    // rsk_timer (arg: conn)
-    synack_sweep,   // 2.5/2.6 era: the listener's SYN-ACK timer (keepalive timer in LISTEN)
-  };
-
   // loopback.cc
   void xmit(const Segment& seg, const Reason& why);
-  void deliver(std::uint64_t slot);
+  void deliver(std::uint32_t slot);
   void note(std::uint32_t conn, const Reason& why);
   // Notes made by a timer follow the last segment on the wire, and say when.
   void timer_context() {

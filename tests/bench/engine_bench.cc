@@ -28,10 +28,14 @@
 namespace synsim {
 namespace {
 
-struct Sink : EventHandler {
+struct Sink final : EventHandlerFor<Sink> {
+  enum class Ev : std::uint32_t { tick };
+  using Event = TaggedEvent<Ev, std::uint64_t>;
   std::uint64_t n = 0;
-  void on_event(std::uint32_t, std::uint64_t arg) override { n += arg; }
+  void on_event(Event e) { n += e.arg; }
 };
+// Every benchmark event: its argument is what the sink adds up.
+constexpr Sink::Event kTick{Sink::Ev::tick, 1};
 
 // CPU seconds of this thread: the basis of the benchmark's own rates.
 double cpu_seconds() {
@@ -52,21 +56,20 @@ void BM_Hold_Multimap(benchmark::State& state) {
   const auto population = static_cast<std::size_t>(state.range(0));
   struct Payload {
     EventHandler* h;
-    std::uint32_t kind;
-    std::uint64_t arg;
+    EventPayload payload;
   };
   std::multimap<std::int64_t, Payload> q;
   Sink sink;
   Rng rng(1, "bench");
-  for (std::size_t i = 0; i < population; ++i) q.emplace(rng.between(0, 1000000), Payload{&sink, 0, 1});
+  for (std::size_t i = 0; i < population; ++i) q.emplace(rng.between(0, 1000000), Payload{&sink, kTick.encode()});
   const double start = cpu_seconds();
   for (auto _ : state) {
     auto it = q.begin();
     const std::int64_t when = it->first;
     const Payload p = it->second;
     q.erase(it);
-    p.h->on_event(p.kind, p.arg);
-    q.emplace(when + rng.between(1, 1000000), Payload{&sink, 0, 1});
+    p.h->dispatch(p.payload);
+    q.emplace(when + rng.between(1, 1000000), Payload{&sink, kTick.encode()});
   }
   multimap_rates()[state.range(0)] = static_cast<double>(state.iterations()) / (cpu_seconds() - start);
   state.counters["events/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
@@ -78,12 +81,12 @@ void BM_Hold_EventQueue(benchmark::State& state) {
   EventQueue q;
   Sink sink;
   Rng rng(1, "bench");
-  for (std::size_t i = 0; i < population; ++i) q.schedule(at_ns(rng.between(0, 1000000)), &sink, 0, 1);
+  for (std::size_t i = 0; i < population; ++i) q.schedule(at_ns(rng.between(0, 1000000)), &sink, kTick);
   const double start = cpu_seconds();
   for (auto _ : state) {
     const EventQueue::Fired f = q.pop();
-    f.handler->on_event(f.kind, f.arg);
-    q.schedule(f.when + Duration{rng.between(1, 1000000)}, &sink, 0, 1);
+    f.handler->dispatch(f.payload);
+    q.schedule(f.when + Duration{rng.between(1, 1000000)}, &sink, kTick);
   }
   const double rate = static_cast<double>(state.iterations()) / (cpu_seconds() - start);
   state.SetItemsProcessed(state.iterations());
@@ -101,15 +104,15 @@ void BM_Hold_EventQueueWithCancel(benchmark::State& state) {
   Sink sink;
   Rng rng(1, "bench");
   std::vector<EventId> ids;
-  for (std::size_t i = 0; i < population; ++i) ids.push_back(q.schedule(at_ns(rng.between(0, 1000000)), &sink, 0, 1));
+  for (std::size_t i = 0; i < population; ++i) ids.push_back(q.schedule(at_ns(rng.between(0, 1000000)), &sink, kTick));
   std::size_t k = 0;
   for (auto _ : state) {
     const EventQueue::Fired f = q.pop();
-    f.handler->on_event(f.kind, f.arg);
+    f.handler->dispatch(f.payload);
     const std::size_t j = k++ % population;
     q.cancel(ids[j]);
-    ids[j] = q.schedule(f.when + Duration{rng.between(1, 1000000)}, &sink, 0, 1);
-    if (q.size() < population) q.schedule(f.when + Duration{rng.between(1, 1000000)}, &sink, 0, 1);
+    ids[j] = q.schedule(f.when + Duration{rng.between(1, 1000000)}, &sink, kTick);
+    if (q.size() < population) q.schedule(f.when + Duration{rng.between(1, 1000000)}, &sink, kTick);
   }
   state.counters["events/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }

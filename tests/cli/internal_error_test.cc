@@ -29,17 +29,19 @@ std::uint64_t seed_of(const std::string& file, const std::vector<std::string>& s
   return r.scenario->seed;
 }
 
-struct Ignore : EventHandler {
-  void on_event(std::uint32_t, std::uint64_t) override {}
+struct Ignore final : EventHandlerFor<Ignore> {
+  enum class Ev : std::uint32_t { nothing };
+  using Event = TaggedEvent<Ev, std::uint32_t>;
+  void on_event(Event) {}
 };
 
 // EventQueue's contract check: an event scheduled before the current time.
 int schedule_into_the_past() {
   EventQueue q;
   Ignore h;
-  q.schedule(kTimeZero + ms(2), &h, 0, 0);
+  q.schedule(kTimeZero + ms(2), &h, {Ignore::Ev::nothing, 0});
   q.pop();
-  q.schedule(kTimeZero + ms(1), &h, 0, 0);
+  q.schedule(kTimeZero + ms(1), &h, {Ignore::Ev::nothing, 0});
   return kExitOk;
 }
 

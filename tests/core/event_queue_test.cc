@@ -12,20 +12,23 @@
 namespace synsim {
 namespace {
 
-struct Recorder : EventHandler {
+// Records the arguments of its events in the order they ran.
+struct Recorder final : EventHandlerFor<Recorder> {
+  enum class Ev : std::uint32_t { tick };
+  using Event = TaggedEvent<Ev, std::uint64_t>;
   std::vector<std::uint64_t> seen;
-  void on_event(std::uint32_t, std::uint64_t arg) override { seen.push_back(arg); }
+  void on_event(Event e) { seen.push_back(e.arg); }
 };
 
 TEST(EventQueue, RunsEventsInTimeOrder) {
   EventQueue q;
   Recorder r;
-  q.schedule(at_ns(30), &r, 0, 3);
-  q.schedule(at_ns(10), &r, 0, 1);
-  q.schedule(at_ns(20), &r, 0, 2);
+  q.schedule(at_ns(30), &r, {Recorder::Ev::tick, 3});
+  q.schedule(at_ns(10), &r, {Recorder::Ev::tick, 1});
+  q.schedule(at_ns(20), &r, {Recorder::Ev::tick, 2});
   while (!q.empty()) {
     auto f = q.pop();
-    f.handler->on_event(f.kind, f.arg);
+    f.handler->dispatch(f.payload);
   }
   EXPECT_EQ(r.seen, (std::vector<std::uint64_t>{1, 2, 3}));
 }
@@ -33,30 +36,30 @@ TEST(EventQueue, RunsEventsInTimeOrder) {
 TEST(EventQueue, TiesRunInInsertionOrder) {
   EventQueue q;
   Recorder r;
-  for (std::uint64_t i = 0; i < 100; ++i) q.schedule(at_ns(5), &r, 0, i);
-  while (!q.empty()) r.seen.push_back(q.pop().arg);
+  for (std::uint64_t i = 0; i < 100; ++i) q.schedule(at_ns(5), &r, {Recorder::Ev::tick, i});
+  while (!q.empty()) r.seen.push_back(q.pop().payload.arg);
   for (std::uint64_t i = 0; i < 100; ++i) EXPECT_EQ(r.seen[i], i);
 }
 
 TEST(EventQueue, CancelledEventsNeverRun) {
   EventQueue q;
   Recorder r;
-  EventId a = q.schedule(at_ns(1), &r, 0, 1);
-  q.schedule(at_ns(2), &r, 0, 2);
+  EventId a = q.schedule(at_ns(1), &r, {Recorder::Ev::tick, 1});
+  q.schedule(at_ns(2), &r, {Recorder::Ev::tick, 2});
   EXPECT_TRUE(q.cancel(a));
   EXPECT_FALSE(q.cancel(a));  // twice is a no-op
   EXPECT_EQ(q.size(), 1u);
   EXPECT_EQ(q.next_time(), at_ns(2));
-  EXPECT_EQ(q.pop().arg, 2u);
+  EXPECT_EQ(q.pop().payload.arg, 2u);
   EXPECT_TRUE(q.empty());
 }
 
 TEST(EventQueue, AnIdOfAFiredEventDoesNotCancelItsSlotsNextUser) {
   EventQueue q;
   Recorder r;
-  EventId a = q.schedule(at_ns(1), &r, 0, 1);
+  EventId a = q.schedule(at_ns(1), &r, {Recorder::Ev::tick, 1});
   q.pop();
-  EventId b = q.schedule(at_ns(2), &r, 0, 2);  // reuses the slot
+  EventId b = q.schedule(at_ns(2), &r, {Recorder::Ev::tick, 2});  // reuses the slot
   EXPECT_EQ(a.slot, b.slot);
   EXPECT_FALSE(q.pending(a));
   EXPECT_FALSE(q.cancel(a));
@@ -71,7 +74,7 @@ TEST(EventQueue, MatchesASortedReferenceUnderRandomScheduleAndCancel) {
   std::vector<std::pair<EventId, std::size_t>> ids;
   for (std::uint64_t i = 0; i < 5000; ++i) {
     const std::int64_t t = rng.between(0, 1000);
-    ids.push_back({q.schedule(at_ns(t), &r, 0, i), expected.size()});
+    ids.push_back({q.schedule(at_ns(t), &r, {Recorder::Ev::tick, i}), expected.size()});
     expected.push_back({t, i});
   }
   std::vector<bool> cancelled(expected.size());
@@ -87,7 +90,7 @@ TEST(EventQueue, MatchesASortedReferenceUnderRandomScheduleAndCancel) {
   std::vector<std::pair<std::int64_t, std::uint64_t>> got;
   while (!q.empty()) {
     auto f = q.pop();
-    got.push_back({to_ns(f.when), f.arg});
+    got.push_back({to_ns(f.when), f.payload.arg});
   }
   EXPECT_EQ(got, live);
 }
@@ -95,11 +98,11 @@ TEST(EventQueue, MatchesASortedReferenceUnderRandomScheduleAndCancel) {
 TEST(EventQueue, SchedulingIntoThePastThrows) {
   EventQueue q;
   Recorder r;
-  q.schedule(at_ns(100), &r, 0, 1);
+  q.schedule(at_ns(100), &r, {Recorder::Ev::tick, 1});
   EXPECT_EQ(q.pop().when, at_ns(100));
-  EXPECT_THROW(q.schedule(at_ns(99), &r, 0, 2), std::logic_error);
-  EXPECT_THROW(q.schedule(at_ns(-1), &r, 0, 2), std::logic_error);
-  q.schedule(at_ns(100), &r, 0, 3);  // "now" is fine
+  EXPECT_THROW(q.schedule(at_ns(99), &r, {Recorder::Ev::tick, 2}), std::logic_error);
+  EXPECT_THROW(q.schedule(at_ns(-1), &r, {Recorder::Ev::tick, 2}), std::logic_error);
+  q.schedule(at_ns(100), &r, {Recorder::Ev::tick, 3});  // "now" is fine
   EXPECT_EQ(q.next_time(), at_ns(100));
 }
 
@@ -107,7 +110,7 @@ TEST(EventQueue, EmptyQueueHasNoNextTime) {
   EventQueue q;
   Recorder r;
   EXPECT_EQ(q.next_time(), kTimeMax);
-  EventId a = q.schedule(at_ns(5), &r, 0, 1);
+  EventId a = q.schedule(at_ns(5), &r, {Recorder::Ev::tick, 1});
   q.cancel(a);
   EXPECT_TRUE(q.empty());
   EXPECT_EQ(q.next_time(), kTimeMax);
@@ -120,14 +123,14 @@ TEST(EventQueue, TiesKeepInsertionOrderAcrossLevels) {
   EventQueue q;
   Recorder r;
   const std::int64_t t = (std::int64_t{1} << 40) + 300;  // far above base: a high level
-  for (std::uint64_t i = 0; i < 50; ++i) q.schedule(at_ns(t), &r, 0, i);
-  q.schedule(at_ns(t - 44), &r, 0, 1000);  // same 1024 ns window, earlier
-  EXPECT_EQ(q.pop().arg, 1000u);           // now the window is the current one
-  for (std::uint64_t i = 50; i < 100; ++i) q.schedule(at_ns(t), &r, 0, i);
+  for (std::uint64_t i = 0; i < 50; ++i) q.schedule(at_ns(t), &r, {Recorder::Ev::tick, i});
+  q.schedule(at_ns(t - 44), &r, {Recorder::Ev::tick, 1000});  // same 1024 ns window, earlier
+  EXPECT_EQ(q.pop().payload.arg, 1000u);  // now the window is the current one
+  for (std::uint64_t i = 50; i < 100; ++i) q.schedule(at_ns(t), &r, {Recorder::Ev::tick, i});
   for (std::uint64_t i = 0; i < 100; ++i) {
     const EventQueue::Fired f = q.pop();
     EXPECT_EQ(f.when, at_ns(t));
-    EXPECT_EQ(f.arg, i);
+    EXPECT_EQ(f.payload.arg, i);
   }
   EXPECT_TRUE(q.empty());
 }
@@ -144,16 +147,16 @@ TEST(EventQueue, TiesKeepInsertionOrderAcrossTiers) {
   std::uint64_t arg = 0;
   auto add = [&](int n) {
     for (int i = 0; i < n; ++i, ++arg) {
-      ids.push_back(q.schedule(at_ns(t), &r, 0, arg));
+      ids.push_back(q.schedule(at_ns(t), &r, {Recorder::Ev::tick, arg}));
       want.push_back(arg);
     }
   };
-  add(40);                                          // far: base is in superwindow 0
-  q.schedule(at_ns(std::int64_t{4} << 20), &r, 0, 9999);
-  EXPECT_EQ(q.pop().arg, 9999u);                    // now superwindow 4: t is near
+  add(40);  // far: base is in superwindow 0
+  q.schedule(at_ns(std::int64_t{4} << 20), &r, {Recorder::Ev::tick, 9999});
+  EXPECT_EQ(q.pop().payload.arg, 9999u);  // now superwindow 4: t is near
   add(40);
-  q.schedule(at_ns(t - 5), &r, 0, 8888);            // t's window becomes current
-  EXPECT_EQ(q.pop().arg, 8888u);
+  q.schedule(at_ns(t - 5), &r, {Recorder::Ev::tick, 8888});  // t's window becomes current
+  EXPECT_EQ(q.pop().payload.arg, 8888u);
   add(40);
   for (std::size_t i = 0; i < ids.size(); i += 7) {
     EXPECT_TRUE(q.cancel(ids[i]));
@@ -164,7 +167,7 @@ TEST(EventQueue, TiesKeepInsertionOrderAcrossTiers) {
   while (!q.empty()) {
     const EventQueue::Fired f = q.pop();
     EXPECT_EQ(f.when, at_ns(t));
-    got.push_back(f.arg);
+    got.push_back(f.payload.arg);
   }
   EXPECT_EQ(got, want);
 }
@@ -179,7 +182,7 @@ TEST(EventQueue, DenseHoldMatchesAReference) {
   std::uint64_t seq = 0;
   for (; seq < 200000; ++seq) {
     const std::int64_t t = rng.between(0, 100000);
-    q.schedule(at_ns(t), &r, 0, seq);
+    q.schedule(at_ns(t), &r, {Recorder::Ev::tick, seq});
     ref.emplace(std::make_pair(t, seq), seq);
   }
   for (int step = 0; step < 400000; ++step) {
@@ -188,7 +191,7 @@ TEST(EventQueue, DenseHoldMatchesAReference) {
     ASSERT_EQ(f.seq, ref.begin()->first.second) << step;
     ref.erase(ref.begin());
     const std::int64_t t = to_ns(f.when) + rng.between(0, 3000000);
-    q.schedule(at_ns(t), &r, 0, seq);
+    q.schedule(at_ns(t), &r, {Recorder::Ev::tick, seq});
     ref.emplace(std::make_pair(t, seq), seq);
     ++seq;
   }
@@ -223,7 +226,7 @@ TEST(EventQueue, MatchesAMapReferenceUnderInterleavedOperations) {
         }
         const std::int64_t t = now + delta;
         const std::uint64_t arg = seq;
-        ids.push_back({q.schedule(at_ns(t), &r, 0, arg), {t, seq}});
+        ids.push_back({q.schedule(at_ns(t), &r, {Recorder::Ev::tick, arg}), {t, seq}});
         ref.emplace(std::make_pair(t, seq), arg);
         ++seq;
       } else if (op < 7 && !ids.empty()) {
@@ -238,7 +241,7 @@ TEST(EventQueue, MatchesAMapReferenceUnderInterleavedOperations) {
         const EventQueue::Fired f = q.pop();
         ASSERT_EQ(to_ns(f.when), ref.begin()->first.first) << "seed " << seed << " step " << step;
         ASSERT_EQ(f.seq, ref.begin()->first.second) << "seed " << seed << " step " << step;
-        ASSERT_EQ(f.arg, ref.begin()->second);
+        ASSERT_EQ(f.payload.arg, ref.begin()->second);
         ref.erase(ref.begin());
         now = to_ns(f.when);
       } else {

@@ -95,7 +95,7 @@ void StackScript::on_wire(Time t, std::uint64_t, const Segment& seg) {
   sent_.push_back(Sent{t, p});
 }
 
-void StackScript::on_event(std::uint32_t, std::uint64_t) { reached_ = true; }
+void StackScript::on_event(Event) { reached_ = true; }
 
 void StackScript::run_to(Duration t, const Loc& loc) {
   const Time until = kTimeZero + t;
@@ -111,7 +111,7 @@ void StackScript::run_to(Duration t, const Loc& loc) {
   for (bool ran = true; ran;) {
     ran = false;
     reached_ = false;
-    events_.schedule(until, this, 0, 0);
+    events_.schedule(until, this, Event{Ev::reached, 0});
     while (!reached_) {
       if (++events_run_ > kEventLimit) {
         fail_at(loc, fmt::format("more than {} events by {}: the stack is looping", kEventLimit, at_string(until)));
@@ -120,7 +120,7 @@ void StackScript::run_to(Duration t, const Loc& loc) {
       const EventQueue::Fired ev = events_.pop();
       stack_->set_now(ev.when);
       ran = ran || ev.handler != this;
-      ev.handler->on_event(ev.kind, ev.arg);
+      ev.handler->dispatch(ev.payload);
     }
   }
   now_ = until;

@@ -131,7 +131,7 @@ struct Kernel {
   std::uint64_t seed = 1;
 };
 
-class StackScript final : private StackObserver, private EventHandler {
+class StackScript final : private StackObserver, public EventHandlerFor<StackScript> {
  public:
   explicit StackScript(const Kernel& kernel, Loc loc = Loc::current());
   ~StackScript();
@@ -166,6 +166,11 @@ class StackScript final : private StackObserver, private EventHandler {
   // The ISN the script's side of connection c uses (relative 0).
   static std::uint32_t script_isn(std::uint32_t c) { return 1000000000u + 1000000u * c; }
 
+  // EventHandlerFor: the script's own event, "time t reached".
+  enum class Ev : std::uint32_t { reached };
+  using Event = TaggedEvent<Ev, std::uint32_t>;
+  void on_event(Event e);
+
  private:
   struct Sent {
     Time at;
@@ -186,8 +191,6 @@ class StackScript final : private StackObserver, private EventHandler {
   void on_child_fin(std::uint32_t) override {}
   void on_child_reset(std::uint32_t) override {}
   void on_softirq_idle(std::uint32_t) override {}
-  // EventHandler: the script's own event, "time t reached".
-  void on_event(std::uint32_t kind, std::uint64_t arg) override;
 
   // Runs the stack's events up to and including t; time then stands at t.
   void run_to(Duration t, const Loc& loc);
