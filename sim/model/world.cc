@@ -187,6 +187,10 @@ void World::client_close(std::uint32_t conn) {
   if (st == tcp::ClientState::done || st == tcp::ClientState::closed) return;
   app.closing = true;
   stack_->close_client(conn, group_of(conn).close_style == scenario::CloseStyle::rst);
+  // close() returned: the application is done with the connection, and a
+  // closed loop starts its next one now, while the socket's FIN_WAIT (the
+  // kernel's business) goes on; as the kernel runner's loaders do.
+  connection_over(conn);
 }
 
 void World::on_data_acked(std::uint32_t conn) {
@@ -231,6 +235,8 @@ void World::on_client_error(std::uint32_t conn, tcp::SockError e) {
 
 // A closed-loop group starts its next connection when one ends.
 void World::connection_over(std::uint32_t conn) {
+  if (apps_[conn].over) return;
+  apps_[conn].over = true;
   const std::uint32_t g = roster_.group_of(conn);
   const scenario::ClientGroup& grp = sc_.clients[g];
   if (grp.arrival.kind != ArrivalSpec::Kind::concurrency) return;

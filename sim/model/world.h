@@ -78,6 +78,7 @@ class World final : public EventHandlerFor<World>, public tcp::StackObserver, pu
     bool closing = false;
     bool delivered = false;           // the server application read the request
     std::uint8_t thread = 0;          // the loader thread that runs it (loader.threads <= 64)
+    bool over = false;                // the application is done with it (closed it, or it failed)
   };
 
   struct GroupState {
