@@ -225,16 +225,9 @@ void Loader::after_exchange(std::uint32_t c) {
   if (cl.exchanged) return;
   cl.exchanged = true;
   if (group_of(c).close.kind != CloseSpec::Kind::after_response) return;
-  // A server that closes after its response sends its FIN right behind the
-  // data, and the model delivers both at the same instant, so the client
-  // application sees the EOF with the response and closes after it. The
-  // server runs on other threads here: closing on the last response byte
-  // would race its close() (and lose, when its thread is slowed), turning
-  // the closing exchange into a simultaneous close. So the client closes on
-  // that EOF (client_read), at most kEofWait after the response.
-  const scenario::OnDataSpec& d = sc_.server.on_data;
-  const bool server_fin_follows = d.close == scenario::ServerClose::after_response && d.respond_bytes > 0;
-  timeline_->at(server_fin_follows ? now() + kEofWait : now(), kClose, c);
+  // On the EOF right behind a closing server's response (client_read), at
+  // most close_wait_after_exchange() after it (loader_shares.h says why).
+  timeline_->at(now() + close_wait_after_exchange(sc_), kClose, c);
 }
 
 void Loader::client_read(std::uint32_t c) {

@@ -82,9 +82,6 @@ class Loader {
   enum Event : std::uint32_t { kArrival, kStart, kSend, kClose };
 
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
-  // How long a client waits for the EOF that follows a closing server's
-  // response (microseconds behind it on loopback) before closing anyway.
-  static constexpr Duration kEofWait = ms(5);
 
   // Per open connection: its socket and read buffer.
   struct Slot {

@@ -139,4 +139,12 @@ std::string ports_exhausted_message(const std::string& conn, std::uint32_t start
       socks.time_wait);
 }
 
+Duration close_wait_after_exchange(const scenario::Scenario& sc) {
+  // The EOF is microseconds behind the response on loopback.
+  constexpr Duration kEofWait = ms(5);
+  const scenario::OnDataSpec& d = sc.server.on_data;
+  const bool server_fin_follows = d.close == scenario::ServerClose::after_response && d.respond_bytes > 0;
+  return server_fin_follows ? kEofWait : Duration{0};
+}
+
 }  // namespace synsim::kernel

@@ -95,6 +95,17 @@ class ThreadArrivals {
   Duration gap_{};          // from the pending event to the one after it
 };
 
+// After its exchange (the whole response read, or the request acked when
+// the server answers nothing), how long a client waits before close(): a
+// server that closes after its response sends its FIN right behind the
+// data, and the model delivers both at the same instant, so the client
+// application sees the EOF with the response and closes after it. The
+// server runs on other threads here: closing on the last response byte
+// would race its close() (and lose, when its thread is slowed), turning the
+// closing exchange into a simultaneous close. So the client closes on that
+// EOF, at most this long after the response; otherwise at once.
+Duration close_wait_after_exchange(const scenario::Scenario& sc);
+
 // The limits' messages (EnvironmentError), one text for both loaders:
 // socket() out of descriptors, connect() out of ephemeral ports (with the
 // range and the sockets holding them, read now).

@@ -86,9 +86,6 @@ class PlainLoop {
  private:
   enum Event : std::uint32_t { kArrival, kStart, kSend, kClose, kPollAcks };
   static constexpr std::uint64_t kWakeTag = UINT64_MAX;
-  // As the Asio loader: how long a client waits for the EOF that follows a
-  // closing server's response before closing anyway.
-  static constexpr Duration kEofWait = ms(5);
   // Events run per pass before the loop looks at its sockets again (the
   // Asio timeline's bound).
   static constexpr int kEventsPerPass = 4096;
@@ -393,15 +390,13 @@ void PlainLoop::poll_acks() {
 }
 
 // loader.cc Loader::after_exchange: the client closes on the EOF behind a
-// closing server's response, at most kEofWait after it.
+// closing server's response, at most close_wait_after_exchange() after it.
 void PlainLoop::after_exchange(std::uint32_t c) {
   PlainConn& k = conns_[c];
   if (k.exchanged) return;
   k.exchanged = true;
   if (group_of(c).close.kind != CloseSpec::Kind::after_response) return;
-  const scenario::OnDataSpec& d = sc_.server.on_data;
-  const bool server_fin_follows = d.close == scenario::ServerClose::after_response && d.respond_bytes > 0;
-  at(server_fin_follows ? now() + kEofWait : now(), kClose, c);
+  at(now() + close_wait_after_exchange(sc_), kClose, c);
 }
 
 void PlainLoop::read_all(std::uint32_t c) {
