@@ -12,6 +12,7 @@
 #include "sim/scenario/arrivals.h"
 #include "sim/scenario/load.h"
 #include "tests/kernel/namespaces.h"
+#include "tests/kernel/scenario_text.h"
 
 namespace synsim::kernel {
 namespace {
@@ -19,16 +20,10 @@ namespace {
 constexpr double kSlack = 0.11;  // seconds: timer granules plus this machine's ~100 ms hiccups (rule 16)
 
 scenario::Scenario load(const std::string& yaml, const std::vector<std::string>& sets = {}) {
-  scenario::LoadResult r = scenario::load_string(yaml, "load.yaml", sets);
-  if (!r.ok()) {
-    std::string all;
-    for (const auto& d : r.errors) all += d.str() + "\n";
-    throw std::runtime_error(all);
-  }
-  return *r.scenario;
+  return testing::scenario_from_text(yaml, "load.yaml", sets);
 }
 
-double secs(Time t) { return static_cast<double>(to_ns(t)) / 1e9; }
+using testing::secs;
 
 std::int64_t counter(const outcome::Outcome& out, const std::string& name) {
   const auto it = out.counters.find(name);

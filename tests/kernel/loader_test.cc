@@ -16,6 +16,7 @@
 #include "sim/kernel/runner.h"
 #include "sim/scenario/load.h"
 #include "tests/kernel/namespaces.h"
+#include "tests/kernel/scenario_text.h"
 
 extern char** environ;
 
@@ -23,16 +24,10 @@ namespace synsim::kernel {
 namespace {
 
 scenario::Scenario load(const std::string& yaml, const std::vector<std::string>& sets = {}) {
-  scenario::LoadResult r = scenario::load_string(yaml, "loader.yaml", sets);
-  if (!r.ok()) {
-    std::string all;
-    for (const auto& d : r.errors) all += d.str() + "\n";
-    throw std::runtime_error(all);
-  }
-  return *r.scenario;
+  return testing::scenario_from_text(yaml, "loader.yaml", sets);
 }
 
-double secs(Time t) { return static_cast<double>(to_ns(t)) / 1e9; }
+using testing::secs;
 
 KernelOptions with_loader(LoaderKind k) {
   KernelOptions opt;
