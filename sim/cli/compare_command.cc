@@ -59,17 +59,23 @@ std::optional<Runs> read_kernel_outcomes(const std::vector<std::string>& paths, 
 
 // The kernel side: saved outcomes, or `runs` runs on this machine's kernel.
 // An exit code when it cannot be had.
-std::variant<Runs, int> kernel_side(const CompareArgs& args, const scenario::Scenario& sc, std::size_t runs) {
+// Packet by packet needs the packets; a statistical comparison judges the
+// connection records and counters, which the capture would perturb.
+std::variant<Runs, int> kernel_side(const CompareArgs& args, const scenario::Scenario& sc, std::size_t runs,
+                                    compare::Mode mode) {
   if (!args.kernel_outcomes.empty()) {
     std::optional<Runs> saved = read_kernel_outcomes(args.kernel_outcomes, sc);
     if (!saved) return kExitBadInput;
     return std::move(*saved);
   }
-  std::cerr << "synsim: running " << sc.name << " on the kernel " << runs << " time" << (runs == 1 ? "" : "s")
-            << " (" << format_duration(sc.duration) << " of real time each)\n";
-  stop_kernel_runs_on_signals();
   kernel::KernelOptions options;
+  options.capture_packets = mode == compare::Mode::connections || args.capture;
   options.loader = kernel::loader_kind_named(args.loader).value_or(kernel::LoaderKind::asio);
+  std::cerr << "synsim: running " << sc.name << " on the kernel " << runs << " time" << (runs == 1 ? "" : "s")
+            << " (" << format_duration(sc.duration) << " of real time each"
+            << (options.capture_packets ? "" : "; no packet capture, which perturbs load runs: --capture keeps it")
+            << ")\n";
+  stop_kernel_runs_on_signals();
   KernelRuns k = run_on_kernel_repeatedly(sc, runs, options);
   if (k.refused && k.refused->environment) {
     std::cerr << "synsim: " << k.refused->what << '\n';
@@ -102,7 +108,7 @@ int compare_command(const CompareArgs& args) {
   // (internal_error.h), before anything was written.
   const std::optional<Runs> models = run_on_model_seeds(sc, runs, args.file);
   if (!models) return kExitBadInput;
-  std::variant<Runs, int> side = kernel_side(args, sc, runs);
+  std::variant<Runs, int> side = kernel_side(args, sc, runs, mode);
   if (const int* rc = std::get_if<int>(&side)) return *rc;
   const Runs& kernels = std::get<Runs>(side);
 

@@ -23,6 +23,9 @@ struct CompareArgs {
   std::uint32_t runs = 0;                // runs a side (kernel runs, model seeds); 0: one, or one per saved outcome
   std::string format = "text";           // text | json (the statistical table, machine-readable)
   std::string loader = "asio";           // the kernel side's loader: asio | epoll (kernel::LoaderKind)
+  // Statistical mode runs the kernel without packet capture (the capture
+  // perturbs a load run: reports/load/capture.md); true keeps the packets.
+  bool capture = false;
 };
 
 int compare_command(const CompareArgs& args);

@@ -53,8 +53,9 @@ CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
   kernel_cmd->add_option("--out", kern.out_dir,
                          "Also write timeline.txt, summary.txt, outcome.json, capture.pcap, scenario.yaml here");
   kernel_cmd->add_flag("--no-capture", kern.no_capture,
-                       "No packet capture: connection records and counters only (capacity runs; the timeline is "
-                       "empty and retransmission counts are 0)");
+                       "No packet capture: connection records and counters only (load runs: the capture thread "
+                       "competes with the applications for the CPUs, reports/load/capture.md; the timeline is empty "
+                       "and per-connection retransmissions unknown)");
   kernel_cmd->add_option("--port-range", kern.port_range,
                          "net.ipv4.ip_local_port_range in the private namespace, LOW-HIGH (default: the namespace's "
                          "32768-60999, widened to 1024-65535 when the scenario needs more ports)");
@@ -98,6 +99,9 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
   compare_cmd->add_option("--format", cmp.format,
                           "text (default) or json (the statistical table and the verdict, machine-readable)")
       ->check(CLI::IsMember({"text", "json"}));
+  compare_cmd->add_flag("--capture", cmp.capture,
+                        "Statistical mode: capture the kernel side's packets too (off by default: on a 2-CPU "
+                        "machine the capture thread changes how many SYNs a load run drops, reports/load/capture.md)");
   compare_cmd->add_option("--loader", cmp.loader,
                           "The kernel side's client program: asio (default) or epoll (a plain epoll loop)")
       ->check(CLI::IsMember({"asio", "epoll"}));

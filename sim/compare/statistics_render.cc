@@ -81,9 +81,15 @@ std::vector<Row> rows(const StatisticalComparison& c) {
   for (std::size_t i = 0; i < m.quantiles.size() && i < k.quantiles.size(); ++i) {
     r.push_back({"stall " + m.quantiles[i].name, opt_duration(m.quantiles[i].value), opt_duration(k.quantiles[i].value), ""});
   }
-  count("SYN retransmits", m.syn_retransmits, k.syn_retransmits);
-  count("SYN-ACK retransmits", m.synack_retransmits, k.synack_retransmits);
-  count("data retransmits", m.data_retransmits, k.data_retransmits);
+  // Per-connection retransmissions are read off the packets; a kernel side
+  // run without capture has only the counters (below).
+  auto per_connection = [&](std::string label, std::int64_t a, std::int64_t b) {
+    if (c.kernel_info.captured) return count(std::move(label), a, b);
+    r.push_back({std::move(label), fmt::format("{}", a), "-", "not captured: see the counters"});
+  };
+  per_connection("SYN retransmits", m.syn_retransmits, k.syn_retransmits);
+  per_connection("SYN-ACK retransmits", m.synack_retransmits, k.synack_retransmits);
+  per_connection("data retransmits", m.data_retransmits, k.data_retransmits);
   r.push_back({"syncookie connections", m.syncookies ? fmt::format("{}", *m.syncookies) : "-",
                k.syncookies ? fmt::format("{}", *k.syncookies) : "-", "the kernel cannot tell"});
   for (std::size_t i = 0; i < m.counters.size() && i < k.counters.size(); ++i) {
@@ -134,9 +140,12 @@ json::Value side_json(const SideStatistics& s, const outcome::RunInfo& info) {
   json::Value q = json::Value::object();
   for (const Quantile& x : s.quantiles) q[x.name] = x.value ? json::Value(to_ns(*x.value)) : nullptr;
   j["stall_ns"] = q;
-  j["syn_retransmits"] = s.syn_retransmits;
-  j["synack_retransmits"] = s.synack_retransmits;
-  j["data_retransmits"] = s.data_retransmits;
+  // Read off the packets: unknown (null) for a run without capture.
+  const auto per_connection = [&](std::int64_t v) { return info.captured ? json::Value(v) : json::Value(nullptr); };
+  j["captured"] = info.captured;
+  j["syn_retransmits"] = per_connection(s.syn_retransmits);
+  j["synack_retransmits"] = per_connection(s.synack_retransmits);
+  j["data_retransmits"] = per_connection(s.data_retransmits);
   j["syncookies"] = s.syncookies ? json::Value(*s.syncookies) : nullptr;
   json::Value counters = json::Value::object();
   for (const auto& [name, value] : s.counters) counters[name] = value;
@@ -174,8 +183,9 @@ json::Value side_json(const SideStatistics& s, const outcome::RunInfo& info) {
 std::string render_statistics_text(const StatisticalComparison& c) {
   std::string s = fmt::format("verdict: {} (statistical: {} miss{})\n", verdict_word(c.agree()), c.misses.size(),
                               c.misses.size() == 1 ? "" : "es");
-  s += fmt::format("model:  {} HZ={} {}\nkernel: {} HZ={} ({} run{})\n", c.model_info.kernel, c.model_info.hz,
-                   seeds_text(c), c.kernel_info.kernel, c.kernel_info.hz, c.kernel_runs, c.kernel_runs == 1 ? "" : "s");
+  s += fmt::format("model:  {} HZ={} {}\nkernel: {} HZ={} ({} run{}{})\n", c.model_info.kernel, c.model_info.hz,
+                   seeds_text(c), c.kernel_info.kernel, c.kernel_info.hz, c.kernel_runs, c.kernel_runs == 1 ? "" : "s",
+                   c.kernel_info.captured ? ", packets captured" : ", no packet capture");
   s += fmt::format("judged: the first {} rows; {}\n", c.judged.size(), tolerance_rule());
   s += "total: connect() called -> response readable; connect: connect() called -> returned; unfinished ones count\n"
        "stall: first request byte sent -> read by the server application, over delivered requests (nearest rank)\n";

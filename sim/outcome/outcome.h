@@ -171,6 +171,11 @@ struct RunInfo {
   // measured until then, connections still open reported as open_at_end.
   bool partial = false;
   Duration stopped_at{};            // when, if partial
+  // The outcome holds every packet of the run. False for a kernel run
+  // without capture (`synsim kernel --no-capture`, the kernel side of a
+  // statistical compare): no packets, no per-connection retransmission
+  // counts, no packet notes; the connection records and counters are whole.
+  bool captured = true;
 };
 
 // A summary-detail model run (model::RunOptions::Detail::summary) keeps a

@@ -274,6 +274,7 @@ std::string render_json(const outcome::Outcome& outcome) {
       {"trace_hash", fmt::format("{:016x}", info.trace_hash)},
       {"partial", info.partial},
       {"stopped_at_ns", to_ns(info.stopped_at)},
+      {"captured", info.captured},
       {"settings", json::array_of(info.settings)},
   });
   j["packets"] = Json::array();
@@ -342,6 +343,11 @@ outcome::Outcome outcome_from_json(std::string_view text) {
     o.info.stopped_at = Duration{info.integer<std::int64_t>("stopped_at_ns")};
   }
 
+  // Optional (outcomes written before 2026-12-05 lack it): an older kernel
+  // run without capture is the one without packets (read below).
+  const bool says_captured = info.has("captured");
+  if (says_captured) o.info.captured = info.boolean("captured");
+
   // Optional (outcomes written before settings were saved lack them).
   if (info.has("settings")) {
     const Json& settings = info.array("settings");
@@ -356,6 +362,7 @@ outcome::Outcome outcome_from_json(std::string_view text) {
   for (std::size_t i = 0; i < packets.size(); ++i) {
     o.packets.push_back(packet_from(Reader(packets.elements()[i], fmt::format("packets[{}]", i))));
   }
+  if (!says_captured) o.info.captured = o.info.source != "kernel" || !o.packets.empty();
   const Json& annotations = root.array("annotations");
   for (std::size_t i = 0; i < annotations.size(); ++i) {
     Reader a(annotations.elements()[i], fmt::format("annotations[{}]", i));

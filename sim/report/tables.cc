@@ -75,11 +75,13 @@ std::string render_connections(const outcome::Outcome& outcome) {
     }
     ++shown;
     auto stall = c.stall();
+    // Read off the packets: unknown without a capture.
+    const auto rtx = [&](std::uint32_t n) { return outcome.info.captured ? std::to_string(n) : std::string("-"); };
     rows.push_back({c.name, std::to_string(c.client_port), seconds_or_dash(c.connect_start),
                     seconds_or_dash(c.connect_done), seconds_or_dash(c.first_data_sent), seconds_or_dash(c.accepted),
                     seconds_or_dash(c.data_delivered), outcome::to_string(c.outcome), c.error.empty() ? "-" : c.error,
-                    std::to_string(c.syn_retransmits), std::to_string(c.synack_retransmits),
-                    std::to_string(c.data_retransmits), stall ? format_duration(*stall) : "-"});
+                    rtx(c.syn_retransmits), rtx(c.synack_retransmits), rtx(c.data_retransmits),
+                    stall ? format_duration(*stall) : "-"});
   }
   std::string out = render_table(align, rows);
   if (trim) {
@@ -193,6 +195,9 @@ std::string render_summary(const outcome::Outcome& outcome) {
       {"events", std::to_string(info.events)},
       {"trace hash", fmt::format("{:016x}", info.trace_hash)},
   };
+  if (!info.captured) {
+    header.push_back({"packets", "not captured: retransmissions per connection unknown (the counters hold them)"});
+  }
   if (info.partial) {
     header.push_back({"partial", fmt::format("yes: stopped at {} s (interrupted)", format_seconds(info.stopped_at))});
   }

@@ -146,7 +146,7 @@ TEST_F(CompareCli, SeveralRunsASideAreJudgedTogether) {
   const Result r = synsim("compare " + kLoad + " --kernel-outcome " + (dir_ / "first" / "outcome.json").string() +
                           " --kernel-outcome " + b + " --out " + (dir_ / "cmp").string());
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("(2 runs)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("(2 runs, packets captured)"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("seeds=1..2"), std::string::npos) << r.output;
   EXPECT_TRUE(std::filesystem::exists(dir_ / "cmp" / "kernel-2" / "outcome.json"));
   EXPECT_TRUE(std::filesystem::exists(dir_ / "cmp" / "model-2" / "outcome.json"));

@@ -183,6 +183,22 @@ TEST(Json, MalformedQueueSampleNamesTheField) {
   }
 }
 
+TEST(Json, CapturedRoundTripsAndAnOlderKernelRunWithoutPacketsReadsAsUncaptured) {
+  Outcome o = handshake_outcome();
+  o.info.source = "kernel";
+  o.info.captured = false;
+  EXPECT_FALSE(outcome_from_json(render_json(o)).info.captured);
+  // Written before "captured" existed: a kernel run is captured when it holds packets.
+  auto j = nlohmann::json::parse(render_json(o));
+  j["info"].erase("captured");
+  EXPECT_TRUE(outcome_from_json(j.dump()).info.captured);
+  j["packets"] = nlohmann::json::array();
+  j["annotations"] = nlohmann::json::array();
+  EXPECT_FALSE(outcome_from_json(j.dump()).info.captured);
+  j["info"]["source"] = "model";
+  EXPECT_TRUE(outcome_from_json(j.dump()).info.captured);
+}
+
 TEST(Json, NotJsonIsAnError) {
   EXPECT_THROW(outcome_from_json("{not json"), std::runtime_error);
   EXPECT_THROW(outcome_from_json("[]"), std::runtime_error);
