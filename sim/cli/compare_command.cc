@@ -70,7 +70,7 @@ std::variant<Runs, int> kernel_side(const CompareArgs& args, const scenario::Sce
   }
   kernel::KernelOptions options;
   options.capture_packets = mode == compare::Mode::connections || args.capture;
-  options.loader = kernel::loader_kind_named(args.loader).value_or(kernel::LoaderKind::asio);
+  options.loader = kernel::loader_kind_named(args.loader);  // "auto": nullopt, chosen per scenario
   std::cerr << "synsim: running " << sc.name << " on the kernel " << runs << " time" << (runs == 1 ? "" : "s")
             << " (" << format_duration(sc.duration) << " of real time each"
             << (options.capture_packets ? "" : "; no packet capture, which perturbs load runs: --capture keeps it")

@@ -22,7 +22,7 @@ struct CompareArgs {
   std::vector<std::string> kernel_outcomes;  // saved kernel outcome.json files instead of kernel runs
   std::uint32_t runs = 0;                // runs a side (kernel runs, model seeds); 0: one, or one per saved outcome
   std::string format = "text";           // text | json (the statistical table, machine-readable)
-  std::string loader = "asio";           // the kernel side's loader: asio | epoll (kernel::LoaderKind)
+  std::string loader = "auto";           // the kernel side's loader: auto | asio | epoll (kernel::chosen_loader)
   // Statistical mode runs the kernel without packet capture (the capture
   // perturbs a load run: reports/load/capture.md); true keeps the packets.
   bool capture = false;

@@ -60,7 +60,7 @@ int kernel_command(const KernelArgs& args) {
   kernel::KernelOptions options;
   options.host_loopback = args.host_loopback;
   options.capture_packets = !args.no_capture;
-  options.loader = kernel::loader_kind_named(args.loader).value_or(kernel::LoaderKind::asio);
+  options.loader = kernel::loader_kind_named(args.loader);  // "auto": nullopt, chosen per scenario
   if (!apply_port_range(args.port_range, options)) return kExitBadInput;
   const KernelRun run = run_on_kernel(*sc, options);
   if (run.refused) return refused(args, *run.refused);

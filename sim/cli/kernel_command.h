@@ -17,7 +17,7 @@ struct KernelArgs {
   bool host_loopback = false;  // --host-loopback: no namespace (sysctls must already match)
   bool no_capture = false;     // --no-capture: records and counters only
   std::string port_range;      // --port-range LOW-HIGH ("" = automatic)
-  std::string loader = "asio"; // --loader asio|epoll (kernel::LoaderKind)
+  std::string loader = "auto"; // --loader auto|asio|epoll (kernel::LoaderKind; auto: kernel::chosen_loader)
 };
 
 // Exit codes from exit_codes.h: 0, 2 (bad input, unsupported scenario),

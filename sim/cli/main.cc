@@ -60,9 +60,10 @@ CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
                          "net.ipv4.ip_local_port_range in the private namespace, LOW-HIGH (default: the namespace's "
                          "32768-60999, widened to 1024-65535 when the scenario needs more ports)");
   kernel_cmd->add_option("--loader", kern.loader,
-                         "The program playing the clients: asio (Boost.Asio, default) or epoll (a plain epoll loop; "
-                         "refuses defer_final_ack, close.at and wire mode)")
-      ->check(CLI::IsMember({"asio", "epoll"}));
+                         "The program playing the clients: epoll (a plain epoll loop, what people load servers "
+                         "with; refuses defer_final_ack, close.at and wire mode), asio (Boost.Asio, plays everything) "
+                         "or auto (default: epoll unless the scenario needs asio)")
+      ->check(CLI::IsMember({"auto", "asio", "epoll"}));
   return kernel_cmd;
 }
 
@@ -103,8 +104,9 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
                         "Statistical mode: capture the kernel side's packets too (off by default: on a 2-CPU "
                         "machine the capture thread changes how many SYNs a load run drops, reports/load/capture.md)");
   compare_cmd->add_option("--loader", cmp.loader,
-                          "The kernel side's client program: asio (default) or epoll (a plain epoll loop)")
-      ->check(CLI::IsMember({"asio", "epoll"}));
+                          "The kernel side's client program: auto (default: epoll unless the scenario needs "
+                          "asio), epoll (a plain epoll loop) or asio (Boost.Asio)")
+      ->check(CLI::IsMember({"auto", "asio", "epoll"}));
   return compare_cmd;
 }
 

@@ -206,6 +206,7 @@ outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt
   out.info.server_port = sc.server.port;
   // Wire mode's TUN device sees every segment whatever the option.
   out.info.captured = opt.capture_packets || !raw.packets.empty();
+  out.info.loader = opt.loader ? loader_kind_name(*opt.loader) : "";
   out.connections = std::move(raw.apps.records);
 
   const std::int64_t t0 = raw.apps.t0_mono_ns;

@@ -30,25 +30,22 @@ using scenario::ArrivalSpec;
 using scenario::CloseSpec;
 using scenario::SendSpec;
 
-void require_plain_loader_plays(const scenario::Scenario& sc, bool wired) {
-  if (wired) {
-    throw Unsupported(
-        "--loader epoll does not play wire mode (link rules or latency: each client bound to a fixed port); use "
-        "--loader asio");
-  }
+std::optional<std::string> plain_loader_refusal(const scenario::Scenario& sc, bool wired) {
+  if (wired) return "wire mode (link rules or latency: each client bound to a fixed port)";
   for (const scenario::ClientGroup& g : sc.clients) {
     if (g.defer_final_ack) {
-      throw Unsupported(fmt::format(
-          "--loader epoll does not play defer_final_ack (client group '{}': TCP_DEFER_ACCEPT on the connecting "
-          "socket); use --loader asio",
-          g.name));
+      return fmt::format("defer_final_ack (client group '{}': TCP_DEFER_ACCEPT on the connecting socket)", g.name);
     }
     if (g.close.kind == CloseSpec::Kind::at) {
-      throw Unsupported(fmt::format(
-          "--loader epoll does not play close.at (client group '{}': a close timer per connection); use "
-          "--loader asio",
-          g.name));
+      return fmt::format("close.at (client group '{}': a close timer per connection)", g.name);
     }
+  }
+  return std::nullopt;
+}
+
+void require_plain_loader_plays(const scenario::Scenario& sc, bool wired) {
+  if (const auto why = plain_loader_refusal(sc, wired)) {
+    throw Unsupported(fmt::format("--loader epoll does not play {}; use --loader asio", *why));
   }
 }
 

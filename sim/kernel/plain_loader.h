@@ -19,12 +19,18 @@
 // Internal to sim/kernel; this header does not include Boost.Asio.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "sim/scenario/scenario.h"
 
 namespace synsim::kernel {
 
-// Throws Unsupported naming the first thing of `sc` the plain loader does
-// not play; `wired`: the scenario runs in wire mode.
+// The first thing of `sc` the plain loader does not play, in words ("wire
+// mode (...)"), or nullopt when it plays all of it; `wired`: the scenario
+// runs in wire mode.
+std::optional<std::string> plain_loader_refusal(const scenario::Scenario& sc, bool wired);
+// Throws Unsupported with plain_loader_refusal()'s words.
 void require_plain_loader_plays(const scenario::Scenario& sc, bool wired);
 
 }  // namespace synsim::kernel

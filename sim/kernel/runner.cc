@@ -286,9 +286,17 @@ const char* kernel_requirements_text() {
          "scenarios it cannot play.";
 }
 
-outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& opt, std::vector<outcome::Reason>* notes) {
+LoaderKind chosen_loader(const scenario::Scenario& sc, std::optional<LoaderKind> asked) {
+  if (asked) return *asked;
+  const bool wired = sc.link.latency > Duration{0} || !sc.link.rules.empty();
+  return plain_loader_refusal(sc, wired) ? LoaderKind::asio : LoaderKind::epoll;
+}
+
+outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& asked, std::vector<outcome::Reason>* notes) {
   const bool wired = sc.link.latency > Duration{0} || !sc.link.rules.empty();
   const std::uint64_t n = scenario::total_connections(sc);
+  KernelOptions opt = asked;
+  opt.loader = chosen_loader(sc, asked.loader);
   if (opt.loader == LoaderKind::epoll) require_plain_loader_plays(sc, wired);
   if (wired && n > kMaxWireConnections) {
     throw Unsupported(fmt::format("{} connections: wire mode gives each a fixed client port and plays at most {}",

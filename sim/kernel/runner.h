@@ -73,8 +73,9 @@ struct KernelOptions {
   // needs), plus the capture's at most Capture::kMaxPackets packets.
   std::uint64_t max_connections = 1'000'000;
   // Capture every packet on lo (the timeline, retransmission counts). Off:
-  // connection records and counters only, for capacity runs, where
-  // capturing ~300k packets/s would take the CPU the applications measure.
+  // connection records and counters only, for load runs, where the
+  // capture's thread takes CPU the applications need (on 2 vCPUs it
+  // changes how many SYNs are dropped: reports/load/capture.md).
   bool capture_packets = true;
   // net.ipv4.ip_local_port_range in the private namespace. 0, 0: the
   // namespace's default (32768-60999), widened to 1024-65535 when the
@@ -88,13 +89,20 @@ struct KernelOptions {
   // and there are no link rules; packets of other ports are ignored, and the
   // counters are the host's (other traffic included).
   bool host_loopback = false;
-  // Which loader plays the clients (synsim kernel --loader).
-  LoaderKind loader = LoaderKind::asio;
+  // Which loader plays the clients (synsim kernel --loader); nullopt:
+  // chosen_loader()'s choice.
+  std::optional<LoaderKind> loader;
 };
 
 // "asio", "epoll" (the values of synsim kernel --loader), and back.
 const char* loader_kind_name(LoaderKind k);
 std::optional<LoaderKind> loader_kind_named(std::string_view name);
+// The loader a run uses: the one asked for, else the plain epoll loader,
+// what people load a server with and what the Asio loader measurably is
+// not (reports/load/loaders.md: Asio's overhead changes the race at
+// backlog 128), unless the scenario needs what only the Asio loader plays
+// (plain_loader.h: wire mode, defer_final_ack, close.at).
+LoaderKind chosen_loader(const scenario::Scenario& sc, std::optional<LoaderKind> asked);
 
 // Throws EnvironmentError (exit 4) or Unsupported (exit 2). Protocol
 // outcomes (ECONNRESET, ETIMEDOUT, ECONNREFUSED, EPIPE) are data in the

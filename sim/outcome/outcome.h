@@ -176,6 +176,9 @@ struct RunInfo {
   // statistical compare): no packets, no per-connection retransmission
   // counts, no packet notes; the connection records and counters are whole.
   bool captured = true;
+  // A kernel run's client program, as `synsim kernel --loader` names it
+  // ("asio", "epoll"); empty for the model and for older saved runs.
+  std::string loader;
 };
 
 // A summary-detail model run (model::RunOptions::Detail::summary) keeps a

@@ -275,6 +275,7 @@ std::string render_json(const outcome::Outcome& outcome) {
       {"partial", info.partial},
       {"stopped_at_ns", to_ns(info.stopped_at)},
       {"captured", info.captured},
+      {"loader", info.loader},
       {"settings", json::array_of(info.settings)},
   });
   j["packets"] = Json::array();
@@ -347,6 +348,7 @@ outcome::Outcome outcome_from_json(std::string_view text) {
   // run without capture is the one without packets (read below).
   const bool says_captured = info.has("captured");
   if (says_captured) o.info.captured = info.boolean("captured");
+  if (info.has("loader")) o.info.loader = info.str("loader");
 
   // Optional (outcomes written before settings were saved lack them).
   if (info.has("settings")) {

@@ -195,6 +195,7 @@ std::string render_summary(const outcome::Outcome& outcome) {
       {"events", std::to_string(info.events)},
       {"trace hash", fmt::format("{:016x}", info.trace_hash)},
   };
+  if (!info.loader.empty()) header.push_back({"loader", info.loader});
   if (!info.captured) {
     header.push_back({"packets", "not captured: retransmissions per connection unknown (the counters hold them)"});
   }

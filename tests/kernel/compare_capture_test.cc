@@ -79,6 +79,8 @@ TEST_F(CompareCapture, StatisticalModeRunsTheKernelWithoutCaptureAndSaysSo) {
   EXPECT_EQ(k["info"]["captured"], false);
   EXPECT_TRUE(k["packets"].empty());
   EXPECT_EQ(k["connections"].size(), 150u);
+  // No --loader: the plain epoll loader plays a plain closed loop.
+  EXPECT_EQ(k["info"]["loader"], "epoll");
   EXPECT_GT(k["counters"]["TcpActiveOpens"].get<int>(), 0);
   EXPECT_NE(r.output.find("no packet capture, which perturbs load runs"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("(1 run, no packet capture)"), std::string::npos) << r.output;
