@@ -13,6 +13,7 @@
 #include "sim/cli/probe_command.h"
 #include "sim/cli/render.h"
 #include "sim/cli/sweep_command.h"
+#include "sim/cli/version_info.h"
 #include "sim/compare/statistics.h"
 
 namespace synsim::cli {
@@ -165,6 +166,7 @@ int main(int argc, char** argv) {
   CLI::App app{"synsim: a deterministic model of Linux loopback TCP connection setup "
                "(SYN queue, accept queue, SYN-ACK and data retransmission timers)"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", version_text(), "Print the version and the git revision synsim was built from");
 
   RunArgs run;
   CLI::App* run_cmd = add_run(app, run);

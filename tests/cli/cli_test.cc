@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <regex>
 #include <string>
 
 namespace {
@@ -16,8 +18,8 @@ struct Result {
   std::string output;  // stdout and stderr
 };
 
-Result synsim(const std::string& args) {
-  const std::string cmd = std::string(SYNSIM_BINARY) + " " + args + " 2>&1";
+// `cmd` in a shell, stdout and stderr together.
+Result shell(const std::string& cmd) {
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
@@ -27,6 +29,8 @@ Result synsim(const std::string& args) {
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
+
+Result synsim(const std::string& args) { return shell(std::string(SYNSIM_BINARY) + " " + args + " 2>&1"); }
 
 std::string src(const std::string& rel) { return std::string(SYNSIM_SOURCE_DIR) + "/" + rel; }
 
@@ -109,6 +113,41 @@ TEST(Cli, SameSeedGivesByteIdenticalJson) {
   EXPECT_EQ(a.exit_code, 0);
   EXPECT_EQ(a.output, b.output);
   EXPECT_NE(a.output, synsim("run " + src("scenarios/stall/loopback-stall-2003.yaml") + " --format json --seed 8").output);
+}
+
+TEST(Cli, VersionNamesTheGitRevisionItWasBuiltFrom) {
+  const Result r = synsim("--version");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::regex_match(r.output, std::regex("synsim [0-9]+\\.[0-9]+\\.[0-9]+ "
+                                                    "\\((git [0-9a-f]{12}(, modified)?|unknown revision)\\)\n")))
+      << r.output;
+  // Built from this checkout: its HEAD (the test runs after the build that read it).
+  Result head = shell("git -C " + src("") + " rev-parse --short=12 HEAD 2>/dev/null");
+  if (head.exit_code == 0 && !head.output.empty()) {
+    head.output.pop_back();  // the newline
+    EXPECT_NE(r.output.find("(git " + head.output), std::string::npos) << r.output << " HEAD " << head.output;
+  }
+}
+
+TEST(Cli, VersionOutsideAGitCheckoutSaysUnknownRevision) {
+  // The build step that reads the revision, on a source tree that is not a
+  // git checkout: one in /tmp, and one inside this checkout's build
+  // directory (an unpacked tarball inside another repository is not that
+  // repository's revision).
+  const std::filesystem::path tmp = std::filesystem::temp_directory_path() / ("synsim-version-" + std::to_string(::getpid()));
+  for (const std::filesystem::path& tree : {tmp / "tree", std::filesystem::path(SYNSIM_BUILD_DIR) / "version-tree"}) {
+    std::filesystem::create_directories(tree);
+    const std::filesystem::path out = tmp / "version_info.cc";
+    const Result r = shell(std::string(SYNSIM_CMAKE) + " -DSOURCE_DIR=" + tree.string() + " -DOUTPUT=" + out.string() +
+                           " -DVERSION=0.1.0 -DGIT=git -P " + src("sim/cli/version_info.cmake") + " 2>&1");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    std::ifstream in(out);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("return \"unknown revision\";"), std::string::npos) << tree << "\n" << text;
+    EXPECT_NE(text.find("return \"0.1.0\";"), std::string::npos) << text;
+    std::filesystem::remove_all(tree);
+  }
+  std::filesystem::remove_all(tmp);
 }
 
 }  // namespace
