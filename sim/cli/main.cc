@@ -9,22 +9,53 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/compare_command.h"
 #include "sim/cli/internal_error.h"
+#include "sim/cli/interrupt.h"
 #include "sim/cli/kernel_command.h"
 #include "sim/cli/probe_command.h"
 #include "sim/cli/render.h"
 #include "sim/cli/sweep_command.h"
 #include "sim/cli/version_info.h"
 #include "sim/compare/statistics.h"
+#include "sim/profile/profile.h"
 
 namespace synsim::cli {
 namespace {
+
+// "linux-6.18 (default), linux-2.5.66": the profile table's, never a
+// hand-written list that a new profile would leave behind.
+std::string profile_names() {
+  std::string names;
+  for (const profile::Profile& p : profile::profiles()) {
+    names += (names.empty() ? "" : ", ") + std::string(p.name);
+    if (p.name == profile::default_profile().name) names += " (default)";
+  }
+  return names;
+}
+
+// --kernel PROFILE: an unknown name is refused here, with the known ones,
+// rather than as an error in the `kernel=` override it becomes.
+CLI::Validator known_profile() {
+  return CLI::Validator(
+      [](std::string& name) -> std::string {
+        if (profile::find_profile(name) != nullptr) return {};
+        return "unknown kernel profile '" + name + "' (known profiles: " + profile_names() + ")";
+      },
+      "PROFILE");
+}
 
 // One function per subcommand: its options, bound to the command's arguments.
 CLI::App* add_run(CLI::App& app, RunArgs& run) {
   CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario on the model, in virtual time");
   run_cmd->add_option("file", run.file, "Scenario file (YAML)")->required();
   run_cmd->add_option("--seed", run.seed, "Override the scenario's seed");
-  run_cmd->add_option("--kernel", run.kernel, "Model profile: linux-6.18");
+  run_cmd->footer(exit_codes_help({{kExitOk, "the scenario ran and its expect: hypotheses held"},
+                                   {kExitExpectationFailed, "an expect: hypothesis failed (each said on stderr)"},
+                                   kHelpBadInput,
+                                   kHelpInternal}));
+  run_cmd->add_option("--kernel", run.kernel,
+                      "The kernel whose rules the model follows, instead of the scenario's kernel:; one of " +
+                          profile_names())
+      ->check(known_profile());
   run_cmd->add_option("--set", run.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   run_cmd->add_option("--format", run.format,
                       "Output: text (timeline + summary), tcpdump, summary, json, perfetto (trace JSON for "
@@ -42,7 +73,16 @@ CLI::App* add_run(CLI::App& app, RunArgs& run) {
 CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
   CLI::App* kernel_cmd = app.add_subcommand(
       "kernel", "Run a scenario on this machine's real kernel (private network namespace, real sockets, real time)");
-  kernel_cmd->footer(kernel_command_description());
+  kernel_cmd->footer(std::string(kernel_command_description()) +
+                     "\nThe scenario's kernel: names the model's profile (" + profile_names() +
+                     "; `synsim run --kernel`);\nthis command plays the scenario on this machine's kernel, whatever "
+                     "kernel: says.\n" +
+                     exit_codes_help({{kExitOk, "the scenario ran (its expect: hypotheses are not judged here)"},
+                                      kHelpBadInput,
+                                      kHelpInternal,
+                                      {kExitEnvironment, "this machine cannot run it (no namespaces, no AF_PACKET, ...)"},
+                                      {kExitInterrupted, "interrupted (SIGINT/SIGTERM): what was measured is "
+                                                         "printed and written, marked partial"}}));
   kernel_cmd->add_option("file", kern.file, "Scenario file (YAML)")->required();
   kernel_cmd->add_option("--set", kern.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   kernel_cmd->add_option("--format", kern.format,
@@ -69,12 +109,17 @@ CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
 CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
   CLI::App* compare_cmd = app.add_subcommand(
       "compare", "Run a scenario on the model and on the real kernel, align them and give a verdict");
-  compare_cmd->footer("Exit 0 when model and kernel agree within tolerance, 1 when they differ (disagreements are\n"
-                      "listed first), 4 when this machine cannot run the kernel side. Needs what `synsim kernel`\n"
-                      "needs, and takes the scenario's duration in real time (not with --kernel-outcome).\n"
+  compare_cmd->footer("Needs what `synsim kernel` needs, and takes the scenario's duration in real time (not with\n"
+                      "--kernel-outcome).\n"
                       "Statistical mode judges what users see (connections whose connect() or whole exchange took\n"
                       "over 1 s, the p99 exchange, completed and unfinished connections, stalls longer than\n"
-                      "--stall-threshold) and the listen path's counters: " + synsim::compare::tolerance_rule() + ".");
+                      "--stall-threshold) and the listen path's counters: " + synsim::compare::tolerance_rule() + ".\n" +
+      exit_codes_help({{kExitOk, "model and kernel agree within tolerance"},
+                       {kExitExpectationFailed, "they disagree (the disagreements are listed first)"},
+                       kHelpBadInput,
+                       kHelpInternal,
+                       {kExitEnvironment, "this machine cannot run the kernel side"},
+                       {kExitInterrupted, "interrupted (SIGINT/SIGTERM) during a kernel run"}}));
   compare_cmd->add_option("file", cmp.file, "Scenario file (YAML)")->required();
   compare_cmd->add_option("--set", cmp.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   compare_cmd->add_option("--out", cmp.out_dir,
@@ -107,6 +152,10 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
 
 CLI::App* add_check(CLI::App& app, std::vector<std::string>& check_files) {
   CLI::App* check_cmd = app.add_subcommand("check", "Validate scenario files without running them");
+  check_cmd->footer(exit_codes_help({{kExitOk, "every file is a valid scenario"},
+                                     {kExitBadInput, "bad input: some file is not (each problem said as "
+                                                     "FILE:LINE:COL: message)"},
+                                     kHelpInternal}));
   check_cmd->add_option("files", check_files, "Scenario files")->required();
   return check_cmd;
 }
@@ -116,8 +165,11 @@ CLI::App* add_sweep(CLI::App& app, SweepArgs& sweep) {
       "sweep", "Run a scenario over a grid of --set values x seeds on the model; one JSON line per run");
   sweep_cmd->footer("Runs are numbered grid point x seed (the first --grid key changes slowest); seed number k runs\n"
                     "with the scenario's seed + k - 1. --shard I/N runs the indices i with i mod N = I - 1, so the\n"
-                    "outputs of shards 1..N concatenate to the whole sweep. Exit 0 done (failed expect: is data),\n"
-                    "2 bad input, 3 a model invariant broke.\nMetrics for --metric: " + sweep_metric_help() + "\n");
+                    "outputs of shards 1..N concatenate to the whole sweep.\n"
+                    "Metrics for --metric: " + sweep_metric_help() + "\n" +
+                    exit_codes_help({{kExitOk, "every run done (a failed expect: is data in its line)"},
+                                     kHelpBadInput,
+                                     {kExitInvariant, "a model invariant broke in some run"}}));
   sweep_cmd->add_option("file", sweep.file, "Scenario file (YAML)")->required();
   sweep_cmd->add_option("--grid", sweep.grids, "KEY=V1,V2,...: a scenario key (as for --set) and its values (repeatable)");
   sweep_cmd->add_option("--seeds", sweep.seeds, "Seeds per grid point (default 1)");
@@ -133,7 +185,11 @@ CLI::App* add_sweep(CLI::App& app, SweepArgs& sweep) {
 CLI::App* add_sweep_report(CLI::App& app, SweepReportArgs& sweep_report) {
   CLI::App* sweep_report_cmd = app.add_subcommand(
       "sweep-report", "Draw the heat map of sweep outputs (JSON lines, e.g. concatenated shards) as HTML");
-  sweep_report_cmd->footer("Metrics: " + sweep_metric_help() + "\n");
+  sweep_report_cmd->footer("Metrics: " + sweep_metric_help() + "\n" +
+                           exit_codes_help({{kExitOk, "the page was written"},
+                                            {kExitBadInput, "bad input or usage (a file that is not synsim sweep's "
+                                                            "JSON lines, FILE:LINE: message)"},
+                                            kHelpInternal}));
   sweep_report_cmd->add_option("files", sweep_report.files, "JSON-lines files written by synsim sweep")->required();
   sweep_report_cmd->add_option("--html", sweep_report.html, "The page to write")->required();
   sweep_report_cmd->add_option("--metric", sweep_report.metric, "What to show (default stall_fraction)");
@@ -143,6 +199,10 @@ CLI::App* add_sweep_report(CLI::App& app, SweepReportArgs& sweep_report) {
 CLI::App* add_probe(CLI::App& app, ProbeArgs& probe) {
   CLI::App* probe_cmd = app.add_subcommand(
       "probe", "Measure this machine's scheduling figures that the model takes as input (no namespace needed)");
+  probe_cmd->footer(exit_codes_help({{kExitOk, "measured"},
+                                     {kExitBadInput, "bad usage"},
+                                     kHelpInternal,
+                                     {kExitEnvironment, "this machine cannot measure it"}}));
   probe_cmd->add_option("what", probe.what, "wakeup: a sleeping thread's wakeup latency against how long it slept")
       ->check(CLI::IsMember({"wakeup"}));
   probe_cmd->add_option("--samples", probe.samples, "Wakeups per idle time (default 50; fewer for long idle times)")
@@ -158,6 +218,22 @@ CLI::App* add_probe(CLI::App& app, ProbeArgs& probe) {
   return probe_cmd;
 }
 
+// `synsim foo` (or `synsim` alone): CLI11 says only "A subcommand is
+// required"; say the word that is not a command and which commands there
+// are. True when refused (said on stderr).
+bool refused_unknown_command(const CLI::App& app, int argc, char** argv) {
+  std::string commands;
+  bool known = false;
+  for (const CLI::App* sub : app.get_subcommands(std::function<bool(const CLI::App*)>())) {
+    commands += (commands.empty() ? "" : ", ") + sub->get_name();
+    if (argc > 1 && sub->check_name(argv[1])) known = true;
+  }
+  if (argc > 1 && (known || argv[1][0] == '-')) return false;
+  std::cerr << (argc > 1 ? "synsim: unknown command '" + std::string(argv[1]) + "'" : std::string("synsim: no command"))
+            << "; commands: " << commands << "\nRun with --help for more information.\n";
+  return true;
+}
+
 }  // namespace
 }  // namespace synsim::cli
 
@@ -166,6 +242,14 @@ int main(int argc, char** argv) {
   CLI::App app{"synsim: a deterministic model of Linux loopback TCP connection setup "
                "(SYN queue, accept queue, SYN-ACK and data retransmission timers)"};
   app.require_subcommand(1);
+  app.footer(exit_codes_help({{kExitOk, "success"},
+                              {kExitExpectationFailed, "an expect: hypothesis failed, or compare: model and kernel "
+                                                       "disagree"},
+                              kHelpBadInput,
+                              kHelpInternal,
+                              {kExitEnvironment, "this machine cannot run it (kernel, compare, probe)"},
+                              {kExitInterrupted, "a kernel run was interrupted (SIGINT/SIGTERM)"}}) +
+             "Each command's --help lists its own.\n");
   app.set_version_flag("--version", version_text(), "Print the version and the git revision synsim was built from");
 
   RunArgs run;
@@ -182,7 +266,7 @@ int main(int argc, char** argv) {
   CLI::App* sweep_report_cmd = add_sweep_report(app, sweep_report);
   ProbeArgs probe;
   CLI::App* probe_cmd = add_probe(app, probe);
-
+  if (refused_unknown_command(app, argc, argv)) return kExitBadInput;
 
   try {
     app.parse(argc, argv);

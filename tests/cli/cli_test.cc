@@ -11,6 +11,8 @@
 #include <regex>
 #include <string>
 
+#include "sim/profile/profile.h"
+
 namespace {
 
 struct Result {
@@ -134,7 +136,8 @@ TEST(Cli, VersionOutsideAGitCheckoutSaysUnknownRevision) {
   // git checkout: one in /tmp, and one inside this checkout's build
   // directory (an unpacked tarball inside another repository is not that
   // repository's revision).
-  const std::filesystem::path tmp = std::filesystem::temp_directory_path() / ("synsim-version-" + std::to_string(::getpid()));
+  const std::filesystem::path tmp =
+      std::filesystem::temp_directory_path() / ("synsim-version-" + std::to_string(::getpid()));
   for (const std::filesystem::path& tree : {tmp / "tree", std::filesystem::path(SYNSIM_BUILD_DIR) / "version-tree"}) {
     std::filesystem::create_directories(tree);
     const std::filesystem::path out = tmp / "version_info.cc";
@@ -148,6 +151,57 @@ TEST(Cli, VersionOutsideAGitCheckoutSaysUnknownRevision) {
     std::filesystem::remove_all(tree);
   }
   std::filesystem::remove_all(tmp);
+}
+
+TEST(Cli, UnknownCommandIsNamedWithTheCommandsThereAre) {
+  const Result r = synsim("frobnicate x.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("unknown command 'frobnicate'; commands: run, kernel, compare, check, sweep, sweep-report, "
+                          "probe\n"),
+            std::string::npos)
+      << r.output;
+  const Result none = synsim("");
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.output.find("commands: run, kernel,"), std::string::npos) << none.output;
+}
+
+TEST(Cli, UnknownKernelProfileIsNamedWithTheKnownOnes) {
+  const std::string scenario = src("scenarios/measured/e1-accept-at-500ms.yaml");
+  const Result option = synsim("run " + scenario + " --kernel linux-9.9");
+  EXPECT_EQ(option.exit_code, 2);
+  // Said of --kernel, not of the `--set kernel=` override it becomes.
+  EXPECT_NE(option.output.find("--kernel: unknown kernel profile 'linux-9.9'"), std::string::npos) << option.output;
+  EXPECT_EQ(option.output.find("--set"), std::string::npos) << option.output;
+  const Result set = synsim("run " + scenario + " --set kernel=linux-9.9");
+  EXPECT_EQ(set.exit_code, 2);
+  EXPECT_NE(set.output.find("unknown kernel profile 'linux-9.9'"), std::string::npos) << set.output;
+  for (const synsim::profile::Profile& p : synsim::profile::profiles()) {
+    EXPECT_NE(option.output.find(p.name), std::string::npos) << p.name << "\n" << option.output;
+    EXPECT_NE(set.output.find(p.name), std::string::npos) << p.name << "\n" << set.output;
+  }
+}
+
+TEST(Cli, HelpListsTheKnownProfilesAndEveryCommandsExitCodes) {
+  for (const char* command : {"run", "kernel"}) {
+    const Result help = synsim(std::string(command) + " --help");
+    EXPECT_EQ(help.exit_code, 0) << help.output;
+    for (const synsim::profile::Profile& p : synsim::profile::profiles()) {
+      EXPECT_NE(help.output.find(p.name), std::string::npos) << command << " --help lacks " << p.name;
+    }
+  }
+  // Under --kernel itself, not only somewhere in the page.
+  const Result run = synsim("run --help");
+  const std::size_t kernel = run.output.find("--kernel");
+  ASSERT_NE(kernel, std::string::npos);
+  EXPECT_NE(run.output.substr(kernel, run.output.find('\n', kernel) - kernel).find("linux-2.5.66"), std::string::npos)
+      << run.output;
+  for (const char* command : {"", "run", "kernel", "compare", "check", "sweep", "sweep-report", "probe"}) {
+    const Result help = synsim(std::string(command) + " --help");
+    EXPECT_EQ(help.exit_code, 0) << command;
+    EXPECT_NE(help.output.find("Exit codes:\n  0 "), std::string::npos) << command << "\n" << help.output;
+    EXPECT_NE(help.output.find("\n  2    bad "), std::string::npos) << command << "\n" << help.output;
+    EXPECT_NE(help.output.find("\n  3    "), std::string::npos) << command << "\n" << help.output;
+  }
 }
 
 }  // namespace
