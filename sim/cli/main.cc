@@ -17,6 +17,7 @@
 #include "sim/cli/version_info.h"
 #include "sim/compare/statistics.h"
 #include "sim/profile/profile.h"
+#include "sim/scenario/values.h"
 
 namespace synsim::cli {
 namespace {
@@ -43,11 +44,34 @@ CLI::Validator known_profile() {
       "PROFILE");
 }
 
+// A number on the command line reads as it does in a scenario or a --set
+// (scenario::parse_unsigned / parse_integer: decimal digits, `_` between
+// them, a minus sign only where negative values exist), so `--seed -1` is
+// refused like `--set seed=-1`; CLI11 alone reads it as 2^64 - 1. The text
+// is handed on to CLI11 as plain digits ("10_000" -> "10000").
+CLI::Validator whole_number(bool may_be_negative) {
+  return CLI::Validator(
+      [may_be_negative](std::string& text) -> std::string {
+        std::string error;
+        if (may_be_negative) {
+          const std::optional<std::int64_t> v = scenario::parse_integer(text, &error);
+          if (v) text = std::to_string(*v);
+          return v ? std::string() : error;
+        }
+        const std::optional<std::uint64_t> v = scenario::parse_unsigned(text, &error);
+        if (v) text = std::to_string(*v);
+        return v ? std::string() : error;
+      },
+      "");
+}
+CLI::Validator non_negative_integer() { return whole_number(false); }
+CLI::Validator integer() { return whole_number(true); }
+
 // One function per subcommand: its options, bound to the command's arguments.
 CLI::App* add_run(CLI::App& app, RunArgs& run) {
   CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario on the model, in virtual time");
   run_cmd->add_option("file", run.file, "Scenario file (YAML)")->required();
-  run_cmd->add_option("--seed", run.seed, "Override the scenario's seed");
+  run_cmd->add_option("--seed", run.seed, "Override the scenario's seed")->transform(non_negative_integer());
   run_cmd->footer(exit_codes_help({{kExitOk, "the scenario ran and its expect: hypotheses held"},
                                    {kExitExpectationFailed, "an expect: hypothesis failed (each said on stderr)"},
                                    kHelpBadInput,
@@ -66,6 +90,7 @@ CLI::App* add_run(CLI::App& app, RunArgs& run) {
   run_cmd->add_option("--seeds", run.seeds,
                       "Run N seeds (from --seed, or the scenario's) and print each judged figure's min, median "
                       "and max over them, as compare --runs N judges them")
+      ->transform(non_negative_integer())
       ->check(CLI::Range(1, 1000));
   return run_cmd;
 }
@@ -124,7 +149,8 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
   compare_cmd->add_option("--set", cmp.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   compare_cmd->add_option("--out", cmp.out_dir,
                           "Write model/, kernel/, comparison.txt, comparison.json, report.html, summary.md and trace.json here");
-  compare_cmd->add_option("--noise-ms", cmp.noise_ms, "Scheduling noise allowed on every time (default 25)");
+  compare_cmd->add_option("--noise-ms", cmp.noise_ms, "Scheduling noise allowed on every time (default 25)")
+      ->transform(integer());
   compare_cmd->add_option("--mode", cmp.mode,
                           "connections (packet by packet), statistical (stall counts, quantiles, straggler groups) "
                           "or auto (statistical above " + std::to_string(synsim::compare::kStatisticalAboveConnections) +
@@ -140,6 +166,7 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
                           "Statistical mode: run the kernel N times and the model with N seeds (the scenario's seed, "
                           "seed+1, ...) and judge the model's median run against the kernel's range (default 1, or "
                           "one per --kernel-outcome)")
+      ->transform(non_negative_integer())
       ->check(CLI::Range(1, 20));
   compare_cmd->add_option("--format", cmp.format,
                           "text (default) or json (the statistical table and the verdict, machine-readable)")
@@ -150,13 +177,14 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
   return compare_cmd;
 }
 
-CLI::App* add_check(CLI::App& app, std::vector<std::string>& check_files) {
+CLI::App* add_check(CLI::App& app, std::vector<std::string>& check_files, std::vector<std::string>& check_sets) {
   CLI::App* check_cmd = app.add_subcommand("check", "Validate scenario files without running them");
   check_cmd->footer(exit_codes_help({{kExitOk, "every file is a valid scenario"},
                                      {kExitBadInput, "bad input: some file is not (each problem said as "
                                                      "FILE:LINE:COL: message)"},
                                      kHelpInternal}));
   check_cmd->add_option("files", check_files, "Scenario files")->required();
+  check_cmd->add_option("--set", check_sets, "Override a scenario key in every file: KEY=VALUE (repeatable), as run does");
   return check_cmd;
 }
 
@@ -172,9 +200,10 @@ CLI::App* add_sweep(CLI::App& app, SweepArgs& sweep) {
                                      {kExitInvariant, "a model invariant broke in some run"}}));
   sweep_cmd->add_option("file", sweep.file, "Scenario file (YAML)")->required();
   sweep_cmd->add_option("--grid", sweep.grids, "KEY=V1,V2,...: a scenario key (as for --set) and its values (repeatable)");
-  sweep_cmd->add_option("--seeds", sweep.seeds, "Seeds per grid point (default 1)");
+  sweep_cmd->add_option("--seeds", sweep.seeds, "Seeds per grid point (default 1)")->transform(non_negative_integer());
   sweep_cmd->add_option("--shard", sweep.shard, "I/N: run only the I-th of N round-robin slices (1-based)");
-  sweep_cmd->add_option("--jobs,-j", sweep.jobs, "Model runs at once (default 1; 0 = one per hardware thread)");
+  sweep_cmd->add_option("--jobs,-j", sweep.jobs, "Model runs at once (default 1; 0 = one per hardware thread)")
+      ->transform(non_negative_integer());
   sweep_cmd->add_option("--set", sweep.sets, "Override a scenario key for every run: KEY=VALUE (repeatable)");
   sweep_cmd->add_option("--out", sweep.out, "Write the JSON lines here (via FILE.tmp) instead of stdout");
   sweep_cmd->add_option("--html", sweep.html, "Also write a heat map of these runs (self-contained HTML)");
@@ -206,6 +235,7 @@ CLI::App* add_probe(CLI::App& app, ProbeArgs& probe) {
   probe_cmd->add_option("what", probe.what, "wakeup: a sleeping thread's wakeup latency against how long it slept")
       ->check(CLI::IsMember({"wakeup"}));
   probe_cmd->add_option("--samples", probe.samples, "Wakeups per idle time (default 50; fewer for long idle times)")
+      ->transform(non_negative_integer())
       ->check(CLI::Range(1, 100000));
   probe_cmd->add_option("--limit", probe.limit_s, "Stop after this many seconds of wall time (default 60)")
       ->check(CLI::Range(0.1, 3600.0));
@@ -259,7 +289,8 @@ int main(int argc, char** argv) {
   CompareArgs cmp;
   CLI::App* compare_cmd = add_compare(app, cmp);
   std::vector<std::string> check_files;
-  CLI::App* check_cmd = add_check(app, check_files);
+  std::vector<std::string> check_sets;
+  CLI::App* check_cmd = add_check(app, check_files, check_sets);
   SweepArgs sweep;
   CLI::App* sweep_cmd = add_sweep(app, sweep);
   SweepReportArgs sweep_report;
@@ -288,7 +319,8 @@ int main(int argc, char** argv) {
     return s;
   };
   if (*check_cmd) {
-    return guarded({"check", joined(check_files), {}, {}, false}, [&] { return check_command(check_files); });
+    return guarded({"check", joined(check_files), check_sets, {}, false},
+                   [&] { return check_command(check_files, check_sets); });
   }
   if (*kernel_cmd) return guarded({"kernel", kern.file, kern.sets, {}}, [&] { return kernel_command(kern); });
   if (*compare_cmd) return guarded({"compare", cmp.file, cmp.sets, {}}, [&] { return compare_command(cmp); });

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "sim/profile/profile.h"
 
@@ -202,6 +203,43 @@ TEST(Cli, HelpListsTheKnownProfilesAndEveryCommandsExitCodes) {
     EXPECT_NE(help.output.find("\n  2    bad "), std::string::npos) << command << "\n" << help.output;
     EXPECT_NE(help.output.find("\n  3    "), std::string::npos) << command << "\n" << help.output;
   }
+}
+
+TEST(Cli, NumbersReadTheSameOnTheCommandLineAsInSet) {
+  const std::string run = "run " + src("scenarios/measured/e1-accept-at-500ms.yaml");
+  // Refused as --set refuses it (CLI11 alone took it as 18446744073709551615).
+  const Result option = synsim(run + " --seed -1 --format summary");
+  const Result set = synsim(run + " --set seed=-1 --format summary");
+  EXPECT_EQ(option.exit_code, 2) << option.output;
+  EXPECT_EQ(set.exit_code, 2) << set.output;
+  const std::string why = "expected a non-negative integer, got '-1'";
+  EXPECT_NE(option.output.find("--seed: " + why), std::string::npos) << option.output;
+  EXPECT_NE(set.output.find(why), std::string::npos) << set.output;
+  EXPECT_EQ(synsim(run + " --seed 99999999999999999999").exit_code, 2);
+  // Accepted as --set accepts it: `_` between digits.
+  const Result grouped = synsim(run + " --seed 1_000 --format json");
+  EXPECT_EQ(grouped.exit_code, 0) << grouped.output;
+  EXPECT_EQ(grouped.output, synsim(run + " --set seed=1000 --format json").output);
+  // Every integer option, not only --seed.
+  const std::vector<std::string> others = {
+      run + " --seeds -1",
+      "sweep " + src("scenarios/measured/e1-accept-at-500ms.yaml") + " --grid server.backlog=1 --jobs -1",
+      "probe wakeup --samples -1"};
+  for (const std::string& args : others) {
+    const Result r = synsim(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(why), std::string::npos) << args << "\n" << r.output;
+  }
+}
+
+TEST(Cli, CheckTakesSetLikeRun) {
+  const std::string check = "check " + src("scenarios/measured/e1-accept-at-500ms.yaml");
+  const Result ok = synsim(check + " --set server.backlog=4");
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("e1-accept-at-500ms.yaml: ok"), std::string::npos) << ok.output;
+  const Result bad = synsim(check + " --set server.backlog=-1");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("--set:1:16: server.backlog must be >= 0, got -1"), std::string::npos) << bad.output;
 }
 
 }  // namespace
