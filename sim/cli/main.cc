@@ -14,6 +14,7 @@
 #include "sim/cli/probe_command.h"
 #include "sim/cli/render.h"
 #include "sim/cli/sweep_command.h"
+#include "sim/cli/terminal_safe.h"
 #include "sim/cli/version_info.h"
 #include "sim/compare/statistics.h"
 #include "sim/profile/profile.h"
@@ -269,6 +270,9 @@ bool refused_unknown_command(const CLI::App& app, int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using namespace synsim::cli;
+  // Every message on stderr quotes what it was given (file names, option
+  // values, scenario text) with control bytes escaped (terminal_safe.h).
+  const TerminalSafeStderr safe_stderr;
   CLI::App app{"synsim: a deterministic model of Linux loopback TCP connection setup "
                "(SYN queue, accept queue, SYN-ACK and data retransmission timers)"};
   app.require_subcommand(1);

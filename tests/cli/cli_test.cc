@@ -3,13 +3,16 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <regex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/profile/profile.h"
@@ -240,6 +243,93 @@ TEST(Cli, CheckTakesSetLikeRun) {
   const Result bad = synsim(check + " --set server.backlog=-1");
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
   EXPECT_NE(bad.output.find("--set:1:16: server.backlog must be >= 0, got -1"), std::string::npos) << bad.output;
+}
+
+// A file under a fresh temporary directory with `bytes` in it.
+class CliFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("synsim-cli-files-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string file(const std::string& name, const std::string& bytes) {
+    std::ofstream(dir_ / name, std::ios::binary) << bytes;
+    return (dir_ / name).string();
+  }
+  std::filesystem::path dir_;
+};
+
+// The first byte a terminal could act on (C0 but newline and tab, DEL), or -1.
+int first_control_byte(const std::string& text) {
+  for (const char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7f) return b;
+  }
+  return -1;
+}
+
+TEST_F(CliFiles, BinaryInputIsNotAYamlTextFile) {
+  std::string random;
+  std::uint64_t x = 20261205;  // a fixed LCG stream: the same "random bytes" every run
+  for (int i = 0; i < 4096; ++i) {
+    x = x * 6364136223846793005u + 1442695040888963407u;
+    random.push_back(static_cast<char>(x >> 56));
+  }
+  const std::string gzip = file("scenario.yaml.gz", "");
+  EXPECT_EQ(shell("gzip -c " + src("scenarios/stall/loopback-stall-2003.yaml") + " > " + gzip).exit_code, 0);
+  const std::pair<std::string, std::string> cases[] = {
+      {SYNSIM_BINARY, "(an ELF executable or object file)"},
+      {gzip, "(gzip-compressed data)"},
+      {file("random.yaml", random), "(non-UTF-8 byte 0x"},
+      {file("latin1.yaml", "name: caf\xe9\n"), "(non-UTF-8 byte 0xe9 at line 1, column 10)"},
+      {file("escape.yaml", "name: a\x1b[31mb\n"), "(control byte 0x1b at line 1, column 8)"},
+  };
+  for (const auto& [path, why] : cases) {
+    for (const char* command : {"run ", "check "}) {
+      const Result r = synsim(command + path);
+      EXPECT_EQ(r.exit_code, 2) << path;
+      // One line, said before any YAML parsing (no "not valid YAML: ...").
+      EXPECT_NE(r.output.find(path + ": not a YAML text file " + why), std::string::npos) << r.output;
+      EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+      EXPECT_EQ(first_control_byte(r.output), -1) << r.output;
+    }
+  }
+}
+
+TEST_F(CliFiles, NoControlByteReachesTheTerminal) {
+  // A control character YAML lets through its escapes, quoted in an error.
+  const Result quoted = synsim("check " + file("quoted.yaml", "name: \"bad\\e[31mname\"\n"));
+  EXPECT_EQ(quoted.exit_code, 2);
+  EXPECT_NE(quoted.output.find("got 'bad\\x1b[31mname'"), std::string::npos) << quoted.output;
+  // In a file name, in an option's value, and a C1 control (U+009B, CSI).
+  const Result name = synsim("run \"$(printf 'x\\033]0;title\\007.yaml')\"");
+  EXPECT_NE(name.output.find("x\\x1b]0;title\\x07.yaml: cannot read"), std::string::npos) << name.output;
+  const Result option = synsim("run x.yaml --format \"$(printf '\\033[2J\\302\\233')\"");
+  EXPECT_NE(option.output.find("\\x1b[2J\\xc2\\x9b"), std::string::npos) << option.output;
+  for (const Result& r : {quoted, name, option}) {
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(first_control_byte(r.output), -1) << r.output;
+    EXPECT_EQ(r.output.find("\xc2\x9b"), std::string::npos) << r.output;
+  }
+  // UTF-8 text passes as it is.
+  const Result accent = synsim("check " + file("accent.yaml", "name: caf\xc3\xa9\n"));
+  EXPECT_NE(accent.output.find("got 'caf\xc3\xa9'"), std::string::npos) << accent.output;
+}
+
+TEST_F(CliFiles, SweepReportGivesOneErrorPerFile) {
+  // A pretty-printed JSON document (an outcome.json): one error, not one per line.
+  const Result json = synsim("run " + src("scenarios/measured/e1-accept-at-500ms.yaml") + " --format json");
+  ASSERT_EQ(json.exit_code, 0);
+  ASSERT_GT(std::count(json.output.begin(), json.output.end(), '\n'), 100);
+  const std::string pretty = file("outcome.json", json.output);
+  const std::string lines = file("bad.jsonl", "not json\nnot json either\n{}\n");
+  const Result r = synsim("sweep-report " + pretty + " " + lines + " --html " + (dir_ / "page.html").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 2) << r.output;
+  EXPECT_NE(r.output.find(pretty + ": one JSON document over several lines, not JSON lines"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(lines + ":1: not valid JSON"), std::string::npos) << r.output;
 }
 
 }  // namespace
