@@ -87,7 +87,8 @@ CLI::App* add_run(CLI::App& app, RunArgs& run) {
                       "ui.perfetto.dev), html (self-contained report), markdown")
       ->check(CLI::IsMember(output_formats()));
   run_cmd->add_option("--out", run.out_dir,
-                      "Also write timeline.txt, summary.txt, outcome.json, capture.pcap, scenario.yaml here");
+                      "Also write every rendering here: timeline.txt, summary.txt, outcome.json, capture.pcap, "
+                      "trace.json, report.html, summary.md, scenario.yaml");
   run_cmd->add_option("--seeds", run.seeds,
                       "Run N seeds (from --seed, or the scenario's) and print each judged figure's min, median "
                       "and max over them, as compare --runs N judges them")
@@ -118,7 +119,8 @@ CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
                        "No private namespace: use the host's loopback (only when the scenario's sysctls already "
                        "equal the host's; the counters are then the host's)");
   kernel_cmd->add_option("--out", kern.out_dir,
-                         "Also write timeline.txt, summary.txt, outcome.json, capture.pcap, scenario.yaml here");
+                         "Also write every rendering here: timeline.txt, summary.txt, outcome.json, capture.pcap, "
+                         "trace.json, report.html, summary.md, scenario.yaml");
   kernel_cmd->add_flag("--no-capture", kern.no_capture,
                        "No packet capture: connection records and counters only (capacity runs; the timeline is "
                        "empty and retransmission counts are 0)");
