@@ -89,10 +89,10 @@ int run_command(const RunArgs& args) {
   return kExitOk;
 }
 
-int check_command(const std::vector<std::string>& files) {
+int check_command(const std::vector<std::string>& files, const std::vector<std::string>& sets) {
   int rc = kExitOk;
   for (const std::string& f : files) {
-    if (!load_scenario(f, {})) {
+    if (!load_scenario(f, sets)) {
       rc = kExitBadInput;
     } else {
       std::cout << f << ": ok\n";

@@ -20,6 +20,7 @@ struct RunArgs {
 };
 
 int run_command(const RunArgs& args);
-int check_command(const std::vector<std::string>& files);
+// Each file loaded with the --set overrides, as `run` would load it.
+int check_command(const std::vector<std::string>& files, const std::vector<std::string>& sets = {});
 
 }  // namespace synsim::cli

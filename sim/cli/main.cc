@@ -9,31 +9,90 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/compare_command.h"
 #include "sim/cli/internal_error.h"
+#include "sim/cli/interrupt.h"
 #include "sim/cli/kernel_command.h"
 #include "sim/cli/probe_command.h"
 #include "sim/cli/render.h"
 #include "sim/cli/sweep_command.h"
+#include "sim/cli/terminal_safe.h"
+#include "sim/cli/version_info.h"
 #include "sim/compare/statistics.h"
+#include "sim/profile/profile.h"
+#include "sim/scenario/values.h"
 
 namespace synsim::cli {
 namespace {
+
+// "linux-6.18 (default), linux-2.5.66": the profile table's, never a
+// hand-written list that a new profile would leave behind.
+std::string profile_names() {
+  std::string names;
+  for (const profile::Profile& p : profile::profiles()) {
+    names += (names.empty() ? "" : ", ") + std::string(p.name);
+    if (p.name == profile::default_profile().name) names += " (default)";
+  }
+  return names;
+}
+
+// --kernel PROFILE: an unknown name is refused here, with the known ones,
+// rather than as an error in the `kernel=` override it becomes.
+CLI::Validator known_profile() {
+  return CLI::Validator(
+      [](std::string& name) -> std::string {
+        if (profile::find_profile(name) != nullptr) return {};
+        return "unknown kernel profile '" + name + "' (known profiles: " + profile_names() + ")";
+      },
+      "PROFILE");
+}
+
+// A number on the command line reads as it does in a scenario or a --set
+// (scenario::parse_unsigned / parse_integer: decimal digits, `_` between
+// them, a minus sign only where negative values exist), so `--seed -1` is
+// refused like `--set seed=-1`; CLI11 alone reads it as 2^64 - 1. The text
+// is handed on to CLI11 as plain digits ("10_000" -> "10000").
+CLI::Validator whole_number(bool may_be_negative) {
+  return CLI::Validator(
+      [may_be_negative](std::string& text) -> std::string {
+        std::string error;
+        if (may_be_negative) {
+          const std::optional<std::int64_t> v = scenario::parse_integer(text, &error);
+          if (v) text = std::to_string(*v);
+          return v ? std::string() : error;
+        }
+        const std::optional<std::uint64_t> v = scenario::parse_unsigned(text, &error);
+        if (v) text = std::to_string(*v);
+        return v ? std::string() : error;
+      },
+      "");
+}
+CLI::Validator non_negative_integer() { return whole_number(false); }
+CLI::Validator integer() { return whole_number(true); }
 
 // One function per subcommand: its options, bound to the command's arguments.
 CLI::App* add_run(CLI::App& app, RunArgs& run) {
   CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario on the model, in virtual time");
   run_cmd->add_option("file", run.file, "Scenario file (YAML)")->required();
-  run_cmd->add_option("--seed", run.seed, "Override the scenario's seed");
-  run_cmd->add_option("--kernel", run.kernel, "Model profile: linux-6.18");
+  run_cmd->add_option("--seed", run.seed, "Override the scenario's seed")->transform(non_negative_integer());
+  run_cmd->footer(exit_codes_help({{kExitOk, "the scenario ran and its expect: hypotheses held"},
+                                   {kExitExpectationFailed, "an expect: hypothesis failed (each said on stderr)"},
+                                   kHelpBadInput,
+                                   kHelpInternal}));
+  run_cmd->add_option("--kernel", run.kernel,
+                      "The kernel whose rules the model follows, instead of the scenario's kernel:; one of " +
+                          profile_names())
+      ->check(known_profile());
   run_cmd->add_option("--set", run.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   run_cmd->add_option("--format", run.format,
                       "Output: text (timeline + summary), tcpdump, summary, json, perfetto (trace JSON for "
                       "ui.perfetto.dev), html (self-contained report), markdown")
       ->check(CLI::IsMember(output_formats()));
   run_cmd->add_option("--out", run.out_dir,
-                      "Also write timeline.txt, summary.txt, outcome.json, capture.pcap, scenario.yaml here");
+                      "Also write every rendering here: timeline.txt, summary.txt, outcome.json, capture.pcap, "
+                      "trace.json, report.html, summary.md, scenario.yaml");
   run_cmd->add_option("--seeds", run.seeds,
                       "Run N seeds (from --seed, or the scenario's) and print each judged figure's min, median "
                       "and max over them, as compare --runs N judges them")
+      ->transform(non_negative_integer())
       ->check(CLI::Range(1, 1000));
   return run_cmd;
 }
@@ -41,7 +100,16 @@ CLI::App* add_run(CLI::App& app, RunArgs& run) {
 CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
   CLI::App* kernel_cmd = app.add_subcommand(
       "kernel", "Run a scenario on this machine's real kernel (private network namespace, real sockets, real time)");
-  kernel_cmd->footer(kernel_command_description());
+  kernel_cmd->footer(std::string(kernel_command_description()) +
+                     "\nThe scenario's kernel: names the model's profile (" + profile_names() +
+                     "; `synsim run --kernel`);\nthis command plays the scenario on this machine's kernel, whatever "
+                     "kernel: says.\n" +
+                     exit_codes_help({{kExitOk, "the scenario ran (its expect: hypotheses are not judged here)"},
+                                      kHelpBadInput,
+                                      kHelpInternal,
+                                      {kExitEnvironment, "this machine cannot run it (no namespaces, no AF_PACKET, ...)"},
+                                      {kExitInterrupted, "interrupted (SIGINT/SIGTERM): what was measured is "
+                                                         "printed and written, marked partial"}}));
   kernel_cmd->add_option("file", kern.file, "Scenario file (YAML)")->required();
   kernel_cmd->add_option("--set", kern.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   kernel_cmd->add_option("--format", kern.format,
@@ -51,7 +119,8 @@ CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
                        "No private namespace: use the host's loopback (only when the scenario's sysctls already "
                        "equal the host's; the counters are then the host's)");
   kernel_cmd->add_option("--out", kern.out_dir,
-                         "Also write timeline.txt, summary.txt, outcome.json, capture.pcap, scenario.yaml here");
+                         "Also write every rendering here: timeline.txt, summary.txt, outcome.json, capture.pcap, "
+                         "trace.json, report.html, summary.md, scenario.yaml");
   kernel_cmd->add_flag("--no-capture", kern.no_capture,
                        "No packet capture: connection records and counters only (load runs: the capture thread "
                        "competes with the applications for the CPUs, reports/load/capture.md; the timeline is empty "
@@ -70,17 +139,23 @@ CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
 CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
   CLI::App* compare_cmd = app.add_subcommand(
       "compare", "Run a scenario on the model and on the real kernel, align them and give a verdict");
-  compare_cmd->footer("Exit 0 when model and kernel agree within tolerance, 1 when they differ (disagreements are\n"
-                      "listed first), 4 when this machine cannot run the kernel side. Needs what `synsim kernel`\n"
-                      "needs, and takes the scenario's duration in real time (not with --kernel-outcome).\n"
+  compare_cmd->footer("Needs what `synsim kernel` needs, and takes the scenario's duration in real time (not with\n"
+                      "--kernel-outcome).\n"
                       "Statistical mode judges what users see (connections whose connect() or whole exchange took\n"
                       "over 1 s, the p99 exchange, completed and unfinished connections, stalls longer than\n"
-                      "--stall-threshold) and the listen path's counters: " + synsim::compare::tolerance_rule() + ".");
+                      "--stall-threshold) and the listen path's counters: " + synsim::compare::tolerance_rule() + ".\n" +
+      exit_codes_help({{kExitOk, "model and kernel agree within tolerance"},
+                       {kExitExpectationFailed, "they disagree (the disagreements are listed first)"},
+                       kHelpBadInput,
+                       kHelpInternal,
+                       {kExitEnvironment, "this machine cannot run the kernel side"},
+                       {kExitInterrupted, "interrupted (SIGINT/SIGTERM) during a kernel run"}}));
   compare_cmd->add_option("file", cmp.file, "Scenario file (YAML)")->required();
   compare_cmd->add_option("--set", cmp.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   compare_cmd->add_option("--out", cmp.out_dir,
                           "Write model/, kernel/, comparison.txt, comparison.json, report.html, summary.md and trace.json here");
-  compare_cmd->add_option("--noise-ms", cmp.noise_ms, "Scheduling noise allowed on every time (default 25)");
+  compare_cmd->add_option("--noise-ms", cmp.noise_ms, "Scheduling noise allowed on every time (default 25)")
+      ->transform(integer());
   compare_cmd->add_option("--mode", cmp.mode,
                           "connections (packet by packet), statistical (stall counts, quantiles, straggler groups) "
                           "or auto (statistical above " + std::to_string(synsim::compare::kStatisticalAboveConnections) +
@@ -96,6 +171,7 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
                           "Statistical mode: run the kernel N times and the model with N seeds (the scenario's seed, "
                           "seed+1, ...) and judge the model's median run against the kernel's range (default 1, or "
                           "one per --kernel-outcome)")
+      ->transform(non_negative_integer())
       ->check(CLI::Range(1, 20));
   compare_cmd->add_option("--format", cmp.format,
                           "text (default) or json (the statistical table and the verdict, machine-readable)")
@@ -110,9 +186,14 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
   return compare_cmd;
 }
 
-CLI::App* add_check(CLI::App& app, std::vector<std::string>& check_files) {
+CLI::App* add_check(CLI::App& app, std::vector<std::string>& check_files, std::vector<std::string>& check_sets) {
   CLI::App* check_cmd = app.add_subcommand("check", "Validate scenario files without running them");
+  check_cmd->footer(exit_codes_help({{kExitOk, "every file is a valid scenario"},
+                                     {kExitBadInput, "bad input: some file is not (each problem said as "
+                                                     "FILE:LINE:COL: message)"},
+                                     kHelpInternal}));
   check_cmd->add_option("files", check_files, "Scenario files")->required();
+  check_cmd->add_option("--set", check_sets, "Override a scenario key in every file: KEY=VALUE (repeatable), as run does");
   return check_cmd;
 }
 
@@ -121,13 +202,17 @@ CLI::App* add_sweep(CLI::App& app, SweepArgs& sweep) {
       "sweep", "Run a scenario over a grid of --set values x seeds on the model; one JSON line per run");
   sweep_cmd->footer("Runs are numbered grid point x seed (the first --grid key changes slowest); seed number k runs\n"
                     "with the scenario's seed + k - 1. --shard I/N runs the indices i with i mod N = I - 1, so the\n"
-                    "outputs of shards 1..N concatenate to the whole sweep. Exit 0 done (failed expect: is data),\n"
-                    "2 bad input, 3 a model invariant broke.\nMetrics for --metric: " + sweep_metric_help() + "\n");
+                    "outputs of shards 1..N concatenate to the whole sweep.\n"
+                    "Metrics for --metric: " + sweep_metric_help() + "\n" +
+                    exit_codes_help({{kExitOk, "every run done (a failed expect: is data in its line)"},
+                                     kHelpBadInput,
+                                     {kExitInvariant, "a model invariant broke in some run"}}));
   sweep_cmd->add_option("file", sweep.file, "Scenario file (YAML)")->required();
   sweep_cmd->add_option("--grid", sweep.grids, "KEY=V1,V2,...: a scenario key (as for --set) and its values (repeatable)");
-  sweep_cmd->add_option("--seeds", sweep.seeds, "Seeds per grid point (default 1)");
+  sweep_cmd->add_option("--seeds", sweep.seeds, "Seeds per grid point (default 1)")->transform(non_negative_integer());
   sweep_cmd->add_option("--shard", sweep.shard, "I/N: run only the I-th of N round-robin slices (1-based)");
-  sweep_cmd->add_option("--jobs,-j", sweep.jobs, "Model runs at once (default 1; 0 = one per hardware thread)");
+  sweep_cmd->add_option("--jobs,-j", sweep.jobs, "Model runs at once (default 1; 0 = one per hardware thread)")
+      ->transform(non_negative_integer());
   sweep_cmd->add_option("--set", sweep.sets, "Override a scenario key for every run: KEY=VALUE (repeatable)");
   sweep_cmd->add_option("--out", sweep.out, "Write the JSON lines here (via FILE.tmp) instead of stdout");
   sweep_cmd->add_option("--html", sweep.html, "Also write a heat map of these runs (self-contained HTML)");
@@ -138,7 +223,11 @@ CLI::App* add_sweep(CLI::App& app, SweepArgs& sweep) {
 CLI::App* add_sweep_report(CLI::App& app, SweepReportArgs& sweep_report) {
   CLI::App* sweep_report_cmd = app.add_subcommand(
       "sweep-report", "Draw the heat map of sweep outputs (JSON lines, e.g. concatenated shards) as HTML");
-  sweep_report_cmd->footer("Metrics: " + sweep_metric_help() + "\n");
+  sweep_report_cmd->footer("Metrics: " + sweep_metric_help() + "\n" +
+                           exit_codes_help({{kExitOk, "the page was written"},
+                                            {kExitBadInput, "bad input or usage (a file that is not synsim sweep's "
+                                                            "JSON lines, FILE:LINE: message)"},
+                                            kHelpInternal}));
   sweep_report_cmd->add_option("files", sweep_report.files, "JSON-lines files written by synsim sweep")->required();
   sweep_report_cmd->add_option("--html", sweep_report.html, "The page to write")->required();
   sweep_report_cmd->add_option("--metric", sweep_report.metric, "What to show (default stall_fraction)");
@@ -148,9 +237,14 @@ CLI::App* add_sweep_report(CLI::App& app, SweepReportArgs& sweep_report) {
 CLI::App* add_probe(CLI::App& app, ProbeArgs& probe) {
   CLI::App* probe_cmd = app.add_subcommand(
       "probe", "Measure this machine's scheduling figures that the model takes as input (no namespace needed)");
+  probe_cmd->footer(exit_codes_help({{kExitOk, "measured"},
+                                     {kExitBadInput, "bad usage"},
+                                     kHelpInternal,
+                                     {kExitEnvironment, "this machine cannot measure it"}}));
   probe_cmd->add_option("what", probe.what, "wakeup: a sleeping thread's wakeup latency against how long it slept")
       ->check(CLI::IsMember({"wakeup"}));
   probe_cmd->add_option("--samples", probe.samples, "Wakeups per idle time (default 50; fewer for long idle times)")
+      ->transform(non_negative_integer())
       ->check(CLI::Range(1, 100000));
   probe_cmd->add_option("--limit", probe.limit_s, "Stop after this many seconds of wall time (default 60)")
       ->check(CLI::Range(0.1, 3600.0));
@@ -163,14 +257,42 @@ CLI::App* add_probe(CLI::App& app, ProbeArgs& probe) {
   return probe_cmd;
 }
 
+// `synsim foo` (or `synsim` alone): CLI11 says only "A subcommand is
+// required"; say the word that is not a command and which commands there
+// are. True when refused (said on stderr).
+bool refused_unknown_command(const CLI::App& app, int argc, char** argv) {
+  std::string commands;
+  bool known = false;
+  for (const CLI::App* sub : app.get_subcommands(std::function<bool(const CLI::App*)>())) {
+    commands += (commands.empty() ? "" : ", ") + sub->get_name();
+    if (argc > 1 && sub->check_name(argv[1])) known = true;
+  }
+  if (argc > 1 && (known || argv[1][0] == '-')) return false;
+  std::cerr << (argc > 1 ? "synsim: unknown command '" + std::string(argv[1]) + "'" : std::string("synsim: no command"))
+            << "; commands: " << commands << "\nRun with --help for more information.\n";
+  return true;
+}
+
 }  // namespace
 }  // namespace synsim::cli
 
 int main(int argc, char** argv) {
   using namespace synsim::cli;
+  // Every message on stderr quotes what it was given (file names, option
+  // values, scenario text) with control bytes escaped (terminal_safe.h).
+  const TerminalSafeStderr safe_stderr;
   CLI::App app{"synsim: a deterministic model of Linux loopback TCP connection setup "
                "(SYN queue, accept queue, SYN-ACK and data retransmission timers)"};
   app.require_subcommand(1);
+  app.footer(exit_codes_help({{kExitOk, "success"},
+                              {kExitExpectationFailed, "an expect: hypothesis failed, or compare: model and kernel "
+                                                       "disagree"},
+                              kHelpBadInput,
+                              kHelpInternal,
+                              {kExitEnvironment, "this machine cannot run it (kernel, compare, probe)"},
+                              {kExitInterrupted, "a kernel run was interrupted (SIGINT/SIGTERM)"}}) +
+             "Each command's --help lists its own.\n");
+  app.set_version_flag("--version", version_text(), "Print the version and the git revision synsim was built from");
 
   RunArgs run;
   CLI::App* run_cmd = add_run(app, run);
@@ -179,14 +301,15 @@ int main(int argc, char** argv) {
   CompareArgs cmp;
   CLI::App* compare_cmd = add_compare(app, cmp);
   std::vector<std::string> check_files;
-  CLI::App* check_cmd = add_check(app, check_files);
+  std::vector<std::string> check_sets;
+  CLI::App* check_cmd = add_check(app, check_files, check_sets);
   SweepArgs sweep;
   CLI::App* sweep_cmd = add_sweep(app, sweep);
   SweepReportArgs sweep_report;
   CLI::App* sweep_report_cmd = add_sweep_report(app, sweep_report);
   ProbeArgs probe;
   CLI::App* probe_cmd = add_probe(app, probe);
-
+  if (refused_unknown_command(app, argc, argv)) return kExitBadInput;
 
   try {
     app.parse(argc, argv);
@@ -208,7 +331,8 @@ int main(int argc, char** argv) {
     return s;
   };
   if (*check_cmd) {
-    return guarded({"check", joined(check_files), {}, {}, false}, [&] { return check_command(check_files); });
+    return guarded({"check", joined(check_files), check_sets, {}, false},
+                   [&] { return check_command(check_files, check_sets); });
   }
   if (*kernel_cmd) return guarded({"kernel", kern.file, kern.sets, {}}, [&] { return kernel_command(kern); });
   if (*compare_cmd) return guarded({"compare", cmp.file, cmp.sets, {}}, [&] { return compare_command(cmp); });

@@ -1,5 +1,7 @@
 #include "sim/cli/progress_bar.h"
 
+#include "sim/cli/terminal_safe.h"
+
 #include <fmt/format.h>
 
 #include <iostream>
@@ -11,7 +13,8 @@ ProgressBar::ProgressBar(bool enabled, bool clear_before_stdout)
     : enabled_(enabled), clear_before_stdout_(clear_before_stdout), start_(Clock::now()) {}
 
 void ProgressBar::before_stdout_line() {
-  if (enabled_ && clear_before_stdout_ && drawn_) std::cerr << "\r\033[K" << std::flush;
+  // Its own control sequences: past the escaping std::cerr does (terminal_safe.h).
+  if (enabled_ && clear_before_stdout_ && drawn_) raw_stderr() << "\r\033[K" << std::flush;
 }
 
 void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
@@ -25,7 +28,7 @@ void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
 void ProgressBar::finish(std::uint64_t done, std::uint64_t total) {
   if (!enabled_) return;
   draw(done, total, Clock::now());
-  std::cerr << '\n' << std::flush;
+  raw_stderr() << '\n' << std::flush;
 }
 
 void ProgressBar::draw(std::uint64_t done, std::uint64_t total, Clock::time_point now) {
@@ -35,7 +38,7 @@ void ProgressBar::draw(std::uint64_t done, std::uint64_t total, Clock::time_poin
   if (filled < kWidth) bar += '>';
   bar.resize(kWidth, ' ');
   const double seconds = std::chrono::duration<double>(now - start_).count();
-  std::cerr << fmt::format("\r[{}] {}/{} runs, {:.1f} s", bar, done, total, seconds) << "\033[K" << std::flush;
+  raw_stderr() << fmt::format("\r[{}] {}/{} runs, {:.1f} s", bar, done, total, seconds) << "\033[K" << std::flush;
   drawn_ = true;
 }
 

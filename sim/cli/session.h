@@ -108,7 +108,7 @@ std::string render_spread(const std::vector<outcome::Outcome>& runs, const std::
 
 // --- Output directories (false: the file system refused, said on stderr)
 
-// timeline.txt, summary.txt, outcome.json, capture.pcap, scenario.yaml.
+// `run --out`, `kernel --out`: every rendering of the run (report::write_out_dir).
 bool write_run_dir(const std::string& dir, const outcome::Outcome& out, const std::string& scenario_text);
 
 // `compare --out`: model/, kernel/ (model-2/, ... for further runs),

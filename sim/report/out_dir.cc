@@ -10,8 +10,11 @@
 #include <fmt/format.h>
 
 #include "sim/core/atomic_file.h"
+#include "sim/report/html.h"
 #include "sim/report/json.h"
+#include "sim/report/markdown.h"
 #include "sim/report/pcap.h"
+#include "sim/report/perfetto.h"
 #include "sim/report/tables.h"
 #include "sim/report/tcpdump.h"
 
@@ -21,9 +24,37 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// What write_out_dir writes.
-constexpr std::string_view kOwnFiles[] = {"timeline.txt", "summary.txt", "outcome.json", "capture.pcap",
-                                          "scenario.yaml"};
+using Render = std::string (*)(const outcome::Outcome&, const std::string& scenario_text);
+
+// What write_out_dir writes, in this order. `per_side`: also in each side's
+// directory of `synsim compare --out` (model/, kernel/), where the report,
+// the Markdown summary and the trace are rendered once for both sides instead.
+struct Output {
+  std::string_view name;
+  bool per_side;
+  Render render;
+};
+const Output kOutputs[] = {
+    {"timeline.txt", true, [](const outcome::Outcome& o, const std::string&) { return render_tcpdump(o); }},
+    {"summary.txt", true, [](const outcome::Outcome& o, const std::string&) { return render_summary(o); }},
+    {"outcome.json", true, [](const outcome::Outcome& o, const std::string&) { return render_json(o); }},
+    {"capture.pcap", true, [](const outcome::Outcome& o, const std::string&) { return render_pcap(o); }},
+    {"trace.json", false, [](const outcome::Outcome& o, const std::string&) { return render_perfetto(o); }},
+    {"report.html", false,
+     [](const outcome::Outcome& o, const std::string& scenario_text) {
+       HtmlReport html;
+       html.model = &o;
+       html.scenario_text = scenario_text;
+       return render_html(html);
+     }},
+    {"summary.md", false,
+     [](const outcome::Outcome& o, const std::string&) { return render_markdown(o, nullptr, nullptr); }},
+    {"scenario.yaml", true, [](const outcome::Outcome&, const std::string& scenario_text) { return scenario_text; }},
+};
+
+bool is_own_file(std::string_view name) {
+  return std::any_of(std::begin(kOutputs), std::end(kOutputs), [&](const Output& o) { return o.name == name; });
+}
 
 }  // namespace
 
@@ -44,7 +75,7 @@ void claim_out_dir(const fs::path& dir, const std::vector<std::string>& own_name
         marked = true;
         break;
       }
-      const bool own = std::find(std::begin(kOwnFiles), std::end(kOwnFiles), name) != std::end(kOwnFiles) ||
+      const bool own = is_own_file(name) ||
                        std::find(own_names.begin(), own_names.end(), name) != own_names.end() ||
                        is_atomic_write_temporary_name(name);
       if (!own) foreign.push_back(name);
@@ -73,13 +104,11 @@ void claim_out_dir(const fs::path& dir, const std::vector<std::string>& own_name
 }
 
 std::vector<OutDirFile> render_out_dir(const outcome::Outcome& outcome, const std::string& scenario_text) {
-  return {
-      {"timeline.txt", render_tcpdump(outcome)},
-      {"summary.txt", render_summary(outcome)},
-      {"outcome.json", render_json(outcome)},
-      {"capture.pcap", render_pcap(outcome)},
-      {"scenario.yaml", scenario_text},
-  };
+  std::vector<OutDirFile> files;
+  for (const Output& o : kOutputs) {
+    if (o.per_side) files.push_back({std::string(o.name), o.render(outcome, scenario_text)});
+  }
+  return files;
 }
 
 void stage_out_dir(StagedFiles& staged, const fs::path& dir, const std::vector<OutDirFile>& files) {
@@ -88,11 +117,26 @@ void stage_out_dir(StagedFiles& staged, const fs::path& dir, const std::vector<O
 }
 
 void write_out_dir(const fs::path& dir, const outcome::Outcome& outcome, const std::string& scenario_text) {
-  // Render first: a rendering error must not leave a partial set behind.
-  const std::vector<OutDirFile> files = render_out_dir(outcome, scenario_text);
-  StagedFiles staged;
-  stage_out_dir(staged, dir, files);
-  staged.publish();
+  // Each file is rendered and staged in turn (one in memory at a time: a
+  // load run's are hundreds of MB), and all appear together at the end: a
+  // rendering error leaves no partial set behind (the staged ones are removed).
+  std::error_code ec;
+  const bool existed = fs::exists(dir, ec);
+  try {
+    StagedFiles staged;
+    claim_out_dir(dir);
+    for (const Output& o : kOutputs) staged.stage(dir / o.name, o.render(outcome, scenario_text));
+    staged.publish();
+  } catch (...) {
+    // A directory this call created holds nothing but the marker now (the
+    // staged files are removed): take it away too, so a failed run leaves
+    // no trace. fs::remove removes only an empty directory.
+    if (!existed) {
+      fs::remove(dir / kOutDirMarker, ec);
+      fs::remove(dir, ec);
+    }
+    throw;
+  }
 }
 
 }  // namespace synsim::report

@@ -15,18 +15,26 @@ namespace synsim::report {
 //   summary.txt    render_summary()
 //   outcome.json   render_json()
 //   capture.pcap   render_pcap()
+//   trace.json     render_perfetto() (ui.perfetto.dev)
+//   report.html    render_html() of this run
+//   summary.md     render_markdown() of this run
 //   scenario.yaml  scenario_text, as given
-// Everything is rendered before anything is written; each file is written
-// with write_file_atomically() (sim/core/atomic_file.h: a temporary name in
-// `dir`, flushed to disk, renamed over its final name, the directory
-// flushed), so a reader never sees a half-written file. Throws std::runtime_error naming
-// the path and the system's reason on failure (a temporary file is removed).
+// the same bytes `--format tcpdump|summary|json|perfetto|html|markdown`
+// print. The files are written all or nothing (StagedFiles,
+// sim/core/atomic_file.h: each under a temporary name in `dir`, flushed to
+// disk, then all renamed over their final names and the directory
+// flushed), so a reader never sees a half-written file or a partial set.
+// Throws std::runtime_error naming the path and the system's reason on
+// failure (the temporary files are removed).
 void write_out_dir(const std::filesystem::path& dir, const outcome::Outcome& outcome, const std::string& scenario_text);
 
-// write_out_dir in two steps, for a command that writes several outputs
-// and publishes them together (StagedFiles, sim/core/atomic_file.h), so
-// that a failure while it renders the next one leaves no half-written
-// output: the files, rendered; then claim_out_dir(dir) and each staged.
+// One side's directory of `synsim compare --out` (model/, kernel/), in two
+// steps, for a command that writes several outputs and publishes them
+// together (StagedFiles, sim/core/atomic_file.h), so that a failure while
+// it renders the next one leaves no half-written output: the files,
+// rendered; then claim_out_dir(dir) and each staged. These are
+// write_out_dir's files but trace.json, report.html and summary.md, which
+// compare renders once for both sides.
 struct OutDirFile {
   std::string name;
   std::string bytes;

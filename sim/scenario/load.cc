@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "sim/core/utf8.h"
 #include "sim/scenario/overrides.h"
 #include "sim/scenario/scenario_reader.h"
 #include "sim/scenario/yaml_view.h"
@@ -22,6 +23,8 @@ namespace synsim::scenario {
 using detail::Reader;
 
 std::string Diagnostic::str() const {
+  // Line 0: the whole file is wrong (cannot be read, not text); no place in it to point at.
+  if (where.line == 0) return fmt::format("{}: {}", where.file, message);
   return fmt::format("{}:{}:{}: {}", where.file, where.line, where.column, message);
 }
 
@@ -29,8 +32,10 @@ namespace {
 
 constexpr std::size_t kMaxFileBytes = 16 << 20;  // scenario files are small
 
-// Reads a whole file; nullopt with *error = strerror text on failure.
-std::optional<std::string> read_whole_file(const std::string& path, std::string* error) {
+// Reads a whole file; nullopt with *error = strerror text on failure. A
+// file larger than kMaxFileBytes is a failure too, with its first
+// kMaxFileBytes bytes left in *head (a large binary is then said to be one).
+std::optional<std::string> read_whole_file(const std::string& path, std::string* error, std::string* head) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     *error = std::strerror(errno);
@@ -50,12 +55,51 @@ std::optional<std::string> read_whole_file(const std::string& path, std::string*
     text.append(buffer, static_cast<std::size_t>(n));
     if (text.size() > kMaxFileBytes) {
       *error = fmt::format("file larger than {} MiB", kMaxFileBytes >> 20);
+      *head = std::move(text);
       ::close(fd);
       return std::nullopt;
     }
   }
   ::close(fd);
   return text;
+}
+
+// Why `text` cannot be a YAML file, or nullopt when it can: YAML is
+// printable Unicode text (YAML 1.2 section 5.1, c-printable: tab, line
+// breaks, no other C0 control, no DEL, no C1 control but NEL), and
+// synsim reads it as UTF-8. Said before yaml-cpp sees the bytes: its
+// message for a binary file ("unknown escape character") names neither
+// the file's kind nor the first byte that is wrong.
+std::optional<std::string> not_yaml_text(std::string_view text) {
+  const auto starts = [&](std::string_view magic) { return text.substr(0, magic.size()) == magic; };
+  if (starts("\x7f" "ELF")) return "an ELF executable or object file";
+  if (starts("\x1f\x8b")) return "gzip-compressed data";
+  if (starts("PK\x03\x04")) return "a zip archive";
+  if (starts("\xff\xfe") || starts("\xfe\xff")) return "UTF-16 text; synsim reads UTF-8";
+  std::size_t line = 1, column = 1;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const auto c = static_cast<unsigned char>(text[pos]);
+    const std::size_t n = utf8::character_at(text, pos);
+    const bool control = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+    // U+0080..U+009F are C2 80..C2 9F; U+0085 (NEL) is a YAML line break.
+    const bool c1 = n == 2 && c == 0xC2 && static_cast<unsigned char>(text[pos + 1]) <= 0x9F &&
+                    static_cast<unsigned char>(text[pos + 1]) != 0x85;
+    if (c1) {
+      return fmt::format("control character U+{:04X} at line {}, column {}",
+                         static_cast<unsigned char>(text[pos + 1]), line, column);
+    }
+    if (n == 0 || control) {
+      return fmt::format("{} byte 0x{:02x} at line {}, column {}", n == 0 ? "non-UTF-8" : "control", c, line, column);
+    }
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    pos += n;
+  }
+  return std::nullopt;
 }
 
 std::string too_large_message() {
@@ -103,6 +147,10 @@ void flatten(const YAML::Node& node, const std::string& path, std::vector<std::s
 LoadResult load_string(std::string_view yaml_text, const std::string& file_name,
                        const std::vector<std::string>& overrides) {
   LoadResult result;
+  if (const std::optional<std::string> why = not_yaml_text(yaml_text)) {
+    result.errors.push_back(Diagnostic{SourceLocation{file_name, 0, 0}, "not a YAML text file (" + *why + ")"});
+    return result;
+  }
   Reader reader(file_name);
 
   std::vector<YAML::Node> documents;
@@ -160,10 +208,16 @@ LoadResult load_string(std::string_view yaml_text, const std::string& file_name,
 
 LoadResult load_file(const std::string& path, const std::vector<std::string>& overrides) {
   std::string error;
-  const std::optional<std::string> text = read_whole_file(path, &error);
+  std::string head;
+  const std::optional<std::string> text = read_whole_file(path, &error, &head);
   if (!text) {
     LoadResult result;
-    result.errors.push_back(Diagnostic{SourceLocation{path, 0, 0}, "cannot read: " + error});
+    // The head up to its last line break: a character cut at the limit is not the file's fault.
+    const std::size_t cut = head.rfind('\n');
+    const std::optional<std::string> why =
+        not_yaml_text(std::string_view(head).substr(0, cut == std::string::npos ? head.size() : cut + 1));
+    result.errors.push_back(why ? Diagnostic{SourceLocation{path, 0, 0}, "not a YAML text file (" + *why + ")"}
+                                : Diagnostic{SourceLocation{path, 0, 0}, "cannot read: " + error});
     return result;
   }
   return load_string(*text, path, overrides);

@@ -39,8 +39,9 @@ struct Diagnostic {
   SourceLocation where;  // file "--set" for a problem in a --set override
   std::string message;   // says what is wrong and what was expected
 
-  // "FILE:LINE:COL: message" (1-based line and column; 0:0 when the file
-  // could not be read at all).
+  // "FILE:LINE:COL: message" (1-based line and column), or "FILE: message"
+  // when the whole file is refused (line 0: it cannot be read, or it is not
+  // a YAML text file).
   std::string str() const;
 };
 

@@ -186,6 +186,7 @@ RecordParse parse_json_line(std::string_view line) {
 }
 
 void read_jsonl_text(std::string_view text, const std::string& name, ReadResult& into) {
+  const std::size_t records_before = into.records.size();
   std::size_t line_no = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -199,9 +200,18 @@ void read_jsonl_text(std::string_view text, const std::string& name, ReadResult&
     RecordParse p = parse_json_line(line);
     if (p.record) {
       into.records.push_back(std::move(*p.record));
+      continue;
+    }
+    // One error per file: the first bad line says what is wrong with the
+    // file; a file that is not JSON lines at all (a pretty-printed JSON
+    // document, an outcome.json) would otherwise give one error per line.
+    if (into.records.size() == records_before && json::parse(text).value) {
+      into.errors.push_back(fmt::format("{}: one JSON document over several lines, not JSON lines (synsim sweep "
+                                        "writes one run per line)", name));
     } else {
       into.errors.push_back(fmt::format("{}:{}: {}", name, line_no, p.error));
     }
+    return;
   }
 }
 

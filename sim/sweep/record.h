@@ -43,7 +43,8 @@ struct RecordParse {
 RecordParse parse_json_line(std::string_view line);
 
 // Every record of some JSON-lines files (blank lines skipped), in file order.
-// Errors as "FILE:LINE: message", all of them.
+// Errors as "FILE:LINE: message", at most one per file: reading a file
+// stops at its first bad line.
 struct ReadResult {
   std::vector<SweepRecord> records;
   std::vector<std::string> errors;

@@ -3,11 +3,20 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <regex>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/profile/profile.h"
 
 namespace {
 
@@ -16,8 +25,8 @@ struct Result {
   std::string output;  // stdout and stderr
 };
 
-Result synsim(const std::string& args) {
-  const std::string cmd = std::string(SYNSIM_BINARY) + " " + args + " 2>&1";
+// `cmd` in a shell, stdout and stderr together.
+Result shell(const std::string& cmd) {
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
@@ -27,6 +36,8 @@ Result synsim(const std::string& args) {
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
+
+Result synsim(const std::string& args) { return shell(std::string(SYNSIM_BINARY) + " " + args + " 2>&1"); }
 
 std::string src(const std::string& rel) { return std::string(SYNSIM_SOURCE_DIR) + "/" + rel; }
 
@@ -109,6 +120,243 @@ TEST(Cli, SameSeedGivesByteIdenticalJson) {
   EXPECT_EQ(a.exit_code, 0);
   EXPECT_EQ(a.output, b.output);
   EXPECT_NE(a.output, synsim("run " + src("scenarios/stall/loopback-stall-2003.yaml") + " --format json --seed 8").output);
+}
+
+TEST(Cli, VersionNamesTheGitRevisionItWasBuiltFrom) {
+  const Result r = synsim("--version");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::regex_match(r.output, std::regex("synsim [0-9]+\\.[0-9]+\\.[0-9]+ "
+                                                    "\\((git [0-9a-f]{12}(, modified)?|unknown revision)\\)\n")))
+      << r.output;
+  // Built from this checkout: its HEAD (the test runs after the build that read it).
+  Result head = shell("git -C " + src("") + " rev-parse --short=12 HEAD 2>/dev/null");
+  if (head.exit_code == 0 && !head.output.empty()) {
+    head.output.pop_back();  // the newline
+    EXPECT_NE(r.output.find("(git " + head.output), std::string::npos) << r.output << " HEAD " << head.output;
+  }
+}
+
+TEST(Cli, VersionOutsideAGitCheckoutSaysUnknownRevision) {
+  // The build step that reads the revision, on a source tree that is not a
+  // git checkout: one in /tmp, and one inside this checkout's build
+  // directory (an unpacked tarball inside another repository is not that
+  // repository's revision).
+  const std::filesystem::path tmp =
+      std::filesystem::temp_directory_path() / ("synsim-version-" + std::to_string(::getpid()));
+  for (const std::filesystem::path& tree : {tmp / "tree", std::filesystem::path(SYNSIM_BUILD_DIR) / "version-tree"}) {
+    std::filesystem::create_directories(tree);
+    const std::filesystem::path out = tmp / "version_info.cc";
+    const Result r = shell(std::string(SYNSIM_CMAKE) + " -DSOURCE_DIR=" + tree.string() + " -DOUTPUT=" + out.string() +
+                           " -DVERSION=0.1.0 -DGIT=git -P " + src("sim/cli/version_info.cmake") + " 2>&1");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    std::ifstream in(out);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("return \"unknown revision\";"), std::string::npos) << tree << "\n" << text;
+    EXPECT_NE(text.find("return \"0.1.0\";"), std::string::npos) << text;
+    std::filesystem::remove_all(tree);
+  }
+  std::filesystem::remove_all(tmp);
+}
+
+TEST(Cli, UnknownCommandIsNamedWithTheCommandsThereAre) {
+  const Result r = synsim("frobnicate x.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("unknown command 'frobnicate'; commands: run, kernel, compare, check, sweep, sweep-report, "
+                          "probe\n"),
+            std::string::npos)
+      << r.output;
+  const Result none = synsim("");
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.output.find("commands: run, kernel,"), std::string::npos) << none.output;
+}
+
+TEST(Cli, UnknownKernelProfileIsNamedWithTheKnownOnes) {
+  const std::string scenario = src("scenarios/measured/e1-accept-at-500ms.yaml");
+  const Result option = synsim("run " + scenario + " --kernel linux-9.9");
+  EXPECT_EQ(option.exit_code, 2);
+  // Said of --kernel, not of the `--set kernel=` override it becomes.
+  EXPECT_NE(option.output.find("--kernel: unknown kernel profile 'linux-9.9'"), std::string::npos) << option.output;
+  EXPECT_EQ(option.output.find("--set"), std::string::npos) << option.output;
+  const Result set = synsim("run " + scenario + " --set kernel=linux-9.9");
+  EXPECT_EQ(set.exit_code, 2);
+  EXPECT_NE(set.output.find("unknown kernel profile 'linux-9.9'"), std::string::npos) << set.output;
+  for (const synsim::profile::Profile& p : synsim::profile::profiles()) {
+    EXPECT_NE(option.output.find(p.name), std::string::npos) << p.name << "\n" << option.output;
+    EXPECT_NE(set.output.find(p.name), std::string::npos) << p.name << "\n" << set.output;
+  }
+}
+
+TEST(Cli, HelpListsTheKnownProfilesAndEveryCommandsExitCodes) {
+  for (const char* command : {"run", "kernel"}) {
+    const Result help = synsim(std::string(command) + " --help");
+    EXPECT_EQ(help.exit_code, 0) << help.output;
+    for (const synsim::profile::Profile& p : synsim::profile::profiles()) {
+      EXPECT_NE(help.output.find(p.name), std::string::npos) << command << " --help lacks " << p.name;
+    }
+  }
+  // Under --kernel itself, not only somewhere in the page.
+  const Result run = synsim("run --help");
+  const std::size_t kernel = run.output.find("--kernel");
+  ASSERT_NE(kernel, std::string::npos);
+  EXPECT_NE(run.output.substr(kernel, run.output.find('\n', kernel) - kernel).find("linux-2.5.66"), std::string::npos)
+      << run.output;
+  for (const char* command : {"", "run", "kernel", "compare", "check", "sweep", "sweep-report", "probe"}) {
+    const Result help = synsim(std::string(command) + " --help");
+    EXPECT_EQ(help.exit_code, 0) << command;
+    EXPECT_NE(help.output.find("Exit codes:\n  0 "), std::string::npos) << command << "\n" << help.output;
+    EXPECT_NE(help.output.find("\n  2    bad "), std::string::npos) << command << "\n" << help.output;
+    EXPECT_NE(help.output.find("\n  3    "), std::string::npos) << command << "\n" << help.output;
+  }
+}
+
+TEST(Cli, NumbersReadTheSameOnTheCommandLineAsInSet) {
+  const std::string run = "run " + src("scenarios/measured/e1-accept-at-500ms.yaml");
+  // Refused as --set refuses it (CLI11 alone took it as 18446744073709551615).
+  const Result option = synsim(run + " --seed -1 --format summary");
+  const Result set = synsim(run + " --set seed=-1 --format summary");
+  EXPECT_EQ(option.exit_code, 2) << option.output;
+  EXPECT_EQ(set.exit_code, 2) << set.output;
+  const std::string why = "expected a non-negative integer, got '-1'";
+  EXPECT_NE(option.output.find("--seed: " + why), std::string::npos) << option.output;
+  EXPECT_NE(set.output.find(why), std::string::npos) << set.output;
+  EXPECT_EQ(synsim(run + " --seed 99999999999999999999").exit_code, 2);
+  // Accepted as --set accepts it: `_` between digits.
+  const Result grouped = synsim(run + " --seed 1_000 --format json");
+  EXPECT_EQ(grouped.exit_code, 0) << grouped.output;
+  EXPECT_EQ(grouped.output, synsim(run + " --set seed=1000 --format json").output);
+  // Every integer option, not only --seed.
+  const std::vector<std::string> others = {
+      run + " --seeds -1",
+      "sweep " + src("scenarios/measured/e1-accept-at-500ms.yaml") + " --grid server.backlog=1 --jobs -1",
+      "probe wakeup --samples -1"};
+  for (const std::string& args : others) {
+    const Result r = synsim(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(why), std::string::npos) << args << "\n" << r.output;
+  }
+}
+
+TEST(Cli, CheckTakesSetLikeRun) {
+  const std::string check = "check " + src("scenarios/measured/e1-accept-at-500ms.yaml");
+  const Result ok = synsim(check + " --set server.backlog=4");
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("e1-accept-at-500ms.yaml: ok"), std::string::npos) << ok.output;
+  const Result bad = synsim(check + " --set server.backlog=-1");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("--set:1:16: server.backlog must be >= 0, got -1"), std::string::npos) << bad.output;
+}
+
+// A file under a fresh temporary directory with `bytes` in it.
+class CliFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("synsim-cli-files-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string file(const std::string& name, const std::string& bytes) {
+    std::ofstream(dir_ / name, std::ios::binary) << bytes;
+    return (dir_ / name).string();
+  }
+  std::filesystem::path dir_;
+};
+
+// The first byte a terminal could act on (C0 but newline and tab, DEL), or -1.
+int first_control_byte(const std::string& text) {
+  for (const char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7f) return b;
+  }
+  return -1;
+}
+
+TEST_F(CliFiles, BinaryInputIsNotAYamlTextFile) {
+  std::string random;
+  std::uint64_t x = 20261205;  // a fixed LCG stream: the same "random bytes" every run
+  for (int i = 0; i < 4096; ++i) {
+    x = x * 6364136223846793005u + 1442695040888963407u;
+    random.push_back(static_cast<char>(x >> 56));
+  }
+  const std::string gzip = file("scenario.yaml.gz", "");
+  EXPECT_EQ(shell("gzip -c " + src("scenarios/stall/loopback-stall-2003.yaml") + " > " + gzip).exit_code, 0);
+  const std::pair<std::string, std::string> cases[] = {
+      {SYNSIM_BINARY, "(an ELF executable or object file)"},
+      {gzip, "(gzip-compressed data)"},
+      {file("random.yaml", random), "(non-UTF-8 byte 0x"},
+      {file("latin1.yaml", "name: caf\xe9\n"), "(non-UTF-8 byte 0xe9 at line 1, column 10)"},
+      {file("escape.yaml", "name: a\x1b[31mb\n"), "(control byte 0x1b at line 1, column 8)"},
+  };
+  for (const auto& [path, why] : cases) {
+    for (const char* command : {"run ", "check "}) {
+      const Result r = synsim(command + path);
+      EXPECT_EQ(r.exit_code, 2) << path;
+      // One line, said before any YAML parsing (no "not valid YAML: ...").
+      EXPECT_NE(r.output.find(path + ": not a YAML text file " + why), std::string::npos) << r.output;
+      EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+      EXPECT_EQ(first_control_byte(r.output), -1) << r.output;
+    }
+  }
+}
+
+TEST_F(CliFiles, NoControlByteReachesTheTerminal) {
+  // A control character YAML lets through its escapes, quoted in an error.
+  const Result quoted = synsim("check " + file("quoted.yaml", "name: \"bad\\e[31mname\"\n"));
+  EXPECT_EQ(quoted.exit_code, 2);
+  EXPECT_NE(quoted.output.find("got 'bad\\x1b[31mname'"), std::string::npos) << quoted.output;
+  // In a file name, in an option's value, and a C1 control (U+009B, CSI).
+  const Result name = synsim("run \"$(printf 'x\\033]0;title\\007.yaml')\"");
+  EXPECT_NE(name.output.find("x\\x1b]0;title\\x07.yaml: cannot read"), std::string::npos) << name.output;
+  const Result option = synsim("run x.yaml --format \"$(printf '\\033[2J\\302\\233')\"");
+  EXPECT_NE(option.output.find("\\x1b[2J\\xc2\\x9b"), std::string::npos) << option.output;
+  for (const Result& r : {quoted, name, option}) {
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(first_control_byte(r.output), -1) << r.output;
+    EXPECT_EQ(r.output.find("\xc2\x9b"), std::string::npos) << r.output;
+  }
+  // UTF-8 text passes as it is.
+  const Result accent = synsim("check " + file("accent.yaml", "name: caf\xc3\xa9\n"));
+  EXPECT_NE(accent.output.find("got 'caf\xc3\xa9'"), std::string::npos) << accent.output;
+}
+
+TEST_F(CliFiles, SweepReportGivesOneErrorPerFile) {
+  // A pretty-printed JSON document (an outcome.json): one error, not one per line.
+  const Result json = synsim("run " + src("scenarios/measured/e1-accept-at-500ms.yaml") + " --format json");
+  ASSERT_EQ(json.exit_code, 0);
+  ASSERT_GT(std::count(json.output.begin(), json.output.end(), '\n'), 100);
+  const std::string pretty = file("outcome.json", json.output);
+  const std::string lines = file("bad.jsonl", "not json\nnot json either\n{}\n");
+  const Result r = synsim("sweep-report " + pretty + " " + lines + " --html " + (dir_ / "page.html").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 2) << r.output;
+  EXPECT_NE(r.output.find(pretty + ": one JSON document over several lines, not JSON lines"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(lines + ":1: not valid JSON"), std::string::npos) << r.output;
+}
+
+TEST_F(CliFiles, RunOutDirHoldsEveryFormat) {
+  // The files compare --out writes for a side and beside them, each the
+  // bytes its --format prints (kernel --out writes them the same way).
+  const std::string run = "run " + src("scenarios/stall/loopback-stall-2003.yaml");
+  const std::filesystem::path out = dir_ / "out";
+  const Result r = synsim(run + " --format summary --out " + out.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(out)) names.insert(entry.path().filename().string());
+  EXPECT_EQ(names, (std::set<std::string>{".synsim-out", "capture.pcap", "outcome.json", "report.html",
+                                          "scenario.yaml", "summary.md", "summary.txt", "timeline.txt",
+                                          "trace.json"}));
+  const std::pair<const char*, const char*> formats[] = {
+      {"timeline.txt", "tcpdump"}, {"summary.txt", "summary"}, {"outcome.json", "json"},
+      {"trace.json", "perfetto"},  {"report.html", "html"},    {"summary.md", "markdown"},
+  };
+  for (const auto& [name, format] : formats) {
+    std::ifstream in(out / name, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const Result printed = synsim(run + " --format " + format);
+    EXPECT_EQ(printed.exit_code, 0) << format;
+    // (The text formats are followed on stdout by the expect: results.)
+    EXPECT_TRUE(printed.output.rfind(bytes, 0) == 0) << name << " is not what --format " << format << " prints";
+  }
 }
 
 }  // namespace

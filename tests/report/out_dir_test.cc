@@ -9,8 +9,11 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/report/html.h"
 #include "sim/report/json.h"
+#include "sim/report/markdown.h"
 #include "sim/report/pcap.h"
+#include "sim/report/perfetto.h"
 #include "sim/report/tables.h"
 #include "sim/report/tcpdump.h"
 #include "tests/report/fixtures.h"
@@ -49,15 +52,31 @@ TEST_F(OutDir, CreatesDirectoryAndWritesEveryRendering) {
   EXPECT_EQ(read(dir / "summary.txt"), render_summary(o));
   EXPECT_EQ(read(dir / "outcome.json"), render_json(o));
   EXPECT_EQ(read(dir / "capture.pcap"), render_pcap(o));
+  EXPECT_EQ(read(dir / "trace.json"), render_perfetto(o));
+  HtmlReport html;
+  html.model = &o;
+  html.scenario_text = "name: loopback-stall\n";
+  EXPECT_EQ(read(dir / "report.html"), render_html(html));
+  EXPECT_EQ(read(dir / "summary.md"), render_markdown(o, nullptr, nullptr));
   EXPECT_EQ(read(dir / "scenario.yaml"), "name: loopback-stall\n");
+}
+
+TEST_F(OutDir, CompareSideDirectoriesLeaveTheSharedReportsToCompare) {
+  // model/ and kernel/ of `compare --out`: the report, summary.md and trace.json
+  // are rendered once for both sides, beside them.
+  std::set<std::string> names;
+  for (const OutDirFile& f : render_out_dir(handshake_outcome(), "x")) names.insert(f.name);
+  EXPECT_EQ(names, (std::set<std::string>{"capture.pcap", "outcome.json", "scenario.yaml", "summary.txt",
+                                          "timeline.txt"}));
 }
 
 TEST_F(OutDir, LeavesNoTemporaryFiles) {
   write_out_dir(root_, handshake_outcome(), "x");
   std::set<std::string> names;
   for (const auto& entry : fs::directory_iterator(root_)) names.insert(entry.path().filename().string());
-  EXPECT_EQ(names, (std::set<std::string>{".synsim-out", "capture.pcap", "outcome.json", "scenario.yaml",
-                                          "summary.txt", "timeline.txt"}));
+  EXPECT_EQ(names, (std::set<std::string>{".synsim-out", "capture.pcap", "outcome.json", "report.html",
+                                          "scenario.yaml", "summary.md", "summary.txt", "timeline.txt",
+                                          "trace.json"}));
 }
 
 TEST_F(OutDir, ReplacesFilesOfAnEarlierRun) {

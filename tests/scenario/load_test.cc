@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 #include "sim/scenario/load.h"
 
@@ -409,10 +410,29 @@ TEST(ScenarioLoad, TopLevelSequenceIsNotAScenario) {
 TEST(ScenarioLoad, UnreadableFileReportsStrerrorAtZeroZero) {
   const LoadResult r = load_file("/nonexistent/synsim/scenario.yaml");
   ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_EQ(r.errors[0].str(), "/nonexistent/synsim/scenario.yaml:0:0: cannot read: No such file or directory");
+  EXPECT_EQ(r.errors[0].str(), "/nonexistent/synsim/scenario.yaml: cannot read: No such file or directory");
   const LoadResult dir = load_file(SYNSIM_SOURCE_DIR);
   ASSERT_EQ(dir.errors.size(), 1u);
   EXPECT_NE(dir.errors[0].message.find("cannot read: Is a directory"), std::string::npos);
+}
+
+TEST(ScenarioLoad, BinaryOrNonUtf8TextIsNotAYamlTextFile) {
+  const std::pair<std::string, std::string> cases[] = {
+      {std::string("\x7f" "ELF\x02\x01\x01\0", 8), "not a YAML text file (an ELF executable or object file)"},
+      {std::string("\x1f\x8b\x08\0", 4), "not a YAML text file (gzip-compressed data)"},
+      {"name: a\nb: \x01\n", "not a YAML text file (control byte 0x01 at line 2, column 4)"},
+      {"name: caf\xe9\n", "not a YAML text file (non-UTF-8 byte 0xe9 at line 1, column 10)"},
+      {"name: \xc2\x9b\n", "not a YAML text file (control character U+009B at line 1, column 7)"},
+  };
+  for (const auto& [text, message] : cases) {
+    const LoadResult r = load_string(text, "x.yaml");
+    ASSERT_EQ(r.errors.size(), 1u) << message;
+    EXPECT_EQ(r.errors[0].str(), "x.yaml: " + message);
+  }
+  // Tabs, CR LF, NEL, a BOM and UTF-8 text are YAML text: the schema reader sees them.
+  const LoadResult text = load_string("\xef\xbb\xbfname: caf\xc3\xa9\r\n\tdescription: x\xc2\x85\n", "x.yaml");
+  ASSERT_FALSE(text.errors.empty());
+  EXPECT_EQ(text.errors[0].message.find("not a YAML text file"), std::string::npos) << text.errors[0].str();
 }
 
 TEST(ScenarioLoad, LoadFileKeepsThePathAndText) {

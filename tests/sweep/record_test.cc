@@ -1,6 +1,9 @@
 // JSON lines: the exact format, round trips, and located read errors.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "sim/sweep/record.h"
 
 namespace synsim::sweep {
@@ -85,6 +88,18 @@ TEST(Record, ReadingConcatenatedFilesSkipsBlankLinesAndLocatesErrors) {
   EXPECT_EQ(r.records.size(), 3u);
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(r.errors[0], "b.jsonl:2: not valid JSON");
+}
+
+TEST(Record, AFileGivesOneErrorNotOnePerLine) {
+  ReadResult r;
+  // A pretty-printed JSON document: a file that is not JSON lines at all.
+  read_jsonl_text("{\n  \"a\": 1,\n  \"b\": [\n    2\n  ]\n}\n", "outcome.json", r);
+  // JSON lines with several bad lines: the first one is said.
+  read_jsonl_text("not json\nnor this\n[1]\n", "bad.jsonl", r);
+  EXPECT_EQ(r.errors, (std::vector<std::string>{
+                          "outcome.json: one JSON document over several lines, not JSON lines (synsim sweep writes "
+                          "one run per line)",
+                          "bad.jsonl:1: not valid JSON"}));
 }
 
 TEST(Record, UnreadableFileIsAnError) {
