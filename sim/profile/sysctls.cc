@@ -70,8 +70,13 @@ Sysctls default_sysctls(Era era) {
       s.tcp_syn_linear_timeouts = 0; // did not exist
       s.tcp_early_retrans = 0;       // no TLP
       s.netdev_max_backlog = 300;
-      s.ip_local_port_range_min = 1024;
-      s.ip_local_port_range_max = 4999;
+      // tcp_init(), net/ipv4/tcp.c (2.4.20 to 2.6.12): the compiled-in
+      // 1024-4999 becomes 32768-61000 when the bind hash's order > 4 (a
+      // large-RAM machine), the same branch that sets tcp_max_syn_backlog
+      // 1024 above. The 2003 report's machine was such a one: its client
+      // ports, 48056 and 49186, lie outside 1024-4999.
+      s.ip_local_port_range_min = 32768;
+      s.ip_local_port_range_max = 61000;
       break;
   }
   return s;
