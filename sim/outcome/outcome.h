@@ -72,6 +72,7 @@ struct Annotation {
   // When it happened, if not when the packet was seen (a timer's decision
   // noted under the last packet before it): printed "at T: ...".
   std::optional<Time> at;
+  bool operator==(const Annotation&) const = default;
 };
 
 // One step of a connection's explanation: a reason, at its time (none for
