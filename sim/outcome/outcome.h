@@ -76,7 +76,8 @@ struct Annotation {
 };
 
 // One step of a connection's explanation: a reason, at its time (none for
-// the conclusion, and for a saved outcome's lines, whose words hold theirs).
+// the conclusion, and for the lines of an outcome saved in JSON version 1,
+// whose words hold theirs).
 struct ExplanationStep {
   std::optional<Time> at;
   Reason reason;

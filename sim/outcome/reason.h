@@ -133,10 +133,11 @@ enum class ReasonKind : std::uint8_t {
   wire_dropped,                 // wire mode: the scenario's link rule
   wire_held,                    // wire mode: n = how long
 
-  // Words read back from a saved outcome (JSON has no typed reasons): `text`
-  // holds them, and the few facts the reports need were taken from them when
-  // the file was read (report::saved_reason; Saved* bits in `a`). Stays last:
-  // from_string and the tests walk the kinds from none to saved.
+  // Words read back from an outcome saved by synsim before its JSON carried
+  // typed reasons (format version 1): `text` holds them, and the few facts
+  // the reports need were taken from them when the file was read
+  // (report::saved_reason; Saved* bits in `a`). Stays last: from_string and
+  // the tests walk the kinds from none to saved.
   saved,
 };
 
