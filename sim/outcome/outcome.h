@@ -72,10 +72,12 @@ struct Annotation {
   // When it happened, if not when the packet was seen (a timer's decision
   // noted under the last packet before it): printed "at T: ...".
   std::optional<Time> at;
+  bool operator==(const Annotation&) const = default;
 };
 
 // One step of a connection's explanation: a reason, at its time (none for
-// the conclusion, and for a saved outcome's lines, whose words hold theirs).
+// the conclusion, and for the lines of an outcome saved in JSON version 1,
+// whose words hold theirs).
 struct ExplanationStep {
   std::optional<Time> at;
   Reason reason;

@@ -123,6 +123,59 @@ bool has(const Reason& r, Trait t, SavedFact saved) {
 const char* kernel_function(ReasonKind k) { return traits(k).function; }
 const char* to_string(ReasonKind k) { return traits(k).name; }
 
+const char* to_string(SegmentWord w) {
+  switch (w) {
+    case SegmentWord::data_segment: return "data_segment";
+    case SegmentWord::fin: return "fin";
+    case SegmentWord::final_ack: return "final_ack";
+    case SegmentWord::ack: return "ack";
+  }
+  return "?";
+}
+
+const char* to_string(SocketCall c) {
+  switch (c) {
+    case SocketCall::socket: return "socket";
+    case SocketCall::connect: return "connect";
+    case SocketCall::write: return "write";
+    case SocketCall::read: return "read";
+  }
+  return "?";
+}
+
+namespace {
+
+// Every value from the first (0) to `last`, by the names to_string gives:
+// these enums count from 0 without gaps, to_string's switches have no
+// default (-Werror=switch), and `last` is each enum's last enumerator, so a
+// value added before it is found as soon as it is named.
+template <typename Enum>
+std::optional<Enum> named(std::string_view name, Enum last) {
+  for (int i = 0; i <= static_cast<int>(last); ++i) {
+    if (name == to_string(static_cast<Enum>(i))) return static_cast<Enum>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+template <>
+std::optional<ReasonKind> from_string<ReasonKind>(std::string_view name) {
+  return named(name, ReasonKind::saved);
+}
+template <>
+std::optional<SegmentWord> from_string<SegmentWord>(std::string_view name) {
+  return named(name, SegmentWord::ack);
+}
+template <>
+std::optional<SocketCall> from_string<SocketCall>(std::string_view name) {
+  return named(name, SocketCall::read);
+}
+template <>
+std::optional<ConnectionOutcome> from_string<ConnectionOutcome>(std::string_view name) {
+  return named(name, ConnectionOutcome::open_at_end);
+}
+
 std::string debug_string(const Reason& r) {
   std::string s = fmt::format("{} a={} b={} c={} d={} n={} m={}", to_string(r.kind), r.a, r.b, r.c, r.d, r.n, r.m);
   if (r.flag) s += " flag";

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "sim/core/time.h"
 
@@ -132,9 +133,11 @@ enum class ReasonKind : std::uint8_t {
   wire_dropped,                 // wire mode: the scenario's link rule
   wire_held,                    // wire mode: n = how long
 
-  // Words read back from a saved outcome (JSON has no typed reasons): `text`
-  // holds them, and the few facts the reports need were taken from them when
-  // the file was read (report::saved_reason; Saved* bits in `a`).
+  // Words read back from an outcome saved by synsim before its JSON carried
+  // typed reasons (format version 1): `text` holds them, and the few facts
+  // the reports need were taken from them when the file was read
+  // (report::saved_reason; Saved* bits in `a`). Stays last: from_string and
+  // the tests walk the kinds from none to saved.
   saved,
 };
 
@@ -168,6 +171,23 @@ struct Reason {
 const char* kernel_function(ReasonKind k);
 // The kind's name as in this header ("synack_retransmit").
 const char* to_string(ReasonKind k);
+// The names of the enums a reason holds, as spelled here ("final_ack",
+// "connect"; outcome.h names ConnectionOutcome).
+const char* to_string(SegmentWord w);
+const char* to_string(SocketCall c);
+// The value to_string names `name`, or nothing for a name it never gives: a
+// saved outcome names kinds and enums, never their numbers, so a file stays
+// readable when the enums grow (sim/report/json.h).
+template <typename Enum>
+std::optional<Enum> from_string(std::string_view name);
+template <>
+std::optional<ReasonKind> from_string<ReasonKind>(std::string_view name);
+template <>
+std::optional<SegmentWord> from_string<SegmentWord>(std::string_view name);
+template <>
+std::optional<SocketCall> from_string<SocketCall>(std::string_view name);
+template <>
+std::optional<ConnectionOutcome> from_string<ConnectionOutcome>(std::string_view name);
 // The kind, its kernel function and its figures, for failure messages of a
 // broken model (not a sentence: sim/report words reasons).
 std::string debug_string(const Reason& r);

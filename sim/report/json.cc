@@ -1,7 +1,6 @@
 #include "sim/outcome/latency.h"
 #include "sim/report/json.h"
 
-#include <array>
 #include <stdexcept>
 #include <utility>
 
@@ -18,14 +17,44 @@ namespace {
 using Json = json::Value;
 using outcome::ConnectionOutcome;
 
-constexpr int kFormatVersion = 1;
-
-constexpr std::array kAllOutcomes = {
-    ConnectionOutcome::completed, ConnectionOutcome::reset,       ConnectionOutcome::timed_out,
-    ConnectionOutcome::refused,   ConnectionOutcome::open_at_end,
-};
+// 2: annotations and explanation steps carry their reason as data. Version
+// 1 (words only) is still read, as saved reasons (report::saved_reason).
+constexpr int kFormatVersion = 2;
+constexpr int kWordsOnlyVersion = 1;
 
 Json time_or_null(const std::optional<Time>& t) { return t ? Json(to_ns(*t)) : Json(nullptr); }
+
+// A reason as data (json.h): kind and enums by name, the kernel function for
+// readers, and only the fields that differ from a default Reason, so each
+// reason shows the figures its kind gives (reason.h says which).
+Json reason_json(const outcome::Reason& r) {
+  const outcome::Reason unset;
+  Json j = Json::object({{"kind", outcome::to_string(r.kind)}, {"function", outcome::kernel_function(r.kind)}});
+  if (r.segment != unset.segment) j["segment"] = outcome::to_string(r.segment);
+  if (r.call != unset.call) j["call"] = outcome::to_string(r.call);
+  if (r.outcome != unset.outcome) j["outcome"] = outcome::to_string(r.outcome);
+  if (r.flag) j["flag"] = true;
+  const std::pair<const char*, std::uint32_t> figures[] = {{"a", r.a}, {"b", r.b}, {"c", r.c}, {"d", r.d}};
+  for (const auto& [key, v] : figures) {
+    if (v != 0) j[key] = v;
+  }
+  if (r.n != 0) j["n"] = r.n;
+  if (r.m != 0) j["m"] = r.m;
+  if (!r.text.empty()) j["text"] = r.text;
+  return j;
+}
+
+Json annotation_json(const outcome::Annotation& a) {
+  return Json::object({{"packet_index", a.packet_index},
+                       {"connection", a.connection},
+                       {"at_ns", time_or_null(a.at)},
+                       {"reason", reason_json(a.reason)},
+                       {"text", annotation_text(a)}});
+}
+
+Json step_json(const outcome::ExplanationStep& s) {
+  return Json::object({{"at_ns", time_or_null(s.at)}, {"reason", reason_json(s.reason)}, {"text", step_text(s)}});
+}
 
 Json options_json(const outcome::TcpOptions& o) {
   Json j;
@@ -80,7 +109,7 @@ Json connection_json(const outcome::ConnectionRecord& c) {
   auto stall = c.stall();
   j["stall_ns"] = stall ? Json(to_ns(*stall)) : Json(nullptr);
   j["explanation"] = Json::array();
-  for (const outcome::ExplanationStep& s : c.explanation) j["explanation"].push_back(step_text(s));
+  for (const outcome::ExplanationStep& s : c.explanation) j["explanation"].push_back(step_json(s));
   return j;
 }
 
@@ -135,6 +164,22 @@ class Reader {
   template <typename Int>
   Int integer(std::string_view key) const {
     return integer_value<Int>(at(key), key);
+  }
+
+  // An integer that may be left out, reading as 0.
+  template <typename Int>
+  Int integer_or_zero(std::string_view key) const {
+    return has(key) ? integer<Int>(key) : Int{0};
+  }
+
+  // An enum by its name (outcome::from_string); `unset` when left out.
+  template <typename Enum>
+  Enum named(std::string_view key, std::string_view what, Enum unset) const {
+    if (!has(key)) return unset;
+    const std::string name = str(key);
+    const std::optional<Enum> e = outcome::from_string<Enum>(name);
+    if (!e) fail(key, fmt::format("unknown {} '{}'", what, name));
+    return *e;
   }
 
   template <typename Int>
@@ -207,15 +252,55 @@ outcome::Packet packet_from(const Reader& r) {
   return p;
 }
 
-ConnectionOutcome connection_outcome_from(const Reader& r) {
-  std::string text = r.str("outcome");
-  for (auto o : kAllOutcomes) {
-    if (text == outcome::to_string(o)) return o;
-  }
-  r.fail("outcome", fmt::format("unknown outcome '{}'", text));
+// What reason_json() wrote; the kind is required, "function" is derived and
+// ignored.
+outcome::Reason reason_from(const Reader& r) {
+  outcome::Reason out;
+  const std::string kind = r.str("kind");
+  const std::optional<outcome::ReasonKind> k = outcome::from_string<outcome::ReasonKind>(kind);
+  if (!k) r.fail("kind", fmt::format("unknown reason kind '{}'", kind));
+  out.kind = *k;
+  out.segment = r.named("segment", "segment", out.segment);
+  out.call = r.named("call", "socket call", out.call);
+  out.outcome = r.named("outcome", "outcome", out.outcome);
+  out.flag = r.has("flag") && r.boolean("flag");
+  out.a = r.integer_or_zero<std::uint32_t>("a");
+  out.b = r.integer_or_zero<std::uint32_t>("b");
+  out.c = r.integer_or_zero<std::uint32_t>("c");
+  out.d = r.integer_or_zero<std::uint32_t>("d");
+  out.n = r.integer_or_zero<std::int64_t>("n");
+  out.m = r.integer_or_zero<std::int64_t>("m");
+  if (r.has("text")) out.text = r.str("text");
+  return out;
 }
 
-outcome::ConnectionRecord connection_from(const Reader& r) {
+// Version 1 kept the words only: they become a saved reason, the legacy
+// fallback (report::saved_reason). From version 2 the reason is data and the
+// words beside it are never read.
+outcome::Annotation annotation_from(const Reader& r, int version) {
+  outcome::Annotation a{r.integer<std::size_t>("packet_index"), {}, r.str("connection"), std::nullopt};
+  if (version == kWordsOnlyVersion) {
+    a.reason = saved_reason(r.str("text"));
+  } else {
+    a.at = r.optional_time("at_ns");
+    a.reason = reason_from(r.object("reason"));
+  }
+  return a;
+}
+
+outcome::ExplanationStep step_from(const Reader& r, std::size_t i, int version) {
+  const std::string key = fmt::format("explanation[{}]", i);
+  const Json& line = r.array("explanation").elements()[i];
+  if (version == kWordsOnlyVersion) {
+    if (!line.is_string()) r.fail(key, "expected a string");
+    return outcome::ExplanationStep{std::nullopt, saved_reason(line.as_string())};
+  }
+  if (!line.is_object()) r.fail(key, "expected an object");
+  const Reader step(line, r.child(key));
+  return outcome::ExplanationStep{step.optional_time("at_ns"), reason_from(step.object("reason"))};
+}
+
+outcome::ConnectionRecord connection_from(const Reader& r, int version) {
   outcome::ConnectionRecord c;
   c.name = r.str("name");
   c.group = r.str("group");
@@ -228,18 +313,15 @@ outcome::ConnectionRecord connection_from(const Reader& r) {
   c.data_delivered = r.optional_time("data_delivered_ns");
   c.response_received = r.optional_time("response_received_ns");
   c.closed = r.optional_time("closed_ns");
-  c.outcome = connection_outcome_from(r);
+  if (!r.has("outcome")) r.fail("outcome", "missing");
+  c.outcome = r.named("outcome", "outcome", ConnectionOutcome{});
   c.error = r.str("error");
   c.syn_retransmits = r.integer<std::uint32_t>("syn_retransmits");
   c.synack_retransmits = r.integer<std::uint32_t>("synack_retransmits");
   c.data_retransmits = r.integer<std::uint32_t>("data_retransmits");
   c.syncookie = r.boolean("syncookie");
-  const Json& lines = r.array("explanation");
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const Json& line = lines.elements()[i];
-    if (!line.is_string()) r.fail(fmt::format("explanation[{}]", i), "expected a string");
-    c.explanation.push_back(outcome::ExplanationStep{std::nullopt, saved_reason(line.as_string())});
-  }
+  const std::size_t steps = r.array("explanation").size();
+  for (std::size_t i = 0; i < steps; ++i) c.explanation.push_back(step_from(r, i, version));
   return c;
 }
 
@@ -281,10 +363,7 @@ std::string render_json(const outcome::Outcome& outcome) {
   j["packets"] = Json::array();
   for (const auto& p : outcome.packets) j["packets"].push_back(packet_json(p));
   j["annotations"] = Json::array();
-  for (const auto& a : outcome.annotations) {
-    j["annotations"].push_back(
-        Json::object({{"packet_index", a.packet_index}, {"connection", a.connection}, {"text", annotation_text(a)}}));
-  }
+  for (const auto& a : outcome.annotations) j["annotations"].push_back(annotation_json(a));
   j["connections"] = Json::array();
   for (const auto& c : outcome.connections) j["connections"].push_back(connection_json(c));
   j["counters"] = Json::object();
@@ -323,8 +402,10 @@ outcome::Outcome outcome_from_json(std::string_view text) {
   const Json& j = *parsed.value;
   Reader root(j, "");
   if (root.str("format") != "synsim-outcome") root.fail("format", "expected \"synsim-outcome\"");
-  if (int v = root.integer<int>("version"); v != kFormatVersion) {
-    root.fail("version", fmt::format("version {} is not supported (expected {})", v, kFormatVersion));
+  const int version = root.integer<int>("version");
+  if (version != kFormatVersion && version != kWordsOnlyVersion) {
+    root.fail("version", fmt::format("version {} is not supported (expected {} or {})", version, kWordsOnlyVersion,
+                                     kFormatVersion));
   }
 
   outcome::Outcome o;
@@ -367,13 +448,13 @@ outcome::Outcome outcome_from_json(std::string_view text) {
   if (!says_captured) o.info.captured = o.info.source != "kernel" || !o.packets.empty();
   const Json& annotations = root.array("annotations");
   for (std::size_t i = 0; i < annotations.size(); ++i) {
-    Reader a(annotations.elements()[i], fmt::format("annotations[{}]", i));
     o.annotations.push_back(
-        {a.integer<std::size_t>("packet_index"), saved_reason(a.str("text")), a.str("connection"), std::nullopt});
+        annotation_from(Reader(annotations.elements()[i], fmt::format("annotations[{}]", i)), version));
   }
   const Json& connections = root.array("connections");
   for (std::size_t i = 0; i < connections.size(); ++i) {
-    o.connections.push_back(connection_from(Reader(connections.elements()[i], fmt::format("connections[{}]", i))));
+    o.connections.push_back(
+        connection_from(Reader(connections.elements()[i], fmt::format("connections[{}]", i)), version));
   }
   Reader counters = root.object("counters");
   const Json& counter_values = *j.find("counters");

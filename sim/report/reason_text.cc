@@ -262,9 +262,12 @@ bool contains_ignoring_case(std::string_view text, std::string_view word) {
 
 }  // namespace
 
-// The words of the reasons above that carry each fact: "dropped" (is_drop),
-// "challenge", "duplicate ACK", "D-SACK" (names_duplicate_ack), "=>" first
-// (is_conclusion). A saved outcome from an older synsim reads the same way.
+// Legacy fallback only: json.cc calls it for outcomes saved in JSON version
+// 1, which hold words and no reasons; since version 2 a saved reason is read
+// as the data it was written as. The words of the reasons above that carry
+// each fact: "dropped" (is_drop), "challenge", "duplicate ACK", "D-SACK"
+// (names_duplicate_ack), "=>" first (is_conclusion); older synsims' words
+// read the same way.
 outcome::Reason saved_reason(std::string words) {
   outcome::Reason r;
   r.kind = ReasonKind::saved;

@@ -19,10 +19,12 @@ std::string annotation_text(const outcome::Annotation& a);
 // One explanation line: "T words", or the words alone for a conclusion.
 std::string step_text(const outcome::ExplanationStep& s);
 
-// A reason read back from a saved outcome (JSON keeps the words only): the
+// The legacy fallback, for outcomes saved by synsim before its JSON carried
+// typed reasons (format version 1, words only; sim/report/json.h): the
 // words, kept as they are, and the facts the reports draw from reasons
 // (drop, duplicate ACK, conclusion) taken from them once, here. The only
-// code that reads words, and only those a file holds.
+// code that reads words, and only those an old file holds; an outcome saved
+// since then is read as the typed reasons it holds, never from its words.
 outcome::Reason saved_reason(std::string words);
 
 }  // namespace synsim::report

@@ -188,4 +188,45 @@ TEST_F(CompareCli, BadModeOrThresholdIsAUsageError) {
   EXPECT_EQ(synsim("compare " + kLoad + " --stall-threshold soon --kernel-outcome x.json").exit_code, 2);
 }
 
+// A saved outcome names each reason's kind; a name synsim does not know is
+// bad input (exit 2) that says where it is, not a comparison.
+TEST_F(CompareCli, UnknownReasonKindInAKernelOutcomeIsBadInput) {
+  const std::string saved = saved_outcome(kSmall);
+  nlohmann::json json = nlohmann::json::parse(read(saved));
+  json["annotations"][0]["reason"]["kind"] = "synack_retransmitted";
+  std::ofstream(saved) << json.dump(2);
+  const Result r = synsim("compare " + kSmall + " --kernel-outcome " + saved);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("outcome JSON: annotations[0].reason.kind: unknown reason kind 'synack_retransmitted'"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("verdict"), std::string::npos) << r.output;
+}
+
+// An outcome saved by synsim before reasons were saved as data (version 1,
+// words only) is still compared, and reads the same as its typed self.
+TEST_F(CompareCli, KernelOutcomeOfFormatVersionOneStillCompares) {
+  const std::string saved = saved_outcome(kSmall);
+  nlohmann::json json = nlohmann::json::parse(read(saved));
+  json["version"] = 1;
+  for (auto& a : json["annotations"]) {
+    a = {{"packet_index", a["packet_index"]}, {"connection", a["connection"]}, {"text", a["text"]}};
+  }
+  for (auto& c : json["connections"]) {
+    for (auto& step : c["explanation"]) step = step["text"];
+  }
+  const std::string old = (dir_ / "version-1.json").string();
+  std::ofstream(old) << json.dump(2);
+  const std::string cmd = "compare " + kSmall + " --kernel-outcome ";
+  const Result typed = synsim(cmd + saved + " --out " + (dir_ / "typed").string());
+  const Result words = synsim(cmd + old + " --out " + (dir_ / "words").string());
+  EXPECT_EQ(words.exit_code, 0) << words.output;
+  EXPECT_NE(words.output.find("verdict: AGREE"), std::string::npos) << words.output;
+  // The same report but for the note naming the file.
+  EXPECT_EQ(without_wall_times(words.output), without_wall_times(typed.output));
+  for (const char* f : {"comparison.txt", "summary.md", "report.html", "kernel/timeline.txt"}) {
+    EXPECT_EQ(read(dir_ / "words" / f), read(dir_ / "typed" / f)) << f;
+  }
+}
+
 }  // namespace

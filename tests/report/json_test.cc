@@ -61,10 +61,8 @@ TEST(Json, RoundTripKeepsEveryField) {
   }
   ASSERT_EQ(back.annotations.size(), o.annotations.size());
   EXPECT_EQ(back.annotations[1].packet_index, o.annotations[1].packet_index);
-  // Read back, a reason is its words (a saved reason), the same words.
-  EXPECT_EQ(back.annotations[1].reason.kind, outcome::ReasonKind::saved);
-  EXPECT_EQ(annotation_text(back.annotations[1]), annotation_text(o.annotations[1]));
-  EXPECT_EQ(outcome::is_drop(back.annotations[1].reason), outcome::is_drop(o.annotations[1].reason));
+  // Read back, a reason is the same reason (JsonReasons below).
+  EXPECT_EQ(back.annotations, o.annotations);
   ASSERT_EQ(back.connections.size(), o.connections.size());
   const auto& c = back.connections[0];
   EXPECT_EQ(c.connect_start, o.connections[0].connect_start);
@@ -74,11 +72,7 @@ TEST(Json, RoundTripKeepsEveryField) {
   EXPECT_EQ(c.synack_retransmits, 1u);
   EXPECT_TRUE(c.syncookie);
   ASSERT_EQ(c.explanation.size(), o.connections[0].explanation.size());
-  for (std::size_t i = 0; i < c.explanation.size(); ++i) {
-    EXPECT_EQ(step_text(c.explanation[i]), step_text(o.connections[0].explanation[i]));
-    EXPECT_EQ(outcome::is_conclusion(c.explanation[i].reason),
-              outcome::is_conclusion(o.connections[0].explanation[i].reason));
-  }
+  EXPECT_EQ(c.explanation, o.connections[0].explanation);
   EXPECT_EQ(back.connections[1].outcome, ConnectionOutcome::reset);
   EXPECT_EQ(back.connections[1].error, "ECONNRESET");
   EXPECT_FALSE(back.connections[1].accepted.has_value());
@@ -110,7 +104,7 @@ TEST(Json, KeysKeepTheirDocumentedOrder) {
   EXPECT_LT(pos("packets"), pos("annotations"));
   EXPECT_LT(pos("annotations"), pos("connections"));
   EXPECT_LT(pos("connections"), pos("counters"));
-  EXPECT_EQ(text.rfind("{\n  \"format\": \"synsim-outcome\",\n  \"version\": 1,\n", 0), 0u);
+  EXPECT_EQ(text.rfind("{\n  \"format\": \"synsim-outcome\",\n  \"version\": 2,\n", 0), 0u);
 }
 
 TEST(Json, MalformedInputNamesTheField) {
@@ -202,6 +196,183 @@ TEST(Json, CapturedRoundTripsAndAnOlderKernelRunWithoutPacketsReadsAsUncaptured)
 TEST(Json, NotJsonIsAnError) {
   EXPECT_THROW(outcome_from_json("{not json"), std::runtime_error);
   EXPECT_THROW(outcome_from_json("[]"), std::runtime_error);
+}
+
+// --- reasons as data (format version 2) -------------------------------------
+
+// What a reason in a saved outcome says, read as data.
+nlohmann::json saved_json(const Outcome& o) { return nlohmann::json::parse(render_json(o)); }
+
+std::string read_error(const nlohmann::json& j) {
+  try {
+    outcome_from_json(j.dump());
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(JsonReasons, AnnotationsAndExplanationsReadBackEqual) {
+  Outcome o = handshake_outcome();
+  o.annotations[2].at = at_ns(1'000'000'000);  // a timer's decision noted under an earlier packet
+  const Outcome back = outcome_from_json(render_json(o));
+  ASSERT_EQ(back.annotations.size(), o.annotations.size());
+  for (std::size_t i = 0; i < o.annotations.size(); ++i) EXPECT_EQ(back.annotations[i], o.annotations[i]) << i;
+  for (std::size_t i = 0; i < o.connections.size(); ++i) {
+    EXPECT_EQ(back.connections[i].explanation, o.connections[i].explanation) << o.connections[i].name;
+  }
+}
+
+// Every kind, with every field set away from its default, comes back as it
+// went: kinds and enums by name, figures as numbers.
+TEST(JsonReasons, EveryKindAndFieldRoundTripsByName) {
+  Outcome o = handshake_outcome();
+  o.annotations.clear();
+  for (auto k = static_cast<int>(ReasonKind::none); k <= static_cast<int>(ReasonKind::saved); ++k) {
+    o.annotations.push_back({1, Reason{.kind = static_cast<ReasonKind>(k),
+                                       .segment = SegmentWord::final_ack,
+                                       .call = SocketCall::connect,
+                                       .flag = true,
+                                       .outcome = ConnectionOutcome::timed_out,
+                                       .a = 1, .b = 2, .c = 3, .d = 4294967295u,
+                                       .n = -1, .m = 9'223'372'036'854'775'807, .text = "ECONNRESET"},
+                             "x#0", at_ns(k)});
+  }
+  const nlohmann::json j = saved_json(o);
+  const Outcome back = outcome_from_json(j.dump());
+  ASSERT_EQ(back.annotations.size(), o.annotations.size());
+  for (std::size_t i = 0; i < o.annotations.size(); ++i) {
+    EXPECT_EQ(back.annotations[i], o.annotations[i]) << to_string(o.annotations[i].reason.kind);
+    EXPECT_EQ(j["annotations"][i]["reason"]["kind"], to_string(o.annotations[i].reason.kind));
+  }
+  const nlohmann::json& r = j["annotations"][0]["reason"];
+  EXPECT_EQ(r["segment"], "final_ack");
+  EXPECT_EQ(r["call"], "connect");
+  EXPECT_EQ(r["outcome"], "timed_out");
+}
+
+// A reason shows its kind, its kernel function and the figures it has; the
+// rendered words sit beside it for people.
+TEST(JsonReasons, AReasonIsItsKindFunctionAndSetFigures) {
+  const nlohmann::json j = saved_json(handshake_outcome());
+  const nlohmann::json& a = j["annotations"][2];
+  EXPECT_EQ(a["reason"], nlohmann::json::parse(R"({"kind": "synack_retransmit", "function": "reqsk_timer_handler",
+                                                   "a": 1, "flag": true})"));
+  EXPECT_EQ(a["text"], annotation_text(handshake_outcome().annotations[2]));
+  EXPECT_TRUE(a["at_ns"].is_null());
+  const nlohmann::json& step = j["connections"][0]["explanation"][0];
+  EXPECT_EQ(step["at_ns"], 20'000);
+  EXPECT_EQ(step["reason"]["kind"], "acceptq_full_request_kept");
+  EXPECT_EQ(step["reason"]["segment"], "final_ack");
+  EXPECT_EQ(step["text"], step_text(handshake_outcome().connections[0].explanation[0]));
+}
+
+// The words are for people: a version-2 outcome is read from its reasons,
+// whatever its text says.
+TEST(JsonReasons, WordsBesideAReasonAreNotReadBack) {
+  nlohmann::json j = saved_json(handshake_outcome());
+  j["annotations"][2]["text"] = "dropped, says somebody who edited the file";
+  j["connections"][0]["explanation"][1]["text"] = "=> a conclusion";
+  const Outcome back = outcome_from_json(j.dump());
+  EXPECT_EQ(back.annotations[2], handshake_outcome().annotations[2]);
+  EXPECT_EQ(back.connections[0].explanation, handshake_outcome().connections[0].explanation);
+}
+
+TEST(JsonReasons, UnknownKindIsAnErrorNamingItsPath) {
+  nlohmann::json j = saved_json(handshake_outcome());
+  j["annotations"][1]["reason"]["kind"] = "synack_retransmitted";
+  EXPECT_EQ(read_error(j), "outcome JSON: annotations[1].reason.kind: unknown reason kind 'synack_retransmitted'");
+  j = saved_json(handshake_outcome());
+  j["connections"][0]["explanation"][1]["reason"]["kind"] = "stalled";
+  EXPECT_EQ(read_error(j), "outcome JSON: connections[0].explanation[1].reason.kind: unknown reason kind 'stalled'");
+}
+
+TEST(JsonReasons, KindByNumberIsAnError) {
+  nlohmann::json j = saved_json(handshake_outcome());
+  j["annotations"][1]["reason"]["kind"] = 24;
+  EXPECT_EQ(read_error(j), "outcome JSON: annotations[1].reason.kind: expected a string");
+}
+
+TEST(JsonReasons, UnknownEnumNameIsAnErrorNamingItsPath) {
+  nlohmann::json j = saved_json(handshake_outcome());
+  j["annotations"][0]["reason"]["segment"] = "final ACK";
+  EXPECT_EQ(read_error(j), "outcome JSON: annotations[0].reason.segment: unknown segment 'final ACK'");
+  j = saved_json(handshake_outcome());
+  j["annotations"][0]["reason"]["call"] = "accept";
+  EXPECT_EQ(read_error(j), "outcome JSON: annotations[0].reason.call: unknown socket call 'accept'");
+  j = saved_json(handshake_outcome());
+  j["connections"][1]["explanation"].back()["reason"]["outcome"] = "exploded";
+  EXPECT_NE(read_error(j).find("reason.outcome: unknown outcome 'exploded'"), std::string::npos) << read_error(j);
+}
+
+TEST(JsonReasons, MalformedReasonFieldsNameTheirPath) {
+  nlohmann::json j = saved_json(handshake_outcome());
+  j["annotations"][2]["reason"]["a"] = "one";
+  EXPECT_EQ(read_error(j), "outcome JSON: annotations[2].reason.a: expected an integer");
+  j = saved_json(handshake_outcome());
+  j["annotations"][2]["reason"]["flag"] = 1;
+  EXPECT_EQ(read_error(j), "outcome JSON: annotations[2].reason.flag: expected true or false");
+  j = saved_json(handshake_outcome());
+  j["annotations"][2]["reason"].erase("kind");
+  EXPECT_EQ(read_error(j), "outcome JSON: annotations[2].reason.kind: missing");
+  j = saved_json(handshake_outcome());
+  j["annotations"][2].erase("reason");
+  EXPECT_EQ(read_error(j), "outcome JSON: annotations[2].reason: missing");
+  j = saved_json(handshake_outcome());
+  j["connections"][0]["explanation"][0] = "0.020000 words only";
+  EXPECT_EQ(read_error(j), "outcome JSON: connections[0].explanation[0]: expected an object");
+}
+
+TEST(JsonReasons, UnsupportedVersionIsAnError) {
+  nlohmann::json j = saved_json(handshake_outcome());
+  j["version"] = 3;
+  EXPECT_EQ(read_error(j), "outcome JSON: version: version 3 is not supported (expected 1 or 2)");
+}
+
+// An outcome written by synsim before reasons were saved as data (version 1):
+// its words, as that synsim wrote them.
+nlohmann::json version_1(const Outcome& o) {
+  nlohmann::json j = saved_json(o);
+  j["version"] = 1;
+  for (auto& a : j["annotations"]) {
+    a = {{"packet_index", a["packet_index"]}, {"connection", a["connection"]}, {"text", a["text"]}};
+  }
+  for (auto& c : j["connections"]) {
+    for (auto& step : c["explanation"]) step = step["text"];
+  }
+  return j;
+}
+
+// The legacy fallback: report::saved_reason reads a version-1 file's words,
+// and only those.
+TEST(JsonReasons, VersionOneStillReadsAsSavedWords) {
+  const Outcome o = handshake_outcome();
+  const Outcome back = outcome_from_json(version_1(o).dump());
+  ASSERT_EQ(back.annotations.size(), o.annotations.size());
+  for (std::size_t i = 0; i < o.annotations.size(); ++i) {
+    EXPECT_EQ(back.annotations[i].reason, saved_reason(annotation_text(o.annotations[i])));
+    EXPECT_EQ(back.annotations[i].reason.kind, ReasonKind::saved);
+    EXPECT_EQ(annotation_text(back.annotations[i]), annotation_text(o.annotations[i]));
+    EXPECT_EQ(is_drop(back.annotations[i].reason), is_drop(o.annotations[i].reason));
+  }
+  const auto& steps = back.connections[0].explanation;
+  ASSERT_EQ(steps.size(), o.connections[0].explanation.size());
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    EXPECT_EQ(steps[i].reason.kind, ReasonKind::saved);
+    EXPECT_FALSE(steps[i].at.has_value());
+    EXPECT_EQ(step_text(steps[i]), step_text(o.connections[0].explanation[i]));
+  }
+  EXPECT_TRUE(is_conclusion(steps.back().reason));
+  // Written again, it is version 2 and its saved reasons stay what they are.
+  const Outcome again = outcome_from_json(render_json(back));
+  EXPECT_EQ(again.annotations, back.annotations);
+  EXPECT_EQ(again.connections[0].explanation, steps);
+}
+
+TEST(JsonReasons, VersionOneExplanationLineMustBeAString) {
+  nlohmann::json j = version_1(handshake_outcome());
+  j["connections"][0]["explanation"][0] = 7;
+  EXPECT_EQ(read_error(j), "outcome JSON: connections[0].explanation[0]: expected a string");
 }
 
 }  // namespace
