@@ -1,34 +1,67 @@
 #include "sim/cli/progress_bar.h"
 
-#include "sim/cli/terminal_safe.h"
+#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include <iostream>
 #include <string>
+#include <utility>
+
+#include "sim/cli/terminal_safe.h"
 
 namespace synsim::cli {
 
-ProgressBar::ProgressBar(bool enabled, bool clear_before_stdout)
-    : enabled_(enabled), clear_before_stdout_(clear_before_stdout), start_(Clock::now()) {}
+ProgressBar::Style ProgressBar::style_for_stderr() {
+  return isatty(STDERR_FILENO) == 1 ? Style::bar : Style::records;
+}
+
+ProgressBar::ProgressBar(Style style, bool clear_before_stdout, std::string what,
+                         std::chrono::milliseconds record_every, std::ostream* out)
+    : style_(style),
+      clear_before_stdout_(clear_before_stdout && style == Style::bar),
+      what_(std::move(what)),
+      record_every_(record_every),
+      out_(out),
+      start_(Clock::now()),
+      last_(start_) {}
+
+// Its own control sequences: past the escaping std::cerr does (terminal_safe.h).
+std::ostream& ProgressBar::out() const { return out_ != nullptr ? *out_ : raw_stderr(); }
 
 void ProgressBar::before_stdout_line() {
-  // Its own control sequences: past the escaping std::cerr does (terminal_safe.h).
-  if (enabled_ && clear_before_stdout_ && drawn_) raw_stderr() << "\r\033[K" << std::flush;
+  if (clear_before_stdout_ && drawn_) out() << "\r\033[K" << std::flush;
 }
 
 void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
-  if (!enabled_) return;
   const Clock::time_point now = Clock::now();
-  if (done != total && drawn_ && now - last_ < std::chrono::milliseconds(100) && !clear_before_stdout_) return;
-  last_ = now;
-  draw(done, total, now);
+  switch (style_) {
+    case Style::off: return;
+    case Style::bar:
+      if (done != total && drawn_ && now - last_ < std::chrono::milliseconds(100) && !clear_before_stdout_) return;
+      last_ = now;
+      draw(done, total, now);
+      return;
+    case Style::records:
+      if (now - last_ < record_every_) return;
+      last_ = now;
+      record(done, total, now);
+      return;
+  }
 }
 
 void ProgressBar::finish(std::uint64_t done, std::uint64_t total) {
-  if (!enabled_) return;
-  draw(done, total, Clock::now());
-  raw_stderr() << '\n' << std::flush;
+  switch (style_) {
+    case Style::off: return;
+    case Style::bar:
+      draw(done, total, Clock::now());
+      out() << '\n' << std::flush;
+      return;
+    case Style::records:
+      // Quick work printed no record: it needs no last one either.
+      if (drawn_) record(done, total, Clock::now());
+      return;
+  }
 }
 
 void ProgressBar::draw(std::uint64_t done, std::uint64_t total, Clock::time_point now) {
@@ -38,7 +71,13 @@ void ProgressBar::draw(std::uint64_t done, std::uint64_t total, Clock::time_poin
   if (filled < kWidth) bar += '>';
   bar.resize(kWidth, ' ');
   const double seconds = std::chrono::duration<double>(now - start_).count();
-  raw_stderr() << fmt::format("\r[{}] {}/{} runs, {:.1f} s", bar, done, total, seconds) << "\033[K" << std::flush;
+  out() << fmt::format("\r[{}] {}/{} {}, {:.1f} s", bar, done, total, what_, seconds) << "\033[K" << std::flush;
+  drawn_ = true;
+}
+
+void ProgressBar::record(std::uint64_t done, std::uint64_t total, Clock::time_point now) {
+  const double seconds = std::chrono::duration<double>(now - start_).count();
+  out() << fmt::format("synsim: {}/{} {}, {:.1f} s\n", done, total, what_, seconds) << std::flush;
   drawn_ = true;
 }
 

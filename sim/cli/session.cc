@@ -11,6 +11,7 @@
 #include <sstream>
 #include <utility>
 
+#include "sim/cli/progress_bar.h"
 #include "sim/compare/statistics_render.h"
 #include "sim/core/atomic_file.h"
 #include "sim/profile/profile.h"
@@ -156,10 +157,15 @@ KernelRuns run_on_kernel_repeatedly(const scenario::Scenario& sc, std::size_t ru
                                     const kernel::KernelOptions& options) {
   KernelRuns k;
   k.runs.wall = Duration{0};
+  // Each run lasts the scenario's duration in real time: a line after each
+  // (of several), on a terminal or in a log alike.
+  ProgressBar progress(runs > 1 ? ProgressBar::Style::records : ProgressBar::Style::off, false, "kernel runs",
+                       std::chrono::milliseconds(0));
   try {
     for (std::size_t i = 0; i < runs && !kernel::stop_requested(); ++i) {
       k.runs.outcomes.emplace_back();
       *k.runs.wall += timed([&] { k.runs.outcomes.back() = kernel::run_kernel(sc, options); });
+      progress.update(i + 1, runs);
     }
   } catch (const kernel::Unsupported& e) {
     k.refused = KernelRefusal{false, e.what()};

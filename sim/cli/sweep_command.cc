@@ -90,8 +90,7 @@ std::optional<sweep::PreparedSweep> prepare(const SweepArgs& args, std::optional
 // --html too). An exit code when a run failed.
 std::optional<int> run_sweep(const SweepArgs& args, const sweep::PreparedSweep& sw, std::ostream& out,
                              const std::string& tmp, std::vector<sweep::SweepRecord>& kept) {
-  const bool stderr_tty = isatty(STDERR_FILENO) == 1;
-  ProgressBar progress(stderr_tty, !args.out && isatty(STDOUT_FILENO) == 1);
+  ProgressBar progress(ProgressBar::style_for_stderr(), !args.out && isatty(STDOUT_FILENO) == 1);
   std::uint64_t written = 0;
   const std::uint64_t total = sw.plan.shard_runs().size();
 
