@@ -21,7 +21,8 @@ std::string format_seconds(Time t) { return format_seconds(t.time_since_epoch())
 
 std::string format_duration(Duration d) {
   std::int64_t v = d.count();
-  std::int64_t a = v < 0 ? -v : v;
+  // |v| in unsigned arithmetic: -INT64_MIN does not fit an int64.
+  const std::uint64_t a = v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
   char buf[48];
   if (a == 0) return "0s";
   if (a % 1000000000 == 0) {

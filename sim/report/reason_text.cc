@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+
 namespace synsim::report {
 
 namespace {
@@ -199,10 +201,15 @@ std::string reason_text(const Reason& r) {
                          "(enqueue_to_backlog)",
                          r.n);
 
-    case ReasonKind::request_stalled:
+    case ReasonKind::request_stalled: {
+      // A saved outcome's times are whatever the file says: saturate rather
+      // than overflow.
+      std::int64_t waited = 0;
+      if (__builtin_sub_overflow(r.m, r.n, &waited)) waited = r.m > r.n ? INT64_MAX : INT64_MIN;
       return fmt::format("=> the request waited {} between its first transmission ({}) and "
                          "its delivery to the server application ({})",
-                         duration_words(r.m - r.n), time_words(r.n), time_words(r.m));
+                         duration_words(waited), time_words(r.n), time_words(r.m));
+    }
     case ReasonKind::request_never_delivered:
       return fmt::format("=> the request sent at {} was never delivered ({})", time_words(r.n),
                          outcome::to_string(r.outcome));

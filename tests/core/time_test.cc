@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 namespace synsim {
 namespace {
 
@@ -17,6 +19,13 @@ TEST(Time, FormatsDurationsInTheirNaturalUnit) {
   EXPECT_EQ(format_duration(ms(1632)), "1.632s");
   EXPECT_EQ(format_duration(us(37)), "37us");
   EXPECT_EQ(format_duration(Duration{0}), "0s");
+}
+
+
+TEST(FormatDuration, TheMostNegativeDurationDoesNotOverflow) {
+  // A saved outcome may hold any int64; |INT64_MIN| does not fit one.
+  EXPECT_EQ(format_duration(Duration{INT64_MIN}), "-9223372036.855s");
+  EXPECT_EQ(format_duration(Duration{INT64_MAX}), "9223372036.855s");
 }
 
 }  // namespace
