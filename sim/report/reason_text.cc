@@ -34,7 +34,13 @@ const char* words(outcome::SocketCall c) {
 std::string duration_words(std::int64_t ns) { return format_duration(Duration{ns}); }
 std::string time_words(std::int64_t ns) { return format_seconds(at_ns(ns)); }
 // Ports in the range low-high, as ip_local_port_range counts them.
-std::int64_t ports_in(std::int64_t low, std::int64_t high) { return high >= low ? high - low + 1 : 0; }
+// Saturating: a saved outcome's figures are whatever the file says.
+std::int64_t ports_in(std::int64_t low, std::int64_t high) {
+  std::int64_t span = 0;
+  if (high < low) return 0;
+  if (__builtin_sub_overflow(high, low, &span) || span == INT64_MAX) return INT64_MAX;
+  return span + 1;
+}
 
 // ", request was acked, after 2 SYN-ACK retransmissions" of a child created.
 std::string child_history(const Reason& r) {
