@@ -17,27 +17,13 @@
 #include <vector>
 
 #include "sim/profile/profile.h"
+#include "tests/run_synsim.h"
 
 namespace {
 
-struct Result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-// `cmd` in a shell, stdout and stderr together.
-Result shell(const std::string& cmd) {
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), p) != nullptr) r.output += buf.data();
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-Result synsim(const std::string& args) { return shell(std::string(SYNSIM_BINARY) + " " + args + " 2>&1"); }
+using synsim::testing::Result;
+using synsim::testing::shell;
+using synsim::testing::synsim;
 
 std::string src(const std::string& rel) { return std::string(SYNSIM_SOURCE_DIR) + "/" + rel; }
 

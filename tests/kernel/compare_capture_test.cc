@@ -17,25 +17,12 @@
 #include <string>
 
 #include "tests/kernel/namespaces.h"
+#include "tests/run_synsim.h"
 
 namespace {
 
-struct Result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-Result synsim(const std::string& args) {
-  const std::string cmd = std::string(SYNSIM_BINARY) + " " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), p) != nullptr) r.output += buf.data();
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using synsim::testing::Result;
+using synsim::testing::synsim;
 
 nlohmann::json read_json(const std::filesystem::path& p) {
   std::ifstream in(p);
