@@ -48,6 +48,8 @@ Costs measured_costs() {
   // waker's 1 ms of work), on the waker's vCPU in 83-91% of wakeups.
   c.affine_sleep = ms(10);
   c.long_sleep = ms(250);
+  c.pack_share_ppm = 870'000;  // 83-91% on the waker's vCPU after 300 ms-1 s of sleep
+  c.tick = ms(4);              // CONFIG_HZ=250 on this VM's kernel
   return c;
 }
 
@@ -84,6 +86,7 @@ Machine::Machine(std::uint32_t cpus, std::uint32_t loader_threads, std::uint32_t
       costs_(costs),
       wakeup_rng_(seed, "machine.wakeup"),
       stop_rng_(seed, "machine.stops"),
+      placement_rng_(seed, "machine.placement"),
       events_(events),
       stack_(stack),
       runner_(runner) {
@@ -124,7 +127,8 @@ void Machine::on_stop(std::uint32_t c) {
 void Machine::submit(Executor ex, const Task& task, bool front) {
   std::deque<Task>& q = queues_[ex.id];
   const Duration slept = now() - last_active_[ex.id];
-  if (pack_long_sleepers_ && asleep(ex) && slept >= costs_.affine_sleep) {
+  if (pack_long_sleepers_ && asleep(ex) && slept >= costs_.affine_sleep &&
+      placement_rng_.below(1'000'000) < costs_.pack_share_ppm) {
     const std::uint32_t waker = stack_.cpu();
     const Cpu& w = cpus_[waker];
     if (std::find(w.serves.begin(), w.serves.end(), ex) == w.serves.end()) {
@@ -165,9 +169,10 @@ void Machine::stop_serving(Cpu& cpu, Executor ex) {
 }
 
 // The sleeper leaves its (first) CPU for the waker's. `behind`: the thread
-// running there keeps the CPU for a slice from now, as the measured
-// wakeups after a long sleep waited out the waker's work; otherwise the
-// sleeper takes the CPU at the next task boundary.
+// holding that CPU keeps it while it has work, until the next tick, as the
+// measured wakeups after a long sleep waited out the waker's 1 ms of work
+// (longer than a slice); otherwise the sleeper takes the CPU at the next
+// task boundary.
 void Machine::begin_visit(Executor ex, std::uint32_t at, bool behind) {
   Visit& v = visits_[ex.id];
   for (std::uint32_t c = 0; c < cpus_.size(); ++c) {
@@ -176,15 +181,20 @@ void Machine::begin_visit(Executor ex, std::uint32_t at, bool behind) {
     v = Visit{true, c, at};
     stop_serving(cpus_[c], ex);
     Cpu& w = cpus_[at];
-    // Woken by a thread's syscall (a task running there), a long sleeper
-    // waits behind that thread; woken by softirq on an idle CPU (a timer's
-    // retransmission burst), it runs first once the softirq is done, before
-    // threads that burst woke too: the kernel's server accepted before its
-    // loader saw the connections complete (reports/load/c64-b8, 1.029 s).
-    const bool waker_busy = w.running;
+    // Woken by a thread's syscall (a task running there), or by softirq
+    // after the burst woke that CPU's thread too, a long sleeper waits
+    // behind that thread: the kernel's loader sent its requests for a
+    // cohort of cookie connections before the server accepted the first
+    // (reports/load/c1024-b8, kernel run 1 at 1.0076 s).
+    const bool waker_has_thread = w.running || (w.current >= 0 && !queues_[w.serves[w.current].id].empty());
     w.serves.push_back(ex);
     w.slice_start = now();
-    if (!behind || !waker_busy) w.current = static_cast<std::int32_t>(w.serves.size() - 1);
+    if (behind && waker_has_thread) {
+      const std::int64_t tick = std::max<std::int64_t>(1, to_ns(costs_.tick));
+      w.hold_until = kTimeZero + Duration{(to_ns(now()) / tick + 1) * tick};
+    } else {
+      w.current = static_cast<std::int32_t>(w.serves.size() - 1);
+    }
     return;
   }
 }
@@ -272,9 +282,10 @@ void Machine::run_loop(std::uint32_t c) {
       return false;
     };
     const bool current_has_work = cpu.current >= 0 && has_work(cpu.current);
-    if (current_has_work && now() - cpu.slice_start < costs_.slice) {
+    if (current_has_work && (now() - cpu.slice_start < costs_.slice || now() < cpu.hold_until)) {
       queue = &work_of(cpu.current);
     } else {
+      cpu.hold_until = Time{};
       for (std::int32_t k = 1; k <= n && queue == nullptr; ++k) {
         const std::int32_t i = (cpu.current + k) % n;  // current is -1 before the first pick
         if (has_work(i)) {

@@ -25,10 +25,17 @@
 // application's syscall or, most often, softirq there) instead of its own.
 // If it slept less than Costs::long_sleep it preempts the thread running
 // there at its next task boundary; if longer, it waits behind that thread
-// until that one's work runs out or its slice ends. Either way it cannot run
-// before that CPU's softirq work is done, so a burst of final ACKs processed
-// in one softirq run (a retransmission tick) meets an accept queue that
-// nobody drains. Once its own work runs out it goes back to its CPU.
+// until that one's work runs out or the next scheduler tick (Costs::tick),
+// the wakeup not preempting (EEVDF's check_preempt_wakeup_fair() finds the
+// sleeper's deadline later) and the tick's update_curr() ending the
+// current's slice. A long sleeper woken by softirq on an idle CPU waits the
+// same way behind a thread that the same burst woke first (the loader sees
+// its connects complete before the server sees the children). Either way
+// it cannot run before that CPU's softirq work is done, so a burst of final
+// ACKs processed in one softirq run (a retransmission tick) meets an accept
+// queue that nobody drains. Once its own work runs out it goes back to its
+// CPU. Whether a wakeup lands on the waker's CPU is drawn
+// (Costs::pack_share_ppm, the measured share).
 // Measured on this VM with `synsim probe wakeup` (reports/load/cpus.md):
 // after 20-100 us of sleep the wakee ran on the other vCPU ~20 us later;
 // after 10-200 ms it ran on the waker's vCPU (76-100% of wakeups), 2-25 us
@@ -85,6 +92,13 @@ struct Costs {
   // runs there behind the waker.
   Duration affine_sleep{};
   Duration long_sleep{};
+  // The share, in millionths, of such wakeups that land on the waker's CPU
+  // (the others run on the sleeper's own CPU after `wakeup`), drawn per
+  // wakeup from the seed.
+  std::uint32_t pack_share_ppm = 1'000'000;
+  // The scheduler tick (CONFIG_HZ): a long sleeper waiting behind the
+  // waker's thread gets the CPU at the next tick at the latest.
+  Duration tick{};
 };
 
 // The figures synsim uses unless a scenario says otherwise.
@@ -168,6 +182,7 @@ class Machine final : public EventHandlerFor<Machine> {
     Time wake_at{};
     std::int32_t current = -1;     // index into `serves` of the thread holding the CPU
     Time slice_start{};
+    Time hold_until{};             // the current thread keeps the CPU while it has work, until then
     bool in_run = false;           // run() is on this CPU's stack: it will look at the queues
     Time stopped_until{};          // a stop (Costs::stop): no thread runs here before this
     Executor task_of{};            // the executor whose `task` is in progress
@@ -206,6 +221,7 @@ class Machine final : public EventHandlerFor<Machine> {
   Costs costs_;
   Rng wakeup_rng_;
   Rng stop_rng_;
+  Rng placement_rng_;
   EventQueue& events_;
   tcp::Stack& stack_;
   TaskRunner& runner_;

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "sim/model/machine.h"
 #include "sim/scenario/load.h"
 #include "tests/model/harness.h"
@@ -132,31 +135,57 @@ TEST(Stops, AreAScenarioKey) {
 // dropped, recovered by data retransmission (the kernel's groups of 9 in
 // reports/load/cpus.md). With `fixed` it accepts on its own CPU during the
 // burst and no request is retransmitted.
-std::uint32_t data_retransmitted(const char* placement) {
+std::uint32_t data_retransmitted(const char* placement, std::uint64_t seed = 1) {
   // A closed loop of 64 against backlog 8 on two CPUs: ~55 SYNs dropped at
   // the start, retransmitted together at 1 s, while the 2,000 connections
   // themselves are done in ~70 ms.
   const scenario::LoadResult sc = scenario::load_string(
-      fmt::format("name: t\ndescription: t\nduration: 4s\nmachine: {{cpus: 2, placement: {}}}\n"
+      fmt::format("name: t\ndescription: t\nseed: {}\nduration: 4s\nmachine: {{cpus: 2, placement: {}}}\n"
                   "server: {{backlog: 8, on_data: {{respond_bytes: 10, close: after_response}}}}\n"
                   "clients:\n  - name: x\n    count: 2000\n    arrival: {{concurrency: 64}}\n"
                   "    send: {{bytes: 5, after: 0s}}\n    close: after_response\n",
-                  placement),
+                  seed, placement),
       "t.yaml");
   EXPECT_TRUE(sc.ok());
   if (!sc.ok()) return 0;
   const Outcome out = model::run(*sc.scenario);
-  EXPECT_GE(counter(out, "TcpExtTCPSynRetrans"), 50);  // most of the first burst (64 - backlog+1)
+  EXPECT_GE(counter(out, "TcpExtTCPSynRetrans"), 30);  // most of the first burst (64 - backlog+1): 34-55 over seeds 1-30
   std::uint32_t n = 0;
   for (const auto& c : out.connections) n += c.data_retransmits > 0 ? 1 : 0;
   return n;
 }
 
+// The median over seeds 1-12: a wakeup's long tail or a stop makes a few
+// `fixed` runs retransmit too (26 requests at most today, 0 in 7 of 12).
+std::uint32_t median_retransmitted(const char* placement) {
+  std::vector<std::uint32_t> v;
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) v.push_back(data_retransmitted(placement, seed));
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
 TEST(Placement, ALongSleeperAcceptsOnlyAfterTheRetransmissionBurst) {
-  EXPECT_LE(data_retransmitted("fixed"), 1u);
+  EXPECT_LE(median_retransmitted("fixed"), 1u);
   // At least one group of backlog+1 waits for a data retransmission tick
-  // (15 today: 9 at +207 ms, 6 at +415 ms).
-  EXPECT_GE(data_retransmitted("measured"), 9u);
+  // (31-46 requests in the runs that land on the burst's CPU today).
+  EXPECT_GE(median_retransmitted("measured"), 9u);
+}
+
+// Whether the woken server lands on the burst's CPU is drawn from the seed
+// (Costs::pack_share_ppm, 87%): over seeds, most runs leave backlog+1
+// requests to a data retransmission and some accept during the burst, as
+// the kernel's runs of c1024-b8 did (9, then 48 and 64 children from the
+// first cohort of cookie ACKs).
+TEST(Placement, TheBurstsCpuIsDrawnPerSeed) {
+  std::uint32_t landed = 0;
+  std::uint32_t concurrent = 0;
+  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+    const std::uint32_t n = data_retransmitted("measured", seed);
+    if (n >= 9) ++landed;
+    if (n == 0) ++concurrent;
+  }
+  EXPECT_GE(landed, 15u);
+  EXPECT_GE(concurrent, 1u);
 }
 
 TEST(Placement, IsAScenarioKey) {
@@ -174,6 +203,8 @@ TEST(Placement, MeasuredThresholds) {
   const model::Costs c = model::measured_costs();
   EXPECT_EQ(c.affine_sleep, ms(10));
   EXPECT_EQ(c.long_sleep, ms(250));
+  EXPECT_EQ(c.pack_share_ppm, 870'000u);
+  EXPECT_EQ(c.tick, ms(4));  // CONFIG_HZ=250
 }
 
 // loader.threads: each thread its own event loop on its own CPU.
