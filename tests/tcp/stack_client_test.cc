@@ -223,6 +223,28 @@ TEST(Established, DataRtoDoublesFrom201msWithoutLossProbeOnLinux2566) {
             (Nstat{{Mib::TcpActiveOpens, 1}, {Mib::TcpRetransSegs, 5}, {Mib::TcpExtTCPTimeouts, 1}}));
 }
 
+TEST(Established, ZeroJiffyRttSampleCountsAsOneJiffyOnLinux2566) {
+  // On loopback the SYN-ACK echoes the SYN's TSval in the same jiffy (the
+  // 2003 capture: TSval 19532972, echoed 19532972), so tcp_ack_saw_tstamp()
+  // samples tcp_time_stamp - rcv_tsecr = 0. tcp_rtt_estimator() counts a
+  // zero sample as 1 before it looks at srtt ("if(m == 0) m = 1;", read in
+  // 2.4.20 and 2.6.12-rc2, already in 2.2's tcp_input.c 1.164): srtt = 8,
+  // rttvar = max(2, TCP_RTO_MIN) = 200, RTO = 1 + 200 jiffies. srtt is not
+  // 0, and tcp_init_metrics() resets the RTO to TCP_TIMEOUT_INIT only
+  // without a timestamp ("if (!tp->saw_tstamp && tp->srtt)"): the request
+  // waits 201 ms, not 3 s. (Neither 3000, as srtt = 0 would give, nor 200.)
+  StackScript s(kLinux2566);
+  s.connect(0ms, 0);
+  s.out(0ms, syn(0));
+  s.in(900us, syn_ack(0, 1));  // jiffy 0, as the SYN
+  s.out(900us, ack(1, 1));
+  EXPECT_EQ(s.conn(0).client.rto, 201u);
+  s.send(900us, 0, 5);
+  s.out(900us, data(1, 5, 1));
+  s.out(201ms, data(1, 5, 1));
+  s.out(603ms, data(1, 5, 1));
+}
+
 TEST(Established, DataRtoStartsAt3sWithoutTimestampsOnLinux2566) {
   // tcp_init_metrics: a SYN-ACK without a timestamp gives no RTT sample
   // (the SYN's was discarded), so the RTO is reset to TCP_TIMEOUT_INIT.
