@@ -99,8 +99,9 @@ void Stack::arm_xmit_timer(std::uint32_t conn, XmitTimer what, std::uint64_t j) 
 void Stack::client_set_rto(std::uint32_t conn, std::int64_t rtt_us) {
   ClientSock& s = sock(conn).client;
   if (!modern()) {
-    // 2.6.12 tcp_rtt_estimator() works in jiffies, a zero sample counts as
-    // 1, rttvar = max(2m, TCP_RTO_MIN = HZ/5); without timestamps
+    // tcp_rtt_estimator() (2.4.20, 2.6.12-rc2) works in jiffies, a zero
+    // sample counts as 1, rttvar = max(2m, TCP_RTO_MIN = HZ/5);
+    // tcp_bound_rto() caps the RTO at TCP_RTO_MAX; without timestamps
     // tcp_init_metrics() resets everything to TCP_TIMEOUT_INIT (3 s).
     if (rtt_us <= 0) {
       s.srtt_us = 0;
@@ -111,7 +112,7 @@ void Stack::client_set_rto(std::uint32_t conn, std::int64_t rtt_us) {
     if (m == 0) m = 1;
     const std::uint64_t rto_min = static_cast<std::uint64_t>(clock_.hz() / 5);
     s.srtt_us = rtt_us << 3;
-    s.rto = m + std::max(2 * m, rto_min);
+    s.rto = std::min(m + std::max(2 * m, rto_min), clock_.to_jiffies(ms(sys_.tcp_rto_max_ms)));
     return;
   }
   if (rtt_us <= 0) {
@@ -173,10 +174,12 @@ void Stack::synsent_rcv(std::uint32_t conn, Segment& seg) {
   std::int64_t rtt_us = 0;
   if (!modern()) {
     // tcp_ack_saw_tstamp(): the sample is tcp_time_stamp - rcv_tsecr, in
-    // jiffies; without timestamps tcp_init_metrics() discards it.
+    // jiffies: the age of the SYN the SYN-ACK echoes, retransmitted or not;
+    // without timestamps tcp_init_metrics() discards it. The TS clock
+    // (ts_now) counts milliseconds, jiffies at the profile's HZ 1000.
     if (seg.has_ts) {
-      const std::int64_t delta_j = static_cast<std::int32_t>(ts_now(s.ts_off) - seg.ts_ecr) * 1000 / clock_.hz();
-      rtt_us = std::max<std::int64_t>(delta_j, 1);
+      const std::int64_t delta_ms = static_cast<std::int32_t>(ts_now(s.ts_off) - seg.ts_ecr);
+      rtt_us = std::max<std::int64_t>(delta_ms * 1000, 1);  // 0: client_set_rto() counts it as 1 jiffy
     }
   } else if (!s.syn_retransmitted) {
     rtt_us = (to_ns(now_) - to_ns(s.syn_stamp)) / 1000;

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <string_view>
+#include <utility>
 
 #include "tests/tcp/stack_harness.h"
 
@@ -221,6 +222,59 @@ TEST(Established, DataRtoDoublesFrom201msWithoutLossProbeOnLinux2566) {
   for (const Duration t : {201ms, 603ms, 1407ms, 3015ms, 6231ms}) s.out(t, data(1, 5, 1));
   EXPECT_EQ(s.nstat(),
             (Nstat{{Mib::TcpActiveOpens, 1}, {Mib::TcpRetransSegs, 5}, {Mib::TcpExtTCPTimeouts, 1}}));
+}
+
+TEST(Established, ZeroJiffyRttSampleCountsAsOneJiffyOnLinux2566) {
+  // On loopback the SYN-ACK echoes the SYN's TSval in the same jiffy (the
+  // 2003 capture: TSval 19532972, echoed 19532972), so tcp_ack_saw_tstamp()
+  // samples tcp_time_stamp - rcv_tsecr = 0. tcp_rtt_estimator() counts a
+  // zero sample as 1 before it looks at srtt ("if(m == 0) m = 1;", read in
+  // 2.4.20 and 2.6.12-rc2, already in 2.2's tcp_input.c 1.164): srtt = 8,
+  // rttvar = max(2, TCP_RTO_MIN) = 200, RTO = 1 + 200 jiffies. srtt is not
+  // 0, and tcp_init_metrics() resets the RTO to TCP_TIMEOUT_INIT only
+  // without a timestamp ("if (!tp->saw_tstamp && tp->srtt)"): the request
+  // waits 201 ms, not 3 s. (Neither 3000, as srtt = 0 would give, nor 200.)
+  StackScript s(kLinux2566);
+  s.connect(0ms, 0);
+  s.out(0ms, syn(0));
+  s.in(900us, syn_ack(0, 1));  // jiffy 0, as the SYN
+  s.out(900us, ack(1, 1));
+  EXPECT_EQ(s.conn(0).client.rto, 201u);
+  s.send(900us, 0, 5);
+  s.out(900us, data(1, 5, 1));
+  s.out(201ms, data(1, 5, 1));
+  s.out(603ms, data(1, 5, 1));
+}
+
+TEST(Established, RttSampleIsTheTimestampEchoInJiffiesOnLinux2566) {
+  // tcp_ack_saw_tstamp(): m = tcp_time_stamp - rcv_tsecr jiffies, the
+  // SYN's age (not Karn's sequence sample); rttvar = max(2m, HZ/5).
+  // 7 ms: RTO = 7 + 200 = 207; 150 ms: RTO = 150 + 300 = 450.
+  for (const auto& [rtt, rto] : {std::pair{7ms, 207u}, std::pair{150ms, 450u}}) {
+    SCOPED_TRACE(rtt.count());
+    StackScript s(kLinux2566);
+    s.connect(0ms, 0);
+    s.out(0ms, syn(0));
+    s.in(rtt, syn_ack(0, 1));
+    s.out(rtt, ack(1, 1));
+    EXPECT_EQ(s.conn(0).client.rto, rto);
+    s.send(rtt, 0, 5);
+    s.out(rtt, data(1, 5, 1));
+    s.out(rtt + std::chrono::milliseconds(rto), data(1, 5, 1));
+  }
+}
+
+TEST(Established, RttSampleFromAnOldSynIsCappedAtTcpRtoMaxOnLinux2566) {
+  // The SYN-ACK answers the SYN sent at 45 s and arrives 47.9 s later:
+  // m = 47900, 3m = 143.7 s, and tcp_bound_rto() caps the RTO at
+  // TCP_RTO_MAX (120 s). (Karn's rule does not apply to a TS sample.)
+  StackScript s(kLinux2566);
+  s.connect(0ms, 0);
+  s.out(0ms, syn(0));
+  for (const Duration t : {3s, 9s, 21s, 45s}) s.out(t, syn(0));
+  s.in(92900ms, syn_ack(0, 1));
+  s.out(92900ms, ack(1, 1));
+  EXPECT_EQ(s.conn(0).client.rto, 120000u);
 }
 
 TEST(Established, DataRtoStartsAt3sWithoutTimestampsOnLinux2566) {
