@@ -113,6 +113,7 @@ Duration from_quantiles(const std::vector<std::pair<std::uint32_t, Duration>>& q
 // What a thread does next.
 enum class Work : std::uint8_t {
   connect,       // loader: connect()
+  connected,     // loader: its event loop sees connect() complete (EPOLLOUT) and acts on it
   send,          // loader: write() the request
   read,          // loader: read() the response
   close,         // loader: close()

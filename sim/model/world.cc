@@ -99,6 +99,13 @@ void World::on_event(Event e) {
 Duration World::cost(const Task& t) const {
   switch (t.work) {
     case Work::connect: return costs_.connect;
+    case Work::connected: {
+      // The handler that sees the connect complete writes the request (or
+      // closes) at once when that is what comes next.
+      const scenario::ClientGroup& grp = group_of(t.conn);
+      if (grp.send) return sends_at_once(grp) ? costs_.send : Duration{0};
+      return grp.close.kind == CloseSpec::Kind::after_response ? costs_.close : Duration{0};
+    }
     case Work::send: return costs_.send;
     case Work::read: {
       // The loader reads the response and, in the same handler, closes.
@@ -127,6 +134,9 @@ void World::execute(const Task& t) {
       if (grp.close.kind == CloseSpec::Kind::at) schedule(kTimeZero + grp.close.at, App::close, t.conn);
       return;
     }
+    case Work::connected:
+      app_connected(t.conn);
+      return;
     case Work::send:
       client_send(t.conn);
       return;
@@ -158,19 +168,29 @@ void World::start_connection(std::uint32_t conn, std::uint32_t thread) {
   machine_->submit(machine_->loader(apps_[conn].thread), Task{Work::connect, conn});
 }
 
-void World::on_connected(std::uint32_t conn) {
+// The socket is ESTABLISHED (tcp_rcv_synsent_state_process): the loader's
+// event loop learns it when it next runs, and that is when connect()
+// returns for the user (ConnectionRecord::connect_done), as the kernel
+// runner's loaders record it.
+void World::on_connected(std::uint32_t conn) { machine_->submit(loader_of(conn), Task{Work::connected, conn}); }
+
+bool World::sends_at_once(const scenario::ClientGroup& grp) {
+  return grp.send && grp.send->anchor == SendSpec::Anchor::after_connect && grp.send->time == Duration{0};
+}
+
+void World::app_connected(std::uint32_t conn) {
   recorder_.record(conn).connect_done = now();
   const scenario::ClientGroup& grp = group_of(conn);
   if (grp.send) {
-    if (grp.send->anchor == SendSpec::Anchor::after_connect && grp.send->time == Duration{0}) {
-      machine_->submit(loader_of(conn), Task{Work::send, conn});
+    if (sends_at_once(grp)) {
+      client_send(conn);
     } else {
       const Time t =
           grp.send->anchor == SendSpec::Anchor::absolute ? kTimeZero + grp.send->time : now() + grp.send->time;
       schedule(t, App::send, conn);
     }
   } else if (grp.close.kind == CloseSpec::Kind::after_response) {
-    machine_->submit(loader_of(conn), Task{Work::close, conn});
+    client_close(conn);
   }
 }
 

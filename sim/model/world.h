@@ -90,6 +90,10 @@ class World final : public EventHandlerFor<World>, public tcp::StackObserver, pu
   void schedule(Time t, App kind, std::uint32_t arg);
   void start_connection(std::uint32_t conn, std::uint32_t thread);
   Machine::Executor loader_of(std::uint32_t conn) const { return machine_->loader(apps_[conn].thread); }
+  // The loader's handler for a completed connect(): records it and sends
+  // (or closes) when the group does so at once.
+  void app_connected(std::uint32_t conn);
+  static bool sends_at_once(const scenario::ClientGroup& grp);
   void client_send(std::uint32_t conn);
   void client_close(std::uint32_t conn);
   void want_accept();
