@@ -15,6 +15,7 @@
 #include "sim/compare/statistics_render.h"
 #include "sim/core/atomic_file.h"
 #include "sim/profile/profile.h"
+#include "sim/report/expect_text.h"
 #include "sim/report/html.h"
 #include "sim/report/json.h"
 #include "sim/report/markdown.h"
@@ -237,7 +238,7 @@ std::string expectations_text(const scenario::Scenario& sc, const outcome::Outco
   std::string text;
   for (const auto& [side, out] : {std::pair{"model", &model}, std::pair{"kernel", &kernel}}) {
     const auto results = expect::evaluate(sc.expect, *out);
-    if (!results.empty()) text += std::string("\nexpectations on the ") + side + "\n" + expect::render(results);
+    if (!results.empty()) text += std::string("\nexpectations on the ") + side + "\n" + report::render_expectations(results);
   }
   return text;
 }

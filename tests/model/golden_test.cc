@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "sim/expect/evaluate.h"
+#include "sim/report/expect_text.h"
 #include "sim/report/tables.h"
 #include "sim/report/tcpdump.h"
 #include "tests/model/harness.h"
@@ -56,7 +57,8 @@ TEST_P(Golden, ExpectationsHoldOnTheModel) {
   const Scenario sc = load_shipped(GetParam());
   const Outcome out = model::run(sc);
   for (const expect::Result& r : expect::evaluate(sc.expect, out)) {
-    EXPECT_TRUE(r.passed) << GetParam() << ": " << r.expectation << ": got " << r.actual;
+    EXPECT_TRUE(r.passed) << GetParam() << ": " << report::expectation_text(r) << ": got "
+                          << report::expectation_actual_text(r);
   }
 }
 
