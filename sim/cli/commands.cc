@@ -71,13 +71,18 @@ int run_command(const RunArgs& args) {
   }
   // An InvariantViolation escapes to the caller: an internal error
   // (internal_error.h), before anything was written.
-  const std::optional<outcome::Outcome> out = run_on_model(*sc, options, args.file);
+  std::optional<outcome::Outcome> out = run_on_model(*sc, options, args.file);
   if (!out) return kExitBadInput;
+  // Judged once, here: every rendering and every file of --out carries
+  // these results (Outcome::expect), so none can look like a passing run.
+  expect::judge(sc->expect, *out);
+  const std::vector<outcome::Expectation>& results = *out->expect;
 
   if (args.out_dir && !write_run_dir(*args.out_dir, *out, sc->source_text)) return kExitBadInput;
   std::cout << render_format(args.format, *out, sc->source_text);
-  const std::vector<outcome::Expectation> results = expect::evaluate(sc->expect, *out);
-  if (!results.empty() && !is_machine_format(args.format)) {
+  // The timeline alone (tcpdump) is followed by the results on stdout, as
+  // before they were part of the summary.
+  if (args.format == "tcpdump" && !results.empty()) {
     std::cout << "\nexpectations\n" << report::render_expectations(results);
   }
   std::cout.flush();

@@ -88,11 +88,18 @@ std::vector<const Expectation*> failures_first(const std::vector<Expectation>& r
   return ordered;
 }
 
-std::string expectations_headline(const std::vector<Expectation>& results) {
+std::string expectation_place(const Expectation& e) {
+  if (e.line <= 0) return "";
+  const std::size_t slash = e.file.find_last_of('/');
+  return fmt::format("{} line {}", slash == std::string::npos ? e.file : e.file.substr(slash + 1), e.line);
+}
+
+std::string expectations_headline(const std::vector<Expectation>& results, std::string_view side) {
   if (results.empty()) return "";
   const std::size_t failed = outcome::failed_count(results);
   if (failed > 0) {
-    return fmt::format("FAILED: {} of {} expectation{}", failed, results.size(), results.size() == 1 ? "" : "s");
+    return fmt::format("FAILED{}{}: {} of {} expectation{}", side.empty() ? "" : " on the ", side, failed,
+                       results.size(), results.size() == 1 ? "" : "s");
   }
   return fmt::format("{} of {} expectation{} held", results.size(), results.size(), results.size() == 1 ? "" : "s");
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/outcome/outcome.h"
@@ -28,9 +29,15 @@ const char* expectation_status(const outcome::Expectation& e);
 // The results to show, failures first, each group in the scenario's order.
 std::vector<const outcome::Expectation*> failures_first(const std::vector<outcome::Expectation>& results);
 
+// Where the scenario states it, for a shared report: the file's name
+// without its directories and the line ("loopback-stall-2003.yaml line 43"),
+// "" when built in code.
+std::string expectation_place(const outcome::Expectation& e);
+
 // The headline: "FAILED: 2 of 3 expectations" when any failed, else
-// "3 of 3 expectations held" (for none: "").
-std::string expectations_headline(const std::vector<outcome::Expectation>& results);
+// "3 of 3 expectations held" (for none: ""). With a side (compare's two
+// runs): "FAILED on the kernel: 2 of 3 expectations".
+std::string expectations_headline(const std::vector<outcome::Expectation>& results, std::string_view side = "");
 
 // One line per result, failures first, each failure with where it is stated:
 //   FAIL  x#1 data_delivered_at 6.900s ±300ms: got 6.311013 (file.yaml:43:5)
