@@ -94,6 +94,13 @@ std::string expectation_place(const Expectation& e) {
   return fmt::format("{} line {}", slash == std::string::npos ? e.file : e.file.substr(slash + 1), e.line);
 }
 
+std::vector<JudgedSide> judged_sides(const outcome::Outcome& model, const outcome::Outcome* kernel) {
+  std::vector<JudgedSide> sides;
+  if (model.expect) sides.push_back({kernel != nullptr ? "model" : "", &*model.expect});
+  if (kernel != nullptr && kernel->expect) sides.push_back({"kernel", &*kernel->expect});
+  return sides;
+}
+
 std::string expectations_headline(const std::vector<Expectation>& results, std::string_view side) {
   if (results.empty()) return "";
   const std::size_t failed = outcome::failed_count(results);

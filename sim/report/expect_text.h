@@ -34,6 +34,14 @@ std::vector<const outcome::Expectation*> failures_first(const std::vector<outcom
 // "" when built in code.
 std::string expectation_place(const outcome::Expectation& e);
 
+// The results of the runs a report shows, each side that was judged: the
+// run alone (side ""), or "model" and "kernel" when there are two.
+struct JudgedSide {
+  const char* side;
+  const std::vector<outcome::Expectation>* results;
+};
+std::vector<JudgedSide> judged_sides(const outcome::Outcome& model, const outcome::Outcome* kernel);
+
 // The headline: "FAILED: 2 of 3 expectations" when any failed, else
 // "3 of 3 expectations held" (for none: ""). With a side (compare's two
 // runs): "FAILED on the kernel: 2 of 3 expectations".

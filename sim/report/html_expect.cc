@@ -8,27 +8,8 @@
 
 namespace synsim::report::detail {
 
-namespace {
-
-// The sides whose expect: was judged: the model alone ("" label), or model
-// and kernel by name.
-struct JudgedSide {
-  const char* label;
-  const std::vector<outcome::Expectation>* results;
-};
-
-std::vector<JudgedSide> judged_sides(const HtmlReport& r) {
-  std::vector<JudgedSide> sides;
-  const bool two = r.kernel != nullptr;
-  if (r.model->expect) sides.push_back({two ? "model" : "", &*r.model->expect});
-  if (two && r.kernel->expect) sides.push_back({"kernel", &*r.kernel->expect});
-  return sides;
-}
-
-}  // namespace
-
 bool any_expectation_failed(const HtmlReport& r) {
-  for (const JudgedSide& side : judged_sides(r)) {
+  for (const JudgedSide& side : judged_sides(*r.model, r.kernel)) {
     if (!outcome::all_held(*side.results)) return true;
   }
   return false;
@@ -37,9 +18,9 @@ bool any_expectation_failed(const HtmlReport& r) {
 std::string expectations_banner(const HtmlReport& r) {
   if (!any_expectation_failed(r)) return "";
   std::string out = "<section id=\"expect-failed\" class=\"failed\">\n";
-  for (const JudgedSide& side : judged_sides(r)) {
+  for (const JudgedSide& side : judged_sides(*r.model, r.kernel)) {
     if (outcome::all_held(*side.results)) continue;
-    out += fmt::format("<h2>{}</h2>\n<ol class=\"failures\">", esc(expectations_headline(*side.results, side.label)));
+    out += fmt::format("<h2>{}</h2>\n<ol class=\"failures\">", esc(expectations_headline(*side.results, side.side)));
     for (const outcome::Expectation& e : *side.results) {
       if (e.passed) continue;
       out += fmt::format("<li>{}: got {}{}</li>", esc(expectation_text(e)), esc(expectation_actual_text(e)),
@@ -52,7 +33,7 @@ std::string expectations_banner(const HtmlReport& r) {
 }
 
 std::string expectations_section(const HtmlReport& r) {
-  const std::vector<JudgedSide> sides = judged_sides(r);
+  const std::vector<JudgedSide> sides = judged_sides(*r.model, r.kernel);
   std::size_t total = 0;
   for (const JudgedSide& side : sides) total += side.results->size();
   if (total == 0) return "";
@@ -69,7 +50,7 @@ std::string expectations_section(const HtmlReport& r) {
       for (const outcome::Expectation& e : *side.results) {
         if (e.passed == failed) continue;
         out += "<tr>";
-        if (two) out += fmt::format("<td>{}</td>", side.label);
+        if (two) out += fmt::format("<td>{}</td>", side.side);
         out += fmt::format("<td class=\"{}\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
                            e.passed ? "ok" : "bad", expectation_status(e), esc(expectation_text(e)),
                            esc(expectation_actual_text(e)), e.line > 0 ? std::to_string(e.line) : "-");

@@ -151,26 +151,13 @@ std::string verdict_section(const Outcome& model, const Outcome* kernel, const c
   return out;
 }
 
-// The sides whose expect: was judged, with their label when there are two
-// runs ("model", "kernel"), or none for a run alone.
-struct JudgedSide {
-  const char* label;
-  const std::vector<outcome::Expectation>* results;
-};
-std::vector<JudgedSide> judged_sides(const Outcome& model, const Outcome* kernel) {
-  std::vector<JudgedSide> sides;
-  if (model.expect) sides.push_back({kernel != nullptr ? "model" : "", &*model.expect});
-  if (kernel != nullptr && kernel->expect) sides.push_back({"kernel", &*kernel->expect});
-  return sides;
-}
-
 // A quote under the title for each side with a failed expectation, naming
 // every failure; nothing when all held.
 std::string expectations_banner(const Outcome& model, const Outcome* kernel) {
   std::string out;
   for (const JudgedSide& side : judged_sides(model, kernel)) {
     if (outcome::all_held(*side.results)) continue;
-    out += fmt::format("> **{}**\n", expectations_headline(*side.results, side.label));
+    out += fmt::format("> **{}**\n", expectations_headline(*side.results, side.side));
     for (const outcome::Expectation& e : *side.results) {
       if (e.passed) continue;
       out += fmt::format("> - {}: got {}", markdown_escape(expectation_text(e)),
@@ -206,7 +193,7 @@ std::string expectations_section(const Outcome& model, const Outcome* kernel) {
       for (const outcome::Expectation& e : *side.results) {
         if (e.passed == failed) continue;
         std::vector<std::string> cells;
-        if (two) cells.push_back(side.label);
+        if (two) cells.push_back(side.side);
         cells.push_back(e.passed ? "PASS" : "**FAIL**");
         cells.push_back(markdown_escape(expectation_text(e)));
         cells.push_back(markdown_escape(expectation_actual_text(e)));
