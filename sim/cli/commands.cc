@@ -7,6 +7,7 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/render.h"
 #include "sim/cli/session.h"
+#include "sim/report/expect_text.h"
 
 namespace synsim::cli {
 
@@ -33,9 +34,9 @@ int run_seeds(const RunArgs& args, const scenario::Scenario& sc) {
     if (!out) return kExitBadInput;
     runs.push_back(std::move(*out));
     seeds.push_back(seed);
-    const std::vector<expect::Result> results = expect::evaluate(sc.expect, runs.back());
+    const std::vector<outcome::Expectation> results = expect::evaluate(sc.expect, runs.back());
     has_expectations = !results.empty();
-    if (!expect::all_passed(results)) ++failed;
+    if (!outcome::all_held(results)) ++failed;
   }
   if (args.format == "json") {
     std::cout << render_spread(runs, seeds, true);
@@ -70,19 +71,27 @@ int run_command(const RunArgs& args) {
   }
   // An InvariantViolation escapes to the caller: an internal error
   // (internal_error.h), before anything was written.
-  const std::optional<outcome::Outcome> out = run_on_model(*sc, options, args.file);
+  std::optional<outcome::Outcome> out = run_on_model(*sc, options, args.file);
   if (!out) return kExitBadInput;
+  // Judged once, here: every rendering and every file of --out carries
+  // these results (Outcome::expect), so none can look like a passing run.
+  expect::judge(sc->expect, *out);
+  const std::vector<outcome::Expectation>& results = *out->expect;
 
   if (args.out_dir && !write_run_dir(*args.out_dir, *out, sc->source_text)) return kExitBadInput;
   std::cout << render_format(args.format, *out, sc->source_text);
-  const std::vector<expect::Result> results = expect::evaluate(sc->expect, *out);
-  if (!results.empty() && !is_machine_format(args.format)) {
-    std::cout << "\nexpectations\n" << expect::render(results);
+  // The timeline alone (tcpdump) is followed by the results on stdout, as
+  // before they were part of the summary.
+  if (args.format == "tcpdump" && !results.empty()) {
+    std::cout << "\nexpectations\n" << report::render_expectations(results);
   }
   std::cout.flush();
-  if (!expect::all_passed(results)) {
-    for (const expect::Result& r : results) {
-      if (!r.passed) std::cerr << "expectation failed: " << r.expectation << ": got " << r.actual << '\n';
+  if (!outcome::all_held(results)) {
+    for (const outcome::Expectation& r : results) {
+      if (!r.passed) {
+        std::cerr << "expectation failed: " << report::expectation_text(r) << ": got "
+                  << report::expectation_actual_text(r) << '\n';
+      }
     }
     return kExitExpectationFailed;
   }

@@ -106,14 +106,19 @@ int compare_command(const CompareArgs& args) {
   const std::size_t runs = args.runs > 0 ? args.runs : std::max<std::size_t>(1, args.kernel_outcomes.size());
   // An InvariantViolation escapes to the caller: an internal error
   // (internal_error.h), before anything was written.
-  const std::optional<Runs> models = run_on_model_seeds(sc, runs, args.file);
+  std::optional<Runs> models = run_on_model_seeds(sc, runs, args.file);
   if (!models) return kExitBadInput;
   std::variant<Runs, int> side = kernel_side(args, sc, runs, mode);
   if (const int* rc = std::get_if<int>(&side)) return *rc;
-  const Runs& kernels = std::get<Runs>(side);
+  Runs& kernels = std::get<Runs>(side);
+  // Every run of both sides judged by the scenario's expect:, once; each
+  // output carries these results (a saved kernel run is judged again: it
+  // ran the same experiment, and this scenario states the hypotheses).
+  judge_runs(sc, *models);
+  judge_runs(sc, kernels);
 
   const Verdict verdict = compare_runs(*models, kernels, mode, *stat_options, args.noise_ms);
-  const std::string expectations = expectations_text(sc, models->outcomes.front(), kernels.outcomes.front());
+  const std::string expectations = expectations_text(models->outcomes.front(), kernels.outcomes.front());
   std::cout << (args.format == "json" ? verdict.json : verdict.text + expectations);
   if (args.out_dir && !write_comparison_dir(*args.out_dir, sc, *models, kernels, verdict, expectations)) {
     return kExitBadInput;

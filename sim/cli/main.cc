@@ -74,7 +74,9 @@ CLI::App* add_run(CLI::App& app, RunArgs& run) {
   run_cmd->add_option("file", run.file, "Scenario file (YAML)")->required();
   run_cmd->add_option("--seed", run.seed, "Override the scenario's seed")->transform(non_negative_integer());
   run_cmd->footer(exit_codes_help({{kExitOk, "the scenario ran and its expect: hypotheses held"},
-                                   {kExitExpectationFailed, "an expect: hypothesis failed (each said on stderr)"},
+                                   {kExitExpectationFailed,
+                                    "an expect: hypothesis failed (each said on stderr; the summary, JSON, Markdown "
+                                    "and HTML name it too)"},
                                    kHelpBadInput,
                                    kHelpInternal}));
   run_cmd->add_option("--kernel", run.kernel,

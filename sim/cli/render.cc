@@ -1,5 +1,6 @@
 #include "sim/cli/render.h"
 
+#include "sim/report/expect_text.h"
 #include "sim/report/html.h"
 #include "sim/report/json.h"
 #include "sim/report/markdown.h"
@@ -14,10 +15,6 @@ const std::vector<std::string>& output_formats() {
   return formats;
 }
 
-bool is_machine_format(const std::string& format) {
-  return format == "json" || format == "perfetto" || format == "html" || format == "markdown";
-}
-
 std::string render_format(const std::string& format, const outcome::Outcome& out, const std::string& scenario_text) {
   if (format == "json") return report::render_json(out);
   if (format == "tcpdump") return report::render_tcpdump(out);
@@ -30,7 +27,9 @@ std::string render_format(const std::string& format, const outcome::Outcome& out
     r.scenario_text = scenario_text;
     return report::render_html(r);
   }
-  return report::render_tcpdump(out) + "\n" + report::render_summary(out);
+  // The summary opens with the banner of a failed expect:; so does the
+  // whole text, above a timeline that may run to thousands of lines.
+  return report::expectations_banner(out) + report::render_tcpdump(out) + "\n" + report::render_summary(out);
 }
 
 }  // namespace synsim::cli

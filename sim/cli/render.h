@@ -10,9 +10,10 @@ namespace synsim::cli {
 
 // text | tcpdump | summary | json | perfetto | html | markdown
 const std::vector<std::string>& output_formats();
-// Formats meant for programs (no expectation lines may follow them).
-bool is_machine_format(const std::string& format);
-
+// `out` in `format`. Every format but tcpdump and perfetto carries the
+// expect: results the outcome holds (Outcome::expect): text and summary
+// open with a banner when one failed and close with every result, as do
+// Markdown and HTML; JSON holds them as data.
 std::string render_format(const std::string& format, const outcome::Outcome& out, const std::string& scenario_text);
 
 }  // namespace synsim::cli

@@ -15,6 +15,7 @@
 #include "sim/compare/statistics_render.h"
 #include "sim/core/atomic_file.h"
 #include "sim/profile/profile.h"
+#include "sim/report/expect_text.h"
 #include "sim/report/html.h"
 #include "sim/report/json.h"
 #include "sim/report/markdown.h"
@@ -84,8 +85,8 @@ bool stage_comparison_files(StagedFiles& staged, const std::filesystem::path& di
       {"summary.md",
        [&] {
          return c != nullptr ? report::render_markdown(model_out, &kernel_out, c)
-                             : compare::render_statistics_markdown(v.statistics) +
-                                   report::render_markdown(model_out, &kernel_out, nullptr);
+                             : report::render_markdown(model_out, &kernel_out, nullptr,
+                                                       compare::render_statistics_markdown(v.statistics));
        }},
       {"trace.json", [&] { return report::render_perfetto(model_out, &kernel_out); }},
   };
@@ -228,16 +229,21 @@ Verdict compare_runs(const Runs& models, const Runs& kernels, compare::Mode mode
   } else {
     v.text = compare::render_statistics_text(v.statistics);
   }
-  v.json = compare::render_statistics_json(v.statistics, v.per_connection ? &*v.per_connection : nullptr);
+  v.json = report::render_comparison_json(v.statistics, v.per_connection ? &*v.per_connection : nullptr,
+                                          models.outcomes.front(), kernels.outcomes.front());
   return v;
 }
 
-std::string expectations_text(const scenario::Scenario& sc, const outcome::Outcome& model,
-                              const outcome::Outcome& kernel) {
+void judge_runs(const scenario::Scenario& sc, Runs& runs) {
+  for (outcome::Outcome& out : runs.outcomes) expect::judge(sc.expect, out);
+}
+
+std::string expectations_text(const outcome::Outcome& model, const outcome::Outcome& kernel) {
   std::string text;
   for (const auto& [side, out] : {std::pair{"model", &model}, std::pair{"kernel", &kernel}}) {
-    const auto results = expect::evaluate(sc.expect, *out);
-    if (!results.empty()) text += std::string("\nexpectations on the ") + side + "\n" + expect::render(results);
+    if (out->expect && !out->expect->empty()) {
+      text += std::string("\nexpectations on the ") + side + "\n" + report::render_expectations(*out->expect);
+    }
   }
   return text;
 }

@@ -91,16 +91,18 @@ struct Verdict {
   compare::StatisticalComparison statistics;
   std::optional<compare::Comparison> per_connection;  // connections mode
   std::string text;                                   // the verdict and table, as printed
-  std::string json;                                   // comparison.json
+  std::string json;                                   // comparison.json, with each side's expect: results
   bool agree() const { return per_connection ? per_connection->agree() : statistics.agree(); }
 };
 Verdict compare_runs(const Runs& models, const Runs& kernels, compare::Mode mode, const compare::StatOptions& options,
                      std::int64_t noise_ms);
 
+// Each run judged by the scenario's expect: (its Outcome::expect).
+void judge_runs(const scenario::Scenario& sc, Runs& runs);
+
 // "\nexpectations on the model\n..." and the same for the kernel, for the
-// sides whose scenario has expectations.
-std::string expectations_text(const scenario::Scenario& sc, const outcome::Outcome& model,
-                              const outcome::Outcome& kernel);
+// sides judged with expectations stated (Outcome::expect).
+std::string expectations_text(const outcome::Outcome& model, const outcome::Outcome& kernel);
 
 // `run --seeds`: each judged figure's spread over the runs, as text or JSON.
 std::string render_spread(const std::vector<outcome::Outcome>& runs, const std::vector<std::uint64_t>& seeds,

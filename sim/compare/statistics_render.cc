@@ -262,6 +262,10 @@ std::string render_statistics_markdown(const StatisticalComparison& c) {
 }
 
 std::string render_statistics_json(const StatisticalComparison& c, const Comparison* per_connection) {
+  return json::dump(statistics_json(c, per_connection), 2) + "\n";
+}
+
+json::Value statistics_json(const StatisticalComparison& c, const Comparison* per_connection) {
   json::Value j;
   j["format"] = "synsim-comparison";
   j["version"] = 1;
@@ -298,7 +302,7 @@ std::string render_statistics_json(const StatisticalComparison& c, const Compari
   j["judged"] = judged;
   j["model"] = side_json(c.model, c.model_info);
   j["kernel"] = side_json(c.kernel, c.kernel_info);
-  return json::dump(j, 2) + "\n";
+  return j;
 }
 
 }  // namespace synsim::compare

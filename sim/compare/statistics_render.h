@@ -8,7 +8,8 @@
 //    "rule": count_rule(), "stall_threshold_ns", "noise_floor_ns", "group_gap_ns",
 //    "model_wall_ns"|null, "kernel_wall_ns"|null,
 //    "judged": [{what, model, kernel, agree}],
-//    "model": SIDE, "kernel": SIDE}
+//    "model": SIDE, "kernel": SIDE,
+//    "expect": {"model": [...]|null, "kernel": [...]|null}}   (report::render_comparison_json only)
 //   SIDE: {kernel, hz, seed, connections, completed, reset, timed_out, refused, open_at_end, delivered,
 //          stalled_over_threshold, stalled_over_noise_floor, stall_ns {p50, p90, p99, p99.9, max}
 //          (values null without delivered requests), syn_retransmits, synack_retransmits,
@@ -20,6 +21,7 @@
 
 #include "sim/compare/compare.h"
 #include "sim/compare/statistics.h"
+#include "sim/json/json.h"
 
 namespace synsim::compare {
 
@@ -38,5 +40,8 @@ std::string render_statistics_markdown(const StatisticalComparison& s);
 // "connections"), its verdict and disagreements go in "verdict"/"misses"
 // and the statistics are shown for information.
 std::string render_statistics_json(const StatisticalComparison& s, const Comparison* per_connection = nullptr);
+// The same document as a value, for a caller that adds to it
+// (report::render_comparison_json adds each side's expect: results).
+json::Value statistics_json(const StatisticalComparison& s, const Comparison* per_connection = nullptr);
 
 }  // namespace synsim::compare

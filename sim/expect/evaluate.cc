@@ -1,14 +1,24 @@
 #include "sim/expect/evaluate.h"
 
-#include <fmt/format.h>
-
-#include <algorithm>
+#include <optional>
 
 namespace synsim::expect {
 
 namespace {
 
+using outcome::ExpectationBound;
+using outcome::ExpectationKind;
+using outcome::ExpectationMissing;
 using scenario::Bound;
+
+ExpectationBound bound_of(const Bound& b) {
+  switch (b.kind) {
+    case Bound::Kind::exact: return ExpectationBound::exact;
+    case Bound::Kind::at_least: return ExpectationBound::at_least;
+    case Bound::Kind::at_most: return ExpectationBound::at_most;
+  }
+  return ExpectationBound::exact;
+}
 
 bool holds(const Bound& b, std::int64_t v) {
   switch (b.kind) {
@@ -19,13 +29,24 @@ bool holds(const Bound& b, std::int64_t v) {
   return false;
 }
 
-std::string describe(const Bound& b) {
-  switch (b.kind) {
-    case Bound::Kind::exact: return fmt::format("= {}", b.value);
-    case Bound::Kind::at_least: return fmt::format("at least {}", b.value);
-    case Bound::Kind::at_most: return fmt::format("at most {}", b.value);
-  }
-  return "?";
+// A result of `kind` about `subject`, stated at `where`; not yet measured.
+Result stated(ExpectationKind kind, std::string subject, const scenario::SourceLocation& where) {
+  Result r;
+  r.kind = kind;
+  r.subject = std::move(subject);
+  r.file = where.file;
+  r.line = where.line;
+  r.column = where.column;
+  return r;
+}
+
+// A count against its bound (counters, stalls).
+Result counted(Result r, const Bound& b, std::int64_t v) {
+  r.bound = bound_of(b);
+  r.expected = b.value;
+  r.actual = v;
+  r.passed = holds(b, v);
+  return r;
 }
 
 const outcome::ConnectionRecord* find(const outcome::Outcome& out, const std::string& name) {
@@ -35,17 +56,24 @@ const outcome::ConnectionRecord* find(const outcome::Outcome& out, const std::st
   return nullptr;
 }
 
-Result time_result(const std::string& conn, const char* field, const scenario::TimeExpectation& e,
-                   const std::optional<Time>& actual, const scenario::SourceLocation& where) {
-  Result r;
-  r.where = where;
-  r.expectation = fmt::format("{} {} {} ±{}", conn, field, format_duration(e.value), format_duration(e.tolerance));
+// A connection's time, `expected ±tolerance`.
+Result timed(ExpectationKind kind, const scenario::ConnectionExpectation& c, const scenario::TimeExpectation& e,
+             const outcome::ConnectionRecord* rec, std::optional<Time> outcome::ConnectionRecord::*field) {
+  Result r = stated(kind, c.connection, c.where);
+  r.bound = ExpectationBound::within;
+  r.expected = to_ns(e.value);
+  r.tolerance_ns = to_ns(e.tolerance);
+  if (rec == nullptr) {
+    r.missing = ExpectationMissing::no_such_connection;
+    return r;
+  }
+  const std::optional<Time>& actual = rec->*field;
   if (!actual) {
-    r.actual = "never";
+    r.missing = ExpectationMissing::never;
     return r;
   }
   const Duration diff = actual->time_since_epoch() - e.value;
-  r.actual = format_seconds(*actual);
+  r.actual = to_ns(*actual);
   r.passed = (diff < Duration{0} ? -diff : diff) <= e.tolerance;
   return r;
 }
@@ -57,68 +85,55 @@ std::vector<Result> evaluate(const scenario::ExpectSpec& spec, const outcome::Ou
   for (const scenario::CounterExpectation& c : spec.counters) {
     auto it = out.counters.find(c.counter);
     const std::int64_t v = it == out.counters.end() ? 0 : it->second;
-    results.push_back({fmt::format("{} {}", c.counter, describe(c.bound)), std::to_string(v), holds(c.bound, v),
-                       c.where});
+    results.push_back(counted(stated(ExpectationKind::counter, c.counter, c.where), c.bound, v));
   }
   for (const scenario::ConnectionExpectation& c : spec.connections) {
     const outcome::ConnectionRecord* rec = find(out, c.connection);
-    if (rec == nullptr) {
-      results.push_back({c.connection, "no such connection in the outcome", false, c.where});
-      continue;
-    }
     if (c.data_delivered_at) {
-      results.push_back(time_result(c.connection, "data_delivered_at", *c.data_delivered_at, rec->data_delivered, c.where));
+      results.push_back(timed(ExpectationKind::data_delivered_at, c, *c.data_delivered_at, rec,
+                              &outcome::ConnectionRecord::data_delivered));
     }
     if (c.accepted_at) {
-      results.push_back(time_result(c.connection, "accepted_at", *c.accepted_at, rec->accepted, c.where));
+      results.push_back(
+          timed(ExpectationKind::accepted_at, c, *c.accepted_at, rec, &outcome::ConnectionRecord::accepted));
     }
     if (c.outcome) {
-      const std::string actual = outcome::to_string(rec->outcome);
-      results.push_back({fmt::format("{} outcome {}", c.connection, *c.outcome), actual, actual == *c.outcome, c.where});
+      Result r = stated(ExpectationKind::connection_outcome, c.connection, c.where);
+      // The scenario reader takes only the names ConnectionOutcome has.
+      r.expected_outcome = outcome::from_string<outcome::ConnectionOutcome>(*c.outcome).value_or(r.expected_outcome);
+      if (rec == nullptr) {
+        r.missing = ExpectationMissing::no_such_connection;
+      } else {
+        r.actual_outcome = rec->outcome;
+        r.passed = rec->outcome == r.expected_outcome;
+      }
+      results.push_back(r);
     }
   }
   std::vector<std::int64_t> stalls;  // ns, ascending
   if (spec.stalls || !spec.stall_quantiles.empty()) stalls = outcome::sorted_stalls(out);
   if (spec.stalls) {
     const auto n = static_cast<std::int64_t>(outcome::count_above(stalls, to_ns(spec.stalls->longer_than)));
-    results.push_back({fmt::format("connections stalled longer than {}: {}", format_duration(spec.stalls->longer_than),
-                                   describe(spec.stalls->count)),
-                       std::to_string(n), holds(spec.stalls->count, n), spec.stalls->where});
+    Result r = counted(stated(ExpectationKind::stalls, "", spec.stalls->where), spec.stalls->count, n);
+    r.longer_than_ns = to_ns(spec.stalls->longer_than);
+    results.push_back(r);
   }
-  if (!spec.stall_quantiles.empty()) {
-    for (const scenario::QuantileExpectation& q : spec.stall_quantiles) {
-      Result r;
-      r.where = q.where;
-      r.expectation = fmt::format("stall {} {} {}", q.name, q.at_most ? "at most" : "at least", format_duration(q.value));
-      if (stalls.empty()) {
-        r.actual = "no delivered requests";
-        results.push_back(r);
-        continue;
-      }
+  for (const scenario::QuantileExpectation& q : spec.stall_quantiles) {
+    Result r = stated(ExpectationKind::stall_quantile, q.name, q.where);
+    r.bound = q.at_most ? ExpectationBound::at_most : ExpectationBound::at_least;
+    r.expected = to_ns(q.value);
+    if (stalls.empty()) {
+      r.missing = ExpectationMissing::no_delivered_requests;
+    } else {
       const Duration v{outcome::nearest_rank(stalls, q.permille)};
-      r.actual = format_duration(v);
+      r.actual = to_ns(v);
       r.passed = q.at_most ? v <= q.value : v >= q.value;
-      results.push_back(r);
     }
+    results.push_back(r);
   }
   return results;
 }
 
-bool all_passed(const std::vector<Result>& results) {
-  return std::all_of(results.begin(), results.end(), [](const Result& r) { return r.passed; });
-}
-
-std::string render(const std::vector<Result>& results) {
-  std::string s;
-  for (bool failed : {true, false}) {
-    for (const Result& r : results) {
-      if (r.passed == failed) continue;
-      s += fmt::format("{:<5} {}: got {}", r.passed ? "ok" : "FAIL", r.expectation, r.actual);
-      if (!r.passed && r.where.line > 0) s += fmt::format(" ({}:{}:{})", r.where.file, r.where.line, r.where.column);
-      s += '\n';
-    }
-  }
-  return s;
-}
+void judge(const scenario::ExpectSpec& spec, outcome::Outcome& out) { out.expect = evaluate(spec, out); }
 
 }  // namespace synsim::expect

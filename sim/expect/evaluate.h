@@ -1,11 +1,13 @@
-// Hypotheses: a scenario's `expect:` section checked against an outcome.
+// Hypotheses: a scenario's `expect:` section judged against an outcome.
 //
 // Works on any outcome, the model's or the kernel's, so the same stated
-// hypothesis can be put to both. Each expectation reports what was
-// expected, what happened, and where in the scenario it was written.
+// hypothesis can be put to both. Each result (outcome::Expectation,
+// sim/outcome/expectation.h) holds what the scenario states, what happened
+// and where in the scenario it is written; a command stores the results in
+// the outcome it judged (Outcome::expect) and every report renders them
+// from there (sim/report/expect_text.h gives the words).
 #pragma once
 
-#include <string>
 #include <vector>
 
 #include "sim/outcome/outcome.h"
@@ -13,20 +15,15 @@
 
 namespace synsim::expect {
 
-struct Result {
-  std::string expectation;  // "TcpExtListenOverflows at least 3"
-  std::string actual;       // "5"
-  bool passed = false;
-  scenario::SourceLocation where;
-};
+using Result = outcome::Expectation;
 
+// One result per stated expectation, in the scenario's order: counters,
+// then each connection's data_delivered_at, accepted_at and outcome, then
+// stalls, then stall quantiles.
 std::vector<Result> evaluate(const scenario::ExpectSpec& spec, const outcome::Outcome& out);
 
-bool all_passed(const std::vector<Result>& results);
-
-// One line per expectation, failures first:
-//   FAIL  x#3 data_delivered_at 5.1s ±300ms: got 6.912020 (file.yaml:40:7)
-//   ok    TcpExtListenOverflows at least 3: got 22
-std::string render(const std::vector<Result>& results);
+// Judges `out` by `spec` and keeps the results in it (out.expect): what a
+// command does before it renders or saves an outcome.
+void judge(const scenario::ExpectSpec& spec, outcome::Outcome& out);
 
 }  // namespace synsim::expect

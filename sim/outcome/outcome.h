@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/core/time.h"
+#include "sim/outcome/expectation.h"
 #include "sim/outcome/reason.h"
 
 namespace synsim::outcome {
@@ -233,6 +234,11 @@ struct Outcome {
   std::int64_t accept_queue_limit = 0;  // backlog + 1 after the somaxconn clamp (0: unknown)
   std::optional<ConnectionSummary> summary;  // summary-detail model runs only
   std::optional<ModelMemory> memory;         // model runs only
+  // The scenario's `expect:` judged against this run (expectation.h), in
+  // the scenario's order; empty when it states none. None when nobody
+  // judged them: `synsim kernel`, a library user's model::run(), an
+  // outcome.json written before results were saved.
+  std::optional<std::vector<Expectation>> expect;
 };
 
 // Nearest rank over `sorted` (ascending, not empty): the smallest value

@@ -90,6 +90,11 @@ ol.expl li.sum{font-weight:600;margin-top:4px}
 ol.expl li.drop{color:#991b1b}
 pre.scenario{background:#0f172a;color:#e2e8f0;padding:14px 16px;border-radius:8px;overflow:auto;max-height:640px;margin:0}
 footer{color:var(--muted);font-size:12px;text-align:center;margin-top:8px}
+section.failed{border:2px solid var(--bad);background:#fef2f2}
+section.failed h2{color:var(--bad);font-size:22px;font-weight:750;letter-spacing:.02em;margin:0 0 6px}
+ol.failures{margin:4px 0 10px;padding-left:22px;color:var(--bad);font-weight:600}
+ol.failures li{margin:2px 0}
+table.expect{width:auto;min-width:760px}
 )css";
 
 }  // namespace
@@ -107,15 +112,19 @@ std::string render_html(const HtmlReport& r) {
   const BrokenAxis axis(axis_times(sides, lane_names), kPlotX0, kPlotX1 - kPlotX0);
 
   const std::string title = r.title.empty() ? "synsim: " + r.model->info.scenario : r.title;
+  // A failed expect: is the first thing said, in the tab's title too.
+  const std::string page_title = any_expectation_failed(r) ? "FAILED: " + title : title;
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=1400\">\n";
   out += "<meta name=\"generator\" content=\"synsim\">\n";
-  out += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n", esc(title), kCss);
+  out += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n", esc(page_title), kCss);
   out += fmt::format("<header><h1>{}</h1><p class=\"sub\">scenario <b>{}</b> · model {} {}</p></header>\n", esc(title),
                      esc(r.model->info.scenario), esc(r.model->info.kernel),
                      r.kernel != nullptr ? "· kernel " + esc(r.kernel->info.kernel) : std::string());
 
+  out += expectations_banner(r);
   out += verdict(r, m, k);
+  out += expectations_section(r);
 
   out += "<section id=\"timeline\">\n<h2>Connections over time</h2>\n";
   out += "<p class=\"note\">One lane per connection and side. Time axis: piecewise linear and broken between events; "

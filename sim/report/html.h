@@ -4,9 +4,15 @@
 // tooltips).
 //
 // Sections, in order:
+//   expect-failed  only when an expect: failed (Outcome::expect of either
+//                  side): "FAILED: 1 of 2 expectations" ("FAILED on the
+//                  kernel: ..." with two sides), naming each failure; the
+//                  page's <title> then starts "FAILED: " too.
 //   verdict        AGREE / DISAGREE with the disagreements first (with a
 //                  comparison), or the statistical comparison's verdict and
 //                  table, else "model only"; key figures.
+//   expectations   every expect: result judged (failures first): PASS or
+//                  FAIL, what the scenario states, what the run gave, line.
 //   timeline       swimlanes: per connection, one lane per side
 //                  (<g class="lane" data-side="model|kernel">) on one shared
 //                  time axis, with phase bars (connecting, waiting for accept,

@@ -69,6 +69,11 @@ std::string time_axis(const BrokenAxis& axis, double axis_y, bool labels_above, 
 
 // html_verdict.cc: AGREE / DISAGREE, the runs and each side's key figures.
 std::string verdict(const HtmlReport& r, const SideData& m, const SideData& k);
+// html_expect.cc: the banner naming each failed expect: (first on the page,
+// "" when all held), and the section listing every result.
+bool any_expectation_failed(const HtmlReport& r);
+std::string expectations_banner(const HtmlReport& r);
+std::string expectations_section(const HtmlReport& r);
 // html_lanes.cc: the timeline's legend, its axis times and the swimlanes.
 std::string legend();
 std::vector<std::int64_t> axis_times(const std::vector<const SideData*>& sides, const std::vector<std::string>& names);

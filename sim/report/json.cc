@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sim/json/json.h"
+#include "sim/report/json_parts.h"
 #include "sim/report/reason_text.h"
 #include "sim/report/tcpdump.h"
 
@@ -14,7 +15,8 @@ namespace synsim::report {
 
 namespace {
 
-using Json = json::Value;
+using detail::Json;
+using detail::Reader;
 using outcome::ConnectionOutcome;
 
 // 2: annotations and explanation steps carry their reason as data. Version
@@ -112,108 +114,6 @@ Json connection_json(const outcome::ConnectionRecord& c) {
   for (const outcome::ExplanationStep& s : c.explanation) j["explanation"].push_back(step_json(s));
   return j;
 }
-
-// Reading: every access goes through Reader so errors name the field.
-class Reader {
- public:
-  Reader(const Json& j, std::string path) : j_(j), path_(std::move(path)) {}
-
-  [[noreturn]] void fail(std::string_view key, std::string_view what) const {
-    throw std::runtime_error(fmt::format("outcome JSON: {}{}{}: {}", path_, path_.empty() ? "" : ".", key, what));
-  }
-
-  const Json& at(std::string_view key) const {
-    if (!j_.is_object()) {
-      throw std::runtime_error(fmt::format("outcome JSON: {}: expected an object", path_.empty() ? "top level" : path_));
-    }
-    const Json* v = j_.find(key);
-    if (v == nullptr) fail(key, "missing");
-    return *v;
-  }
-
-  bool has(std::string_view key) const { return j_.contains(key); }
-
-  Reader object(std::string_view key) const {
-    const Json& v = at(key);
-    if (!v.is_object()) fail(key, "expected an object");
-    return Reader(v, child(key));
-  }
-
-  const Json& array(std::string_view key) const {
-    const Json& v = at(key);
-    if (!v.is_array()) fail(key, "expected an array");
-    return v;
-  }
-
-  std::string child(std::string_view key) const {
-    return path_.empty() ? std::string(key) : fmt::format("{}.{}", path_, key);
-  }
-
-  std::string str(std::string_view key) const {
-    const Json& v = at(key);
-    if (!v.is_string()) fail(key, "expected a string");
-    return v.as_string();
-  }
-
-  bool boolean(std::string_view key) const {
-    const Json& v = at(key);
-    if (!v.is_boolean()) fail(key, "expected true or false");
-    return v.as_bool();
-  }
-
-  template <typename Int>
-  Int integer(std::string_view key) const {
-    return integer_value<Int>(at(key), key);
-  }
-
-  // An integer that may be left out, reading as 0.
-  template <typename Int>
-  Int integer_or_zero(std::string_view key) const {
-    return has(key) ? integer<Int>(key) : Int{0};
-  }
-
-  // An enum by its name (outcome::from_string); `unset` when left out.
-  template <typename Enum>
-  Enum named(std::string_view key, std::string_view what, Enum unset) const {
-    if (!has(key)) return unset;
-    const std::string name = str(key);
-    const std::optional<Enum> e = outcome::from_string<Enum>(name);
-    if (!e) fail(key, fmt::format("unknown {} '{}'", what, name));
-    return *e;
-  }
-
-  template <typename Int>
-  Int integer_value(const Json& v, std::string_view key) const {
-    if (v.is_unsigned()) {
-      auto u = v.as_uint64();
-      if (!std::in_range<Int>(u)) fail(key, fmt::format("{} is out of range", u));
-      return static_cast<Int>(u);
-    }
-    if (v.is_integer()) {
-      auto s = v.as_int64();
-      if (!std::in_range<Int>(s)) fail(key, fmt::format("{} is out of range", s));
-      return static_cast<Int>(s);
-    }
-    fail(key, "expected an integer");
-  }
-
-  template <typename Int>
-  std::optional<Int> optional_integer(std::string_view key) const {
-    const Json& v = at(key);
-    if (v.is_null()) return std::nullopt;
-    return integer_value<Int>(v, key);
-  }
-
-  std::optional<Time> optional_time(std::string_view key) const {
-    auto v = optional_integer<std::int64_t>(key);
-    if (!v) return std::nullopt;
-    return at_ns(*v);
-  }
-
- private:
-  const Json& j_;
-  std::string path_;
-};
 
 outcome::TcpOptions options_from(const Reader& r) {
   outcome::TcpOptions o;
@@ -325,6 +225,19 @@ outcome::ConnectionRecord connection_from(const Reader& r, int version) {
   return c;
 }
 
+// Optional (outcomes written before settings were saved lack them).
+std::vector<std::string> settings_from(const Reader& info) {
+  std::vector<std::string> out;
+  if (!info.has("settings")) return out;
+  const Json& settings = info.array("settings");
+  for (std::size_t i = 0; i < settings.size(); ++i) {
+    const Json& setting = settings.elements()[i];
+    if (!setting.is_string()) info.fail(fmt::format("settings[{}]", i), "expected a string");
+    out.push_back(setting.as_string());
+  }
+  return out;
+}
+
 std::uint64_t hex64_from(const Reader& r, std::string_view key) {
   std::string text = r.str(key);
   std::uint64_t v = 0;
@@ -374,6 +287,8 @@ std::string render_json(const outcome::Outcome& outcome) {
         Json::object({{"time_ns", to_ns(q.time)}, {"syn_queue", q.syn_queue}, {"accept_queue", q.accept_queue}}));
   }
   j["accept_queue_limit"] = outcome.accept_queue_limit;
+  // Only when judged (json.h): an outcome nobody judged has no "expect".
+  if (outcome.expect) j["expect"] = detail::expectations_json(*outcome.expect);
   // Latency as users see it, as the summary prints it (computed from the
   // records again when read back, so it is never read).
   const outcome::UserLatencies u = outcome::user_latencies(outcome);
@@ -431,15 +346,7 @@ outcome::Outcome outcome_from_json(std::string_view text) {
   if (says_captured) o.info.captured = info.boolean("captured");
   if (info.has("loader")) o.info.loader = info.str("loader");
 
-  // Optional (outcomes written before settings were saved lack them).
-  if (info.has("settings")) {
-    const Json& settings = info.array("settings");
-    for (std::size_t i = 0; i < settings.size(); ++i) {
-      const Json& setting = settings.elements()[i];
-      if (!setting.is_string()) info.fail(fmt::format("settings[{}]", i), "expected a string");
-      o.info.settings.push_back(setting.as_string());
-    }
-  }
+  o.info.settings = settings_from(info);
 
   const Json& packets = root.array("packets");
   for (std::size_t i = 0; i < packets.size(); ++i) {
@@ -473,6 +380,7 @@ outcome::Outcome outcome_from_json(std::string_view text) {
     }
   }
   if (j.contains("accept_queue_limit")) o.accept_queue_limit = root.integer<std::int64_t>("accept_queue_limit");
+  o.expect = detail::expectations_from(root);
   return o;
 }
 

@@ -16,10 +16,37 @@
 //    "counters": {name: value},
 //    "queues": [{time_ns, syn_queue, accept_queue}],
 //    "accept_queue_limit": N,
+//    "expect": [{kind, subject, bound, <stated>, <actual>, missing?, passed, file, line, column,
+//                text, actual_text}],
 //    "latency": {connect|first_byte|total: {started, finished, unfinished, over_1s, ..., p50_ns, ...}}}
 // Times are integer nanoseconds since the run's start; null when absent.
 // "queues" and "accept_queue_limit" are optional on input (files written
 // before they existed read as no samples and limit 0).
+//
+// "expect" holds the scenario's `expect:` judged against this run
+// (outcome::Expectation, sim/outcome/expectation.h), one entry per stated
+// expectation in the scenario's order; present only when the run was judged
+// (`synsim run`, each side of `synsim compare`; not `synsim kernel`), and
+// [] when the scenario states none. Each entry is what the scenario states,
+// in its own terms, and what the run gave, in the same unit:
+//   kind               subject          stated                        actual
+//   counter            nstat name       expected (count)              actual (count)
+//   stalls             ""               longer_than_ns, expected      actual (count)
+//   data_delivered_at  connection       expected_ns, tolerance_ns     actual_ns (time)
+//   accepted_at        connection       expected_ns, tolerance_ns     actual_ns (time)
+//   stall_quantile     "p99" as written expected_ns (duration)        actual_ns (duration)
+//   connection_outcome connection       expected ("completed")        actual ("reset")
+// bound: exact, at_least, at_most, or within (times: |actual - expected| <=
+// tolerance). The actual value is null when there is none, and "missing"
+// says why: never (the connection's event never happened),
+// no_such_connection, no_delivered_requests (otherwise absent). passed:
+// whether it held. file, line, column: where the scenario states it (the
+// file as given to synsim; line 0: built in code). "text" and
+// "actual_text" are the words the reports print (report/expect_text.h),
+// not read back. Optional on input: a file without "expect" (written before
+// the results were saved, or never judged) reads as not judged
+// (Outcome::expect empty). Adding it needed no new version: older readers
+// ignore keys they do not know, and every key they know is unchanged.
 //
 // A reason (outcome::Reason, sim/outcome/reason.h) is data:
 //   {"kind": "synack_retransmit", "function": "reqsk_timer_handler", "a": 1, "flag": true}
@@ -40,11 +67,22 @@
 #include <string>
 #include <string_view>
 
+#include "sim/compare/compare.h"
+#include "sim/compare/statistics.h"
 #include "sim/outcome/outcome.h"
 
 namespace synsim::report {
 
 std::string render_json(const outcome::Outcome& outcome);
+
+// comparison.json (`synsim compare --out`, `compare --format json`):
+// compare's document (compare::render_statistics_json) with each side's
+// expect: results added, in the form above, as
+//   "expect": {"model": [...], "kernel": [...]}
+// (a side nobody judged: null).
+std::string render_comparison_json(const compare::StatisticalComparison& statistics,
+                                   const compare::Comparison* per_connection, const outcome::Outcome& model,
+                                   const outcome::Outcome& kernel);
 
 // Reads what render_json() wrote. Throws std::runtime_error naming the field
 // ("outcome JSON: packets[3].seq: ..."; an unknown reason kind:

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/report/expect_text.h"
 #include "sim/report/reason_text.h"
 
 namespace synsim::report {
@@ -150,6 +151,61 @@ std::string verdict_section(const Outcome& model, const Outcome* kernel, const c
   return out;
 }
 
+// A quote under the title for each side with a failed expectation, naming
+// every failure; nothing when all held.
+std::string expectations_banner(const Outcome& model, const Outcome* kernel) {
+  std::string out;
+  for (const JudgedSide& side : judged_sides(model, kernel)) {
+    if (outcome::all_held(*side.results)) continue;
+    out += fmt::format("> **{}**\n", expectations_headline(*side.results, side.side));
+    for (const outcome::Expectation& e : *side.results) {
+      if (e.passed) continue;
+      out += fmt::format("> - {}: got {}", markdown_escape(expectation_text(e)),
+                         markdown_escape(expectation_actual_text(e)));
+      if (e.line > 0) out += fmt::format(" ({})", markdown_escape(expectation_place(e)));
+      out += "\n";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+// Every result, failures first (of either side), then the ones that held.
+std::string expectations_section(const Outcome& model, const Outcome* kernel) {
+  const std::vector<JudgedSide> sides = judged_sides(model, kernel);
+  std::size_t total = 0;
+  bool all_held = true;
+  for (const JudgedSide& side : sides) {
+    total += side.results->size();
+    all_held = all_held && outcome::all_held(*side.results);
+  }
+  if (total == 0) return "";
+  std::string out = "### Expectations\n\n";
+  if (all_held) {
+    out += sides.size() == 1 ? fmt::format("All {} expectation{} held.\n\n", total, total == 1 ? "" : "s")
+                             : "All expectations held on both sides.\n\n";
+  }
+  const bool two = kernel != nullptr;
+  out += two ? row({"side", "result", "expectation", "got", "line"}) : row({"result", "expectation", "got", "line"});
+  out += rule(two ? 5 : 4, two ? 4 : 3);
+  for (const bool failed : {true, false}) {
+    for (const JudgedSide& side : sides) {
+      for (const outcome::Expectation& e : *side.results) {
+        if (e.passed == failed) continue;
+        std::vector<std::string> cells;
+        if (two) cells.push_back(side.side);
+        cells.push_back(e.passed ? "PASS" : "**FAIL**");
+        cells.push_back(markdown_escape(expectation_text(e)));
+        cells.push_back(markdown_escape(expectation_actual_text(e)));
+        cells.push_back(e.line > 0 ? std::to_string(e.line) : "-");
+        out += row(cells);
+      }
+    }
+  }
+  out += "\n";
+  return out;
+}
+
 std::string disagreements_section(const compare::Comparison& comparison) {
   std::string out = "### Disagreements\n\n";
   const auto& all = comparison.disagreements;
@@ -277,11 +333,17 @@ std::string worst_section(const ConnectionRecord& worst, const Outcome* kernel) 
 
 }  // namespace
 
-std::string render_markdown(const Outcome& model, const Outcome* kernel, const compare::Comparison* comparison) {
+std::string render_markdown(const Outcome& model, const Outcome* kernel, const compare::Comparison* comparison,
+                            std::string_view statistics) {
   const ConnectionRecord* worst = worst_stall(model);
-  std::string out = fmt::format("## synsim: {}\n\n", markdown_escape(model.info.scenario));
+  // A failed expect: is the first thing said.
+  const std::string banner = expectations_banner(model, kernel);
+  std::string out = statistics.empty() ? std::string() : banner + std::string(statistics);
+  out += fmt::format("## synsim: {}\n\n", markdown_escape(model.info.scenario));
+  if (statistics.empty()) out += banner;
   out += verdict_section(model, kernel, comparison, worst);
   if (comparison != nullptr && !comparison->agree()) out += disagreements_section(*comparison);
+  out += expectations_section(model, kernel);
   out += connections_section(model, kernel, comparison);
   out += counters_section(model, kernel, comparison);
   if (worst != nullptr) out += worst_section(*worst, kernel);

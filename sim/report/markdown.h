@@ -12,10 +12,16 @@ namespace synsim::report {
 
 // `kernel` and `comparison` may be null. Layout (GitHub-flavoured Markdown):
 //   ## synsim: SCENARIO
+//   > **FAILED: 1 of 2 expectations**   (only when an expect: failed: one
+//   > - each failure: got ...           quote per side that failed, "FAILED
+//                                       on the kernel: ..." with two sides)
 //   **Verdict: AGREE** / **Verdict: DISAGREE** (N disagreements) / **Model only**
 //   run line(s) per side
 //   ### Disagreements        (only with a comparison that disagrees; the
 //                            first kMarkdownDisagreements, most important first)
+//   ### Expectations         (only for outcomes judged, Outcome::expect) every
+//                            result: PASS or FAIL, what the scenario states,
+//                            what the run gave, its line; failures first.
 //   ### Connections          a table: one row per connection; with a kernel
 //                            run, model and kernel columns side by side.
 //                            At most kMarkdownConnectionRows rows: stalled and
@@ -26,8 +32,12 @@ namespace synsim::report {
 // text can break the table or inject markup.
 inline constexpr std::size_t kMarkdownConnectionRows = 40;
 inline constexpr std::size_t kMarkdownDisagreements = 20;
+// `statistics`: a statistical comparison's Markdown
+// (compare::render_statistics_markdown), put first, after the banner of a
+// failed expect: (which then opens the document instead of following the
+// title).
 std::string render_markdown(const outcome::Outcome& model, const outcome::Outcome* kernel,
-                            const compare::Comparison* comparison);
+                            const compare::Comparison* comparison, std::string_view statistics = "");
 
 // Text made safe for a Markdown table cell.
 std::string markdown_escape(std::string_view text);

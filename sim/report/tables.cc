@@ -9,6 +9,7 @@
 #include "sim/core/time.h"
 #include "sim/outcome/judge.h"
 #include "sim/outcome/latency.h"
+#include "sim/report/expect_text.h"
 #include "sim/report/reason_text.h"
 
 namespace synsim::report {
@@ -202,7 +203,9 @@ std::string render_summary(const outcome::Outcome& outcome) {
   if (info.partial) {
     header.push_back({"partial", fmt::format("yes: stopped at {} s (interrupted)", format_seconds(info.stopped_at))});
   }
-  std::string out = render_table({Align::left, Align::left}, header);
+  // A failed expect: opens the summary, so that no reader takes it for a
+  // passing run; every result closes it.
+  std::string out = expectations_banner(outcome) + render_table({Align::left, Align::left}, header);
   if (outcome.summary) {
     out += render_connection_figures(outcome);
   } else {
@@ -215,6 +218,7 @@ std::string render_summary(const outcome::Outcome& outcome) {
   out += render_latencies(outcome);
   out += "\ncounters\n";
   out += outcome.counters.empty() ? "(none)\n" : render_counters(outcome);
+  out += expectations_section(outcome);
   // Only summary-detail runs print the model's memory (full-detail
   // summaries are golden files).
   if (outcome.summary && outcome.memory) {

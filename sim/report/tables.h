@@ -24,7 +24,10 @@ std::string render_latencies(const outcome::Outcome& outcome);
 std::string render_counters(const outcome::Outcome& outcome);
 
 // Run header (scenario, source, kernel, HZ, seed, duration, events, trace
-// hash), then the connections table, then the counters.
+// hash), then the connections table, then the counters, then the
+// expectations judged (Outcome::expect, every result, failures first). When
+// any failed, a banner naming the failures comes before the header
+// ("FAILED: 1 of 2 expectations", expect_text.h).
 std::string render_summary(const outcome::Outcome& outcome);
 
 }  // namespace synsim::report

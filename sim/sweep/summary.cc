@@ -48,7 +48,7 @@ RunSummary summarize(const outcome::Outcome& out, const std::vector<expect::Resu
     }
   }
   s.counters = out.counters;
-  if (!results.empty()) s.expectations_passed = expect::all_passed(results);
+  if (!results.empty()) s.expectations_passed = outcome::all_held(results);
   return s;
 }
 

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "sim/profile/profile.h"
 #include "tests/run_synsim.h"
 
@@ -342,6 +344,124 @@ TEST_F(CliFiles, RunOutDirHoldsEveryFormat) {
     EXPECT_EQ(printed.exit_code, 0) << format;
     // (The text formats are followed on stdout by the expect: results.)
     EXPECT_TRUE(printed.output.rfind(bytes, 0) == 0) << name << " is not what --format " << format << " prints";
+  }
+}
+
+// --- expect: results in every output ---------------------------------------
+
+// The 2003 stall's shape (on linux-6.18 the server retransmits its SYN-ACKs)
+// with two hypotheses: the overflows, which hold, and `second`.
+std::string two_expectations(const std::string& second) {
+  return "name: two-expectations\n"
+         "description: one hypothesis that holds and one given as an argument\n"
+         "kernel: linux-6.18\n"
+         "seed: 1\n"
+         "duration: 20s\n"
+         "server:\n"
+         "  listen: 127.0.0.1:9100\n"
+         "  backlog: 2\n"
+         "  accept: {start: 4s}\n"
+         "  on_data: {respond_bytes: 5, close: after_response}\n"
+         "clients:\n"
+         "  - {name: pre, count: 2, start: 0s, close: never}\n"
+         "  - {name: x, count: 4, start: 20ms, defer_final_ack: true, send: {bytes: 5, at: 80ms}, close: after_response}\n"
+         "expect:\n"
+         "  counters:\n"
+         "    TcpExtListenOverflows: {at_least: 3}\n"
+         "    " + second + "\n";
+}
+// Line 17: where `second` is stated.
+constexpr int kSecondLine = 17;
+
+// stdout alone (stderr says "expectation failed" on its own).
+Result run_stdout(const std::string& args) { return shell(std::string(SYNSIM_BINARY) + " run " + args + " 2>/dev/null"); }
+
+TEST_F(CliFiles, AFailedExpectationIsNamedInEveryFormatUnderABanner) {
+  const std::string scenario = file("failing.yaml", two_expectations("TcpExtTCPSynRetrans: {at_most: 0}"));
+  const std::string failed = "TcpExtTCPSynRetrans at most 0: got ";
+  const std::string banner = "FAILED: 1 of 2 expectations";
+
+  const Result json = run_stdout(scenario + " --format json");
+  EXPECT_EQ(json.exit_code, 1);
+  const nlohmann::json j = nlohmann::json::parse(json.output);
+  ASSERT_TRUE(j.contains("expect")) << json.output.substr(0, 400);
+  ASSERT_EQ(j["expect"].size(), 2u);
+  EXPECT_EQ(j["expect"][0]["subject"], "TcpExtListenOverflows");
+  EXPECT_EQ(j["expect"][0]["passed"], true);
+  EXPECT_EQ(j["expect"][1]["kind"], "counter");
+  EXPECT_EQ(j["expect"][1]["subject"], "TcpExtTCPSynRetrans");
+  EXPECT_EQ(j["expect"][1]["bound"], "at_most");
+  EXPECT_EQ(j["expect"][1]["expected"], 0);
+  EXPECT_GT(j["expect"][1]["actual"].get<int>(), 0);
+  EXPECT_EQ(j["expect"][1]["passed"], false);
+  EXPECT_EQ(j["expect"][1]["line"], kSecondLine);
+
+  // The text reports open with the banner (the timeline's text after it).
+  for (const char* format : {"summary", "text"}) {
+    const Result r = run_stdout(scenario + " --format " + format);
+    EXPECT_EQ(r.exit_code, 1) << format;
+    EXPECT_EQ(r.output.rfind(banner + "\n  " + failed, 0), 0u) << format << ":\n" << r.output.substr(0, 400);
+    EXPECT_NE(r.output.find("\nFAIL  " + failed), std::string::npos) << format;
+    EXPECT_NE(r.output.find("\nPASS  TcpExtListenOverflows at least 3: got "), std::string::npos) << format;
+  }
+  const Result md = run_stdout(scenario + " --format markdown");
+  EXPECT_EQ(md.exit_code, 1);
+  EXPECT_EQ(md.output.rfind("## synsim: two-expectations\n\n> **" + banner + "**\n> - " + failed, 0), 0u)
+      << md.output.substr(0, 400);
+  const Result html = run_stdout(scenario + " --format html");
+  EXPECT_EQ(html.exit_code, 1);
+  EXPECT_NE(html.output.find("<title>FAILED: synsim: two-expectations</title>"), std::string::npos);
+  const std::size_t headline = html.output.find("<h2>" + banner + "</h2>");
+  EXPECT_LT(headline, html.output.find("<section id=\"verdict\">"));
+  EXPECT_LT(headline, html.output.find("<li>" + failed));
+
+  // And stderr still says it, with exit 1.
+  const Result both = synsim("run " + scenario + " --format html");
+  EXPECT_EQ(both.exit_code, 1);
+  EXPECT_NE(both.output.find("expectation failed: " + failed), std::string::npos);
+}
+
+TEST_F(CliFiles, NoBannerWhenEveryExpectationHolds) {
+  const std::string scenario = file("holding.yaml", two_expectations("TcpExtTCPSynRetrans: {at_least: 1}"));
+  for (const char* format : {"json", "summary", "text", "markdown", "html"}) {
+    const Result r = synsim("run " + scenario + " --format " + format);
+    EXPECT_EQ(r.exit_code, 0) << format << ": " << r.output;
+    EXPECT_EQ(r.output.find("FAIL"), std::string::npos) << format;
+    EXPECT_NE(r.output.find("TcpExtTCPSynRetrans"), std::string::npos) << format;
+  }
+  const nlohmann::json j = nlohmann::json::parse(synsim("run " + scenario + " --format json").output);
+  ASSERT_EQ(j["expect"].size(), 2u);
+  EXPECT_EQ(j["expect"][1]["passed"], true);
+  EXPECT_NE(synsim("run " + scenario + " --format summary").output.find("\nexpectations: 2 of 2 held\nPASS  "),
+            std::string::npos);
+}
+
+TEST_F(CliFiles, OutDirOfAFailedRunHoldsEveryFileAndEachCarriesTheFailure) {
+  const std::string scenario = file("failing.yaml", two_expectations("TcpExtTCPSynRetrans: {at_most: 0}"));
+  const std::filesystem::path out = dir_ / "out";
+  const Result r = synsim("run " + scenario + " --format summary --out " + out.string());
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  for (const char* f : {"timeline.txt", "summary.txt", "outcome.json", "capture.pcap", "trace.json", "report.html",
+                        "summary.md", "scenario.yaml"}) {
+    EXPECT_TRUE(std::filesystem::exists(out / f)) << f;
+  }
+  auto read = [&](const char* name) {
+    std::ifstream in(out / name, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const nlohmann::json j = nlohmann::json::parse(read("outcome.json"));
+  ASSERT_TRUE(j.contains("expect"));
+  ASSERT_EQ(j["expect"].size(), 2u);
+  EXPECT_EQ(j["expect"][1]["passed"], false);
+  EXPECT_EQ(read("summary.txt").rfind("FAILED: 1 of 2 expectations\n", 0), 0u);
+  EXPECT_NE(read("summary.md").find("> **FAILED: 1 of 2 expectations**"), std::string::npos);
+  EXPECT_NE(read("report.html").find("<h2>FAILED: 1 of 2 expectations</h2>"), std::string::npos);
+  // Each file is what its --format prints (but summary.txt: --format summary
+  // alone runs in summary detail, which counts the connections it folds).
+  const std::pair<const char*, const char*> formats[] = {
+      {"outcome.json", "json"}, {"report.html", "html"}, {"summary.md", "markdown"}};
+  for (const auto& [name, format] : formats) {
+    EXPECT_EQ(read(name), run_stdout(scenario + " --format " + format).output) << name;
   }
 }
 

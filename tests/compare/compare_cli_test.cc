@@ -217,4 +217,49 @@ TEST_F(CompareCli, KernelOutcomeOfFormatVersionOneStillCompares) {
   }
 }
 
+// compare judges the scenario's expect: on each side; every output it
+// shares says which held where. Here the saved "kernel" run is the model's
+// with two of its challenge ACKs taken away, so the kernel side fails
+// `TcpExtTCPChallengeACK: {at_least: 2}` and the model holds it.
+TEST_F(CompareCli, ExpectationsOfEachSideAreInEveryOutput) {
+  const std::string stall = src("scenarios/stall/loopback-stall-2003.yaml");
+  const std::string saved = saved_outcome(stall);
+  nlohmann::json json = nlohmann::json::parse(read(saved));
+  json["counters"]["TcpExtTCPChallengeACK"] = 1;
+  json.erase("expect");  // judged again by compare in any case
+  std::ofstream(saved) << json.dump(2);
+  const std::filesystem::path out = dir_ / "cmp";
+  const Result r = synsim("compare " + stall + " --kernel-outcome " + saved + " --out " + out.string());
+  EXPECT_EQ(r.exit_code, 1) << r.output;  // the counters disagree
+  const std::string failed = "TcpExtTCPChallengeACK at least 2: got 1";
+  EXPECT_NE(r.output.find("\nexpectations on the kernel\nFAIL  " + failed), std::string::npos) << r.output;
+
+  const nlohmann::json comparison = nlohmann::json::parse(read(out / "comparison.json"));
+  ASSERT_TRUE(comparison.contains("expect")) << read(out / "comparison.json").substr(0, 300);
+  ASSERT_TRUE(comparison["expect"]["model"].is_array());
+  for (const auto& e : comparison["expect"]["model"]) EXPECT_EQ(e["passed"], true) << e;
+  std::size_t kernel_failures = 0;
+  for (const auto& e : comparison["expect"]["kernel"]) {
+    if (e["passed"] == false) {
+      ++kernel_failures;
+      EXPECT_EQ(e["subject"], "TcpExtTCPChallengeACK");
+      EXPECT_EQ(e["actual"], 1);
+    }
+  }
+  EXPECT_EQ(kernel_failures, 1u);
+  EXPECT_EQ(nlohmann::json::parse(read(out / "kernel" / "outcome.json"))["expect"],
+            comparison["expect"]["kernel"]);
+  EXPECT_EQ(nlohmann::json::parse(read(out / "model" / "outcome.json"))["expect"], comparison["expect"]["model"]);
+  const std::string banner = "FAILED on the kernel: 1 of 6 expectations";
+  EXPECT_NE(read(out / "report.html").find("<h2>" + banner + "</h2>"), std::string::npos);
+  EXPECT_NE(read(out / "summary.md").find("> **" + banner + "**\n> - " + failed), std::string::npos);
+  EXPECT_NE(read(out / "comparison.txt").find("FAIL  " + failed), std::string::npos);
+  EXPECT_EQ(read(out / "report.html").find("FAILED on the model"), std::string::npos);
+
+  // --format json on stdout is comparison.json.
+  const Result j = synsim::testing::shell(std::string(SYNSIM_BINARY) + " compare " + stall +
+                                          " --format json --kernel-outcome " + saved + " 2>/dev/null");
+  EXPECT_EQ(nlohmann::json::parse(j.output)["expect"], comparison["expect"]);
+}
+
 }  // namespace

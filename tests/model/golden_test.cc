@@ -1,4 +1,5 @@
-// Golden timelines: the full text output of every shipped scenario, checked
+// Golden timelines: the full text output of every shipped scenario (its
+// expect: results last, as `synsim run` prints them), checked
 // in under tests/golden/. A change in the model's behaviour shows up as a
 // diff here and is accepted on purpose by regenerating:
 //
@@ -13,6 +14,7 @@
 #include <sstream>
 
 #include "sim/expect/evaluate.h"
+#include "sim/report/expect_text.h"
 #include "sim/report/tables.h"
 #include "sim/report/tcpdump.h"
 #include "tests/model/harness.h"
@@ -25,7 +27,10 @@ class Golden : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Golden, TimelineMatchesTheCheckedInOne) {
   const std::string path = GetParam();
-  const Outcome out = model::run(load_shipped(path));
+  const Scenario sc = load_shipped(path);
+  // Judged, as `synsim run` judges it: the summary ends with its expect: results.
+  Outcome out = model::run(sc);
+  expect::judge(sc.expect, out);
   // Load scenarios keep only their summary: a timeline of thousands of
   // packets would drown the diff that matters.
   const bool full = out.packets.size() <= 3000;
@@ -56,7 +61,8 @@ TEST_P(Golden, ExpectationsHoldOnTheModel) {
   const Scenario sc = load_shipped(GetParam());
   const Outcome out = model::run(sc);
   for (const expect::Result& r : expect::evaluate(sc.expect, out)) {
-    EXPECT_TRUE(r.passed) << GetParam() << ": " << r.expectation << ": got " << r.actual;
+    EXPECT_TRUE(r.passed) << GetParam() << ": " << report::expectation_text(r) << ": got "
+                          << report::expectation_actual_text(r);
   }
 }
 

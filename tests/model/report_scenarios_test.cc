@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sim/expect/evaluate.h"
+#include "sim/report/expect_text.h"
 #include "sim/outcome/judge.h"
 #include "sim/scenario/load.h"
 #include "tests/model/harness.h"
@@ -33,7 +34,8 @@ Scenario load_on(const std::string& file, const std::string& kernel) {
 
 void expect_expectations_hold(const Scenario& sc, const Outcome& out) {
   for (const expect::Result& r : expect::evaluate(sc.expect, out)) {
-    EXPECT_TRUE(r.passed) << sc.name << " on " << sc.kernel << ": " << r.expectation << ": got " << r.actual;
+    EXPECT_TRUE(r.passed) << sc.name << " on " << sc.kernel << ": " << report::expectation_text(r) << ": got "
+                          << report::expectation_actual_text(r);
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include "sim/outcome/latency.h"
 #include "sim/expect/evaluate.h"
+#include "sim/report/expect_text.h"
 #include "sim/report/tables.h"
 #include "sim/scenario/load.h"
 #include "sim/sweep/summary.h"
@@ -82,8 +83,7 @@ void expect_summary_agrees_with_full(const Scenario& sc) {
   const auto from_summary = expect::evaluate(hypotheses.scenario->expect, sum);
   ASSERT_EQ(from_full.size(), from_summary.size());
   for (std::size_t i = 0; i < from_full.size(); ++i) {
-    EXPECT_EQ(from_full[i].actual, from_summary[i].actual) << from_full[i].expectation;
-    EXPECT_EQ(from_full[i].passed, from_summary[i].passed) << from_full[i].expectation;
+    EXPECT_EQ(from_full[i], from_summary[i]) << report::expectation_text(from_full[i]);
   }
 
   // Every kept record is the full run's record of that connection.

@@ -161,4 +161,29 @@ std::string packet_lines(const std::string& text) {
   return out;
 }
 
+std::vector<Expectation> one_held_one_failed() {
+  Expectation held;
+  held.kind = ExpectationKind::counter;
+  held.subject = "TcpExtListenOverflows";
+  held.bound = ExpectationBound::at_least;
+  held.expected = 1;
+  held.actual = 1;
+  held.passed = true;
+  held.file = "t.yaml";
+  held.line = 12;
+  held.column = 5;
+  Expectation failed;
+  failed.kind = ExpectationKind::data_delivered_at;
+  failed.subject = "x#0";
+  failed.bound = ExpectationBound::within;
+  failed.expected = 500'000'000;
+  failed.tolerance_ns = 100'000'000;
+  failed.actual = 1'000'060'000;
+  failed.passed = false;
+  failed.file = "t.yaml";
+  failed.line = 14;
+  failed.column = 5;
+  return {held, failed};
+}
+
 }  // namespace synsim::report::testing

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sim/outcome/outcome.h"
 
@@ -29,6 +30,11 @@ outcome::Packet client_packet(std::int64_t time_ns, std::uint8_t flags, std::uin
                               std::uint32_t length = 0);
 outcome::Packet server_packet(std::int64_t time_ns, std::uint8_t flags, std::uint32_t seq, std::uint32_t ack,
                               std::uint32_t length = 0);
+
+// The `expect:` results of a run of handshake_outcome() (Outcome::expect):
+//   held    TcpExtListenOverflows at least 1: got 1 (t.yaml:12:5)
+//   failed  x#0 data_delivered_at 500ms ±100ms: got 1.000060 (t.yaml:14:5)
+std::vector<outcome::Expectation> one_held_one_failed();
 
 // The packet lines of a text (lines not starting with '#' or "    #").
 std::string packet_lines(const std::string& text);

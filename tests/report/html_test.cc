@@ -217,5 +217,69 @@ TEST(Html, AxisLabelsUseTheReadableUnit) {
   EXPECT_EQ(axis_time_label(100'000'000'000), "100s");
 }
 
+// --- expect: results ------------------------------------------------------
+
+TEST(HtmlExpect, AFailureIsABannerAboveEverythingElseNamingIt) {
+  Outcome m = model_outcome();
+  m.expect = testing::one_held_one_failed();
+  const std::string html = render_html({&m, nullptr, nullptr, "", ""});
+  EXPECT_NE(html.find("<title>FAILED: synsim: loopback-stall</title>"), std::string::npos);
+  const std::size_t banner = html.find("<section id=\"expect-failed\" class=\"failed\">");
+  ASSERT_NE(banner, std::string::npos) << html;
+  EXPECT_LT(html.find("</header>"), banner);
+  EXPECT_LT(banner, html.find("<section id=\"verdict\">"));
+  const std::size_t headline = html.find("<h2>FAILED: 1 of 2 expectations</h2>");
+  EXPECT_LT(banner, headline);
+  const std::size_t named = html.find("<li>x#0 data_delivered_at 500ms ±100ms: got 1.000060 (t.yaml line 14)</li>");
+  EXPECT_LT(headline, named);
+  EXPECT_LT(named, html.find("<section id=\"verdict\">"));
+}
+
+TEST(HtmlExpect, SectionListsEveryResultFailuresFirst) {
+  Outcome m = model_outcome();
+  m.expect = testing::one_held_one_failed();
+  const std::string html = render_html({&m, nullptr, nullptr, "", ""});
+  const std::size_t section = html.find("<section id=\"expectations\">");
+  ASSERT_NE(section, std::string::npos) << html;
+  EXPECT_LT(html.find("<section id=\"verdict\">"), section);
+  EXPECT_LT(section, html.find("<section id=\"timeline\">"));
+  const std::size_t fail = html.find(
+      "<tr><td class=\"bad\">FAIL</td><td>x#0 data_delivered_at 500ms ±100ms</td><td class=\"num\">1.000060</td>"
+      "<td class=\"num\">14</td></tr>", section);
+  const std::size_t pass = html.find(
+      "<tr><td class=\"ok\">PASS</td><td>TcpExtListenOverflows at least 1</td><td class=\"num\">1</td>"
+      "<td class=\"num\">12</td></tr>", section);
+  EXPECT_NE(fail, std::string::npos) << html.substr(section, 1200);
+  EXPECT_LT(fail, pass);
+}
+
+TEST(HtmlExpect, NoBannerWhenEveryExpectationHeld) {
+  Outcome m = model_outcome();
+  m.expect = testing::one_held_one_failed();
+  (*m.expect)[1].passed = true;
+  std::string html = render_html({&m, nullptr, nullptr, "", ""});
+  EXPECT_EQ(html.find("FAILED"), std::string::npos);
+  EXPECT_EQ(html.find("id=\"expect-failed\""), std::string::npos);
+  EXPECT_NE(html.find("<title>synsim: loopback-stall</title>"), std::string::npos);
+  EXPECT_NE(html.find("<section id=\"expectations\">"), std::string::npos);
+  m.expect.reset();
+  html = render_html({&m, nullptr, nullptr, "", ""});
+  EXPECT_EQ(html.find("<section id=\"expectations\">"), std::string::npos);
+}
+
+TEST(HtmlExpect, EachSideOfAComparisonIsJudgedOnItsOwn) {
+  Outcome m = model_outcome();
+  m.expect = testing::one_held_one_failed();
+  (*m.expect)[1].passed = true;
+  Outcome k = kernel_outcome();
+  k.expect = testing::one_held_one_failed();
+  compare::Comparison c = comparison();
+  const std::string html = render_html({&m, &k, &c, "", ""});
+  EXPECT_NE(html.find("<h2>FAILED on the kernel: 1 of 2 expectations</h2>"), std::string::npos) << html;
+  EXPECT_EQ(html.find("FAILED on the model"), std::string::npos);
+  EXPECT_LT(html.find("id=\"expect-failed\""), html.find("<span class=\"badge disagree\">DISAGREE</span>"));
+  EXPECT_NE(html.find("<tr><td>kernel</td><td class=\"bad\">FAIL</td>"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace synsim::report

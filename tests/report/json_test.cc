@@ -375,5 +375,130 @@ TEST(JsonReasons, VersionOneExplanationLineMustBeAString) {
   EXPECT_EQ(read_error(j), "outcome JSON: connections[0].explanation[0]: expected a string");
 }
 
+// --- expect: results (Outcome::expect) ---------------------------------------
+
+// One result of every kind, and each way a value can be missing.
+std::vector<Expectation> every_kind_of_result() {
+  std::vector<Expectation> all = testing::one_held_one_failed();
+  Expectation never = all[1];
+  never.kind = ExpectationKind::accepted_at;
+  never.actual.reset();
+  never.missing = ExpectationMissing::never;
+  Expectation outcome_result;
+  outcome_result.kind = ExpectationKind::connection_outcome;
+  outcome_result.subject = "x#1";
+  outcome_result.expected_outcome = ConnectionOutcome::completed;
+  outcome_result.actual_outcome = ConnectionOutcome::reset;
+  outcome_result.line = 15;
+  outcome_result.column = 5;
+  Expectation no_connection = outcome_result;
+  no_connection.subject = "x#9";
+  no_connection.actual_outcome.reset();
+  no_connection.missing = ExpectationMissing::no_such_connection;
+  Expectation stalls;
+  stalls.kind = ExpectationKind::stalls;
+  stalls.bound = ExpectationBound::exact;
+  stalls.longer_than_ns = 1'000'000'000;
+  stalls.expected = 3;
+  stalls.actual = 3;
+  stalls.passed = true;
+  Expectation quantile;
+  quantile.kind = ExpectationKind::stall_quantile;
+  quantile.subject = "p99.9";
+  quantile.bound = ExpectationBound::at_most;
+  quantile.expected = 1'000'000'000;
+  quantile.missing = ExpectationMissing::no_delivered_requests;
+  all.insert(all.end(), {never, outcome_result, no_connection, stalls, quantile});
+  return all;
+}
+
+TEST(JsonExpect, EveryKindRoundTrips) {
+  Outcome o = handshake_outcome();
+  o.expect = every_kind_of_result();
+  const std::string text = render_json(o);
+  const Outcome back = outcome_from_json(text);
+  ASSERT_TRUE(back.expect.has_value());
+  ASSERT_EQ(back.expect->size(), o.expect->size());
+  for (std::size_t i = 0; i < o.expect->size(); ++i) EXPECT_EQ((*back.expect)[i], (*o.expect)[i]) << i;
+  EXPECT_EQ(render_json(back), text);
+}
+
+// Each result names the scenario's key, bound and figure, the measured value
+// in the same unit, pass or fail and the line; the words are for readers.
+TEST(JsonExpect, AResultIsTheScenariosFieldsTheMeasuredValueAndTheLine) {
+  Outcome o = handshake_outcome();
+  o.expect = every_kind_of_result();
+  const auto j = nlohmann::json::parse(render_json(o));
+  ASSERT_TRUE(j["expect"].is_array());
+  EXPECT_EQ(j["expect"][0], nlohmann::json::parse(R"({"kind": "counter", "subject": "TcpExtListenOverflows",
+      "bound": "at_least", "expected": 1, "actual": 1, "passed": true, "file": "t.yaml", "line": 12, "column": 5,
+      "text": "TcpExtListenOverflows at least 1", "actual_text": "1"})"));
+  EXPECT_EQ(j["expect"][1], nlohmann::json::parse(R"({"kind": "data_delivered_at", "subject": "x#0",
+      "bound": "within", "expected_ns": 500000000, "tolerance_ns": 100000000, "actual_ns": 1000060000,
+      "passed": false, "file": "t.yaml", "line": 14, "column": 5,
+      "text": "x#0 data_delivered_at 500ms ±100ms", "actual_text": "1.000060"})"));
+  EXPECT_EQ(j["expect"][2]["actual_ns"], nullptr);
+  EXPECT_EQ(j["expect"][2]["missing"], "never");
+  EXPECT_EQ(j["expect"][3]["expected"], "completed");
+  EXPECT_EQ(j["expect"][3]["actual"], "reset");
+  EXPECT_EQ(j["expect"][4]["actual"], nullptr);
+  EXPECT_EQ(j["expect"][4]["missing"], "no_such_connection");
+  EXPECT_EQ(j["expect"][5]["longer_than_ns"], 1'000'000'000);
+  EXPECT_EQ(j["expect"][5]["expected"], 3);
+  EXPECT_EQ(j["expect"][6]["subject"], "p99.9");
+  EXPECT_EQ(j["expect"][6]["expected_ns"], 1'000'000'000);
+  EXPECT_EQ(j["expect"][6]["missing"], "no_delivered_requests");
+}
+
+// Not judged (`synsim kernel`, a library's model::run()): no "expect" key.
+// Judged with nothing stated: an empty array.
+TEST(JsonExpect, NotJudgedIsNoKeyAndNothingStatedIsAnEmptyArray) {
+  Outcome o = handshake_outcome();
+  EXPECT_FALSE(nlohmann::json::parse(render_json(o)).contains("expect"));
+  EXPECT_FALSE(outcome_from_json(render_json(o)).expect.has_value());
+  o.expect.emplace();
+  EXPECT_EQ(nlohmann::json::parse(render_json(o))["expect"], nlohmann::json::array());
+  const Outcome back = outcome_from_json(render_json(o));
+  ASSERT_TRUE(back.expect.has_value());
+  EXPECT_TRUE(back.expect->empty());
+}
+
+// An outcome.json written before results were saved (version 2 without
+// "expect") still reads, as not judged; so does version 1.
+TEST(JsonExpect, AnOlderOutcomeWithoutExpectStillReads) {
+  Outcome o = handshake_outcome();
+  o.expect = testing::one_held_one_failed();
+  auto j = nlohmann::json::parse(render_json(o));
+  j.erase("expect");
+  const Outcome back = outcome_from_json(j.dump());
+  EXPECT_FALSE(back.expect.has_value());
+  EXPECT_EQ(back.counters, o.counters);
+  EXPECT_FALSE(outcome_from_json(version_1(handshake_outcome()).dump()).expect.has_value());
+}
+
+TEST(JsonExpect, MalformedResultNamesItsPath) {
+  Outcome o = handshake_outcome();
+  o.expect = every_kind_of_result();
+  const nlohmann::json good = nlohmann::json::parse(render_json(o));
+  nlohmann::json j = good;
+  j["expect"] = 3;
+  EXPECT_EQ(read_error(j), "outcome JSON: expect: expected an array");
+  j = good;
+  j["expect"][0]["kind"] = "counters";
+  EXPECT_EQ(read_error(j), "outcome JSON: expect[0].kind: unknown expectation kind 'counters'");
+  j = good;
+  j["expect"][1]["bound"] = "about";
+  EXPECT_EQ(read_error(j), "outcome JSON: expect[1].bound: unknown bound 'about'");
+  j = good;
+  j["expect"][1].erase("actual_ns");
+  EXPECT_EQ(read_error(j), "outcome JSON: expect[1].actual_ns: missing");
+  j = good;
+  j["expect"][3]["actual"] = "lost";
+  EXPECT_EQ(read_error(j), "outcome JSON: expect[3].actual: unknown outcome 'lost'");
+  j = good;
+  j["expect"][0]["passed"] = "yes";
+  EXPECT_EQ(read_error(j), "outcome JSON: expect[0].passed: expected true or false");
+}
+
 }  // namespace
 }  // namespace synsim::report

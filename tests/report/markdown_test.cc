@@ -159,5 +159,57 @@ TEST(Markdown, LongRunsListStalledConnectionsFirstWithinTheLimit) {
   EXPECT_NE(md.find("7 more connections without a stall not shown."), std::string::npos);
 }
 
+// --- expect: results ------------------------------------------------------
+
+TEST(MarkdownExpect, AFailureIsABannerUnderTheTitleNamingIt) {
+  Outcome o = handshake_outcome();
+  o.expect = testing::one_held_one_failed();
+  const std::string md = render_markdown(o, nullptr, nullptr);
+  EXPECT_EQ(md.rfind("## synsim: loopback-stall\n\n"
+                     "> **FAILED: 1 of 2 expectations**\n"
+                     "> - x#0 data\\_delivered\\_at 500ms ±100ms: got 1.000060 (t.yaml line 14)\n\n",
+                     0),
+            0u)
+      << md;
+}
+
+TEST(MarkdownExpect, TableListsEveryResultFailuresFirst) {
+  Outcome o = handshake_outcome();
+  o.expect = testing::one_held_one_failed();
+  const std::string md = render_markdown(o, nullptr, nullptr);
+  const std::vector<std::string> rows = table_after(md, "### Expectations");
+  ASSERT_EQ(rows.size(), 4u) << md;
+  EXPECT_EQ(rows[0], "| result | expectation | got | line |");
+  EXPECT_EQ(rows[2], "| **FAIL** | x#0 data\\_delivered\\_at 500ms ±100ms | 1.000060 | 14 |");
+  EXPECT_EQ(rows[3], "| PASS | TcpExtListenOverflows at least 1 | 1 | 12 |");
+  EXPECT_LT(md.find("### Expectations"), md.find("### Connections"));
+}
+
+TEST(MarkdownExpect, NoBannerWhenEveryExpectationHeld) {
+  Outcome o = handshake_outcome();
+  o.expect = testing::one_held_one_failed();
+  (*o.expect)[1].passed = true;
+  const std::string md = render_markdown(o, nullptr, nullptr);
+  EXPECT_EQ(md.find("FAIL"), std::string::npos) << md;
+  EXPECT_NE(md.find("### Expectations\n\nAll 2 expectations held.\n\n"), std::string::npos) << md;
+  o.expect.reset();
+  EXPECT_EQ(render_markdown(o, nullptr, nullptr).find("Expectations"), std::string::npos);
+}
+
+TEST(MarkdownExpect, EachSideOfAComparisonIsNamed) {
+  Outcome m = handshake_outcome();
+  m.expect = testing::one_held_one_failed();
+  (*m.expect)[1].passed = true;
+  Outcome k = kernel_of(m);
+  k.expect = testing::one_held_one_failed();
+  const std::string md = render_markdown(m, &k, nullptr);
+  EXPECT_NE(md.find("> **FAILED on the kernel: 1 of 2 expectations**\n"), std::string::npos) << md;
+  EXPECT_EQ(md.find("FAILED on the model"), std::string::npos) << md;
+  const std::vector<std::string> rows = table_after(md, "### Expectations");
+  ASSERT_EQ(rows.size(), 6u) << md;
+  EXPECT_EQ(rows[0], "| side | result | expectation | got | line |");
+  EXPECT_EQ(rows[2], "| kernel | **FAIL** | x#0 data\\_delivered\\_at 500ms ±100ms | 1.000060 | 14 |");
+}
+
 }  // namespace
 }  // namespace synsim::report

@@ -5,8 +5,11 @@
 // covers the kinds a run produces with the figures it gives them.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
+#include "sim/expect/evaluate.h"
 #include "sim/report/json.h"
 #include "sim/report/tables.h"
 #include "sim/report/tcpdump.h"
@@ -48,6 +51,31 @@ TEST_P(SavedOutcome, ReadsBackEqualToTheModelsOutcome) {
   // Read back, the outcome renders as the fresh one does.
   EXPECT_EQ(report::render_tcpdump(back), report::render_tcpdump(out));
   EXPECT_EQ(report::render_summary(back), report::render_summary(out));
+}
+
+// The kernel run checked in under reports/ was written by an older synsim
+// (format version 1, no "expect"): it still reads, as an outcome whose
+// expectations nobody judged.
+TEST(SavedOutcomeFile, ACheckedInRunWrittenBeforeExpectResultsStillReads) {
+  std::ifstream in(std::string(SYNSIM_SOURCE_DIR) + "/reports/e1-accept-at-500ms/kernel/outcome.json");
+  ASSERT_TRUE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  ASSERT_EQ(text.str().find("\"expect\""), std::string::npos);
+  const Outcome back = report::outcome_from_json(text.str());
+  EXPECT_EQ(back.info.scenario, "e1-accept-at-500ms");
+  EXPECT_FALSE(back.connections.empty());
+  EXPECT_FALSE(back.expect.has_value());
+}
+
+// A judged run's results are part of what is saved and read back.
+TEST(SavedOutcomeFile, AJudgedRunReadsBackWithItsResults) {
+  const Scenario sc = load_shipped("scenarios/stall/loopback-stall-2003.yaml");
+  Outcome out = model::run(sc);
+  expect::judge(sc.expect, out);
+  ASSERT_TRUE(out.expect.has_value());
+  ASSERT_FALSE(out.expect->empty());
+  EXPECT_EQ(report::outcome_from_json(report::render_json(out)).expect, out.expect);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, SavedOutcome, ::testing::ValuesIn(saved_scenarios()),

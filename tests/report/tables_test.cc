@@ -85,5 +85,52 @@ TEST(Summary, SaysNoneWhenThereAreNoCounters) {
   EXPECT_EQ(text.substr(text.size() - 17), "\ncounters\n(none)\n");
 }
 
+// --- expect: results ------------------------------------------------------
+
+TEST(SummaryExpect, AFailureOpensTheSummaryWithABannerNamingIt) {
+  Outcome o = handshake_outcome();
+  o.expect = testing::one_held_one_failed();
+  const std::string text = render_summary(o);
+  EXPECT_EQ(text.substr(0, text.find("\n\n") + 2),
+            "FAILED: 1 of 2 expectations\n"
+            "  x#0 data_delivered_at 500ms ±100ms: got 1.000060 (t.yaml:14:5)\n\n")
+      << text;
+  EXPECT_EQ(text.find("scenario    loopback-stall"), text.find("\n\n") + 2);
+}
+
+TEST(SummaryExpect, ClosesWithEveryResultFailuresFirst) {
+  Outcome o = handshake_outcome();
+  o.expect = testing::one_held_one_failed();
+  const std::string text = render_summary(o);
+  const std::string section =
+      "\nexpectations: 1 of 2 held\n"
+      "FAIL  x#0 data_delivered_at 500ms ±100ms: got 1.000060 (t.yaml:14:5)\n"
+      "PASS  TcpExtListenOverflows at least 1: got 1\n";
+  ASSERT_GE(text.size(), section.size());
+  EXPECT_EQ(text.substr(text.size() - section.size()), section) << text;
+  EXPECT_LT(text.find("\ncounters\n"), text.find("\nexpectations: "));
+}
+
+TEST(SummaryExpect, NoBannerWhenEveryExpectationHeld) {
+  Outcome o = handshake_outcome();
+  o.expect = testing::one_held_one_failed();
+  (*o.expect)[1].passed = true;
+  const std::string text = render_summary(o);
+  EXPECT_EQ(text.find("FAIL"), std::string::npos) << text;
+  EXPECT_EQ(text.rfind("scenario    loopback-stall", 0), 0u) << text;
+  EXPECT_NE(text.find("\nexpectations: 2 of 2 held\nPASS  TcpExtListenOverflows at least 1: got 1\n"
+                      "PASS  x#0 data_delivered_at 500ms ±100ms: got 1.000060\n"),
+            std::string::npos)
+      << text;
+}
+
+TEST(SummaryExpect, NothingJudgedOrNothingStatedAddsNothing) {
+  Outcome o = handshake_outcome();
+  const std::string unjudged = render_summary(o);
+  EXPECT_EQ(unjudged.find("expectation"), std::string::npos);
+  o.expect.emplace();
+  EXPECT_EQ(render_summary(o), unjudged);
+}
+
 }  // namespace
 }  // namespace synsim::report

@@ -1,0 +1,65 @@
+// Expectation results in words: the one place where an
+// outcome::Expectation (a scenario's `expect:` judged against a run,
+// sim/outcome/expectation.h) becomes a sentence. The summary, the Markdown,
+// the HTML report, compare's text and the CLI's stderr all print these
+// words, so a result reads the same everywhere.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/outcome/outcome.h"
+
+namespace synsim::report {
+
+// What the scenario states: "TcpExtListenOverflows at least 3",
+// "x#1 data_delivered_at 6.900s ±300ms", "x#1 outcome completed",
+// "connections stalled longer than 1s: at least 3", "stall p99 at most 1s".
+std::string expectation_text(const outcome::Expectation& e);
+// What the run gave: "15", "6.311013" (seconds since the start), "completed",
+// "200ms", or why nothing: "never", "no such connection in the outcome",
+// "no delivered requests".
+std::string expectation_actual_text(const outcome::Expectation& e);
+// Where the scenario states it: "FILE:LINE:COL", "" when built in code.
+std::string expectation_where(const outcome::Expectation& e);
+// "PASS" or "FAIL".
+const char* expectation_status(const outcome::Expectation& e);
+
+// The results to show, failures first, each group in the scenario's order.
+std::vector<const outcome::Expectation*> failures_first(const std::vector<outcome::Expectation>& results);
+
+// Where the scenario states it, for a shared report: the file's name
+// without its directories and the line ("loopback-stall-2003.yaml line 43"),
+// "" when built in code.
+std::string expectation_place(const outcome::Expectation& e);
+
+// The results of the runs a report shows, each side that was judged: the
+// run alone (side ""), or "model" and "kernel" when there are two.
+struct JudgedSide {
+  const char* side;
+  const std::vector<outcome::Expectation>* results;
+};
+std::vector<JudgedSide> judged_sides(const outcome::Outcome& model, const outcome::Outcome* kernel);
+
+// The headline: "FAILED: 2 of 3 expectations" when any failed, else
+// "3 of 3 expectations held" (for none: ""). With a side (compare's two
+// runs): "FAILED on the kernel: 2 of 3 expectations".
+std::string expectations_headline(const std::vector<outcome::Expectation>& results, std::string_view side = "");
+
+// One line per result, failures first, each failure with where it is stated:
+//   FAIL  x#1 data_delivered_at 6.900s ±300ms: got 6.311013 (file.yaml:43:5)
+//   PASS  TcpExtListenOverflows at least 3: got 15
+std::string render_expectations(const std::vector<outcome::Expectation>& results);
+
+// The banner a text report opens with when any expectation failed, ""
+// otherwise:
+//   FAILED: 1 of 2 expectations
+//     TcpExtTCPSynRetrans at most 0: got 4 (file.yaml:20:5)
+//   (blank line)
+std::string expectations_banner(const outcome::Outcome& out);
+// The section a text summary closes with, "" when nothing was judged or
+// nothing stated: "\nexpectations: 1 of 2 held\n" then render_expectations().
+std::string expectations_section(const outcome::Outcome& out);
+
+}  // namespace synsim::report
