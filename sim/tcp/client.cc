@@ -436,6 +436,11 @@ bool Stack::established_validate(std::uint32_t conn, Segment& seg) {
     return false;
   }
   if ((seg.flags & kSyn) && !modern()) {
+    // 2.6.11/2.6.12 tcp_rcv_established() slow path: tcp_replace_ts_recent()
+    // runs before the SYN is looked at, and the SYN-ACK (seq <= rcv_wup)
+    // passes it, so the duplicate ACK echoes the retransmitted SYN-ACK's
+    // TSval (the 2003 capture's line 6: "timestamp 19536528 19536528").
+    if (seg.has_ts) s.ts_recent = seg.ts_val;
     // 2.6.12: the SYN-ACK is an old segment (end_seq <= rcv_nxt):
     // tcp_data_queue() "A retransmit" -> DelayedACKLost, tcp_dsack_set()
     // and an immediate ACK carrying a D-SACK block for [ISN, ISN+1).
