@@ -54,17 +54,8 @@ void Stack::child_established(std::uint32_t conn, const Segment& seg, bool from_
 // LAST_ACK to CLOSE, and tcp_update_metrics() saves its RTT.
 void Stack::child_ack(std::uint32_t conn, const Segment& seg) {
   ChildSock& ch = sock(conn).child;
-  if (!(seg.flags & kAck) || !seq::after(seg.ack, ch.snd_una) || seq::after(seg.ack, ch.snd_nxt)) return;
-  ch.snd_una = seg.ack;
-  const std::int64_t m = ack_rtt_sample(seg, ch.ts_off, take_acked(ch.unacked, seg.ack));
-  if (m >= 0) {
-    rtt_estimator(ch.rtt, m, ch.snd_una, ch.snd_nxt);
-    ch.rto = rto_from(ch.rtt);
-  }
-  if (ch.fin_sent && ch.snd_una == ch.snd_nxt && !ch.metrics_saved) {
-    ch.metrics_saved = true;
-    tcp_update_metrics(ch.rtt, 0);  // the child never retransmits: icsk_backoff 0
-  }
+  if (ack_update(ch, seg) == AckUpdate::none) return;
+  save_metrics_once(ch, 0);  // the child never retransmits: icsk_backoff 0
 }
 
 // Linux: tcp_rcv_established() -> tcp_validate_incoming(), tcp_ack(),

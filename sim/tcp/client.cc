@@ -472,22 +472,13 @@ bool Stack::established_validate(std::uint32_t conn, Segment& seg) {
 // everything is acked the retransmit timer stops and the backoff clears.
 void Stack::established_ack(std::uint32_t conn, const Segment& seg) {
   ClientSock& s = sock(conn).client;
-  if (!(seg.flags & kAck) || !seq::after(seg.ack, s.snd_una) || seq::after(seg.ack, s.snd_nxt)) return;
-  s.snd_una = seg.ack;
-  // tcp_clean_rtx_queue() -> tcp_ack_update_rtt(): an RTT sample, a new RTO.
-  const std::int64_t m = ack_rtt_sample(seg, s.ts_off, take_acked(s.unacked, seg.ack));
-  if (m >= 0) {
-    rtt_estimator(s.rtt, m, s.snd_una, s.snd_nxt);
-    s.rto = rto_from(s.rtt);
-    s.rtt_backoff = 0;
-  }
+  const AckUpdate a = ack_update(s, seg);
+  if (a == AckUpdate::none) return;
+  if (a == AckUpdate::sampled) s.rtt_backoff = 0;
   // Our FIN is acked: the closed socket goes to TIME_WAIT (tcp_time_wait(),
   // or FIN_WAIT2 as a timewait socket) or from LAST_ACK to CLOSE, and leaves
   // its RTT for later connections.
-  if (s.fin_sent && s.snd_una == s.snd_nxt && !s.metrics_saved) {
-    s.metrics_saved = true;
-    tcp_update_metrics(s.rtt, s.rtt_backoff);
-  }
+  save_metrics_once(s, s.rtt_backoff);
   if (s.snd_una != s.snd_nxt) return;
   events_.cancel(s.xmit_timer);
   s.pending = XmitTimer::none;

@@ -189,4 +189,27 @@ void Stack::tcp_update_metrics(const RttEstimator& e, std::uint32_t backoff) {
   dst.rttvar = m >= dst.rttvar ? m : dst.rttvar - ((dst.rttvar - m) >> 2);
 }
 
+template <typename Sock>
+Stack::AckUpdate Stack::ack_update(Sock& s, const Segment& seg) {
+  if (!(seg.flags & kAck) || !seq::after(seg.ack, s.snd_una) || seq::after(seg.ack, s.snd_nxt)) return AckUpdate::none;
+  s.snd_una = seg.ack;
+  const std::int64_t m = ack_rtt_sample(seg, s.ts_off, take_acked(s.unacked, seg.ack));
+  if (m < 0) return AckUpdate::advanced;
+  rtt_estimator(s.rtt, m, s.snd_una, s.snd_nxt);
+  s.rto = rto_from(s.rtt);
+  return AckUpdate::sampled;
+}
+
+template <typename Sock>
+void Stack::save_metrics_once(Sock& s, std::uint32_t backoff) {
+  if (!s.fin_sent || s.snd_una != s.snd_nxt || s.metrics_saved) return;
+  s.metrics_saved = true;
+  tcp_update_metrics(s.rtt, backoff);
+}
+
+template Stack::AckUpdate Stack::ack_update(ClientSock&, const Segment&);
+template Stack::AckUpdate Stack::ack_update(ChildSock&, const Segment&);
+template void Stack::save_metrics_once(ClientSock&, std::uint32_t);
+template void Stack::save_metrics_once(ChildSock&, std::uint32_t);
+
 }  // namespace synsim::tcp

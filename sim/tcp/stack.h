@@ -261,6 +261,17 @@ class Stack final : public EventHandlerFor<Stack> {
   static std::optional<Time> take_acked(std::vector<SentSegment>& unacked, std::uint32_t ack);
   void tcp_init_metrics(RttEstimator& e, std::uint64_t& rto, bool saw_tstamp, std::uint32_t snd_nxt) const;
   void tcp_update_metrics(const RttEstimator& e, std::uint32_t backoff);
+  // tcp_ack() -> tcp_clean_rtx_queue() -> tcp_ack_update_rtt(), for the
+  // client and the child alike (ClientSock, ChildSock): an ACK of new data
+  // advances snd_una, and a sample (Karn's rule: ack_rtt_sample) sets a new
+  // RTO. `none`: the ACK acks nothing new, or what was never sent.
+  enum class AckUpdate : std::uint8_t { none, advanced, sampled };
+  template <typename Sock>
+  AckUpdate ack_update(Sock& s, const Segment& seg);
+  // The socket's FIN is acked: tcp_time_wait() (or LAST_ACK -> CLOSE) calls
+  // tcp_update_metrics() once with the socket's RTT and icsk_backoff.
+  template <typename Sock>
+  void save_metrics_once(Sock& s, std::uint32_t backoff);
 
   // connection state (stack.cc)
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
