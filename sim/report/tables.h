@@ -30,4 +30,8 @@ std::string render_counters(const outcome::Outcome& outcome);
 // ("FAILED: 1 of 2 expectations", expect_text.h).
 std::string render_summary(const outcome::Outcome& outcome);
 
+// A kernel run's machine load, one line: "2 CPUs; other processes took 0.93
+// CPU on average during the run: BUSY, ...".
+std::string host_load_text(const outcome::HostLoad& host);
+
 }  // namespace synsim::report
