@@ -60,6 +60,7 @@ outcome::Outcome run(const scenario::Scenario& sc, const RunOptions& options) {
   Trace trace;
   Recorder::Options recording;
   recording.record_packets = options.record_packets;
+  recording.record_sockets = options.record_packets || options.record_sockets;
   recording.stall_threshold = options.stall_threshold;
   recording.summary = options.detail == RunOptions::Detail::summary;
   recording.summary_first = options.summary_first;
@@ -89,9 +90,10 @@ outcome::Outcome run(const scenario::Scenario& sc, const RunOptions& options) {
       trace.mix(static_cast<std::int64_t>(ev.payload.kind));
       trace.mix(static_cast<std::int64_t>(ev.payload.arg));
       ev.handler->dispatch(ev.payload);
+      world.after_event();
       check_queues(world.stack(), fail);
       const tcp::Listener& l = world.stack().listener();
-      if (options.record_packets && (l.qlen != last_qlen || l.ack_backlog != last_backlog)) {
+      if (recording.record_sockets && (l.qlen != last_qlen || l.ack_backlog != last_backlog)) {
         last_qlen = l.qlen;
         last_backlog = l.ack_backlog;
         queues.push_back(outcome::QueueSample{now, l.qlen, l.ack_backlog});

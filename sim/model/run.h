@@ -33,6 +33,10 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;           // overrides the scenario's seed
   std::uint64_t event_limit = 200'000'000;     // a run that needs more is stopped (exit 3)
   bool record_packets = true;                  // false: counters and records only (sweeps)
+  // Each connection's sockets as netstat lists them (ConnectionRecord::
+  // sockets) and the listener's queues (Outcome::queues), also without the
+  // packets (`synsim run --format netstat`). Recorded whenever packets are.
+  bool record_sockets = false;
   Duration stall_threshold = outcome::kStallThreshold;
   Detail detail = Detail::full;
   std::uint32_t summary_first = 20;

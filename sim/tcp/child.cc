@@ -27,6 +27,11 @@ void Stack::child_rcv(std::uint32_t conn, Segment& seg) {
     return;
   }
   if (seg.has_ts) ch.ts_recent = seg.ts_val;
+  // tcp_ack(): snd_una advances (what the child sent is never lost, so
+  // nothing else follows from it).
+  if ((seg.flags & kAck) && seq::after(seg.ack, ch.snd_una) && !seq::after(seg.ack, ch.snd_nxt)) {
+    ch.snd_una = seg.ack;
+  }
   bool ack_now = false;
   bool delivered = false;
   if (seg.len > 0) {
@@ -83,6 +88,13 @@ void Stack::child_send(std::uint32_t conn, std::uint32_t bytes) {
   xmit(d, {});
 }
 
+// Linux: tcp_recvmsg() on the child, as Stack::read() on the client.
+void Stack::child_read(std::uint32_t conn) {
+  if (released(conn)) return;
+  ChildSock& ch = sock(conn).child;
+  if (ch.state == ChildState::established) ch.copied_seq = ch.rcv_nxt;
+}
+
 void Stack::close_child(std::uint32_t conn) {
   if (released(conn)) return;
   ChildSock& ch = sock(conn).child;
@@ -93,6 +105,7 @@ void Stack::close_child(std::uint32_t conn) {
   f.ack = ch.rcv_nxt;
   ch.snd_nxt += 1;
   ch.fin_sent = true;
+  ch.fin_first = !ch.fin_received;  // the active closer ends in TIME_WAIT
   xmit(f, {});
 }
 
