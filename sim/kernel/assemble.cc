@@ -204,6 +204,7 @@ outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt
   out.info.seed = sc.seed;
   out.info.duration = sc.duration;
   out.info.server_port = sc.server.port;
+  out.info.server_address = sc.server.address;
   // Wire mode's TUN device sees every segment whatever the option.
   out.info.captured = opt.capture_packets || !raw.packets.empty();
   out.info.loader = opt.loader ? loader_kind_name(*opt.loader) : "";

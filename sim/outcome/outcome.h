@@ -173,6 +173,8 @@ struct RunInfo {
   std::uint64_t seed = 0;
   Duration duration{};
   std::uint16_t server_port = 0;
+  // The listener's address; on loopback, the clients' too.
+  std::string server_address = "127.0.0.1";
   std::uint64_t events = 0;         // model: events executed
   std::uint64_t trace_hash = 0;     // model: running hash of the event trace
   // Stopped before its duration (SIGINT/SIGTERM on a kernel run): everything

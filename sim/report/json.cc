@@ -112,6 +112,7 @@ Json connection_json(const outcome::ConnectionRecord& c) {
   j["stall_ns"] = stall ? Json(to_ns(*stall)) : Json(nullptr);
   j["explanation"] = Json::array();
   for (const outcome::ExplanationStep& s : c.explanation) j["explanation"].push_back(step_json(s));
+  j["sockets"] = detail::sockets_json(c.sockets);
   return j;
 }
 
@@ -222,6 +223,7 @@ outcome::ConnectionRecord connection_from(const Reader& r, int version) {
   c.syncookie = r.boolean("syncookie");
   const std::size_t steps = r.array("explanation").size();
   for (std::size_t i = 0; i < steps; ++i) c.explanation.push_back(step_from(r, i, version));
+  c.sockets = detail::sockets_from(r);
   return c;
 }
 
@@ -265,6 +267,7 @@ std::string render_json(const outcome::Outcome& outcome) {
       {"seed", info.seed},
       {"duration_ns", to_ns(info.duration)},
       {"server_port", info.server_port},
+      {"server_address", info.server_address},
       {"events", info.events},
       {"trace_hash", fmt::format("{:016x}", info.trace_hash)},
       {"partial", info.partial},
@@ -332,6 +335,8 @@ outcome::Outcome outcome_from_json(std::string_view text) {
   o.info.seed = info.integer<std::uint64_t>("seed");
   o.info.duration = Duration{info.integer<std::int64_t>("duration_ns")};
   o.info.server_port = info.integer<std::uint16_t>("server_port");
+  // Optional (outcomes written before it was kept lack it: 127.0.0.1, loopback).
+  if (info.has("server_address")) o.info.server_address = info.str("server_address");
   o.info.events = info.integer<std::uint64_t>("events");
   o.info.trace_hash = hex64_from(info, "trace_hash");
   // Optional (outcomes written before partial runs existed lack them).
