@@ -86,8 +86,12 @@ CLI::App* add_run(CLI::App& app, RunArgs& run) {
   run_cmd->add_option("--set", run.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   run_cmd->add_option("--format", run.format,
                       "Output: text (timeline + summary), tcpdump, summary, json, perfetto (trace JSON for "
-                      "ui.perfetto.dev), html (self-contained report), markdown")
-      ->check(CLI::IsMember(output_formats()));
+                      "ui.perfetto.dev), html (self-contained report), markdown, netstat (every socket's state, "
+                      "Recv-Q and Send-Q as netstat -tan prints them, at --at)")
+      ->check(CLI::IsMember(run_formats()));
+  run_cmd->add_option("--at", run.at,
+                      "With --format netstat: when, as a duration since the run's start (2s, 450ms, 1.5s); "
+                      "default: the end of the run");
   run_cmd->add_option("--out", run.out_dir,
                       "Also write every rendering here: timeline.txt, summary.txt, outcome.json, capture.pcap, "
                       "trace.json, report.html, summary.md, scenario.yaml");
