@@ -30,6 +30,7 @@ int run_seeds(const RunArgs& args, const scenario::Scenario& sc) {
     model::RunOptions options;
     options.seed = seed;
     options.record_packets = false;
+    options.record_sockets = false;
     if (sc.expect.connections.empty()) options.detail = model::RunOptions::Detail::summary;
     std::optional<outcome::Outcome> out = run_on_model(sc, options, args.file);
     if (!out) return kExitBadInput;
@@ -86,15 +87,15 @@ int run_command(const RunArgs& args) {
   model::RunOptions options;
   options.seed = args.seed;
   // The timeline is the expensive part of a large run: keep it only when
-  // something will show it. The netstat snapshot needs only the sockets.
+  // something will show it. The netstat snapshot needs only the sockets
+  // (RunOptions::record_sockets), of every connection (full detail).
   const bool netstat = args.format == "netstat";
   options.record_packets = (args.format != "summary" && !netstat) || args.out_dir.has_value();
-  options.record_sockets = netstat;
   // The summary counts the connections and tells the interesting ones: a
   // run of millions need not keep a record of every one, unless an
   // expectation names connections (stall counts and quantiles are exact in
   // the summary).
-  if (!options.record_packets && !options.record_sockets && sc->expect.connections.empty()) {
+  if (!options.record_packets && !netstat && sc->expect.connections.empty()) {
     options.detail = model::RunOptions::Detail::summary;
   }
   // An InvariantViolation escapes to the caller: an internal error

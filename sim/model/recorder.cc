@@ -336,12 +336,17 @@ void Recorder::explain(std::uint32_t conn, outcome::ConnectionRecord& r, Duratio
   if (!outcome::worth_explaining(r, e.incident, stall_threshold)) return;
   std::size_t count = 0;
   for (std::uint32_t i = e.note_head; i != kNone; i = notes_[i].next) ++count;
-  r.explanation.reserve(count + 1);
+  r.explanation.reserve(count + 2);
   for (std::uint32_t i = e.note_head; i != kNone; i = notes_[i].next) {
     r.explanation.push_back(outcome::ExplanationStep{notes_[i].t, notes_[i].reason});
   }
   if (const std::optional<outcome::Reason> end = outcome::conclusion(r)) {
     r.explanation.push_back(outcome::ExplanationStep{std::nullopt, *end});
+  }
+  // What netstat showed meanwhile, the report's own reading.
+  if (const std::optional<outcome::Reason> netstat =
+          outcome::waiting_sockets(r, stall_threshold, r.closed.value_or(run_end_))) {
+    r.explanation.push_back(outcome::ExplanationStep{std::nullopt, *netstat});
   }
 }
 

@@ -58,6 +58,27 @@ std::optional<SocketView> socket_at(const std::vector<SocketSample>& series, Tim
   return v;
 }
 
+std::optional<WaitingSockets> longest_while_waiting(const ConnectionRecord& r, Time until) {
+  if (!r.first_data_sent || *r.first_data_sent >= until || r.sockets.client.empty()) return std::nullopt;
+  // Where either view may change, within the wait.
+  std::vector<Time> changes = {*r.first_data_sent, until};
+  for (const std::vector<SocketSample>* series : {&r.sockets.client, &r.sockets.server}) {
+    for (const SocketSample& s : *series) {
+      if (s.time > *r.first_data_sent && s.time < until) changes.push_back(s.time);
+    }
+  }
+  std::sort(changes.begin(), changes.end());
+  changes.erase(std::unique(changes.begin(), changes.end()), changes.end());
+  std::optional<WaitingSockets> best;
+  for (std::size_t i = 0; i + 1 < changes.size(); ++i) {
+    if (best && changes[i + 1] - changes[i] <= best->until - best->from) continue;
+    const Time t = changes[i];
+    best = WaitingSockets{socket_at(r.sockets.client, t).value_or(SocketView{}),
+                          socket_at(r.sockets.server, t).value_or(SocketView{}), t, changes[i + 1]};
+  }
+  return best;
+}
+
 std::vector<ListedSocket> listed_sockets(const Outcome& out, Time t) {
   std::vector<ListedSocket> lines;
   ListedSocket listener;

@@ -32,7 +32,8 @@
 
 namespace synsim::outcome {
 
-struct Outcome;  // outcome.h
+struct Outcome;           // outcome.h
+struct ConnectionRecord;  // outcome.h
 
 // include/net/tcp_states.h, numbered as there. `close` is a socket no longer
 // in any hash table: /proc/net/tcp does not list it, nor does netstat.
@@ -90,6 +91,21 @@ inline constexpr Duration kTimeWaitLength = sec(60);
 // The socket as it was at `t` (its last sample at or before t); none when
 // it did not exist then (no sample yet, or the last one is `close`).
 std::optional<SocketView> socket_at(const std::vector<SocketSample>& series, Time t);
+
+// Both sockets of a connection over a span: what netstat showed then (a
+// view in state close: that socket was not listed).
+struct WaitingSockets {
+  SocketView client;
+  SocketView server;
+  Time from{};
+  Time until{};
+};
+
+// The views of `r`'s two sockets that held longest while its request
+// waited, from its first transmission until `until` (its delivery, or the
+// end of the wait), the earliest of equally long ones. None without a
+// request, without socket series, or with an empty wait.
+std::optional<WaitingSockets> longest_while_waiting(const ConnectionRecord& r, Time until);
 
 // Which socket of a run a listed line is.
 enum class ListedSide : std::uint8_t { listener, client, server };
