@@ -12,16 +12,8 @@
 namespace synsim::cli {
 
 const std::vector<std::string>& output_formats() {
-  static const std::vector<std::string> formats = {"text", "tcpdump", "summary", "json", "perfetto", "html", "markdown"};
-  return formats;
-}
-
-const std::vector<std::string>& run_formats() {
-  static const std::vector<std::string> formats = [] {
-    std::vector<std::string> f = output_formats();
-    f.push_back("netstat");
-    return f;
-  }();
+  static const std::vector<std::string> formats = {"text",     "tcpdump", "summary",  "json",
+                                                   "perfetto", "html",    "markdown", "netstat"};
   return formats;
 }
 

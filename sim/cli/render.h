@@ -9,11 +9,8 @@
 
 namespace synsim::cli {
 
-// text | tcpdump | summary | json | perfetto | html | markdown
+// text | tcpdump | summary | json | perfetto | html | markdown | netstat
 const std::vector<std::string>& output_formats();
-// `synsim run`'s: output_formats() and netstat (the kernel runner records no
-// socket series yet).
-const std::vector<std::string>& run_formats();
 // `out` in `format`. Every format but tcpdump and perfetto carries the
 // expect: results the outcome holds (Outcome::expect): text and summary
 // open with a banner when one failed and close with every result, as do

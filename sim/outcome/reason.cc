@@ -103,6 +103,7 @@ constexpr Traits traits(ReasonKind k) {
     case ReasonKind::kernel_server_rst: return {"kernel_server_rst", "capture", kIncident};
     case ReasonKind::kernel_client_rst: return {"kernel_client_rst", "capture", kIncident};
     case ReasonKind::kernel_capture_lost: return {"kernel_capture_lost", "capture", kIncident};
+    case ReasonKind::kernel_sockets_unread: return {"kernel_sockets_unread", "sock_diag", kIncident};
     case ReasonKind::kernel_request_written: return {"kernel_request_written", "application", 0};
     case ReasonKind::kernel_socket_error: return {"kernel_socket_error", "application", kIncident};
     case ReasonKind::kernel_server_read_error: return {"kernel_server_read_error", "application", kIncident};

@@ -131,6 +131,7 @@ enum class ReasonKind : std::uint8_t {
   kernel_server_rst,            // the server answered with RST
   kernel_client_rst,            // the client sent RST (not its scripted close)
   kernel_capture_lost,          // n = packets the capture lost
+  kernel_sockets_unread,        // sock_diag could not be read at the run's end: `text` = why
   kernel_request_written,       // the client writes its request (an explanation's first step)
   kernel_socket_error,          // `call` failed: `text` = error name, a = errno (0: not a system error)
   kernel_server_read_error,     // the server's read() failed: same figures

@@ -20,7 +20,8 @@
 // series of samples, one per change (outcome::ConnectionRecord::sockets);
 // a socket is listed from its first sample until a sample in TcpState::close.
 // Which model state is which kernel state is decided in one place,
-// sim/tcp/diag.h.
+// sim/tcp/diag.h. A kernel run has one sample per socket, what sock_diag
+// listed when the run ended (sim/kernel/sock_diag.h).
 #pragma once
 
 #include <cstdint>

@@ -38,9 +38,12 @@
 // TIME_WAIT socket ends TCP_TIMEWAIT_LEN (60 s) later or when a new
 // connection takes its port, whichever comes first; a series that ends in
 // TIME_WAIT was still there at the run's end. The listener's Recv-Q is
-// "queues"' accept_queue. Empty when the run did not record them (`synsim
-// run --format summary`, sweeps, kernel runs); optional on input (files
-// written before it existed read as empty series). Like "expect", adding
+// "queues"' accept_queue. A kernel run holds one sample per socket: what
+// sock_diag listed when the run ended (sim/kernel/sock_diag.h; its last
+// "queues" sample is the listener's then). Empty when the run did not
+// record them (a summary-detail model run, sweeps, a kernel run in wire
+// mode); optional on input (files written before it existed read as empty
+// series). Like "expect", adding
 // it needed no new version: older readers ignore keys they do not know,
 // and every key they know is unchanged ("server_address" in "info" too,
 // optional on input, 127.0.0.1 when absent).

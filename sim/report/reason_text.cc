@@ -245,6 +245,10 @@ std::string reason_text(const Reason& r) {
                          "{} ({} ports): the scenario may hold about {} ephemeral ports at once (connections the "
                          "client closes with FIN keep theirs in TIME_WAIT, reusable after ~1 s on loopback)",
                          r.n, r.m, ports_in(r.n, r.m), r.c, r.d, ports_in(r.c, r.d), r.a);
+    case ReasonKind::kernel_sockets_unread:
+      return fmt::format("kernel: the sockets could not be listed at the end of the run ({}); netstat shows the "
+                         "listener alone",
+                         r.text);
     case ReasonKind::kernel_syn_retransmitted: return fmt::format("kernel: SYN retransmitted (#{})", r.a);
     case ReasonKind::kernel_synack_retransmitted:
       return fmt::format("kernel: SYN-ACK retransmitted (#{}): the request is still in the SYN queue", r.a);

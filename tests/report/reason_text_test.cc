@@ -173,6 +173,8 @@ const std::vector<Words>& every_reason() {
     // The namespace's range unreadable: printed as PortRange holds it.
     {Reason{.kind = ReasonKind::kernel_port_range_widened, .a = 70000, .c = 1024, .d = 65535, .n = 0, .m = -1},
      "kernel: net.ipv4.ip_local_port_range widened in the namespace from 0 -1 (0 ports) to 1024 65535 (64512 ports): the scenario may hold about 70000 ephemeral ports at once (connections the client closes with FIN keep theirs in TIME_WAIT, reusable after ~1 s on loopback)"},
+    {Reason{.kind = ReasonKind::kernel_sockets_unread, .text = "sock_diag: Protocol not supported"},
+     "kernel: the sockets could not be listed at the end of the run (sock_diag: Protocol not supported); netstat shows the listener alone"},
     {Reason{.kind = ReasonKind::kernel_syn_retransmitted, .a = 1},
      "kernel: SYN retransmitted (#1)"},
     {Reason{.kind = ReasonKind::kernel_synack_retransmitted, .a = 2},
