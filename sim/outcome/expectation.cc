@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/outcome/enum_names.h"
+
 namespace synsim::outcome {
 
 std::size_t failed_count(const std::vector<Expectation>& results) {
@@ -42,20 +44,6 @@ const char* to_string(ExpectationMissing m) {
   }
   return "?";
 }
-
-namespace {
-
-// Every value from the first (0) to `last`, by the names to_string gives
-// (as reason.cc reads its enums: no gaps, no default in the switches).
-template <typename Enum>
-std::optional<Enum> named(std::string_view name, Enum last) {
-  for (int i = 0; i <= static_cast<int>(last); ++i) {
-    if (name == to_string(static_cast<Enum>(i))) return static_cast<Enum>(i);
-  }
-  return std::nullopt;
-}
-
-}  // namespace
 
 template <>
 std::optional<ExpectationKind> from_string<ExpectationKind>(std::string_view name) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/outcome/enum_names.h"
 #include "sim/outcome/outcome.h"
 
 namespace synsim::outcome {
@@ -144,22 +145,6 @@ const char* to_string(SocketCall c) {
   }
   return "?";
 }
-
-namespace {
-
-// Every value from the first (0) to `last`, by the names to_string gives:
-// these enums count from 0 without gaps, to_string's switches have no
-// default (-Werror=switch), and `last` is each enum's last enumerator, so a
-// value added before it is found as soon as it is named.
-template <typename Enum>
-std::optional<Enum> named(std::string_view name, Enum last) {
-  for (int i = 0; i <= static_cast<int>(last); ++i) {
-    if (name == to_string(static_cast<Enum>(i))) return static_cast<Enum>(i);
-  }
-  return std::nullopt;
-}
-
-}  // namespace
 
 template <>
 std::optional<ReasonKind> from_string<ReasonKind>(std::string_view name) {

@@ -29,6 +29,7 @@ constexpr std::array kProfiles = {
         // (reports/loopback-stall-2003/kernel/timeline.txt): capture slows it
         // (reports/load/capture.md).
         .loopback_hop = Duration{1500},
+        .rtt_memory = RttMemory::tcp_metrics,  // net/ipv4/tcp_metrics.c
     },
     Profile{
         .name = "linux-2.5.66",
@@ -53,6 +54,7 @@ constexpr std::array kProfiles = {
         // each. On loopback a hop is that processing (loopback_xmit ->
         // netif_rx -> do_softirq before the syscall returns).
         .loopback_hop = us(2),
+        .rtt_memory = RttMemory::route_cache,  // tcp_update_metrics() into dst->rtt (2.4.20, 2.6.11)
     },
 };
 

@@ -25,6 +25,27 @@ enum class Era {
   old,     // per-listener SYN-ACK sweep, SYN queue from tcp_max_syn_backlog, no TLP
 };
 
+// Where the RTT of a finished connection is remembered, and how a new
+// connection on the same path uses it. On loopback every connection, client
+// and server child alike, goes from 127.0.0.1 to 127.0.0.1, so there is one
+// entry: what one connection leaves there, every later one starts from.
+enum class RttMemory {
+  // 2.4.20 and 2.6.11 (read; 2.5.66 assumed, between them): the route cache
+  // entry (struct rtable, keyed by daddr, saddr, tos, oif; no ports) carries
+  // dst->rtt / RTAX_RTT and rttvar. tcp_update_metrics() (net/ipv4/tcp_input.c),
+  // on TIME_WAIT or LAST_ACK -> CLOSE, stores the socket's srtt when larger,
+  // an EWMA otherwise, and max(|delta| / 2, mdev) as rttvar; tcp_init_metrics()
+  // raises a new socket's srtt and mdev to them, so its RTO is
+  // dst->rtt / 8 + max(dst->rttvar, TCP_RTO_MIN). The output route of
+  // 127.0.0.1 is DST_HOST (ip_route_output_slow), so loopback is not skipped.
+  route_cache,
+  // 6.x net/ipv4/tcp_metrics.c: the same update, into the tcp_metrics entry
+  // of (saddr, daddr) in the netns; tcp_init_metrics() seeds only the first
+  // RTO from it (crtt + max(2 crtt, rto_min)), not srtt or mdev. Loopback is
+  // not skipped (6.18.44: `ip tcp_metrics show` lists 127.0.0.1).
+  tcp_metrics,
+};
+
 struct Profile {
   std::string_view name;       // "linux-6.18"
   Era era;
@@ -41,6 +62,7 @@ struct Profile {
   // (on 6.18 here 1.5 us warm without capture, profile.cc; kernel-handshake.md §8
   // measured 8-20 us cold).
   Duration loopback_hop;
+  RttMemory rtt_memory;
 };
 
 std::span<const Profile> profiles();

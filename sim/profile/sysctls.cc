@@ -43,6 +43,9 @@ constexpr std::array kTable = {
                "ms between challenge / out-of-window ACKs per socket"},
     SysctlInfo{"net.ipv4.tcp_challenge_ack_limit", 0, kIntMax, &Sysctls::tcp_challenge_ack_limit,
                "challenge ACKs per second per netns"},
+    // proc_dou8vec_minmax without bounds (6.x); 2.6.11's proc_dointvec is wider.
+    SysctlInfo{"net.ipv4.tcp_no_metrics_save", 0, 255, &Sysctls::tcp_no_metrics_save,
+               "not 0: a closing connection leaves no RTT for later ones"},
 };
 
 }  // namespace

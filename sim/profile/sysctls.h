@@ -33,6 +33,7 @@ struct Sysctls {
   std::int64_t tcp_dsack = 1;
   std::int64_t tcp_invalid_ratelimit = 500;    // ms
   std::int64_t tcp_challenge_ack_limit = 2147483647;
+  std::int64_t tcp_no_metrics_save = 0;        // 1: tcp_update_metrics() saves nothing
   std::int64_t ip_local_port_range_min = 32768;  // net.ipv4.ip_local_port_range (first)
   std::int64_t ip_local_port_range_max = 60999;  // net.ipv4.ip_local_port_range (second)
 };

@@ -9,10 +9,54 @@
 //
 // Deviation: after the handshake the loopback path loses nothing, so the
 // server's response and FIN are sent once and never retransmitted.
+//
+// The child's RTT: its first sample is taken as it becomes ESTABLISHED, from
+// the segment that created it (child_established); its close leaves its srtt
+// for later connections (metrics.cc). A child created late, by a segment
+// that echoes an old SYN-ACK, starts with the whole wait as its RTT.
 #include "sim/core/seq.h"
 #include "sim/tcp/stack.h"
 
 namespace synsim::tcp {
+
+// Linux: tcp_rcv_state_process() in SYN_RECV for the segment that created
+// the child, net/ipv4/tcp_input.c: its first RTT sample, then
+// tcp_init_metrics(). 2.x: "tcp_ack considers this ACK as duplicate and does
+// not calculate rtt. Fix it at least with timestamps": m = tcp_time_stamp -
+// rcv_tsecr, the age of the SYN-ACK the segment echoes (2.4.20, 2.6.11).
+// 6.x: tcp_synack_rtt_meas(): the time since the first SYN-ACK
+// (tcp_rsk(req)->snt_synack) if none was retransmitted (req->num_retrans),
+// otherwise (and for a cookie) the timestamp echo.
+void Stack::child_established(std::uint32_t conn, const Segment& seg, bool from_cookie) {
+  Conn& c = sock(conn);
+  ChildSock& ch = c.child;
+  const bool echo = seg.has_ts && seg.ts_ecr != 0;
+  const std::int64_t echo_ms =
+      echo ? std::max<std::int64_t>(0, static_cast<std::int32_t>(ts_now(ch.ts_off) - seg.ts_ecr)) : -1;
+  std::int64_t m = -1;
+  if (!modern()) {
+    if (echo) m = static_cast<std::int64_t>(clock_.to_jiffies(ms(echo_ms)));
+  } else if (!from_cookie && c.req.num_retrans == 0 && c.req.snt_synack) {
+    m = (to_ns(now_) - to_ns(*c.req.snt_synack)) / 1000;
+  } else if (echo) {
+    m = std::max<std::int64_t>(echo_ms, 1) * 1000;  // tcp_rtt_tsopt_us(tp, 1)
+  }
+  if (m >= 0) {
+    rtt_estimator(ch.rtt, m, ch.snd_una, ch.snd_nxt);
+    ch.rto = rto_from(ch.rtt);
+  }
+  tcp_init_metrics(ch.rtt, ch.rto, seg.has_ts, ch.snd_nxt);
+}
+
+// Linux: tcp_ack() on the child: snd_una advances, tcp_clean_rtx_queue()
+// takes an RTT sample; once its FIN is acked the closed child goes to
+// TIME_WAIT (tcp_time_wait(), also as a FIN_WAIT2 timewait socket) or from
+// LAST_ACK to CLOSE, and tcp_update_metrics() saves its RTT.
+void Stack::child_ack(std::uint32_t conn, const Segment& seg) {
+  ChildSock& ch = sock(conn).child;
+  if (ack_update(ch, seg) == AckUpdate::none) return;
+  save_metrics_once(ch, 0);  // the child never retransmits: icsk_backoff 0
+}
 
 // Linux: tcp_rcv_established() -> tcp_validate_incoming(), tcp_ack(),
 // tcp_data_queue(), net/ipv4/tcp_input.c: the accepted (or still queued)
@@ -27,11 +71,7 @@ void Stack::child_rcv(std::uint32_t conn, Segment& seg) {
     return;
   }
   if (seg.has_ts) ch.ts_recent = seg.ts_val;
-  // tcp_ack(): snd_una advances (what the child sent is never lost, so
-  // nothing else follows from it).
-  if ((seg.flags & kAck) && seq::after(seg.ack, ch.snd_una) && !seq::after(seg.ack, ch.snd_nxt)) {
-    ch.snd_una = seg.ack;
-  }
+  child_ack(conn, seg);
   bool ack_now = false;
   bool delivered = false;
   if (seg.len > 0) {
@@ -85,6 +125,7 @@ void Stack::child_send(std::uint32_t conn, std::uint32_t bytes) {
   d.ack = ch.rcv_nxt;
   d.len = bytes;
   ch.snd_nxt += bytes;
+  ch.unacked.push_back(SentSegment{.end_seq = ch.snd_nxt, .sent = now_});
   xmit(d, {});
 }
 
@@ -106,6 +147,7 @@ void Stack::close_child(std::uint32_t conn) {
   ch.snd_nxt += 1;
   ch.fin_sent = true;
   ch.fin_first = !ch.fin_received;  // the active closer ends in TIME_WAIT
+  ch.unacked.push_back(SentSegment{.end_seq = ch.snd_nxt, .sent = now_});
   xmit(f, {});
 }
 

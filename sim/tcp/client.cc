@@ -12,7 +12,8 @@
 //   §6.4 an RST at rcv_nxt resets the connection (ECONNRESET)
 //   §8   tcp_rcv_synsent_state_process(): with TCP_DEFER_ACCEPT on the
 //        connecting socket the final ACK waits for data, or TCP_DELACK_MAX
-
+// The RTT estimator and what earlier connections left for this one are in
+// metrics.cc (tcp_init_metrics() raises the first RTO).
 #include "sim/core/seq.h"
 #include "sim/tcp/stack.h"
 
@@ -94,38 +95,25 @@ void Stack::arm_xmit_timer(std::uint32_t conn, XmitTimer what, std::uint64_t j) 
   s.xmit_timer = events_.schedule(clock_.fire_time(now_, j), this, Event{Ev::client_xmit, conn});
 }
 
-// Linux: tcp_rtt_estimator() on the first sample m, then __tcp_set_rto():
-// srtt = m, rttvar = max(2m, tcp_rto_min), rto = usecs_to_jiffies(srtt + rttvar).
-void Stack::client_set_rto(std::uint32_t conn, std::int64_t rtt_us) {
+// Linux: the handshake's RTT sample (tcp_ack_update_rtt() ->
+// tcp_rtt_estimator(), tcp_set_rto()), then tcp_init_metrics(). `m` is in
+// the estimator's units (jiffies on 2.x, microseconds on 6.x); negative: no
+// sample. On the first sample srtt = m, rttvar = max(2m, TCP_RTO_MIN) and
+// RTO = m + rttvar (2.x counts a zero sample as 1 jiffy; tcp_bound_rto()
+// caps it at TCP_RTO_MAX). With no sample the RTO is TCP_TIMEOUT_FALLBACK
+// (6.x) or TCP_TIMEOUT_INIT (2.x, tcp_init_metrics()'s reset without
+// timestamps).
+void Stack::client_set_rto(std::uint32_t conn, std::int64_t m, bool saw_tstamp) {
   ClientSock& s = sock(conn).client;
-  if (!modern()) {
-    // tcp_rtt_estimator() (2.4.20, 2.6.12-rc2) works in jiffies, a zero
-    // sample counts as 1, rttvar = max(2m, TCP_RTO_MIN = HZ/5);
-    // tcp_bound_rto() caps the RTO at TCP_RTO_MAX; without timestamps
-    // tcp_init_metrics() resets everything to TCP_TIMEOUT_INIT (3 s).
-    if (rtt_us <= 0) {
-      s.srtt_us = 0;
-      s.rto = clock_.to_jiffies(profile_->timeout_fallback);
-      return;
-    }
-    std::uint64_t m = clock_.to_jiffies(us(rtt_us));
-    if (m == 0) m = 1;
-    const std::uint64_t rto_min = static_cast<std::uint64_t>(clock_.hz() / 5);
-    s.srtt_us = rtt_us << 3;
-    s.rto = std::min(m + std::max(2 * m, rto_min), clock_.to_jiffies(ms(sys_.tcp_rto_max_ms)));
-    return;
-  }
-  if (rtt_us <= 0) {
-    // tcp_init_metrics(): no sample at all -> TCP_TIMEOUT_FALLBACK.
-    s.srtt_us = 0;
+  if (m >= 0) {
+    rtt_estimator(s.rtt, m, s.snd_una, s.snd_nxt);
+    s.rto = rto_from(s.rtt);
+    s.rtt_backoff = 0;
+  } else {
+    s.rtt = RttEstimator{};
     s.rto = clock_.to_jiffies(profile_->timeout_fallback);
-    return;
   }
-  s.srtt_us = rtt_us << 3;
-  const std::int64_t rttvar = std::max<std::int64_t>(2 * rtt_us, sys_.tcp_rto_min_us);
-  s.rto = clock_.to_jiffies(us(rtt_us + rttvar));
-  const std::uint64_t rto_max = clock_.to_jiffies(ms(sys_.tcp_rto_max_ms));
-  if (s.rto > rto_max) s.rto = rto_max;
+  tcp_init_metrics(s.rtt, s.rto, saw_tstamp, s.snd_nxt);
 }
 
 // Linux: tcp_rcv_state_process(), net/ipv4/tcp_input.c: SYN_SENT goes to
@@ -172,24 +160,27 @@ void Stack::synsent_rcv(std::uint32_t conn, Segment& seg) {
   // RTT sample from the SYN -> SYN-ACK exchange (tcp_ack -> tcp_clean_rtx_queue).
   // Karn: a retransmitted SYN gives no sequence sample; the TS echo does,
   // in whole milliseconds, at least 1 ms (tcp_rtt_tsopt_us).
-  std::int64_t rtt_us = 0;
+  std::int64_t m = -1;
   if (!modern()) {
     // tcp_ack_saw_tstamp(): the sample is tcp_time_stamp - rcv_tsecr, in
     // jiffies: the age of the SYN the SYN-ACK echoes, retransmitted or not;
-    // without timestamps tcp_init_metrics() discards it. The TS clock
+    // without timestamps tcp_ack_no_tstamp() takes the SYN's age unless it
+    // was retransmitted, and tcp_init_metrics() resets it. The TS clock
     // (ts_now) counts milliseconds, jiffies at the profile's HZ 1000.
-    if (seg.has_ts) {
+    if (seg.has_ts && seg.ts_ecr != 0) {
       const std::int64_t delta_ms = static_cast<std::int32_t>(ts_now(s.ts_off) - seg.ts_ecr);
-      rtt_us = std::max<std::int64_t>(delta_ms * 1000, 1);  // 0: client_set_rto() counts it as 1 jiffy
+      m = static_cast<std::int64_t>(clock_.to_jiffies(ms(std::max<std::int64_t>(delta_ms, 0))));
+    } else if (!s.syn_retransmitted) {
+      m = static_cast<std::int64_t>(jiffies() - clock_.jiffies(s.syn_stamp));
     }
   } else if (!s.syn_retransmitted) {
-    rtt_us = (to_ns(now_) - to_ns(s.syn_stamp)) / 1000;
-    if (s.syn_retransmits == 0 && rtt_us < 1) rtt_us = 1;
+    m = (to_ns(now_) - to_ns(s.syn_stamp)) / 1000;
+    if (s.syn_retransmits == 0 && m < 1) m = 1;
   } else if (seg.has_ts) {
     const std::int64_t delta_ms = static_cast<std::int32_t>(ts_now(s.ts_off) - seg.ts_ecr);
-    rtt_us = (delta_ms > 0 ? delta_ms : 1) * 1000;
+    m = (delta_ms > 0 ? delta_ms : 1) * 1000;
   }
-  client_set_rto(conn, rtt_us);
+  client_set_rto(conn, m, seg.has_ts);
   events_.cancel(s.xmit_timer);
   s.pending = XmitTimer::none;
   s.retransmits = 0;
@@ -251,10 +242,14 @@ void Stack::send_data(std::uint32_t conn, bool retransmit, const Reason& why) {
   if (retransmit) {
     d.seq = s.snd_una;
     d.len = s.write_seq - s.snd_una;
+    for (SentSegment& u : s.unacked) {
+      if (!seq::after(u.end_seq, s.write_seq)) u.retransmitted = true;
+    }
   } else {
     d.seq = s.snd_nxt;
     d.len = s.write_seq - s.snd_nxt;
     s.snd_nxt = s.write_seq;
+    s.unacked.push_back(SentSegment{.end_seq = s.snd_nxt, .sent = now_});
   }
   s.ack_pending = false;
   events_.cancel(s.delack_timer);
@@ -268,7 +263,7 @@ void Stack::send_data(std::uint32_t conn, bool retransmit, const Reason& why) {
   if (tlp) {
     // PTO = 2*srtt + tcp_rto_min with one packet out; capped by the RTO.
     std::uint64_t pto = clock_.to_jiffies(profile_->timeout_init);
-    if (s.srtt_us) pto = clock_.to_jiffies(us(s.srtt_us >> 2)) + clock_.to_jiffies(us(sys_.tcp_rto_min_us));
+    if (s.rtt.srtt) pto = clock_.to_jiffies(us(s.rtt.srtt >> 2)) + clock_.to_jiffies(us(sys_.tcp_rto_min_us));
     if (pto > s.rto) pto = s.rto;
     arm_xmit_timer(conn, XmitTimer::loss_probe, pto);
   }
@@ -359,6 +354,7 @@ void Stack::retransmit_timer(std::uint32_t conn) {
     // v6.5+: the first tcp_syn_linear_timeouts timeouts do not back off.
     if (!(modern() && s.total_rto <= static_cast<std::uint32_t>(sys_.tcp_syn_linear_timeouts))) {
       ++s.backoff;
+      ++s.rtt_backoff;
       const std::uint64_t rto_max = clock_.to_jiffies(ms(sys_.tcp_rto_max_ms));
       s.rto = std::min(s.rto << 1, rto_max);
     }
@@ -383,6 +379,7 @@ void Stack::retransmit_timer(std::uint32_t conn) {
     s.retrans_stamp_set = true;
   }
   ++s.backoff;
+  ++s.rtt_backoff;
   const std::uint64_t rto_max = clock_.to_jiffies(ms(sys_.tcp_rto_max_ms));
   s.rto = std::min(s.rto << 1, rto_max);
   arm_xmit_timer(conn, XmitTimer::retrans, s.rto);
@@ -437,6 +434,11 @@ bool Stack::established_validate(std::uint32_t conn, Segment& seg) {
     return false;
   }
   if ((seg.flags & kSyn) && !modern()) {
+    // 2.6.11/2.6.12 tcp_rcv_established() slow path: tcp_replace_ts_recent()
+    // runs before the SYN is looked at, and the SYN-ACK (seq <= rcv_wup)
+    // passes it, so the duplicate ACK echoes the retransmitted SYN-ACK's
+    // TSval (the 2003 capture's line 6: "timestamp 19536528 19536528").
+    if (seg.has_ts) s.ts_recent = seg.ts_val;
     // 2.6.12: the SYN-ACK is an old segment (end_seq <= rcv_nxt):
     // tcp_data_queue() "A retransmit" -> DelayedACKLost, tcp_dsack_set()
     // and an immediate ACK carrying a D-SACK block for [ISN, ISN+1).
@@ -470,8 +472,13 @@ bool Stack::established_validate(std::uint32_t conn, Segment& seg) {
 // everything is acked the retransmit timer stops and the backoff clears.
 void Stack::established_ack(std::uint32_t conn, const Segment& seg) {
   ClientSock& s = sock(conn).client;
-  if (!(seg.flags & kAck) || !seq::after(seg.ack, s.snd_una) || seq::after(seg.ack, s.snd_nxt)) return;
-  s.snd_una = seg.ack;
+  const AckUpdate a = ack_update(s, seg);
+  if (a == AckUpdate::none) return;
+  if (a == AckUpdate::sampled) s.rtt_backoff = 0;
+  // Our FIN is acked: the closed socket goes to TIME_WAIT (tcp_time_wait(),
+  // or FIN_WAIT2 as a timewait socket) or from LAST_ACK to CLOSE, and leaves
+  // its RTT for later connections.
+  save_metrics_once(s, s.rtt_backoff);
   if (s.snd_una != s.snd_nxt) return;
   events_.cancel(s.xmit_timer);
   s.pending = XmitTimer::none;
@@ -575,6 +582,7 @@ void Stack::close_client(std::uint32_t conn, bool rst) {
   s.fin_sent = true;
   s.fin_first = !s.fin_received;  // the active closer ends in TIME_WAIT
   s.snd_nxt += 1;
+  s.unacked.push_back(SentSegment{.end_seq = s.snd_nxt, .sent = now_});
   s.state = ClientState::fin_wait;
   xmit(f, {});
   // Deviation: a FIN is not retransmitted (after the request is acked, the

@@ -115,10 +115,10 @@ void Stack::tcp_conn_request(Segment& seg) {
     return;
   }
   // The last-quarter rule: with syncookies off, keep the last quarter of
-  // tcp_max_syn_backlog for proven peers.
-  // Deviation: no tcp_metrics, so no peer is ever "proven".
+  // tcp_max_syn_backlog for proven peers: tcp_peer_is_proven(), a
+  // tcp_metrics entry with an RTT (metrics.cc).
   if (!want_cookie && sys_.tcp_syncookies == 0 &&
-      sys_.tcp_max_syn_backlog - l.qlen < (sys_.tcp_max_syn_backlog >> 2)) {
+      sys_.tcp_max_syn_backlog - l.qlen < (sys_.tcp_max_syn_backlog >> 2) && rtt_memory_.rtt == 0) {
     counters_.inc(Mib::TcpExtListenDrops);
     note(seg.conn, Reason{.kind = ReasonKind::syn_dropped_synq_last_quarter,
                           .a = static_cast<std::uint32_t>(l.qlen),
@@ -198,6 +198,7 @@ void Stack::send_synack(std::uint32_t conn, bool retransmit, const Reason& why) 
   Conn& c = sock(conn);
   RequestSock& r = c.req;
   const Segment sa = make_synack(conn, r.snt_isn, r.rcv_nxt);
+  if (!r.snt_synack) r.snt_synack = now_;  // tcp_make_synack(): "Timestamp first SYNACK"
   if (retransmit) {
     ++c.synack_retransmits;
     if (modern()) {
@@ -367,6 +368,7 @@ void Stack::req_complete(std::uint32_t conn, Segment& seg) {
   created.flag = was_acked;
   created.c = c.synack_retransmits;
   note(conn, created);
+  child_established(conn, seg, false);
   child_rcv(conn, seg);
   observer_.on_accept_ready();
 }
@@ -399,6 +401,7 @@ void Stack::create_child(std::uint32_t conn, std::uint32_t iss, std::uint32_t ir
   ch.iss = iss;
   ch.snd_una = iss + 1;  // the segment that completes the handshake acks the SYN-ACK
   ch.snd_nxt = iss + 1;
+  ch.rto = clock_.to_jiffies(profile_->timeout_init);  // tcp_create_openreq_child(): TCP_TIMEOUT_INIT
   ch.rcv_nxt = irs + 1;
   ch.copied_seq = ch.rcv_nxt;
   ch.ts_off = c.req.ts_off;
@@ -436,6 +439,7 @@ bool Stack::cookie_check(Segment& seg) {
   Reason created = accept_queue_reason(ReasonKind::cookie_child_created, l);
   created.segment = segment_word(seg);
   note(seg.conn, created);
+  child_established(seg.conn, seg, true);
   child_rcv(seg.conn, seg);
   observer_.on_accept_ready();
   return true;

@@ -95,7 +95,9 @@ void Stack::tcp_v4_conn_request_old(Segment& seg) {
   }
   if (!want_cookie && sys_.tcp_syncookies == 0 &&
       sys_.tcp_max_syn_backlog - l.qlen < (sys_.tcp_max_syn_backlog >> 2)) {
-    // Deviation: no inet_peer / route RTT, so no peer is ever "proven".
+    // No peer is "proven": the route (and its RTT) and the inet_peer are
+    // looked up only with tcp_tw_recycle on ("(!dst || !dst->rtt)" with dst
+    // NULL; 2.4.20, 2.6.11), which the model does not have.
     counters_.inc(Mib::TcpAttemptFails);
     note(seg.conn, queue_reason(ReasonKind::syn_dropped_synq_last_quarter_2_5, l.qlen, sys_.tcp_max_syn_backlog));
     return;
@@ -108,7 +110,7 @@ void Stack::tcp_v4_conn_request_old(Segment& seg) {
     c.cookie_issued = now_;
     c.req.rcv_isn = seg.seq;
     c.req.ts_recent = seg.ts_val;
-    c.req.ts_off = sock(seg.conn).client.ts_off;  // one jiffies clock for every socket
+    c.req.ts_off = ts_clock_offset_;  // one jiffies clock for every socket
     l.overflow_stamped = true;
     l.last_overflow = now_;
     counters_.inc(Mib::TcpExtSyncookiesSent);
@@ -123,7 +125,7 @@ void Stack::tcp_v4_conn_request_old(Segment& seg) {
   r.rcv_isn = seg.seq;
   r.rcv_nxt = seg.seq + 1;
   r.snt_isn = isn_rng_.next_u32();
-  r.ts_off = c.client.ts_off;
+  r.ts_off = ts_clock_offset_;  // one jiffies clock for every socket
   r.ts_recent = seg.ts_val;
   r.timeout = profile_->timeout_init;
   // The SYN-ACK goes out before the request is queued (tcp_v4_send_synack,
@@ -227,6 +229,7 @@ void Stack::tcp_check_req_old(Segment& seg) {
   created.flag = was_acked;
   created.c = c.synack_retransmits;
   note(conn, created);
+  child_established(conn, seg, false);
   child_rcv(conn, seg);
   observer_.on_accept_ready();
 }
@@ -302,6 +305,7 @@ bool Stack::cookie_check_old(Segment& seg) {
   if (!syn_recv_sock(seg.conn, seg.len > 0 ? SegmentWord::data_segment : SegmentWord::ack, true)) return true;
   create_child(seg.conn, c.cookie_isn, c.req.rcv_isn, true);
   note(seg.conn, queue_reason(ReasonKind::cookie_child_created_2_5, l.ack_backlog, l.max_ack_backlog + 1));
+  child_established(seg.conn, seg, true);
   child_rcv(seg.conn, seg);
   observer_.on_accept_ready();
   return true;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "sim/core/event_queue.h"
@@ -23,6 +24,34 @@ enum class SockError { none, econnreset, etimedout, econnrefused, eaddrnotavail 
 // Which timer the single retransmit timer (icsk_retransmit_timer) is armed as.
 // Linux: icsk->icsk_pending, include/net/inet_connection_sock.h
 enum class XmitTimer : std::uint8_t { none, retrans, loss_probe };
+
+// Linux: the RTT estimator's state in struct tcp_sock (srtt, mdev, mdev_max,
+// rttvar, rtt_seq), in jiffies on linux-2.5.66 (2.x's tcp_rtt_estimator()
+// works in jiffies) and in microseconds on linux-6.18 (srtt_us, mdev_us, ...).
+struct RttEstimator {
+  std::int64_t srtt = 0;      // 8 x the smoothed RTT; 0: no sample yet
+  std::int64_t mdev = 0;      // 4 x the mean deviation
+  std::int64_t mdev_max = 0;  // largest mdev in the last RTT
+  std::int64_t rttvar = 0;    // the RTO's variance term
+  std::uint32_t rtt_seq = 0;  // snd_nxt when rttvar was last decayed
+};
+
+// A segment sent and not acknowledged yet: when it was first sent, for the
+// RTT sample its ACK gives (Karn: none once it has been retransmitted).
+struct SentSegment {
+  std::uint32_t end_seq = 0;
+  Time sent{};
+  bool retransmitted = false;
+};
+
+// What tcp_update_metrics() leaves for later connections on the same path:
+// the route cache entry's RTAX_RTT and RTAX_RTTVAR (2.x) or the tcp_metrics
+// entry's TCP_METRIC_RTT and TCP_METRIC_RTTVAR (6.x), in the estimator's
+// units (srtt's and mdev's scaling).
+struct RttMemoryEntry {
+  std::int64_t rtt = 0;     // 0: nothing remembered
+  std::int64_t rttvar = 0;
+};
 
 struct ClientSock {
   ClientState state = ClientState::closed;
@@ -52,7 +81,13 @@ struct ClientSock {
   Time syn_stamp{};               // first SYN (retrans_stamp in SYN_SENT)
   Time retrans_stamp{};           // first RTO retransmission of data
   bool retrans_stamp_set = false;
-  std::int64_t srtt_us = 0;       // 0: no RTT sample yet
+  RttEstimator rtt;               // srtt == 0: no RTT sample yet
+  // icsk_backoff as tcp_update_metrics() sees it: RTOs since the last valid
+  // RTT sample (tcp_ack_update_rtt() clears icsk_backoff; the model's
+  // `backoff` is cleared when everything is acked).
+  std::uint32_t rtt_backoff = 0;
+  std::vector<SentSegment> unacked;  // data and FIN not acked yet, oldest first
+  bool metrics_saved = false;        // tcp_update_metrics() ran for this socket
   bool syn_retransmitted = false;
 
   // Delayed final ACK (TCP_DEFER_ACCEPT on connect, tcp_rcv_synsent_state_process)
@@ -84,6 +119,7 @@ struct RequestSock {
   std::uint32_t ts_recent = 0;
   std::uint8_t num_timeout = 0;  // timer firings
   std::uint8_t num_retrans = 0;  // SYN-ACKs retransmitted
+  std::optional<Time> snt_synack;  // 6.x: when the first SYN-ACK went out (tcp_make_synack)
   bool acked = false;            // inet_rsk(req)->acked: final ACK seen, child not created
   Duration timeout{};            // req->timeout (TCP_TIMEOUT_INIT)
   EventId timer;                 // rsk_timer
@@ -105,6 +141,10 @@ struct ChildSock {
   std::uint32_t copied_seq = 0;  // what the application has read up to (tcp_recvmsg)
   std::uint32_t ts_off = 0;
   std::uint32_t ts_recent = 0;
+  RttEstimator rtt;
+  std::uint64_t rto = 0;             // icsk_rto, jiffies (the child never retransmits)
+  std::vector<SentSegment> unacked;  // response and FIN not acked yet, oldest first
+  bool metrics_saved = false;        // tcp_update_metrics() ran for this socket
   std::uint32_t bytes_received = 0;  // in order, not yet read or read
   bool fin_received = false;
   bool fin_sent = false;

@@ -12,10 +12,13 @@
 //   client.cc    tcp_connect, tcp_rcv_synsent_state_process, tcp_retransmit_timer,
 //                tcp_send_loss_probe, challenge ACKs, tcp_rcv_established
 //   child.cc     the server's established socket: data, responses, FIN
+//   metrics.cc   tcp_rtt_estimator, tcp_init_metrics / tcp_update_metrics: the
+//                RTT one connection leaves for the next (profile::RttMemory)
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +39,7 @@ namespace synsim::tcp {
 // sim/profile (the scenario layer validates against the same table).
 using profile::Era;
 using profile::Profile;
+using profile::RttMemory;
 using profile::Sysctls;
 // The stack gives its reasons as data (outcome::Reason); sim/report words them.
 using outcome::Reason;
@@ -173,6 +177,8 @@ class Stack final : public EventHandlerFor<Stack> {
     last_changed_ = kNoSlot;
   }
   const Counters& counters() const { return counters_; }
+  // What finished connections left for new ones on 127.0.0.1 (metrics.cc).
+  const RttMemoryEntry& rtt_memory() const { return rtt_memory_; }
   const JiffyClock& clock() const { return clock_; }
   std::uint16_t client_port(std::uint32_t conn) const { return this->conn(conn).client.port; }
   Time now() const { return now_; }
@@ -250,7 +256,7 @@ class Stack final : public EventHandlerFor<Stack> {
   void send_data(std::uint32_t conn, bool retransmit, const Reason& why);
   void send_syn(std::uint32_t conn, bool retransmit);
   void arm_xmit_timer(std::uint32_t conn, XmitTimer what, std::uint64_t jiffies);
-  void client_set_rto(std::uint32_t conn, std::int64_t rtt_us);
+  void client_set_rto(std::uint32_t conn, std::int64_t m, bool saw_tstamp);
   void client_fail(std::uint32_t conn, SockError e, const Reason& why);
   bool allocate_port(std::uint32_t conn);
   // The client socket is gone; its port is reusable after `hold`.
@@ -258,8 +264,30 @@ class Stack final : public EventHandlerFor<Stack> {
   bool write_timeout(std::uint32_t conn);
 
   // child.cc
+  void child_established(std::uint32_t conn, const Segment& seg, bool from_cookie);
+  void child_ack(std::uint32_t conn, const Segment& seg);
   void child_rcv(std::uint32_t conn, Segment& seg);
   void child_data_ready(std::uint32_t conn);
+
+  // metrics.cc
+  void rtt_estimator(RttEstimator& e, std::int64_t m, std::uint32_t snd_una, std::uint32_t snd_nxt) const;
+  std::int64_t rto_min_units() const;
+  std::uint64_t rto_from(const RttEstimator& e) const;
+  std::int64_t ack_rtt_sample(const Segment& seg, std::uint32_t ts_off, std::optional<Time> sent) const;
+  static std::optional<Time> take_acked(std::vector<SentSegment>& unacked, std::uint32_t ack);
+  void tcp_init_metrics(RttEstimator& e, std::uint64_t& rto, bool saw_tstamp, std::uint32_t snd_nxt) const;
+  void tcp_update_metrics(const RttEstimator& e, std::uint32_t backoff);
+  // tcp_ack() -> tcp_clean_rtx_queue() -> tcp_ack_update_rtt(), for the
+  // client and the child alike (ClientSock, ChildSock): an ACK of new data
+  // advances snd_una, and a sample (Karn's rule: ack_rtt_sample) sets a new
+  // RTO. `none`: the ACK acks nothing new, or what was never sent.
+  enum class AckUpdate : std::uint8_t { none, advanced, sampled };
+  template <typename Sock>
+  AckUpdate ack_update(Sock& s, const Segment& seg);
+  // The socket's FIN is acked: tcp_time_wait() (or LAST_ACK -> CLOSE) calls
+  // tcp_update_metrics() once with the socket's RTT and icsk_backoff.
+  template <typename Sock>
+  void save_metrics_once(Sock& s, std::uint32_t backoff);
 
   // connection state (stack.cc)
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
@@ -309,6 +337,15 @@ class Stack final : public EventHandlerFor<Stack> {
   // Ephemeral ports: in use, held after a close, and the connect() walk.
   PortAllocator ports_;
   std::uint32_t ts_clock_offset_ = 0;  // 2.5/2.6: jiffies at the run's start (TSval clock)
+  // The one entry every connection shares: the route cache entry of
+  // 127.0.0.1 -> 127.0.0.1 (2.x: keyed by daddr, saddr, tos, oif; the client
+  // and the server child look up the same key) or its tcp_metrics entry
+  // (6.x: keyed by saddr, daddr). Deviation: never expires (a 2.x route cache
+  // entry in use is never collected, rt_may_expire(); an idle one goes after
+  // ip_rt_gc_timeout, 300 s; 2.6.11 also flushes the cache every
+  // secret_interval, 10 min; a tcp_metrics entry is re-read from the route
+  // after TCP_METRICS_TIMEOUT, 1 h).
+  RttMemoryEntry rtt_memory_;
   Time now_{};
 
   // Loopback: segments in flight, by slot, and each CPU's backlog.

@@ -331,6 +331,23 @@ TEST(Established, RetransmittedSynAckGetsDupAckWithDsackOnLinux2566) {
                               {Mib::TcpExtTCPDSACKOldSent, 2}}));
 }
 
+TEST(Established, RetransmittedSynAckSetsTsRecentOnLinux2566) {
+  // 2.6.11 tcp_rcv_established() slow path: tcp_replace_ts_recent() runs
+  // before the SYN reaches tcp_data_queue(), so the duplicate ACK echoes the
+  // retransmitted SYN-ACK's TSval (the 2003 capture's line 6, "timestamp
+  // 19536528 19536528", echoes line 5's 19536528). The script's TSval is
+  // its millisecond clock + 1.
+  StackScript s(kLinux2566);
+  s.connect(0ms, 0);
+  s.out(0ms, syn(0));
+  s.in(40us, syn_ack(0, 1));
+  s.out(40us, ack(1, 1));
+  EXPECT_EQ(s.conn(0).client.ts_recent, 1u);
+  s.in(3s, syn_ack(0, 1));
+  s.out(3s, ack(1, 1).with_sack(0, 1));
+  EXPECT_EQ(s.conn(0).client.ts_recent, 3001u);
+}
+
 TEST(Established, RstAtRcvNxtResetsTheConnection) {
   for (const std::string_view profile : kProfiles) {
     SCOPED_TRACE(profile);

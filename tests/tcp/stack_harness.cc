@@ -231,6 +231,22 @@ void StackScript::send(Duration t, std::uint32_t conn, std::uint32_t bytes, Loc 
   stack_->send(conn, bytes);
 }
 
+void StackScript::child_send(Duration t, std::uint32_t conn, std::uint32_t bytes, Loc loc) {
+  run_to(t, loc);
+  expect_none_pending(loc);
+  stack_->child_send(conn, bytes);
+}
+
+void StackScript::close(Duration t, std::uint32_t conn, Loc loc) {
+  run_to(t, loc);
+  expect_none_pending(loc);
+  if (stack_is_client_[conn]) {
+    stack_->close_client(conn, false);
+  } else {
+    stack_->close_child(conn);
+  }
+}
+
 Nstat StackScript::nstat() const {
   Nstat n;
   for (std::size_t i = 0; i < static_cast<std::size_t>(Mib::kCount); ++i) {

@@ -158,6 +158,10 @@ class StackScript final : private StackObserver, public EventHandlerFor<StackScr
   // `defer_final_ack`: TCP_DEFER_ACCEPT on the connecting socket.
   void connect(Duration t, std::uint32_t conn, bool defer_final_ack = false, Loc loc = Loc::current());
   void send(Duration t, std::uint32_t conn, std::uint32_t bytes, Loc loc = Loc::current());
+  // On a connection the stack is the listener of: the server child writes
+  // (its response) or closes; on one it connect()ed, the client closes.
+  void child_send(Duration t, std::uint32_t conn, std::uint32_t bytes, Loc loc = Loc::current());
+  void close(Duration t, std::uint32_t conn, Loc loc = Loc::current());
 
   const Stack& stack() const { return *stack_; }
   const Listener& listener() const { return stack_->listener(); }
