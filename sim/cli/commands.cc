@@ -8,6 +8,7 @@
 #include "sim/cli/render.h"
 #include "sim/cli/session.h"
 #include "sim/report/expect_text.h"
+#include "sim/scenario/load.h"
 
 namespace synsim::cli {
 
@@ -29,6 +30,7 @@ int run_seeds(const RunArgs& args, const scenario::Scenario& sc) {
     model::RunOptions options;
     options.seed = seed;
     options.record_packets = false;
+    options.record_sockets = false;
     if (sc.expect.connections.empty()) options.detail = model::RunOptions::Detail::summary;
     std::optional<outcome::Outcome> out = run_on_model(sc, options, args.file);
     if (!out) return kExitBadInput;
@@ -47,6 +49,29 @@ int run_seeds(const RunArgs& args, const scenario::Scenario& sc) {
   return failed > 0 ? kExitExpectationFailed : kExitOk;
 }
 
+// `--at T` for --format netstat: a duration within the scenario's. False,
+// with the reason on stderr, for anything else (exit 2).
+bool snapshot_time(const RunArgs& args, const scenario::Scenario& sc, std::optional<Time>* at) {
+  if (!args.at) return true;
+  if (args.format != "netstat") {
+    std::cerr << "--at " << *args.at << ": only with --format netstat (the moment of its snapshot)\n";
+    return false;
+  }
+  std::string error;
+  const std::optional<Duration> t = scenario::parse_duration(*args.at, &error);
+  if (!t) {
+    std::cerr << "--at: " << error << '\n';
+    return false;
+  }
+  if (*t > sc.duration) {
+    std::cerr << "--at " << *args.at << ": after the run's end (" << sc.name << " lasts "
+              << format_duration(sc.duration) << ")\n";
+    return false;
+  }
+  *at = kTimeZero + *t;
+  return true;
+}
+
 }  // namespace
 
 int run_command(const RunArgs& args) {
@@ -56,17 +81,21 @@ int run_command(const RunArgs& args) {
   if (!sc) return kExitBadInput;
 
   if (args.seeds > 0) return run_seeds(args, *sc);
+  std::optional<Time> at;
+  if (!snapshot_time(args, *sc, &at)) return kExitBadInput;
 
   model::RunOptions options;
   options.seed = args.seed;
   // The timeline is the expensive part of a large run: keep it only when
-  // something will show it.
-  options.record_packets = args.format != "summary" || args.out_dir.has_value();
+  // something will show it. The netstat snapshot needs only the sockets
+  // (RunOptions::record_sockets), of every connection (full detail).
+  const bool netstat = args.format == "netstat";
+  options.record_packets = (args.format != "summary" && !netstat) || args.out_dir.has_value();
   // The summary counts the connections and tells the interesting ones: a
   // run of millions need not keep a record of every one, unless an
   // expectation names connections (stall counts and quantiles are exact in
   // the summary).
-  if (!options.record_packets && sc->expect.connections.empty()) {
+  if (!options.record_packets && !netstat && sc->expect.connections.empty()) {
     options.detail = model::RunOptions::Detail::summary;
   }
   // An InvariantViolation escapes to the caller: an internal error
@@ -79,7 +108,7 @@ int run_command(const RunArgs& args) {
   const std::vector<outcome::Expectation>& results = *out->expect;
 
   if (args.out_dir && !write_run_dir(*args.out_dir, *out, sc->source_text)) return kExitBadInput;
-  std::cout << render_format(args.format, *out, sc->source_text);
+  std::cout << render_format(args.format, *out, sc->source_text, at);
   // The timeline alone (tcpdump) is followed by the results on stdout, as
   // before they were part of the summary.
   if (args.format == "tcpdump" && !results.empty()) {

@@ -14,7 +14,8 @@ struct RunArgs {
   std::optional<std::uint64_t> seed;
   std::optional<std::string> kernel;
   std::vector<std::string> sets;  // --set KEY=VALUE
-  std::string format = "text";    // text | tcpdump | summary | json
+  std::string format = "text";    // output_formats(): text | tcpdump | summary | json | ... | netstat
+  std::optional<std::string> at;  // --format netstat: the snapshot's moment, a duration since the start
   std::optional<std::string> out_dir;
   std::uint32_t seeds = 0;        // > 0: run this many seeds (from --seed or the scenario's) and print their spread
 };

@@ -86,8 +86,12 @@ CLI::App* add_run(CLI::App& app, RunArgs& run) {
   run_cmd->add_option("--set", run.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   run_cmd->add_option("--format", run.format,
                       "Output: text (timeline + summary), tcpdump, summary, json, perfetto (trace JSON for "
-                      "ui.perfetto.dev), html (self-contained report), markdown")
+                      "ui.perfetto.dev), html (self-contained report), markdown, netstat (every socket's state, "
+                      "Recv-Q and Send-Q as netstat -tan prints them, at --at)")
       ->check(CLI::IsMember(output_formats()));
+  run_cmd->add_option("--at", run.at,
+                      "With --format netstat: when, as a duration since the run's start (2s, 450ms, 1.5s); "
+                      "default: the end of the run");
   run_cmd->add_option("--out", run.out_dir,
                       "Also write every rendering here: timeline.txt, summary.txt, outcome.json, capture.pcap, "
                       "trace.json, report.html, summary.md, scenario.yaml");
@@ -115,7 +119,8 @@ CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
   kernel_cmd->add_option("file", kern.file, "Scenario file (YAML)")->required();
   kernel_cmd->add_option("--set", kern.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   kernel_cmd->add_option("--format", kern.format,
-                         "Output: text (timeline + summary), tcpdump, summary, json, perfetto, html, markdown")
+                         "Output: text (timeline + summary), tcpdump, summary, json, perfetto, html, markdown, netstat "
+                         "(every socket of the namespace as netstat -tan lists them when the run ends: sock_diag)")
       ->check(CLI::IsMember(output_formats()));
   kernel_cmd->add_flag("--host-loopback", kern.host_loopback,
                        "No private namespace: use the host's loopback (only when the scenario's sysctls already "

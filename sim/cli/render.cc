@@ -4,6 +4,7 @@
 #include "sim/report/html.h"
 #include "sim/report/json.h"
 #include "sim/report/markdown.h"
+#include "sim/report/netstat.h"
 #include "sim/report/perfetto.h"
 #include "sim/report/tables.h"
 #include "sim/report/tcpdump.h"
@@ -11,11 +12,17 @@
 namespace synsim::cli {
 
 const std::vector<std::string>& output_formats() {
-  static const std::vector<std::string> formats = {"text", "tcpdump", "summary", "json", "perfetto", "html", "markdown"};
+  static const std::vector<std::string> formats = {"text",     "tcpdump", "summary",  "json",
+                                                   "perfetto", "html",    "markdown", "netstat"};
   return formats;
 }
 
-std::string render_format(const std::string& format, const outcome::Outcome& out, const std::string& scenario_text) {
+std::string render_format(const std::string& format, const outcome::Outcome& out, const std::string& scenario_text,
+                          std::optional<Time> at) {
+  if (format == "netstat") {
+    const Duration end = out.info.partial ? out.info.stopped_at : out.info.duration;
+    return report::render_netstat(out, at.value_or(kTimeZero + end));
+  }
   if (format == "json") return report::render_json(out);
   if (format == "tcpdump") return report::render_tcpdump(out);
   if (format == "summary") return report::render_summary(out);

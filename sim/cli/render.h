@@ -1,6 +1,7 @@
 // The output formats shared by `synsim run` and `synsim kernel`.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,12 +9,14 @@
 
 namespace synsim::cli {
 
-// text | tcpdump | summary | json | perfetto | html | markdown
+// text | tcpdump | summary | json | perfetto | html | markdown | netstat
 const std::vector<std::string>& output_formats();
 // `out` in `format`. Every format but tcpdump and perfetto carries the
 // expect: results the outcome holds (Outcome::expect): text and summary
 // open with a banner when one failed and close with every result, as do
-// Markdown and HTML; JSON holds them as data.
-std::string render_format(const std::string& format, const outcome::Outcome& out, const std::string& scenario_text);
+// Markdown and HTML; JSON holds them as data. netstat: the sockets at `at`
+// (default: the end of the run, or where a partial run stopped).
+std::string render_format(const std::string& format, const outcome::Outcome& out, const std::string& scenario_text,
+                          std::optional<Time> at = std::nullopt);
 
 }  // namespace synsim::cli

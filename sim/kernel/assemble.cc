@@ -193,6 +193,14 @@ void add_queues(const scenario::Scenario& sc, const Raw& raw, std::int64_t t0, o
 
 }  // namespace
 
+void read_sockets(Raw& raw) {
+  try {
+    raw.sockets = dump_tcp_sockets();
+  } catch (const std::runtime_error& e) {
+    raw.notes.push_back(outcome::Reason{.kind = ReasonKind::kernel_sockets_unread, .text = e.what()});
+  }
+}
+
 outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt, const std::string& release,
                           std::int64_t hz, Raw& raw) {
   outcome::Outcome out;
@@ -204,6 +212,7 @@ outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt
   out.info.seed = sc.seed;
   out.info.duration = sc.duration;
   out.info.server_port = sc.server.port;
+  out.info.server_address = sc.server.address;
   // Wire mode's TUN device sees every segment whatever the option.
   out.info.captured = opt.capture_packets || !raw.packets.empty();
   out.info.loader = opt.loader ? loader_kind_name(*opt.loader) : "";
@@ -216,6 +225,10 @@ outcome::Outcome assemble(const scenario::Scenario& sc, const KernelOptions& opt
   finish_records(sc, opt, read, out);
   out.counters = counter_deltas(raw.before, raw.after);
   add_queues(sc, raw, t0, out);
+  if (raw.sockets) {
+    const Duration end = raw.apps.stopped_early ? Duration{raw.apps.stopped_at_ns} : sc.duration;
+    add_diag_sockets(*raw.sockets, sc.server.port, raw.apps.ports, kTimeZero + end, out);
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "sim/kernel/counters.h"
 #include "sim/kernel/queues.h"
 #include "sim/kernel/runner.h"
+#include "sim/kernel/sock_diag.h"
 #include "sim/outcome/outcome.h"
 #include "sim/scenario/scenario.h"
 
@@ -30,7 +32,13 @@ struct Raw {
   std::uint64_t capture_drops = 0;
   AppsResult apps;
   std::vector<outcome::Reason> notes;  // what the runner changed beyond the scenario's sysctls
+  // The namespace's TCP sockets when the run ended (sock_diag.h); none read
+  // in wire mode, or when sock_diag failed (a note says why).
+  std::optional<std::vector<DiagSocket>> sockets;
 };
+
+// The namespace's sockets into raw.sockets, or a note saying why not.
+void read_sockets(Raw& raw);
 
 // `release`, `hz`: the running kernel's (uname -r, CONFIG_HZ; 0 = unknown).
 // Takes the records and packets out of `raw`.

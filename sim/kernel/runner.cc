@@ -130,6 +130,7 @@ Raw run_in_namespace(const scenario::Scenario& sc, const KernelOptions& opt) {
   if (scenario::total_connections(sc) <= kMaxSampledConnections) sampler.emplace(sc.server.port, ms(1));
   raw.apps = run_applications(sc, opt, AppsPlacement{}, [&](std::int64_t) {
     raw.after = read_namespace_counters();
+    read_sockets(raw);  // what ss -tan would list now, every socket still open
     if (capture) {
       raw.packets = capture->stop(to_ns(opt.teardown_limit) / 2);
       raw.capture_drops = capture->kernel_drops() + capture->packets_limit_hit();
@@ -165,6 +166,7 @@ Raw run_on_host_loopback(const scenario::Scenario& sc, const KernelOptions& opt)
   }
   raw.apps = run_applications(sc, opt, AppsPlacement{}, [&](std::int64_t) {
     raw.after = read_namespace_counters();
+    read_sockets(raw);  // the host's: sockets of other ports are left out (add_diag_sockets)
     if (capture) {
       raw.packets = capture->stop(to_ns(opt.teardown_limit) / 2);
       raw.capture_drops = capture->kernel_drops() + capture->packets_limit_hit();

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 #include "sim/outcome/judge.h"
 #include "sim/outcome/latency.h"
 #include "sim/scenario/connections.h"
+#include "sim/tcp/diag.h"
 
 namespace synsim::model {
 
@@ -34,6 +36,10 @@ Recorder::Recorder(const scenario::Scenario& sc, std::uint64_t seed, const Optio
   summary_figures_.total = n;
   summary_figures_.stall_threshold = options_.stall_threshold;
   out_.info = run_info(sc, seed);
+  if (options_.record_sockets) {
+    stack_.track_changes(true);
+    port_owner_.assign(65536, kNone);
+  }
 }
 
 // Full detail: every connection's record, by connection. Summary detail: a
@@ -241,6 +247,72 @@ void Recorder::store_note(std::uint32_t conn, Time t, const outcome::Reason& why
   if (outcome::is_incident(why)) e.incident = true;
 }
 
+// --- the sockets, as netstat lists them --------------------------------------
+
+namespace {
+
+// The side's last sample is TIME_WAIT, or the end of it the recorder wrote
+// ahead: nothing follows a TIME_WAIT sock in the model (the connection's
+// state no longer changes), so the series is complete.
+bool in_time_wait(const std::vector<outcome::SocketSample>& series) {
+  const std::size_t n = series.size();
+  if (n == 0) return false;
+  if (series[n - 1].view.state == outcome::TcpState::time_wait) return true;
+  return n >= 2 && series[n - 2].view.state == outcome::TcpState::time_wait;
+}
+
+}  // namespace
+
+void Recorder::after_event() {
+  if (!options_.record_sockets) return;
+  for (const std::uint32_t conn : stack_.changed()) sample_sockets(conn);
+  stack_.clear_changed();
+}
+
+// Both sockets of `conn` as tcp::client_view() and tcp::server_view() see
+// them now, kept when they changed (connections counted and forgotten,
+// summary detail, keep nothing).
+void Recorder::sample_sockets(std::uint32_t conn) {
+  if (entries_[conn].folded) return;
+  const tcp::Conn& k = stack_.conn(conn);
+  outcome::ConnectionSockets& s = record(conn).sockets;
+  const bool unborn = s.client.empty();
+  if (add_sample(s.client, tcp::client_view(k)) && unborn) took_port(conn);
+  add_sample(s.server, tcp::server_view(k));
+}
+
+// Appends `v` at the current time when it differs from the series' last
+// sample; true if it did. A TIME_WAIT sock is given its end at once,
+// TCP_TIMEWAIT_LEN later (the model keeps no TIME_WAIT sock to end it; a
+// sample after the run's end is dropped at finish()).
+bool Recorder::add_sample(std::vector<outcome::SocketSample>& series, const outcome::SocketView& v) const {
+  if (series.empty() ? v.state == outcome::TcpState::close : in_time_wait(series) || series.back().view == v) {
+    return false;
+  }
+  series.push_back(outcome::SocketSample{now(), v});
+  if (v.state == outcome::TcpState::time_wait) {
+    series.push_back(outcome::SocketSample{now() + outcome::kTimeWaitLength, outcome::SocketView{}});
+  }
+  return true;
+}
+
+// `conn` has just taken its client port: a TIME_WAIT sock of the previous
+// connection on that port ends now. On loopback the 4-tuple is the same, so
+// connect() reuses it (tcp_twsk_unique(), tcp_tw_reuse) and the new SYN
+// ends the server's (tcp_timewait_state_process(): TCP_TW_SYN).
+void Recorder::took_port(std::uint32_t conn) {
+  const std::uint16_t port = stack_.client_port(conn);
+  if (port == 0) return;
+  const std::uint32_t before = std::exchange(port_owner_[port], conn);
+  if (before == kNone || before == conn || entries_[before].folded || entries_[before].record == kNone) return;
+  outcome::ConnectionSockets& s = record(before).sockets;
+  for (std::vector<outcome::SocketSample>* series : {&s.client, &s.server}) {
+    // The end written ahead (add_sample) comes now.
+    outcome::SocketSample* end = in_time_wait(*series) ? &series->back() : nullptr;
+    if (end != nullptr && end->view.state == outcome::TcpState::close && end->time > now()) end->time = now();
+  }
+}
+
 // --- the end of the run ------------------------------------------------------
 
 // What the stack counted for the connection: its retransmissions, and
@@ -264,12 +336,17 @@ void Recorder::explain(std::uint32_t conn, outcome::ConnectionRecord& r, Duratio
   if (!outcome::worth_explaining(r, e.incident, stall_threshold)) return;
   std::size_t count = 0;
   for (std::uint32_t i = e.note_head; i != kNone; i = notes_[i].next) ++count;
-  r.explanation.reserve(count + 1);
+  r.explanation.reserve(count + 2);
   for (std::uint32_t i = e.note_head; i != kNone; i = notes_[i].next) {
     r.explanation.push_back(outcome::ExplanationStep{notes_[i].t, notes_[i].reason});
   }
   if (const std::optional<outcome::Reason> end = outcome::conclusion(r)) {
     r.explanation.push_back(outcome::ExplanationStep{std::nullopt, *end});
+  }
+  // What netstat showed meanwhile, the report's own reading.
+  if (const std::optional<outcome::Reason> netstat =
+          outcome::waiting_sockets(r, stall_threshold, r.closed.value_or(run_end_))) {
+    r.explanation.push_back(outcome::ExplanationStep{std::nullopt, *netstat});
   }
 }
 
@@ -331,6 +408,13 @@ outcome::Outcome Recorder::finish(Duration stall_threshold, std::size_t app_byte
     std::sort(summary_figures_.stalls.begin(), summary_figures_.stalls.end());
     outcome::sort_latencies(summary_figures_.latencies);
     out_.summary = std::move(summary_figures_);
+  }
+  // The ends of TIME_WAIT socks written ahead, past the run's end: the sock
+  // is still there when the run ends.
+  for (outcome::ConnectionRecord& r : conns_) {
+    for (std::vector<outcome::SocketSample>* series : {&r.sockets.client, &r.sockets.server}) {
+      while (!series->empty() && series->back().time > run_end_) series->pop_back();
+    }
   }
   out_.memory = memory(app_bytes_per_connection);
   // Annotations in packet order (a drop is noted when the packet arrives,

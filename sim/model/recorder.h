@@ -32,6 +32,9 @@ class Recorder final {
  public:
   struct Options {
     bool record_packets = true;  // packets and annotations (model::RunOptions::record_packets)
+    // Each kept connection's sockets as netstat lists them, one sample per
+    // change (ConnectionRecord::sockets; model::RunOptions::record_sockets).
+    bool record_sockets = true;
     Duration stall_threshold{};
     // Keep records only for connections worth reading and fold the rest
     // into Outcome::summary (model::RunOptions::Detail::summary);
@@ -57,6 +60,8 @@ class Recorder final {
   void on_client_error(std::uint32_t conn, tcp::SockError e);
   // The client socket is gone.
   void on_client_done(std::uint32_t conn);
+  // An event is over: the sockets it changed are sampled (record_sockets).
+  void after_event();
 
   // The last reasons, one a line, oldest first, for failure messages:
   // "  1.024000 x#1 synack_retransmit a=2 ... (reqsk_timer_handler)" (the
@@ -101,6 +106,9 @@ class Recorder final {
   void free_notes(std::uint32_t conn);
   void release_record(std::uint32_t conn);
   void copy_stack_figures(std::uint32_t conn, outcome::ConnectionRecord& r) const;
+  void sample_sockets(std::uint32_t conn);
+  bool add_sample(std::vector<outcome::SocketSample>& series, const outcome::SocketView& v) const;
+  void took_port(std::uint32_t conn);
   void set_outcome(std::uint32_t conn, outcome::ConnectionRecord& r) const;
   void explain(std::uint32_t conn, outcome::ConnectionRecord& r, Duration stall_threshold) const;
   void count(const outcome::ConnectionRecord& r, bool explained);
@@ -123,6 +131,10 @@ class Recorder final {
   std::vector<std::uint32_t> kept_;  // connections whose record is kept for the outcome
   outcome::ConnectionRecord scratch_;  // writes for a folded connection land here
   outcome::ConnectionSummary summary_figures_;
+
+  // record_sockets: by client port, the last connection that took it (kNone:
+  // none yet), whose TIME_WAIT socks end when another connection takes it.
+  std::vector<std::uint32_t> port_owner_;
 
   std::vector<StoredNote> notes_;
   std::vector<std::uint32_t> free_notes_;

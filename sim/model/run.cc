@@ -60,6 +60,7 @@ outcome::Outcome run(const scenario::Scenario& sc, const RunOptions& options) {
   Trace trace;
   Recorder::Options recording;
   recording.record_packets = options.record_packets;
+  recording.record_sockets = options.record_sockets && options.detail == RunOptions::Detail::full;
   recording.stall_threshold = options.stall_threshold;
   recording.summary = options.detail == RunOptions::Detail::summary;
   recording.summary_first = options.summary_first;
@@ -69,6 +70,8 @@ outcome::Outcome run(const scenario::Scenario& sc, const RunOptions& options) {
   auto fail = [&](const std::string& what) { throw InvariantViolation(what, seed, now, world.last_events()); };
 
   const Time horizon = kTimeZero + sc.duration;
+  // The listener's queues: for the timeline, or for the sockets' netstat listing.
+  const bool record_queues = options.record_packets || recording.record_sockets;
   std::vector<outcome::QueueSample> queues{outcome::QueueSample{}};
   std::int64_t last_qlen = 0;
   std::int64_t last_backlog = 0;
@@ -89,9 +92,10 @@ outcome::Outcome run(const scenario::Scenario& sc, const RunOptions& options) {
       trace.mix(static_cast<std::int64_t>(ev.payload.kind));
       trace.mix(static_cast<std::int64_t>(ev.payload.arg));
       ev.handler->dispatch(ev.payload);
+      world.after_event();
       check_queues(world.stack(), fail);
       const tcp::Listener& l = world.stack().listener();
-      if (options.record_packets && (l.qlen != last_qlen || l.ack_backlog != last_backlog)) {
+      if (record_queues && (l.qlen != last_qlen || l.ack_backlog != last_backlog)) {
         last_qlen = l.qlen;
         last_backlog = l.ack_backlog;
         queues.push_back(outcome::QueueSample{now, l.qlen, l.ack_backlog});

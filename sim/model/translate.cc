@@ -97,6 +97,7 @@ outcome::RunInfo run_info(const scenario::Scenario& sc, std::uint64_t seed) {
   info.seed = seed;
   info.duration = sc.duration;
   info.server_port = sc.server.port;
+  info.server_address = sc.server.address;
   return info;
 }
 

@@ -141,6 +141,8 @@ void World::execute(const Task& t) {
       client_send(t.conn);
       return;
     case Work::read:
+      // The loader's read() takes the whole response (and the FIN if it came).
+      stack_->read(t.conn);
       if (outcome::ConnectionRecord& r = recorder_.record(t.conn); !r.response_received) r.response_received = now();
       if (group_of(t.conn).close.kind == CloseSpec::Kind::after_response) client_close(t.conn);
       return;
@@ -154,6 +156,8 @@ void World::execute(const Task& t) {
       server_read(t.conn);
       return;
     case Work::server_close:
+      // The server's read() returned 0 (on_child_fin): it has read the FIN, and closes.
+      stack_->child_read(t.conn);
       stack_->close_child(t.conn);
       return;
   }
@@ -206,6 +210,8 @@ void World::client_close(std::uint32_t conn) {
   const tcp::ClientState st = stack_->conn(conn).client.state;
   if (st == tcp::ClientState::done || st == tcp::ClientState::closed) return;
   app.closing = true;
+  // A close because read() returned 0 follows that read: the FIN is read.
+  if (app.eof) stack_->read(conn);
   stack_->close_client(conn, group_of(conn).close_style == scenario::CloseStyle::rst);
   // close() returned: the application is done with the connection, and a
   // closed loop starts its next one now, while the socket's FIN_WAIT (the
@@ -237,6 +243,7 @@ void World::after_exchange(std::uint32_t conn) {
 void World::on_client_fin(std::uint32_t conn) {
   // read() returns 0: the application closes, unless it never closes.
   if (group_of(conn).close.kind != CloseSpec::Kind::never) {
+    apps_[conn].eof = true;
     machine_->submit(loader_of(conn), Task{Work::close, conn});
   }
 }
@@ -327,6 +334,7 @@ void World::server_read(std::uint32_t conn) {
   ClientApp& app = apps_[conn];
   if (app.delivered) return;
   app.delivered = true;
+  stack_->child_read(conn);
   recorder_.record(conn).data_delivered = now();
   const scenario::OnDataSpec& d = sc_.server.on_data;
   if (d.respond_bytes > 0) stack_->child_send(conn, d.respond_bytes);

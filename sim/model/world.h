@@ -37,6 +37,8 @@ class World final : public EventHandlerFor<World>, public tcp::StackObserver, pu
   tcp::Stack& stack() { return *stack_; }
   // The last reasons, for failure messages (Recorder::last_events).
   std::string last_events() const { return recorder_.last_events(); }
+  // An event is over (Recorder::after_event).
+  void after_event() { recorder_.after_event(); }
 
   // Timers of the applications; each hands a task to a thread.
   enum class App : std::uint32_t {
@@ -75,10 +77,11 @@ class World final : public EventHandlerFor<World>, public tcp::StackObserver, pu
   // counts it, with the recorder's entry).
   struct ClientApp {
     std::uint32_t response_bytes = 0;
-    bool closing = false;
-    bool delivered = false;           // the server application read the request
     std::uint8_t thread = 0;          // the loader thread that runs it (loader.threads <= 64)
-    bool over = false;                // the application is done with it (closed it, or it failed)
+    bool closing : 1 = false;
+    bool delivered : 1 = false;       // the server application read the request
+    bool over : 1 = false;            // the application is done with it (closed it, or it failed)
+    bool eof : 1 = false;             // its read() returned 0: it closes, having read the FIN
   };
 
   struct GroupState {

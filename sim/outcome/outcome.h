@@ -16,6 +16,7 @@
 #include "sim/core/time.h"
 #include "sim/outcome/expectation.h"
 #include "sim/outcome/reason.h"
+#include "sim/outcome/sockets.h"
 
 namespace synsim::outcome {
 
@@ -124,6 +125,10 @@ struct ConnectionRecord {
   // The chain of events that explains a stall or a failure, one step a line
   // (empty for a connection that went through without incident).
   std::vector<ExplanationStep> explanation;
+
+  // Its client socket and its server side as netstat lists them, one
+  // sample per change (sockets.h); empty when the run did not record them.
+  ConnectionSockets sockets;
 };
 
 // Latency as users see it: which wait (sim/outcome/judge.h says where each
@@ -187,6 +192,8 @@ struct RunInfo {
   std::uint64_t seed = 0;
   Duration duration{};
   std::uint16_t server_port = 0;
+  // The listener's address; on loopback, the clients' too.
+  std::string server_address = "127.0.0.1";
   std::uint64_t events = 0;         // model: events executed
   std::uint64_t trace_hash = 0;     // model: running hash of the event trace
   // Stopped before its duration (SIGINT/SIGTERM on a kernel run): everything

@@ -94,6 +94,7 @@ constexpr Traits traits(ReasonKind k) {
     case ReasonKind::backlog_full_dropped: return {"backlog_full_dropped", "enqueue_to_backlog", kIncident | kDrop};
     case ReasonKind::request_stalled: return {"request_stalled", "synsim", kConclusion};
     case ReasonKind::request_never_delivered: return {"request_never_delivered", "synsim", kConclusion};
+    case ReasonKind::sockets_while_waiting: return {"sockets_while_waiting", "tcp_diag_get_info", kConclusion};
     case ReasonKind::kernel_port_range_set: return {"kernel_port_range_set", "synsim kernel runner", kIncident};
     case ReasonKind::kernel_port_range_widened: return {"kernel_port_range_widened", "synsim kernel runner", kIncident};
     case ReasonKind::kernel_syn_retransmitted: return {"kernel_syn_retransmitted", "capture", kIncident};
@@ -103,6 +104,7 @@ constexpr Traits traits(ReasonKind k) {
     case ReasonKind::kernel_server_rst: return {"kernel_server_rst", "capture", kIncident};
     case ReasonKind::kernel_client_rst: return {"kernel_client_rst", "capture", kIncident};
     case ReasonKind::kernel_capture_lost: return {"kernel_capture_lost", "capture", kIncident};
+    case ReasonKind::kernel_sockets_unread: return {"kernel_sockets_unread", "sock_diag", kIncident};
     case ReasonKind::kernel_request_written: return {"kernel_request_written", "application", 0};
     case ReasonKind::kernel_socket_error: return {"kernel_socket_error", "application", kIncident};
     case ReasonKind::kernel_server_read_error: return {"kernel_server_read_error", "application", kIncident};
@@ -179,6 +181,21 @@ std::optional<Reason> conclusion(const ConnectionRecord& r) {
     return Reason{.kind = ReasonKind::request_stalled, .n = to_ns(*r.first_data_sent), .m = to_ns(*r.data_delivered)};
   }
   return Reason{.kind = ReasonKind::request_never_delivered, .outcome = r.outcome, .n = to_ns(*r.first_data_sent)};
+}
+
+std::optional<Reason> waiting_sockets(const ConnectionRecord& r, Duration threshold, Time end) {
+  if (!r.first_data_sent || (r.data_delivered && *r.data_delivered - *r.first_data_sent <= threshold)) {
+    return std::nullopt;
+  }
+  const std::optional<WaitingSockets> w = longest_while_waiting(r, r.data_delivered.value_or(end));
+  if (!w) return std::nullopt;
+  return Reason{.kind = ReasonKind::sockets_while_waiting,
+                .a = w->client.send_q,
+                .b = w->server.recv_q,
+                .c = static_cast<std::uint32_t>(w->client.state),
+                .d = static_cast<std::uint32_t>(w->server.state),
+                .n = to_ns(w->from),
+                .m = to_ns(w->until)};
 }
 
 }  // namespace synsim::outcome

@@ -116,6 +116,10 @@ enum class ReasonKind : std::uint8_t {
   // --- an explanation's conclusion (model and kernel) -------------------------
   request_stalled,              // n = first transmission, m = delivery to the application (times, ns)
   request_never_delivered,      // n = first transmission (time, ns), `outcome`
+  sockets_while_waiting,        // tcp_diag_get_info: what netstat showed longest while the request waited
+                                //   (waiting_sockets()): a = client Send-Q, b = server Recv-Q, c / d = client /
+                                //   server TcpState (include/net/tcp_states.h numbers; 7, CLOSE: no socket
+                                //   listed), n-m = from-until (times, ns)
 
   // --- the kernel runner (sim/kernel) -----------------------------------------
   kernel_port_range_set,        // a-b = the range asked for, n-m = the namespace's default (as read: 0 -1 if unread)
@@ -127,6 +131,7 @@ enum class ReasonKind : std::uint8_t {
   kernel_server_rst,            // the server answered with RST
   kernel_client_rst,            // the client sent RST (not its scripted close)
   kernel_capture_lost,          // n = packets the capture lost
+  kernel_sockets_unread,        // sock_diag could not be read at the run's end: `text` = why
   kernel_request_written,       // the client writes its request (an explanation's first step)
   kernel_socket_error,          // `call` failed: `text` = error name, a = errno (0: not a system error)
   kernel_server_read_error,     // the server's read() failed: same figures
@@ -209,5 +214,11 @@ bool is_conclusion(const Reason& r);
 // nothing when no request was sent. The model and the kernel runner both
 // end their explanations with it.
 std::optional<Reason> conclusion(const ConnectionRecord& r);
+
+// The 2003 report's reading of a request that waited (it stalled beyond
+// `threshold`, or was never delivered by `end`): what netstat showed longest
+// meanwhile, the client's Send-Q and the server side's Recv-Q
+// (outcome::longest_while_waiting, sockets.h). Nothing without socket series.
+std::optional<Reason> waiting_sockets(const ConnectionRecord& r, Duration threshold, Time end);
 
 }  // namespace synsim::outcome

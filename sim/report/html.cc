@@ -56,6 +56,10 @@ svg .ph-accepted{fill:#cbd5e1}
 svg .ph-flight{fill:#a5b4fc}
 svg .ph-stall{fill:url(#hatch)}
 svg .ph-delivered{fill:#86efac}
+svg .sk.st-open{fill:#93c5fd}
+svg .sk.st-est{fill:#94a3b8}
+svg .sk.st-closing{fill:#e2e8f0}
+svg .sk.queued{fill:#ea580c}
 svg .pk{stroke:#fff;stroke-width:.6}
 svg .drop line{stroke:#dc2626;stroke-width:1.7;stroke-linecap:round}
 svg .q-syn{fill:none;stroke:#2563eb;stroke-width:1.8}

@@ -123,6 +123,66 @@ std::vector<Bar> bars_of(const ConnectionRecord& c, std::int64_t axis_end) {
   return bars;
 }
 
+// The state family a socket strip is drawn in (CSS st-*).
+const char* state_family(outcome::TcpState s) {
+  switch (s) {
+    case outcome::TcpState::syn_sent:
+    case outcome::TcpState::syn_recv: return "open";
+    case outcome::TcpState::established: return "est";
+    case outcome::TcpState::fin_wait1:
+    case outcome::TcpState::fin_wait2:
+    case outcome::TcpState::time_wait:
+    case outcome::TcpState::close:
+    case outcome::TcpState::close_wait:
+    case outcome::TcpState::last_ack:
+    case outcome::TcpState::listen:
+    case outcome::TcpState::closing: return "closing";
+  }
+  return "closing";
+}
+
+// The server side's state with what holds it: the listener's request sock,
+// or a child in the accept queue or the application's.
+std::string server_state_words(const outcome::SocketView& v) {
+  std::string words = outcome::netstat_name(v.state);
+  if (v.state == outcome::TcpState::syn_recv) return words + " (request sock)";
+  if (v.state == outcome::TcpState::established || v.state == outcome::TcpState::close_wait) {
+    words += v.accepted ? " (accepted)" : " (in the accept queue)";
+  }
+  return words;
+}
+
+// The connection's two sockets as netstat lists them (outcome/sockets.h):
+// a thin strip each under the bars, client above server, one segment per
+// listed sample, orange where an ESTABLISHED socket's queue the 2003 report
+// read holds bytes (the client's Send-Q: its request unacked; the server's
+// Recv-Q: unread). Elsewhere a queue may hold only a SYN or a FIN.
+std::string socket_strips(const ConnectionRecord& c, const std::string& side, const std::string& name,
+                          const BrokenAxis& axis) {
+  std::string out;
+  for (const bool server : {false, true}) {
+    const std::vector<outcome::SocketSample>& series = server ? c.sockets.server : c.sockets.client;
+    for (std::size_t i = 0; i < series.size(); ++i) {
+      const outcome::SocketView& v = series[i].view;
+      if (v.state == outcome::TcpState::close) continue;
+      const bool last = i + 1 == series.size();
+      const double x0 = axis.x(to_ns(series[i].time));
+      const double x1 = last ? axis.x1() : axis.x(to_ns(series[i + 1].time));
+      const bool queued = v.state == outcome::TcpState::established && (server ? v.recv_q > 0 : v.send_q > 0);
+      const std::string title =
+          fmt::format("{} {} {} {}, Recv-Q {}, Send-Q {}: {} → {}", side, name, server ? "server" : "client",
+                      server ? server_state_words(v) : std::string(outcome::netstat_name(v.state)), v.recv_q,
+                      v.send_q, format_seconds(series[i].time),
+                      last ? "the end of the run" : format_seconds(series[i + 1].time));
+      out += fmt::format("<rect class=\"sk sk-{} st-{}{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"2.5\">"
+                         "<title>{}</title></rect>\n",
+                         server ? "server" : "client", state_family(v.state), queued ? " queued" : "", num(x0),
+                         server ? "31" : "28", num(std::max(1.0, x1 - x0)), esc(title));
+    }
+  }
+  return out;
+}
+
 std::string lane(const SideData& s, const std::string& name, const BrokenAxis& axis, double y, bool first_of_conn) {
   const ConnectionRecord* c = record(s, name);
   std::string out = fmt::format("<g class=\"lane\" data-side=\"{}\" data-connection=\"{}\" transform=\"translate(0,{})\">\n",
@@ -156,6 +216,7 @@ std::string lane(const SideData& s, const std::string& name, const BrokenAxis& a
       out += fmt::format("<rect class=\"ph {}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"5.5\" rx=\"1.5\"><title>{}</title></rect>\n",
                          b.cls, num(x0), num(by), num(w), esc(title));
     }
+    out += socket_strips(*c, s.label, name, axis);
   }
 
   // Packets.
@@ -221,6 +282,16 @@ std::string legend() {
                        k.fill, k.label);
   }
   out += "<span>upper bar: the connection (client and listener) · lower bar: the request</span></div>\n";
+  out += "<div class=\"legend\"><span>thin strips: the client socket above the server side, as netstat lists "
+         "them (hover for state, Recv-Q, Send-Q):</span>";
+  for (const PhaseKey& k : {PhaseKey{"#93c5fd", "SYN_SENT / SYN_RECV"}, PhaseKey{"#94a3b8", "ESTABLISHED"},
+                            PhaseKey{"#e2e8f0", "closing, TIME_WAIT"},
+                            PhaseKey{"#ea580c", "ESTABLISHED, bytes held: the client's Send-Q, the server's Recv-Q"}}) {
+    out += fmt::format("<span><svg width=\"22\" height=\"6\"><rect width=\"22\" height=\"6\" fill=\"{}\"/></svg>{}"
+                       "</span>",
+                       k.fill, k.label);
+  }
+  out += "</div>\n";
   return out;
 }
 

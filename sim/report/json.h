@@ -3,8 +3,8 @@
 //
 // Layout (keys in this order, 2-space indent, so the text is deterministic):
 //   {"format": "synsim-outcome", "version": 2,
-//    "info": {scenario, source, kernel, hz, seed, duration_ns, server_port, events, trace_hash ("%016x"),
-//             partial, stopped_at_ns, captured, settings [strings]},
+//    "info": {scenario, source, kernel, hz, seed, duration_ns, server_port, server_address, events,
+//             trace_hash ("%016x"), partial, stopped_at_ns, captured, settings [strings]},
 //    "packets": [{time_ns, src_addr, src_port, dst_addr, dst_port, flags ("S."), flag_bits (18),
 //                 seq, ack, window, length, options {mss|null, sack_permitted, ts_val|null,
 //                 ts_ecr|null, wscale|null, sack [{left, right}]}, connection, from_client}],
@@ -12,7 +12,9 @@
 //    "connections": [{name, group, index, client_port, connect_start_ns, connect_done_ns,
 //                     first_data_sent_ns, accepted_ns, data_delivered_ns, response_received_ns,
 //                     closed_ns, outcome, error, syn_retransmits, synack_retransmits,
-//                     data_retransmits, syncookie, stall_ns, explanation [{at_ns|null, reason, text}]}],
+//                     data_retransmits, syncookie, stall_ns, explanation [{at_ns|null, reason, text}],
+//                     sockets {client [{time_ns, state, recv_q, send_q}],
+//                              server [{time_ns, state, accepted, recv_q, send_q}]}}],
 //    "counters": {name: value},
 //    "queues": [{time_ns, syn_queue, accept_queue}],
 //    "accept_queue_limit": N,
@@ -22,6 +24,29 @@
 // Times are integer nanoseconds since the run's start; null when absent.
 // "queues" and "accept_queue_limit" are optional on input (files written
 // before they existed read as no samples and limit 0).
+//
+// "sockets" is the connection's two sockets as `netstat -tan` lists them
+// (outcome::ConnectionSockets, sim/outcome/sockets.h), one sample per
+// change, in time order: from time_ns on, the socket is in `state` (the
+// netstat name: SYN_SENT, SYN_RECV, ESTABLISHED, FIN_WAIT1, FIN_WAIT2,
+// TIME_WAIT, CLOSE_WAIT, LAST_ACK, CLOSING; CLOSE: gone, no longer listed)
+// with Recv-Q recv_q (bytes received, not yet read by the application) and
+// Send-Q send_q (bytes written, SYN and FIN included, not yet acked), as
+// tcp_diag_get_info() and /proc/net/tcp give them. The server side is the
+// request sock (SYN_RECV, 0 and 0), then the child; "accepted" says
+// whether accept() has returned it (false: still in the accept queue). A
+// TIME_WAIT socket ends TCP_TIMEWAIT_LEN (60 s) later or when a new
+// connection takes its port, whichever comes first; a series that ends in
+// TIME_WAIT was still there at the run's end. The listener's Recv-Q is
+// "queues"' accept_queue. A kernel run holds one sample per socket: what
+// sock_diag listed when the run ended (sim/kernel/sock_diag.h; its last
+// "queues" sample is the listener's then). Empty when the run did not
+// record them (a summary-detail model run, sweeps, a kernel run in wire
+// mode); optional on input (files written before it existed read as empty
+// series). Like "expect", adding
+// it needed no new version: older readers ignore keys they do not know,
+// and every key they know is unchanged ("server_address" in "info" too,
+// optional on input, 127.0.0.1 when absent).
 //
 // "expect" holds the scenario's `expect:` judged against this run
 // (outcome::Expectation, sim/outcome/expectation.h), one entry per stated

@@ -129,4 +129,9 @@ class Reader {
 Json expectations_json(const std::vector<outcome::Expectation>& results);
 std::optional<std::vector<outcome::Expectation>> expectations_from(const Reader& root);
 
+// A connection's "sockets" object (json.h), and back: empty series when the
+// connection has no "sockets" (an outcome written before they were kept).
+Json sockets_json(const outcome::ConnectionSockets& sockets);
+outcome::ConnectionSockets sockets_from(const Reader& connection);
+
 }  // namespace synsim::report::detail

@@ -48,6 +48,17 @@ std::string child_history(const Reason& r) {
                      r.c ? fmt::format(", after {} SYN-ACK retransmissions", r.c) : "");
 }
 
+// A TcpState carried as a figure (include/net/tcp_states.h numbers): listed
+// by netstat unless CLOSE; a number a saved outcome got wrong reads as "?".
+bool listed(std::uint32_t state) { return state != static_cast<std::uint32_t>(outcome::TcpState::close); }
+std::string state_words(std::uint32_t state) {
+  if (!listed(state)) return "none";
+  for (std::uint32_t s = 1; s <= static_cast<std::uint32_t>(outcome::TcpState::closing); ++s) {
+    if (s == state) return outcome::netstat_name(static_cast<outcome::TcpState>(s));
+  }
+  return "?";
+}
+
 const char* acked_suffix(const Reason& r) {
   return r.flag ? " (the request is acked: its ACK met a full accept queue)" : "";
 }
@@ -219,6 +230,11 @@ std::string reason_text(const Reason& r) {
     case ReasonKind::request_never_delivered:
       return fmt::format("=> the request sent at {} was never delivered ({})", time_words(r.n),
                          outcome::to_string(r.outcome));
+    case ReasonKind::sockets_while_waiting:
+      return fmt::format("=> netstat while it waited, longest from {} to {}: client Send-Q {}, {} ({} / {})",
+                         time_words(r.n), time_words(r.m), r.a,
+                         listed(r.d) ? fmt::format("server Recv-Q {}", r.b) : std::string("no server socket"),
+                         state_words(r.c), state_words(r.d));
 
     case ReasonKind::kernel_port_range_set:
       return fmt::format("kernel: net.ipv4.ip_local_port_range set to {} {} ({} ports) in the namespace, as asked "
@@ -229,6 +245,10 @@ std::string reason_text(const Reason& r) {
                          "{} ({} ports): the scenario may hold about {} ephemeral ports at once (connections the "
                          "client closes with FIN keep theirs in TIME_WAIT, reusable after ~1 s on loopback)",
                          r.n, r.m, ports_in(r.n, r.m), r.c, r.d, ports_in(r.c, r.d), r.a);
+    case ReasonKind::kernel_sockets_unread:
+      return fmt::format("kernel: the sockets could not be listed at the end of the run ({}); netstat shows the "
+                         "listener alone",
+                         r.text);
     case ReasonKind::kernel_syn_retransmitted: return fmt::format("kernel: SYN retransmitted (#{})", r.a);
     case ReasonKind::kernel_synack_retransmitted:
       return fmt::format("kernel: SYN-ACK retransmitted (#{}): the request is still in the SYN queue", r.a);

@@ -72,6 +72,7 @@ SweepRecord run_point(const PreparedSweep& sweep, const RunPoint& point) {
   // Wraps around at 2^64 like any seed arithmetic: still one seed per run.
   options.seed = sc.seed + (point.seed_number - 1);
   options.record_packets = false;
+  options.record_sockets = false;
   // A sweep remembers counts and quantiles, which the summary has exactly:
   // records only where an expectation names a connection.
   if (sc.expect.connections.empty()) options.detail = model::RunOptions::Detail::summary;

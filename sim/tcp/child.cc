@@ -129,6 +129,13 @@ void Stack::child_send(std::uint32_t conn, std::uint32_t bytes) {
   xmit(d, {});
 }
 
+// Linux: tcp_recvmsg() on the child, as Stack::read() on the client.
+void Stack::child_read(std::uint32_t conn) {
+  if (released(conn)) return;
+  ChildSock& ch = sock(conn).child;
+  if (ch.state == ChildState::established) ch.copied_seq = ch.rcv_nxt;
+}
+
 void Stack::close_child(std::uint32_t conn) {
   if (released(conn)) return;
   ChildSock& ch = sock(conn).child;
@@ -139,6 +146,7 @@ void Stack::close_child(std::uint32_t conn) {
   f.ack = ch.rcv_nxt;
   ch.snd_nxt += 1;
   ch.fin_sent = true;
+  ch.fin_first = !ch.fin_received;  // the active closer ends in TIME_WAIT
   ch.unacked.push_back(SentSegment{.end_seq = ch.snd_nxt, .sent = now_});
   xmit(f, {});
 }

@@ -14,7 +14,6 @@
 //        connecting socket the final ACK waits for data, or TCP_DELACK_MAX
 // The RTT estimator and what earlier connections left for this one are in
 // metrics.cc (tcp_init_metrics() raises the first RTO).
-
 #include "sim/core/seq.h"
 #include "sim/tcp/stack.h"
 
@@ -155,6 +154,7 @@ void Stack::synsent_rcv(std::uint32_t conn, Segment& seg) {
 
   s.irs = seg.seq;
   s.rcv_nxt = seg.seq + 1;
+  s.copied_seq = s.rcv_nxt;
   s.snd_una = s.iss + 1;
   if (seg.has_ts) s.ts_recent = seg.ts_val;
   // RTT sample from the SYN -> SYN-ACK exchange (tcp_ack -> tcp_clean_rtx_queue).
@@ -534,6 +534,16 @@ void Stack::established_rcv(std::uint32_t conn, Segment& seg) {
     client_closed(conn, s.fin_first ? sec(1) : Duration{0});
     observer_.on_client_done(conn);
   }
+}
+
+// Linux: tcp_recvmsg() with a buffer larger than what is queued: copies
+// every byte received in order, and the FIN behind them if it is there
+// (found_fin_ok: ++copied_seq). Bookkeeping only: nothing is sent (the
+// model's windows never close, so reading opens none).
+void Stack::read(std::uint32_t conn) {
+  if (released(conn)) return;
+  ClientSock& s = sock(conn).client;
+  if (s.state == ClientState::established || s.state == ClientState::fin_wait) s.copied_seq = s.rcv_nxt;
 }
 
 // Linux: tcp_close() -> tcp_send_fin(); with SO_LINGER {1,0}: tcp_disconnect()

@@ -399,10 +399,11 @@ void Stack::create_child(std::uint32_t conn, std::uint32_t iss, std::uint32_t ir
   ch = ChildSock{};
   ch.state = ChildState::established;
   ch.iss = iss;
-  ch.snd_una = iss + 1;
+  ch.snd_una = iss + 1;  // the segment that completes the handshake acks the SYN-ACK
   ch.snd_nxt = iss + 1;
   ch.rto = clock_.to_jiffies(profile_->timeout_init);  // tcp_create_openreq_child(): TCP_TIMEOUT_INIT
   ch.rcv_nxt = irs + 1;
+  ch.copied_seq = ch.rcv_nxt;
   ch.ts_off = c.req.ts_off;
   ch.ts_recent = c.req.ts_recent;
   ch.from_cookie = from_cookie;

@@ -65,6 +65,7 @@ struct ClientSock {
   std::uint32_t write_seq = 0;  // end of the data the application wrote
   std::uint32_t irs = 0;      // the server's ISN
   std::uint32_t rcv_nxt = 0;
+  std::uint32_t copied_seq = 0;  // what the application has read up to (tcp_recvmsg)
   std::uint32_t ts_off = 0;   // per-connection timestamp offset (tcp_ns_to_ts + ts_off)
   std::uint32_t ts_recent = 0;
 
@@ -137,6 +138,7 @@ struct ChildSock {
   std::uint32_t snd_una = 0;
   std::uint32_t snd_nxt = 0;
   std::uint32_t rcv_nxt = 0;
+  std::uint32_t copied_seq = 0;  // what the application has read up to (tcp_recvmsg)
   std::uint32_t ts_off = 0;
   std::uint32_t ts_recent = 0;
   RttEstimator rtt;
@@ -146,6 +148,7 @@ struct ChildSock {
   std::uint32_t bytes_received = 0;  // in order, not yet read or read
   bool fin_received = false;
   bool fin_sent = false;
+  bool fin_first = false;  // we sent our FIN before the peer's arrived (TIME_WAIT side)
   bool from_cookie = false;
 };
 

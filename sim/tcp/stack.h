@@ -125,10 +125,15 @@ class Stack final : public EventHandlerFor<Stack> {
   void connect(std::uint32_t conn, bool defer_final_ack);
   // Linux: tcp_sendmsg() -> tcp_push(): one segment (requests are small)
   void send(std::uint32_t conn, std::uint32_t bytes);
+  // Linux: tcp_recvmsg(): the application reads all the client socket holds
+  // (and the FIN, if it came); only what netstat's Recv-Q shows changes.
+  void read(std::uint32_t conn);
   // Linux: tcp_close() (FIN) or SO_LINGER {1,0} close (RST)
   void close_client(std::uint32_t conn, bool rst);
   // Linux: inet_csk_accept(); returns the connection index or -1 if empty
   std::int64_t accept();
+  // Linux: tcp_recvmsg() on the child, as read().
+  void child_read(std::uint32_t conn);
   void child_send(std::uint32_t conn, std::uint32_t bytes);
   void close_child(std::uint32_t conn);
 
@@ -160,6 +165,17 @@ class Stack final : public EventHandlerFor<Stack> {
   void retire(std::uint32_t conn) { retiring_.push_back(conn); }
   // Connection states allocated at once, at most (the slot table's size).
   std::size_t peak_states() const { return slots_.size(); }
+  // Bookkeeping for observers, not a kernel rule: with `on`, the stack notes
+  // every connection whose state it is about to change (each use of its
+  // state for writing), so that a recorder can look at those, and only
+  // those, after each event (model::Recorder's socket series). The list
+  // may name a connection twice, or one whose state did not change after all.
+  void track_changes(bool on) { track_changes_ = on; }
+  const std::vector<std::uint32_t>& changed() const { return changed_; }
+  void clear_changed() {
+    changed_.clear();
+    last_changed_ = kNoSlot;
+  }
   const Counters& counters() const { return counters_; }
   // What finished connections left for new ones on 127.0.0.1 (metrics.cc).
   const RttMemoryEntry& rtt_memory() const { return rtt_memory_; }
@@ -281,6 +297,10 @@ class Stack final : public EventHandlerFor<Stack> {
   // The state of `conn`, allocated at its first use. Using a released
   // connection's state is a model bug (std::logic_error).
   Conn& sock(std::uint32_t conn) {
+    if (track_changes_ && conn != last_changed_) {
+      changed_.push_back(conn);
+      last_changed_ = conn;
+    }
     const std::uint32_t s = slot_of_[conn];
     return s < kReleased ? slots_[s] : first_use(conn);
   }
@@ -311,6 +331,9 @@ class Stack final : public EventHandlerFor<Stack> {
   std::deque<Conn> slots_;  // a deque: growing it never moves a state a caller holds
   std::vector<std::uint32_t> free_slots_;
   std::deque<std::uint32_t> retiring_;
+  bool track_changes_ = false;
+  std::vector<std::uint32_t> changed_;  // since clear_changed() (track_changes())
+  std::uint32_t last_changed_ = kNoSlot;
   // Ephemeral ports: in use, held after a close, and the connect() walk.
   PortAllocator ports_;
   std::uint32_t ts_clock_offset_ = 0;  // 2.5/2.6: jiffies at the run's start (TSval clock)

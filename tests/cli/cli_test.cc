@@ -465,4 +465,57 @@ TEST_F(CliFiles, OutDirOfAFailedRunHoldsEveryFileAndEachCarriesTheFailure) {
   }
 }
 
+// --- run --format netstat ----------------------------------------------------
+
+// The 2003 report's reading, from the command line: at 2 s x#1's client
+// holds its 5-byte request in Send-Q while its server side is a request
+// sock with Recv-Q 0, and the listener's Recv-Q is its full accept queue.
+TEST(CliNetstat, PrintsWhatNetstatWouldDuringTheStall) {
+  const Result r = synsim("run " + src("scenarios/stall/loopback-stall-2003.yaml") + " --format netstat --at 2s");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.rfind("# loopback-stall-2003 on linux-6.18 (model), seed 1: netstat -tan at 2.000000 s\n"
+                           "Active Internet connections (servers and established)\n"
+                           "Proto Recv-Q Send-Q Local Address           Foreign Address         State       Connection\n"
+                           "tcp        3      0 127.0.0.1:9100          0.0.0.0:*               LISTEN      listener\n",
+                           0),
+            0u)
+      << r.output;
+  EXPECT_TRUE(std::regex_search(
+      r.output, std::regex("\ntcp        0      5 127\\.0\\.0\\.1:[0-9]+ +127\\.0\\.0\\.1:9100 +ESTABLISHED x#1 client\n"
+                           "tcp        0      0 127\\.0\\.0\\.1:9100 +127\\.0\\.0\\.1:[0-9]+ +SYN_RECV    x#1 server\n")))
+      << r.output;
+}
+
+TEST(CliNetstat, DefaultsToTheEndOfTheRunAndIsTheSameBytesForTheSameSeed) {
+  const std::string run = "run " + src("scenarios/stall/loopback-stall-2003.yaml") + " --format netstat";
+  const Result a = synsim(run);
+  EXPECT_EQ(a.exit_code, 0) << a.output;
+  EXPECT_NE(a.output.find("netstat -tan at 20.000000 s"), std::string::npos) << a.output;
+  // The server closed first: its side of x#1 waits in TIME_WAIT, its client is gone.
+  EXPECT_TRUE(std::regex_search(a.output, std::regex("\ntcp        0      0 127\\.0\\.0\\.1:9100 +127\\.0\\.0\\.1:[0-9]+ "
+                                                     "+TIME_WAIT   x#1 server\n")))
+      << a.output;
+  EXPECT_EQ(a.output.find("x#1 client"), std::string::npos) << a.output;
+  EXPECT_EQ(synsim(run).output, a.output);
+  EXPECT_EQ(synsim(run + " --at 20s").output, a.output);
+}
+
+TEST(CliNetstat, ABadAtIsABadInputNamingIt) {
+  const std::string run = "run " + src("scenarios/stall/loopback-stall-2003.yaml") + " --format netstat";
+  const std::pair<const char*, const char*> cases[] = {
+      {" --at=-1s", "--at: duration must not be negative: '-1s'"},
+      {" --at 21s", "--at 21s: after the run's end (loopback-stall-2003 lasts 20s)"},
+      {" --at soon", "--at: not a duration: 'soon'"},
+      {" --at 2", "--at: duration needs a unit (ns, us, ms, s): '2'"},
+  };
+  for (const auto& [args, said] : cases) {
+    const Result r = synsim(run + args);
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << r.output;
+    EXPECT_NE(r.output.find(said), std::string::npos) << args << ": " << r.output;
+  }
+  const Result other = synsim("run " + src("scenarios/stall/loopback-stall-2003.yaml") + " --format json --at 2s");
+  EXPECT_EQ(other.exit_code, 2) << other.output;
+  EXPECT_NE(other.output.find("--at 2s: only with --format netstat"), std::string::npos) << other.output;
+}
+
 }  // namespace

@@ -17,6 +17,7 @@
 #include "sim/kernel/netns.h"
 #include "sim/kernel/runner.h"
 #include "sim/report/json.h"
+#include "sim/report/netstat.h"
 #include "sim/report/tables.h"
 #include "sim/report/tcpdump.h"
 #include "tests/kernel/namespaces.h"
@@ -192,6 +193,39 @@ TEST(KernelExperiments, Stall2003DeferredFinalAckRace) {
   EXPECT_EQ(conn(out, "x#3").synack_retransmits, 0u) << "a syncookie SYN-ACK is never retransmitted";
   EXPECT_GE(counter(out, "TcpExtListenOverflows"), 18);
   EXPECT_GE(counter(out, "TcpExtTCPSynRetrans"), 4);
+}
+
+// The report's own reading on the real kernel: at 2 s of the 2003 race,
+// sock_diag lists x#1's client ESTABLISHED with its 5-byte request in
+// Send-Q and its server side as a request sock (SYN_RECV) with Recv-Q 0,
+// the listener's Recv-Q is its full accept queue (pre#0, pre#1, x#0), x#0's
+// child holds its unread request, and x#3 (a cookie) has no server socket.
+TEST(KernelNetstat, TheRunsEndListsTheReportsReading) {
+  SKIP_WITHOUT_NAMESPACES();
+  const outcome::Outcome out = run_file("scenarios/stall/loopback-stall-2003.yaml", {"duration=2s"});
+  const std::string netstat = report::render_netstat(out, kTimeZero + sec(2));
+  std::cout << netstat;
+  const std::vector<outcome::ListedSocket> lines = outcome::listed_sockets(out, kTimeZero + sec(2));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.front().view, (outcome::SocketView{outcome::TcpState::listen, false, 3, 0}));
+  auto view = [&](const char* name, outcome::ListedSide side) -> std::optional<outcome::SocketView> {
+    for (const outcome::ListedSocket& l : lines) {
+      if (l.connection == name && l.side == side) return l.view;
+    }
+    return std::nullopt;
+  };
+  using outcome::ListedSide;
+  using outcome::SocketView;
+  using outcome::TcpState;
+  for (const char* x : {"x#1", "x#2"}) {
+    SCOPED_TRACE(x);
+    EXPECT_EQ(view(x, ListedSide::client), (SocketView{TcpState::established, false, 0, 5}));
+    EXPECT_EQ(view(x, ListedSide::server), (SocketView{TcpState::syn_recv, false, 0, 0}));
+  }
+  EXPECT_EQ(view("x#0", ListedSide::server), (SocketView{TcpState::established, false, 5, 0}));
+  EXPECT_EQ(view("x#3", ListedSide::client), (SocketView{TcpState::established, false, 0, 5}));
+  EXPECT_EQ(view("x#3", ListedSide::server), std::nullopt);
+  EXPECT_NE(netstat.find("SYN_RECV    x#1 server"), std::string::npos);
 }
 
 constexpr const char* kTiny =

@@ -116,6 +116,35 @@ TEST(Html, LanesMarkEveryPacketAndDrawPhaseBars) {
   EXPECT_EQ(count(html, "<rect class=\"ph ph-delivered\""), 1u);
 }
 
+// Under each lane's bars, the connection's two sockets as netstat lists them:
+// one strip segment per sample that is listed, its state and queues in its
+// title; the strip is orange where an ESTABLISHED socket's queue a reader
+// of the 2003 report looks at holds bytes (the client's Send-Q, the
+// server's Recv-Q), not for SYN_SENT's Send-Q 1 (the SYN).
+TEST(Html, LanesShowEachSocketsStateAndQueues) {
+  Outcome m = model_outcome();
+  using outcome::SocketView;
+  using outcome::TcpState;
+  m.connections[0].sockets.client = {{at_ns(10), SocketView{TcpState::syn_sent, false, 0, 1}},
+                                     {at_ns(20), SocketView{TcpState::established, false, 0, 0}},
+                                     {at_ns(30), SocketView{TcpState::established, false, 0, 5}},
+                                     {at_ns(1'000'000'000), SocketView{TcpState::close, false, 0, 0}}};
+  m.connections[0].sockets.server = {{at_ns(15), SocketView{TcpState::syn_recv, false, 0, 0}},
+                                     {at_ns(1'000'050'000), SocketView{TcpState::established, true, 5, 0}}};
+  std::string html = render_html({&m, nullptr, nullptr, "", ""});
+  EXPECT_EQ(count(html, "<rect class=\"sk "), 5u);  // the CLOSE sample ends a segment, draws none
+  EXPECT_EQ(count(html, "<rect class=\"sk sk-client"), 3u);
+  EXPECT_EQ(count(html, "<rect class=\"sk sk-server"), 2u);
+  EXPECT_EQ(count(html, " queued\""), 2u);  // client Send-Q 5, server Recv-Q 5
+  EXPECT_NE(html.find("model x#0 client ESTABLISHED, Recv-Q 0, Send-Q 5: 0.000000 → 1.000000"), std::string::npos);
+  EXPECT_NE(html.find("model x#0 server SYN_RECV (request sock), Recv-Q 0, Send-Q 0: 0.000000 → 1.000050"),
+            std::string::npos);
+  EXPECT_NE(html.find("model x#0 server ESTABLISHED (accepted), Recv-Q 5, Send-Q 0: 1.000050 →"), std::string::npos);
+  // An outcome without socket series draws no strip.
+  const Outcome bare = model_outcome();
+  EXPECT_EQ(count(render_html({&bare, nullptr, nullptr, "", ""}), "<rect class=\"sk "), 0u);
+}
+
 TEST(Html, QueuePlotPerSideWithTheAcceptQueueLimit) {
   Outcome m = model_outcome();
   Outcome k = kernel_outcome();

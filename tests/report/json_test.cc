@@ -514,5 +514,76 @@ TEST(JsonExpect, MalformedResultNamesItsPath) {
   EXPECT_EQ(read_error(j), "outcome JSON: expect[0].passed: expected true or false");
 }
 
+// --- the connections' sockets ------------------------------------------------
+
+ConnectionSockets some_sockets() {
+  ConnectionSockets s;
+  s.client = {{at_ns(10), {TcpState::syn_sent, false, 0, 1}},
+              {at_ns(20), {TcpState::established, false, 0, 0}},
+              {at_ns(30), {TcpState::established, false, 0, 5}},
+              {at_ns(6'000'000'000), {TcpState::close, false, 0, 0}}};
+  s.server = {{at_ns(15), {TcpState::syn_recv, false, 0, 0}},
+              {at_ns(6'000'000'000), {TcpState::established, false, 5, 0}},
+              {at_ns(6'000'000'100), {TcpState::established, true, 0, 0}},
+              {at_ns(6'000'000'200), {TcpState::time_wait, true, 0, 0}}};
+  return s;
+}
+
+TEST(JsonSockets, RoundTripKeepsEverySampleAndTheServerAddress) {
+  Outcome o = handshake_outcome();
+  o.connections[0].sockets = some_sockets();
+  o.info.server_address = "127.0.0.2";
+  const std::string text = render_json(o);
+  const Outcome back = outcome_from_json(text);
+  EXPECT_EQ(back.connections[0].sockets, o.connections[0].sockets);
+  EXPECT_EQ(back.info.server_address, "127.0.0.2");
+  EXPECT_EQ(render_json(back), text);
+}
+
+TEST(JsonSockets, StatesAreNetstatsNamesAndOnlyTheServerSaysAccepted) {
+  Outcome o = handshake_outcome();
+  o.connections[0].sockets = some_sockets();
+  const auto j = nlohmann::json::parse(render_json(o));
+  const auto& client = j["connections"][0]["sockets"]["client"];
+  EXPECT_EQ(client[2], nlohmann::json::parse(R"({"time_ns": 30, "state": "ESTABLISHED", "recv_q": 0, "send_q": 5})"));
+  EXPECT_EQ(client[0]["state"], "SYN_SENT");
+  const auto& server = j["connections"][0]["sockets"]["server"];
+  EXPECT_EQ(server[0]["state"], "SYN_RECV");
+  EXPECT_EQ(server[2]["accepted"], true);
+  EXPECT_EQ(server[3]["state"], "TIME_WAIT");
+}
+
+TEST(JsonSockets, AnOlderOutcomeWithoutSocketsReadsAsEmptySeries) {
+  Outcome o = handshake_outcome();
+  o.connections[0].sockets = some_sockets();
+  auto j = nlohmann::json::parse(render_json(o));
+  j["connections"][0].erase("sockets");
+  j["info"].erase("server_address");
+  const Outcome back = outcome_from_json(j.dump());
+  EXPECT_EQ(back.connections[0].sockets, ConnectionSockets{});
+  EXPECT_EQ(back.info.server_address, "127.0.0.1");
+}
+
+TEST(JsonSockets, UnknownStateOrUnorderedSamplesNameTheirPath) {
+  Outcome o = handshake_outcome();
+  o.connections[0].sockets = some_sockets();
+  auto j = nlohmann::json::parse(render_json(o));
+  auto error = [](const nlohmann::json& doc) {
+    try {
+      outcome_from_json(doc.dump());
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  auto bad_state = j;
+  bad_state["connections"][0]["sockets"]["server"][1]["state"] = "ESTAB";
+  EXPECT_EQ(error(bad_state), "outcome JSON: connections[0].sockets.server[1].state: unknown TCP state 'ESTAB' "
+                              "(expected a netstat name: ESTABLISHED...)");
+  auto unordered = j;
+  unordered["connections"][0]["sockets"]["client"][1]["time_ns"] = 5;
+  EXPECT_EQ(error(unordered), "outcome JSON: connections[0].sockets.client[1].time_ns: samples must be in time order");
+}
+
 }  // namespace
 }  // namespace synsim::report

@@ -158,6 +158,14 @@ const std::vector<Words>& every_reason() {
      "=> the request waited 499.954ms between its first transmission (0.020553) and its delivery to the server application (0.520507)"},
     {Reason{.kind = ReasonKind::request_never_delivered, .outcome = ConnectionOutcome::reset, .n = 20'553'000},
      "=> the request sent at 0.020553 was never delivered (reset)"},
+    {Reason{.kind = ReasonKind::sockets_while_waiting, .a = 5, .b = 0, .c = 1, .d = 3, .n = 80'009'000,
+            .m = 6'912'001'000},
+     "=> netstat while it waited, longest from 0.080009 to 6.912001: client Send-Q 5, server Recv-Q 0 (ESTABLISHED / SYN_RECV)"},
+    // A SYN cookie: no server socket (CLOSE); a state number no kernel has.
+    {Reason{.kind = ReasonKind::sockets_while_waiting, .a = 5, .c = 1, .d = 7, .n = 1'000, .m = 2'000},
+     "=> netstat while it waited, longest from 0.000001 to 0.000002: client Send-Q 5, no server socket (ESTABLISHED / none)"},
+    {Reason{.kind = ReasonKind::sockets_while_waiting, .a = 5, .b = 1, .c = 12, .d = 0, .n = 1'000, .m = 2'000},
+     "=> netstat while it waited, longest from 0.000001 to 0.000002: client Send-Q 5, server Recv-Q 1 (? / ?)"},
     {Reason{.kind = ReasonKind::kernel_port_range_set, .a = 40000, .b = 40063, .n = 32768, .m = 60999},
      "kernel: net.ipv4.ip_local_port_range set to 40000 40063 (64 ports) in the namespace, as asked (default 32768 60999)"},
     {Reason{.kind = ReasonKind::kernel_port_range_widened, .a = 40000, .c = 1024, .d = 65535, .n = 32768, .m = 60999},
@@ -165,6 +173,8 @@ const std::vector<Words>& every_reason() {
     // The namespace's range unreadable: printed as PortRange holds it.
     {Reason{.kind = ReasonKind::kernel_port_range_widened, .a = 70000, .c = 1024, .d = 65535, .n = 0, .m = -1},
      "kernel: net.ipv4.ip_local_port_range widened in the namespace from 0 -1 (0 ports) to 1024 65535 (64512 ports): the scenario may hold about 70000 ephemeral ports at once (connections the client closes with FIN keep theirs in TIME_WAIT, reusable after ~1 s on loopback)"},
+    {Reason{.kind = ReasonKind::kernel_sockets_unread, .text = "sock_diag: Protocol not supported"},
+     "kernel: the sockets could not be listed at the end of the run (sock_diag: Protocol not supported); netstat shows the listener alone"},
     {Reason{.kind = ReasonKind::kernel_syn_retransmitted, .a = 1},
      "kernel: SYN retransmitted (#1)"},
     {Reason{.kind = ReasonKind::kernel_synack_retransmitted, .a = 2},
@@ -227,6 +237,7 @@ TEST(ReasonMeaning, OnlyAConnectionsOrdinaryStepsAreNotIncidents) {
                                          ReasonKind::linger_rst_close,
                                          ReasonKind::request_stalled,
                                          ReasonKind::request_never_delivered,
+                                         ReasonKind::sockets_while_waiting,
                                          ReasonKind::kernel_request_written};
   for (const Words& w : every_reason()) {
     EXPECT_EQ(outcome::is_incident(w.reason), !ordinary.count(w.reason.kind)) << outcome::to_string(w.reason.kind);
