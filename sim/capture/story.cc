@@ -115,6 +115,26 @@ class Inferring {
     return confidence(loopback_, on_loopback, elsewhere);
   }
   void add(std::size_t packet, Reason r) { out_.push_back(Inference{packet, std::move(r)}); }
+  // The client segments from the final ACK the listener ignored: up to the
+  // child, less the one that created it (the last before the child's first
+  // segment), as tcp_v4_syn_recv_sock() counts ListenOverflows.
+  std::uint32_t ignored_segments(bool* data = nullptr) const {
+    std::uint32_t ignored = 0;
+    std::size_t last = n_;
+    for (std::size_t i = final_ack_; i < child_; ++i) {
+      if (!is_client_ack(*ps_[i])) continue;
+      ++ignored;
+      last = i;
+    }
+    if (child_ < n_ && last < n_) --ignored;
+    if (data != nullptr) {
+      *data = false;
+      for (std::size_t i = final_ack_; i < child_; ++i) {
+        if (is_client_ack(*ps_[i]) && ps_[i]->length > 0 && !(child_ < n_ && i == last)) *data = true;
+      }
+    }
+    return ignored;
+  }
 
   // SYNs before the first answer went unanswered: the listener dropped them.
   void syns_dropped() {
@@ -139,14 +159,12 @@ class Inferring {
   // like any handshake: nothing to infer.
   bool syncookie() {
     if (later_synack_ < n_ || server_rst_ < n_) return false;
-    std::uint32_t ignored = 0;
+    const std::uint32_t ignored = ignored_segments();
     bool retransmitted = false;
     std::optional<std::uint32_t> first_data;
     for (std::size_t i = final_ack_; i < child_; ++i) {
       const Packet& p = *ps_[i];
-      if (!is_client_ack(p)) continue;
-      ++ignored;
-      if (p.length == 0) continue;
+      if (!is_client_ack(p) || p.length == 0) continue;
       if (first_data && !seq::after(p.seq, *first_data)) retransmitted = true;
       if (!first_data) first_data = p.seq;
     }
@@ -170,13 +188,8 @@ class Inferring {
   // The SYN-ACK retransmitted to a client that had ACKed it: the listener
   // still held the request, so the final ACK created no child.
   void final_ack_dropped() {
-    std::uint32_t ignored = 0;
     bool data = false;
-    for (std::size_t i = final_ack_; i < child_; ++i) {
-      if (!is_client_ack(*ps_[i])) continue;
-      ++ignored;
-      data = data || ps_[i]->length > 0;
-    }
+    const std::uint32_t ignored = ignored_segments(&data);
     add(final_ack_, Reason{.kind = ReasonKind::capture_final_ack_dropped, .flag = data, .a = ignored,
                            .c = data ? 0u : 1u, .d = data ? sure(90, 50) : sure(60, 40)});
   }
