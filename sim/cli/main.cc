@@ -7,6 +7,7 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/explain_command.h"
 #include "sim/cli/compare_command.h"
 #include "sim/cli/internal_error.h"
 #include "sim/cli/interrupt.h"
@@ -241,6 +242,23 @@ CLI::App* add_sweep_report(CLI::App& app, SweepReportArgs& sweep_report) {
   return sweep_report_cmd;
 }
 
+CLI::App* add_explain(CLI::App& app, ExplainArgs& ex) {
+  CLI::App* cmd = app.add_subcommand("explain", "Explain each connection of a real capture (pcap, pcapng or tcpdump text)");
+  cmd->footer(std::string(explain_command_description()) +
+              exit_codes_help({{kExitOk, "the capture was read and explained"},
+                               {kExitBadInput, "bad input or usage: a truncated or corrupt capture (FILE: packet N: "
+                                               "what), a bad tcpdump line (FILE:LINE:COL: what), no TCP in it"},
+                               kHelpInternal}));
+  cmd->add_option("file", ex.file, "Capture file: pcap, pcapng, or the text tcpdump printed")->required();
+  cmd->add_option("--server", ex.server,
+                  "The listening side, ADDR:PORT ([ADDR]:PORT for IPv6); default: every port that answered a SYN");
+  cmd->add_option("--format", ex.format,
+                  "Output: summary (default: stories, latency, deduced counters), text (timeline + summary), "
+                  "tcpdump, json, perfetto, html, markdown")
+      ->check(CLI::IsMember(output_formats()));
+  return cmd;
+}
+
 CLI::App* add_probe(CLI::App& app, ProbeArgs& probe) {
   CLI::App* probe_cmd = app.add_subcommand(
       "probe", "Measure this machine's scheduling figures that the model takes as input (no namespace needed)");
@@ -316,6 +334,8 @@ int main(int argc, char** argv) {
   CLI::App* sweep_report_cmd = add_sweep_report(app, sweep_report);
   ProbeArgs probe;
   CLI::App* probe_cmd = add_probe(app, probe);
+  ExplainArgs explain;
+  CLI::App* explain_cmd = add_explain(app, explain);
   if (refused_unknown_command(app, argc, argv)) return kExitBadInput;
 
   try {
@@ -344,6 +364,7 @@ int main(int argc, char** argv) {
   if (*kernel_cmd) return guarded({"kernel", kern.file, kern.sets, {}}, [&] { return kernel_command(kern); });
   if (*compare_cmd) return guarded({"compare", cmp.file, cmp.sets, {}}, [&] { return compare_command(cmp); });
   if (*sweep_cmd) return guarded({"sweep", sweep.file, sweep.sets, {}}, [&] { return sweep_command(sweep); });
+  if (*explain_cmd) return guarded({"explain", explain.file, {}, {}, false}, [&] { return explain_command(explain); });
   if (*probe_cmd) return guarded({"probe", probe.what, {}, {}, false}, [&] { return probe_command(probe); });
   if (*sweep_report_cmd) {
     return guarded({"sweep-report", joined(sweep_report.files) + " --html " + sweep_report.html, {}, {}, false},

@@ -5,7 +5,7 @@
 #include <optional>
 #include <utility>
 
-#include "sim/core/seq.h"
+#include "sim/capture/story.h"
 #include "sim/kernel/ports.h"
 #include "sim/outcome/judge.h"
 #include "sim/outcome/segment_kind.h"
@@ -17,14 +17,6 @@ namespace {
 using outcome::ReasonKind;
 
 outcome::Reason because(ReasonKind k, std::uint32_t number = 0) { return outcome::Reason{.kind = k, .a = number}; }
-
-// Per connection, what the capture says happened to it.
-struct WireStory {
-  std::uint32_t syns = 0, synacks = 0, data_sends = 0;
-  bool answer_due = false;  // a retransmitted SYN-ACK went to an established client
-  bool data_seen = false;
-  std::uint32_t data_end = 0;  // highest sequence sent + 1
-};
 
 // The packets in capture order, each under its connection, with what it
 // says: retransmissions counted, challenge ACKs and resets noted, the
@@ -38,6 +30,7 @@ class PacketReader {
         out_(out),
         story_(out.connections.size()),
         lines_(out.connections.size()),
+        packets_of_(out.connections.size()),
         incident_(out.connections.size(), false) {
     for (const scenario::ClientGroup& g : sc.clients) rst_style_[g.name] = g.close_style == scenario::CloseStyle::rst;
   }
@@ -50,9 +43,10 @@ class PacketReader {
       on_packet(cp, t);
     }
     flush_notes_before(kTimeMax);
+    infer_all();
   }
 
-  const WireStory& story(std::size_t c) const { return story_[c]; }
+  const capture::PacketReading& story(std::size_t c) const { return story_[c]; }
   const std::vector<outcome::ExplanationStep>& lines(std::size_t c) const { return lines_[c]; }
   bool incident(std::size_t c) const { return incident_[c]; }
 
@@ -83,39 +77,35 @@ class PacketReader {
     out_.packets.push_back(p);
     if (conn < 0) return;
     const auto c = static_cast<std::uint32_t>(conn);
+    packets_of_[c].push_back(index);
     for (const outcome::Reason& n : cp.notes) annotate(index, c, t, n);
     tell(index, c, out_.packets.back());
   }
 
-  // What the packet says about its connection's story.
+  // What the listener must have done, read off each connection's packets as
+  // `synsim explain` reads them (capture::infer), under the packet it shows on.
+  void infer_all() {
+    if (out_.packets.empty()) return;
+    const Time end = out_.packets.back().time;
+    for (std::uint32_t c = 0; c < packets_of_.size(); ++c) {
+      std::vector<const outcome::Packet*> ps;
+      for (const std::size_t i : packets_of_[c]) ps.push_back(&out_.packets[i]);
+      if (ps.empty()) continue;
+      for (const capture::Inference& f : capture::infer(ps, capture::is_loopback(*ps.front()), end)) {
+        const std::size_t index = packets_of_[c][f.packet];
+        annotate(index, c, out_.packets[index].time, f.reason);
+      }
+      std::stable_sort(lines_[c].begin(), lines_[c].end(),
+                       [](const outcome::ExplanationStep& a, const outcome::ExplanationStep& b) { return a.at < b.at; });
+    }
+  }
+
+  // What the packet says about its connection: the capture's one reading
+  // (sim/capture/story.h), which `synsim explain` makes of any capture.
   void tell(std::size_t index, std::uint32_t c, const outcome::Packet& p) {
-    WireStory& s = story_[c];
-    const Time t = p.time;
-    const outcome::SegmentKind kind = outcome::segment_kind(p);
-    const bool answer_due = s.answer_due;
-    s.answer_due = false;
-    if (answer_due && p.from_client && p.flags == outcome::kAck && p.length == 0) {
-      annotate(index, c, t, because(ReasonKind::kernel_challenge_ack));
-    } else if (p.from_client && kind == outcome::SegmentKind::syn) {
-      if (++s.syns > 1) annotate(index, c, t, because(ReasonKind::kernel_syn_retransmitted, s.syns - 1));
-    } else if (!p.from_client && kind == outcome::SegmentKind::synack) {
-      if (++s.synacks > 1) {
-        s.answer_due = s.data_seen || out_.connections[c].connect_done.has_value();
-        annotate(index, c, t, because(ReasonKind::kernel_synack_retransmitted, s.synacks - 1));
-      }
-    } else if (p.from_client && kind == outcome::SegmentKind::data) {
-      const std::uint32_t end = p.seq + p.length;
-      if (s.data_seen && seq::before(p.seq, s.data_end)) {
-        ++s.data_sends;
-        annotate(index, c, t, because(ReasonKind::kernel_request_retransmitted, s.data_sends));
-      }
-      if (!s.data_seen || seq::after(end, s.data_end)) s.data_end = end;
-      s.data_seen = true;
-    } else if (!p.from_client && kind == outcome::SegmentKind::rst) {
-      annotate(index, c, t, because(ReasonKind::kernel_server_rst));
-    } else if (p.from_client && kind == outcome::SegmentKind::rst) {
-      // A client RST is expected with close_style rst; otherwise worth a line.
-      if (!rst_style_[out_.connections[c].group]) annotate(index, c, t, because(ReasonKind::kernel_client_rst));
+    const outcome::ConnectionRecord& r = out_.connections[c];
+    for (const outcome::Reason& why : story_[c].read(p, r.connect_done.has_value(), rst_style_[r.group])) {
+      annotate(index, c, p.time, why);
     }
   }
 
@@ -125,8 +115,9 @@ class PacketReader {
   const PortIndex ports_;
   outcome::Outcome& out_;
   std::map<std::string, bool> rst_style_;
-  std::vector<WireStory> story_;
+  std::vector<capture::PacketReading> story_;
   std::vector<std::vector<outcome::ExplanationStep>> lines_;
+  std::vector<std::vector<std::size_t>> packets_of_;  // each connection's packets, indices into out_.packets
   std::vector<bool> incident_;
 };
 
@@ -156,10 +147,10 @@ void finish_records(const scenario::Scenario& sc, const KernelOptions& opt, cons
   for (const scenario::ClientGroup& g : sc.clients) groups[g.name] = &g;
   for (std::size_t c = 0; c < out.connections.size(); ++c) {
     outcome::ConnectionRecord& r = out.connections[c];
-    const WireStory& s = read.story(c);
-    r.syn_retransmits = s.syns > 1 ? s.syns - 1 : 0;
-    r.synack_retransmits = s.synacks > 1 ? s.synacks - 1 : 0;
-    r.data_retransmits = s.data_sends;
+    const capture::PacketReading& s = read.story(c);
+    r.syn_retransmits = s.syn_retransmits();
+    r.synack_retransmits = s.synack_retransmits();
+    r.data_retransmits = s.data_retransmits();
     // Deviation: whether the server answered with a syncookie is not visible
     // on the wire or through any socket API; always false here.
     r.syncookie = false;

@@ -16,7 +16,7 @@
 #include <cstring>
 
 #include "sim/kernel/netns.h"
-#include "sim/kernel/packet.h"
+#include "sim/capture/frame.h"
 #include "sim/kernel/runner.h"
 
 namespace synsim::kernel {
@@ -187,7 +187,7 @@ bool Capture::drain_once() {
 }
 
 void Capture::record(std::int64_t stamp, std::int64_t user_mono, const std::uint8_t* frame, std::size_t len) {
-  std::optional<outcome::Packet> p = parse_ethernet_frame(std::span<const std::uint8_t>(frame, len));
+  std::optional<outcome::Packet> p = capture::parse_ethernet_frame(std::span<const std::uint8_t>(frame, len));
   if (!p) return;
   if (packets_.size() >= kMaxPackets) {
     ++limit_hit_;

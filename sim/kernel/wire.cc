@@ -16,7 +16,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "sim/kernel/packet.h"
+#include "sim/capture/frame.h"
 #include "sim/kernel/runner.h"
 #include "sim/outcome/segment_kind.h"
 
@@ -183,7 +183,7 @@ void Wire::loop() {
 
 void Wire::on_packet(bool from_client_side, const std::uint8_t* data, std::size_t len) {
   const std::int64_t now = monotonic_ns();
-  std::optional<outcome::Packet> p = parse_ipv4_tcp(std::span<const std::uint8_t>(data, len));
+  std::optional<outcome::Packet> p = capture::parse_ipv4_tcp(std::span<const std::uint8_t>(data, len));
   if (!p) return;  // not IPv4/TCP (IPv6 router solicitations and the like): not forwarded
   CapturedPacket cp{now, *p, {}};
   const bool from_client = p->src_port != cfg_.server_port;

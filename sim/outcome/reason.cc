@@ -110,6 +110,11 @@ constexpr Traits traits(ReasonKind k) {
     case ReasonKind::kernel_server_read_error: return {"kernel_server_read_error", "application", kIncident};
     case ReasonKind::wire_dropped: return {"wire_dropped", "scenario link rule", kIncident | kDrop};
     case ReasonKind::wire_held: return {"wire_held", "scenario link rule", kIncident};
+    case ReasonKind::capture_syn_dropped: return {"capture_syn_dropped", "tcp_conn_request", kIncident | kDrop};
+    case ReasonKind::capture_syncookie: return {"capture_syncookie", "tcp_conn_request -> cookie_v4_init_sequence", kIncident};
+    case ReasonKind::capture_final_ack_dropped: return {"capture_final_ack_dropped", "tcp_v4_syn_recv_sock -> listen_overflow", kIncident | kDrop};
+    case ReasonKind::capture_abort_on_overflow: return {"capture_abort_on_overflow", "tcp_check_req embryonic_reset", kIncident};
+    case ReasonKind::capture_request_expired: return {"capture_request_expired", "reqsk_timer_handler -> inet_csk_reqsk_queue_drop_and_put", kIncident};
     case ReasonKind::saved: return {"saved", "saved outcome", kSaved};
   }
   return {"?", "?", 0};

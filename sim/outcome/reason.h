@@ -126,8 +126,8 @@ enum class ReasonKind : std::uint8_t {
   kernel_port_range_widened,    // n-m = the default (as read), c-d = the new range, a = ports the scenario may hold
   kernel_syn_retransmitted,     // a = its number
   kernel_synack_retransmitted,  // a = its number
-  kernel_challenge_ack,         // the client's ACK answering a retransmitted SYN-ACK
-  kernel_request_retransmitted,  // a = its number
+  kernel_challenge_ack,         // the client's ACK answering a retransmitted SYN-ACK: flag = with a D-SACK block
+  kernel_request_retransmitted,  // a = its number, n = time since the previous transmission (0: not known)
   kernel_server_rst,            // the server answered with RST
   kernel_client_rst,            // the client sent RST (not its scripted close)
   kernel_capture_lost,          // n = packets the capture lost
@@ -137,6 +137,17 @@ enum class ReasonKind : std::uint8_t {
   kernel_server_read_error,     // the server's read() failed: same figures
   wire_dropped,                 // wire mode: the scenario's link rule
   wire_held,                    // wire mode: n = how long
+
+  // --- what a capture implies (sim/capture/story.h): `synsim explain` and the
+  // kernel runner's own capture. d = confidence in percent: a capture shows
+  // segments, not the listener's state, and one taken on one side of a
+  // lossy link cannot tell a drop by the listener from a loss on the way.
+  capture_syn_dropped,          // a = SYNs unanswered (the listener dropped them), d
+  capture_syncookie,            // a = client segments ignored while the SYN-ACK was never retransmitted, d
+  capture_final_ack_dropped,    // a = client segments ignored, flag = data among them, c = 1: TCP_DEFER_ACCEPT
+                                //   not ruled out (no data), d
+  capture_abort_on_overflow,    // flag = an RST without ACK at the final ACK's ack_seq, d
+  capture_request_expired,      // a = SYN-ACK retransmissions, flag = a later client segment got an RST, d
 
   // Words read back from an outcome saved by synsim before its JSON carried
   // typed reasons (format version 1): `text` holds them, and the few facts

@@ -59,6 +59,9 @@ std::string state_words(std::uint32_t state) {
   return "?";
 }
 
+// What a capture implies is said with how sure it is (reason.h, capture_*).
+std::string confidence(const Reason& r) { return fmt::format(" [inferred from the capture, confidence {}%]", r.d); }
+
 const char* acked_suffix(const Reason& r) {
   return r.flag ? " (the request is acked: its ACK met a full accept queue)" : "";
 }
@@ -253,8 +256,15 @@ std::string reason_text(const Reason& r) {
     case ReasonKind::kernel_synack_retransmitted:
       return fmt::format("kernel: SYN-ACK retransmitted (#{}): the request is still in the SYN queue", r.a);
     case ReasonKind::kernel_challenge_ack:
-      return "kernel: the client answers the retransmitted SYN-ACK with an ACK (challenge ACK)";
-    case ReasonKind::kernel_request_retransmitted: return fmt::format("kernel: request retransmitted (#{})", r.a);
+      return r.flag ? "kernel: the client answers the retransmitted SYN-ACK with a duplicate ACK carrying a D-SACK "
+                      "block (tcp_data_queue -> tcp_dsack_set)"
+                    : "kernel: the client answers the retransmitted SYN-ACK with an ACK (challenge ACK)";
+    case ReasonKind::kernel_request_retransmitted:
+      if (r.n > 0) {
+        return fmt::format("kernel: request retransmitted (#{}, {} after the previous transmission)", r.a,
+                           duration_words(r.n));
+      }
+      return fmt::format("kernel: request retransmitted (#{})", r.a);
     case ReasonKind::kernel_server_rst: return "kernel: the server answered with RST";
     case ReasonKind::kernel_client_rst: return "kernel: the client sent RST";
     case ReasonKind::kernel_capture_lost:
@@ -265,6 +275,33 @@ std::string reason_text(const Reason& r) {
     case ReasonKind::wire_dropped: return "wire: dropped on the link (scenario link rule)";
     case ReasonKind::wire_held:
       return fmt::format("wire: held {} on the link (scenario link rule)", duration_words(r.n));
+
+    case ReasonKind::capture_syn_dropped:
+      return fmt::format("{} SYN{} unanswered: the listener dropped {} (accept queue full: tcp_conn_request; or SYN "
+                         "queue full with tcp_syncookies=0: tcp_syn_flood_action); the capture cannot tell which{}",
+                         r.a, r.a == 1 ? "" : "s", r.a == 1 ? "it" : "them", confidence(r));
+    case ReasonKind::capture_syncookie:
+      return fmt::format("syncookie SYN-ACK: the server kept no request (its SYN-ACK never retransmitted while {} "
+                         "segment{} of the client went unanswered); each ACK carrying the cookie met a full accept "
+                         "queue and left no state: the client must send again (cookie_v4_check -> "
+                         "tcp_get_cookie_sock -> tcp_v4_syn_recv_sock){}",
+                         r.a, r.a == 1 ? "" : "s", confidence(r));
+    case ReasonKind::capture_final_ack_dropped:
+      return fmt::format("the server retransmits its SYN-ACK to an established client: the final ACK{} never "
+                         "created the child; accept queue full: {} segment{} dropped, request kept and marked acked "
+                         "(tcp_v4_syn_recv_sock -> listen_overflow){}{}",
+                         r.flag ? " and the data after it" : "", r.a, r.a == 1 ? "" : "s",
+                         r.c ? "; or TCP_DEFER_ACCEPT on the listener (no data to tell them apart)" : "", confidence(r));
+    case ReasonKind::capture_abort_on_overflow:
+      return fmt::format("the server resets the handshake at the final ACK{}: tcp_abort_on_overflow=1 and the "
+                         "accept queue full (tcp_check_req embryonic_reset){}",
+                         r.flag ? " (RST without ACK at its ack_seq)" : "", confidence(r));
+    case ReasonKind::capture_request_expired:
+      return fmt::format("the server gave up the request after {} SYN-ACK retransmissions "
+                         "(net.ipv4.tcp_synack_retries={}): removed silently{} "
+                         "(reqsk_timer_handler -> inet_csk_reqsk_queue_drop_and_put){}",
+                         r.a, r.a, r.flag ? ", the client's next segment answered with RST" : ", no SYN-ACK since",
+                         confidence(r));
 
     case ReasonKind::saved: return r.text;
   }

@@ -195,16 +195,27 @@ std::string render_memory(const outcome::ModelMemory& m) {
 
 std::string render_summary(const outcome::Outcome& outcome) {
   const auto& info = outcome.info;
-  std::vector<std::vector<std::string>> header = {
-      {"scenario", info.scenario},
-      {"source", info.source},
-      {"kernel", info.kernel},
-      {"HZ", std::to_string(info.hz)},
-      {"seed", std::to_string(info.seed)},
-      {"duration", format_duration(info.duration)},
-      {"events", std::to_string(info.events)},
-      {"trace hash", fmt::format("{:016x}", info.trace_hash)},
-  };
+  // A capture (synsim explain) has no seed, HZ, events or trace: its file
+  // and how it was read instead.
+  const bool capture = info.source == "capture";
+  std::vector<std::vector<std::string>> header =
+      capture ? std::vector<std::vector<std::string>>{{"capture", info.scenario},
+                                                      {"source", info.source},
+                                                      {"server port", std::to_string(info.server_port)},
+                                                      {"duration", format_duration(info.duration)}}
+              : std::vector<std::vector<std::string>>{
+                    {"scenario", info.scenario},
+                    {"source", info.source},
+                    {"kernel", info.kernel},
+                    {"HZ", std::to_string(info.hz)},
+                    {"seed", std::to_string(info.seed)},
+                    {"duration", format_duration(info.duration)},
+                    {"events", std::to_string(info.events)},
+                    {"trace hash", fmt::format("{:016x}", info.trace_hash)},
+                };
+  if (capture) {
+    for (const std::string& note : info.settings) header.push_back({"read", note});
+  }
   if (!info.loader.empty()) header.push_back({"loader", info.loader});
   if (info.host) header.push_back({"machine", host_load_text(*info.host)});
   if (!info.captured) {
@@ -226,7 +237,7 @@ std::string render_summary(const outcome::Outcome& outcome) {
          "readable, or request delivered when the server answers nothing; total: connect() called -> the same;\n"
          "unfinished waits rank last and count above a bound once they had waited that long)\n";
   out += render_latencies(outcome);
-  out += "\ncounters\n";
+  out += capture ? "\ncounters (deduced from the capture)\n" : "\ncounters\n";
   out += outcome.counters.empty() ? "(none)\n" : render_counters(outcome);
   out += expectations_section(outcome);
   // Only summary-detail runs print the model's memory (full-detail

@@ -8,6 +8,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "sim/capture/explain.h"
+#include "sim/capture/pcap_file.h"
+#include "sim/outcome/reason.h"
 #include "sim/report/json.h"
 #include "sim/scenario/load.h"
 #include "sim/scenario/values.h"
@@ -220,6 +223,28 @@ void sweep_jsonl(std::string_view data) {
   for (const std::string& e : r.errors) fuzz_check(e.rfind("fuzz.jsonl:", 0) == 0, "sweep errors name the file");
 }
 
+void capture(std::string_view data) {
+  const bool pcap = capture::looks_like_pcap(data);
+  const std::string name = pcap ? "fuzz.pcap" : "fuzz.txt";
+  outcome::Outcome out;
+  try {
+    capture::Input in = capture::read_capture_bytes(data, name);
+    for (const capture::Skipped& s : in.skipped) {
+      fuzz_check(!s.where.empty() && !s.why.empty(), "a skipped line or packet says where and why");
+    }
+    out = capture::explain(in);
+  } catch (const capture::InputError& e) {
+    const std::string what = e.what();
+    fuzz_check(what.rfind(name + ":", 0) == 0, "a capture error names the input");
+    return;
+  }
+  for (const outcome::Packet& p : out.packets) fuzz_check(!p.connection.empty(), "every packet has its connection");
+  for (const outcome::ConnectionRecord& r : out.connections) {
+    if (r.explanation.empty() || !r.first_data_sent) continue;
+    fuzz_check(outcome::is_conclusion(r.explanation.back().reason), "an explanation ends in its conclusion");
+  }
+}
+
 const std::vector<Target>& targets() {
   static const std::vector<Target> all = {
       {"load_scenario", &load_scenario},
@@ -228,6 +253,7 @@ const std::vector<Target>& targets() {
       {"outcome_json", &outcome_json},
       {"grid", &grid},
       {"sweep_jsonl", &sweep_jsonl},
+      {"capture", &capture},
   };
   return all;
 }

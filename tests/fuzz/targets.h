@@ -47,6 +47,15 @@ void grid(std::string_view data);
 // to the same record.
 void sweep_jsonl(std::string_view data);
 
+// capture::read_capture_bytes on the bytes (pcap/pcapng by their magic
+// number, tcpdump text otherwise), then capture::explain. Property: it
+// returns or throws capture::InputError (nothing else); a text error names
+// "fuzz.txt:LINE:COL", a pcap error "fuzz.pcap: ..."; every skipped line or
+// packet says where and why; every packet of the outcome belongs to a
+// connection, and every connection's explanation ends in its conclusion
+// when it has one.
+void capture(std::string_view data);
+
 struct Target {
   std::string_view name;  // also the folder under tests/fuzz/regressions/
   void (*run)(std::string_view data);

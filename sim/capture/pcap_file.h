@@ -1,0 +1,30 @@
+// pcap and pcapng files, read with libpcap (which reads both, in either byte
+// order, with micro- or nanosecond times), decoded by frame.h.
+//
+// Link types: NULL/LOOP (BSD loopback), Ethernet (`tcpdump -i lo` on
+// Linux), raw IPv4/IPv6 (synsim's own capture.pcap), Linux cooked SLL and
+// SLL2 (`tcpdump -i any`). A pcapng file with several interfaces of
+// different link types is read interface by interface as libpcap delivers
+// it (libpcap refuses such files; the error says so).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "sim/capture/input.h"
+
+namespace synsim::capture {
+
+// True when `head` (the file's first bytes) is a pcap or pcapng magic number.
+bool looks_like_pcap(std::string_view head);
+
+// Every TCP segment of the file; non-TCP packets are listed in
+// Input::skipped. Throws InputError ("FILE: packet N: what is wrong") for a
+// file libpcap cannot read, a truncated record, a TCP header that is cut
+// short or inconsistent, a link type it does not decode, or a file with no
+// TCP segment at all.
+Input read_pcap_file(const std::string& path);
+// The same from bytes in memory (tests, the fuzz target); `name` for messages.
+Input read_pcap_bytes(std::string_view bytes, const std::string& name);
+
+}  // namespace synsim::capture

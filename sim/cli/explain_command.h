@@ -1,0 +1,19 @@
+// `synsim explain CAPTURE`: a real capture (pcap, pcapng or tcpdump's text)
+// read back as an outcome (sim/capture/explain.h) and rendered as a run's.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace synsim::cli {
+
+struct ExplainArgs {
+  std::string file;
+  std::optional<std::string> server;  // --server ADDR:PORT
+  std::string format = "summary";
+};
+
+const char* explain_command_description();
+int explain_command(const ExplainArgs& args);
+
+}  // namespace synsim::cli
