@@ -108,6 +108,43 @@ TEST(RttMemory, PromptChildLeavesTheNextConnectionItsOwnRtoOnLinux2566) {
   EXPECT_EQ(s.conn(2).client.rto, 201u);
 }
 
+TEST(RttMemory, LateChildSamplesOnlyItsWaitSinceTheLastSynAckOnLinux2566) {
+  // Why the route cascade stops short of TCP_RTO_MAX (scenarios/report/
+  // http-load.yaml, reports/route-metrics-cascade): the listener's sweep
+  // retransmits the acked request's SYN-ACK 3 s (+ 0-1.4 s) after the SYN;
+  // the established client takes its TSval as ts_recent (tcp_replace_ts_recent,
+  // RetransmittedSynAckSetsTsRecentOnLinux2566) and every later segment echoes
+  // it. Here the dup-ACK meets the full queue too, and the request,
+  // retransmitted 2 s after that SYN-ACK, creates the child: its first sample
+  // (tcp_time_stamp - rcv_tsecr) is 2000 jiffies, not the 5-6.4 s since the
+  // request. After two samples of 1 (response, FIN) srtt is 12252, rttvar
+  // max(12252 / 2, mdev 4213) = 6126, and the next connection's first RTO is
+  // 12252 / 8 + 6126 = 7657 jiffies: 3.8 x the wait since the SYN-ACK.
+  StackScript s(kLinux2566);
+  s.listen(0ms, 0);
+  s.in(0ms, syn());
+  s.out(0ms, syn_ack(0, 1));
+  s.in(0ms, syn().on(1));
+  s.out(0ms, syn_ack(0, 1).on(1));
+  s.in(0ms, ack(1, 1).on(1));
+  s.in(0ms, data(1, 5, 1));  // dropped: the accept queue is full
+  const Duration first = s.out_between(3000ms, 4400ms, syn_ack(0, 1));
+  s.in(4400ms, ack(1, 1));   // the dup-ACK: dropped, the queue is still full
+  EXPECT_EQ(s.accept(4500ms), 1);
+  s.in(first + 2s, data(1, 5, 1));  // echoes the retransmitted SYN-ACK
+  s.out(first + 2s, ack(1, 6));
+  ASSERT_EQ(s.conn(0).child.state, ChildState::established);
+  EXPECT_EQ(s.conn(0).child.rtt.srtt, 8 * 2000);
+  respond_and_close(s, first + 2s);
+  EXPECT_EQ(s.stack().rtt_memory().rtt, 12252);
+  EXPECT_EQ(s.stack().rtt_memory().rttvar, 6126);
+  s.connect(first + 3s, 2);
+  s.out(first + 3s, syn(0).on(2));
+  s.in(first + 3s, syn_ack(0, 1).on(2));
+  s.out(first + 3s, ack(1, 1).on(2));
+  EXPECT_EQ(s.conn(2).client.rto, 7657u);
+}
+
 TEST(RttMemory, NoMetricsSaveLeavesNothingOnLinux2566) {
   // tcp_no_metrics_save (2.6.11; not in 2.4.20): tcp_update_metrics() returns at once.
   StackScript s(Kernel{.profile = "linux-2.5.66", .sysctls = {{"net.ipv4.tcp_no_metrics_save", 1}}});
