@@ -34,9 +34,11 @@ std::string render_format(const std::string& format, const outcome::Outcome& out
     r.scenario_text = scenario_text;
     return report::render_html(r);
   }
-  // The summary opens with the banner of a failed expect:; so does the
-  // whole text, above a timeline that may run to thousands of lines.
-  return report::expectations_banner(out) + report::render_tcpdump(out) + "\n" + report::render_summary(out);
+  // The banner of a failed expect: opens the whole text, above a timeline
+  // that may run to thousands of lines; the summary under it does not
+  // repeat it (it still closes with every result).
+  return report::expectations_banner(out) + report::render_tcpdump(out) + "\n" +
+         report::render_summary_without_banner(out);
 }
 
 }  // namespace synsim::cli

@@ -421,6 +421,21 @@ TEST_F(CliFiles, AFailedExpectationIsNamedInEveryFormatUnderABanner) {
   EXPECT_NE(both.output.find("expectation failed: " + failed), std::string::npos);
 }
 
+TEST_F(CliFiles, TheTextReportSaysFailedOnceAboveItsTimeline) {
+  // --format text is the timeline and the summary: one banner, at the top
+  // (the summary under the timeline does not repeat it), and every result
+  // at the end.
+  const std::string scenario = file("failing.yaml", two_expectations("TcpExtTCPSynRetrans: {at_most: 0}"));
+  const Result r = run_stdout(scenario + " --format text");
+  EXPECT_EQ(r.exit_code, 1);
+  const std::string banner = "FAILED: 1 of 2 expectations\n";
+  EXPECT_EQ(r.output.rfind(banner, 0), 0u) << r.output.substr(0, 400);
+  EXPECT_EQ(r.output.find(banner, 1), std::string::npos) << "the banner is printed twice";
+  EXPECT_NE(r.output.find("\nexpectations: 1 of 2 held\nFAIL  TcpExtTCPSynRetrans at most 0: got "), std::string::npos);
+  // The summary alone still opens with it.
+  EXPECT_EQ(run_stdout(scenario + " --format summary").output.rfind(banner, 0), 0u);
+}
+
 TEST_F(CliFiles, NoBannerWhenEveryExpectationHolds) {
   const std::string scenario = file("holding.yaml", two_expectations("TcpExtTCPSynRetrans: {at_least: 1}"));
   for (const char* format : {"json", "summary", "text", "markdown", "html"}) {
