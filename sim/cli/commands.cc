@@ -34,11 +34,11 @@ int run_seeds(const RunArgs& args, const scenario::Scenario& sc) {
     if (sc.expect.connections.empty()) options.detail = model::RunOptions::Detail::summary;
     std::optional<outcome::Outcome> out = run_on_model(sc, options, args.file);
     if (!out) return kExitBadInput;
+    expect::judge(sc.expect, *out);  // the JSON carries each seed's results
+    has_expectations = !out->expect->empty();
+    if (!outcome::all_held(*out->expect)) ++failed;
     runs.push_back(std::move(*out));
     seeds.push_back(seed);
-    const std::vector<outcome::Expectation> results = expect::evaluate(sc.expect, runs.back());
-    has_expectations = !results.empty();
-    if (!outcome::all_held(results)) ++failed;
   }
   if (args.format == "json") {
     std::cout << render_spread(runs, seeds, true);

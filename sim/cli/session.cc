@@ -251,7 +251,7 @@ std::string expectations_text(const outcome::Outcome& model, const outcome::Outc
 std::string render_spread(const std::vector<outcome::Outcome>& runs, const std::vector<std::uint64_t>& seeds,
                           bool json) {
   const std::vector<compare::Spread> spread = compare::spread(runs);
-  return json ? compare::render_spread_json(spread, seeds) : compare::render_spread_text(spread, seeds);
+  return json ? report::render_spread_json(spread, seeds, runs) : compare::render_spread_text(spread, seeds);
 }
 
 bool write_run_dir(const std::string& dir, const outcome::Outcome& out, const std::string& scenario_text) {

@@ -104,7 +104,8 @@ void judge_runs(const scenario::Scenario& sc, Runs& runs);
 // sides judged with expectations stated (Outcome::expect).
 std::string expectations_text(const outcome::Outcome& model, const outcome::Outcome& kernel);
 
-// `run --seeds`: each judged figure's spread over the runs, as text or JSON.
+// `run --seeds`: each judged figure's spread over the runs, as text or JSON
+// (with each run's expect: results, Outcome::expect).
 std::string render_spread(const std::vector<outcome::Outcome>& runs, const std::vector<std::uint64_t>& seeds,
                           bool json);
 

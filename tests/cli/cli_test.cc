@@ -77,6 +77,27 @@ TEST(Cli, SeedsPrintTheSpreadOfEveryJudgedFigure) {
   EXPECT_EQ(synsim("run " + src("scenarios/stall/loopback-stall-2003.yaml") + " --seeds 2 --out x").exit_code, 2);
 }
 
+TEST(Cli, SeedsJsonCarriesEachSeedsExpectResults) {
+  // `--seeds N --format json`: beside the spread, each seed's expect:
+  // results as outcome.json holds them, in the order of "seeds".
+  const Result r = synsim("run " + src("scenarios/stall/loopback-stall-2003.yaml") +
+                          " --seeds 2 --format json --set server.accept.start=1s 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  const nlohmann::json j = nlohmann::json::parse(r.output);
+  EXPECT_EQ(j["seeds"], nlohmann::json::parse("[1, 2]"));
+  ASSERT_TRUE(j.contains("expect")) << r.output.substr(0, 400);
+  ASSERT_EQ(j["expect"].size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const nlohmann::json& seed = j["expect"][i];
+    EXPECT_EQ(seed["seed"], i + 1);
+    ASSERT_FALSE(seed["results"].empty());
+    bool failed = false;
+    for (const nlohmann::json& e : seed["results"]) failed = failed || e["passed"] == false;
+    EXPECT_TRUE(failed) << seed.dump();
+    EXPECT_EQ(seed["results"].size(), 6u) << seed.dump();
+  }
+}
+
 TEST(Cli, BadOptionIsAUsageErrorWithExitTwo) {
   EXPECT_EQ(synsim("run").exit_code, 2);
   EXPECT_EQ(synsim("run x.yaml --format pdf").exit_code, 2);
