@@ -105,26 +105,11 @@ int run_command(const RunArgs& args) {
   // Judged once, here: every rendering and every file of --out carries
   // these results (Outcome::expect), so none can look like a passing run.
   expect::judge(sc->expect, *out);
-  const std::vector<outcome::Expectation>& results = *out->expect;
 
   if (args.out_dir && !write_run_dir(*args.out_dir, *out, sc->source_text)) return kExitBadInput;
   std::cout << render_format(args.format, *out, sc->source_text, at);
-  // The timeline alone (tcpdump) is followed by the results on stdout, as
-  // before they were part of the summary.
-  if (args.format == "tcpdump" && !results.empty()) {
-    std::cout << "\nexpectations\n" << report::render_expectations(results);
-  }
   std::cout.flush();
-  if (!outcome::all_held(results)) {
-    for (const outcome::Expectation& r : results) {
-      if (!r.passed) {
-        std::cerr << "expectation failed: " << report::expectation_text(r) << ": got "
-                  << report::expectation_actual_text(r) << '\n';
-      }
-    }
-    return kExitExpectationFailed;
-  }
-  return kExitOk;
+  return say_failed_expectations(*out) ? kExitExpectationFailed : kExitOk;
 }
 
 int check_command(const std::vector<std::string>& files, const std::vector<std::string>& sets) {

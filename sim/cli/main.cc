@@ -110,12 +110,16 @@ CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
                      "\nThe scenario's kernel: names the model's profile (" + profile_names() +
                      "; `synsim run --kernel`);\nthis command plays the scenario on this machine's kernel, whatever "
                      "kernel: says.\n" +
-                     exit_codes_help({{kExitOk, "the scenario ran (its expect: hypotheses are not judged here)"},
+                     exit_codes_help({{kExitOk, "the scenario ran and its expect: hypotheses held"},
+                                      {kExitExpectationFailed,
+                                       "an expect: hypothesis failed on the kernel's run (each said on stderr; the "
+                                       "summary, JSON, Markdown and HTML name it too)"},
                                       kHelpBadInput,
                                       kHelpInternal,
                                       {kExitEnvironment, "this machine cannot run it (no namespaces, no AF_PACKET, ...)"},
                                       {kExitInterrupted, "interrupted (SIGINT/SIGTERM): what was measured is "
-                                                         "printed and written, marked partial"}}));
+                                                         "printed and written, marked partial (whatever the "
+                                                         "expect: results)"}}));
   kernel_cmd->add_option("file", kern.file, "Scenario file (YAML)")->required();
   kernel_cmd->add_option("--set", kern.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   kernel_cmd->add_option("--format", kern.format,

@@ -238,6 +238,16 @@ void judge_runs(const scenario::Scenario& sc, Runs& runs) {
   for (outcome::Outcome& out : runs.outcomes) expect::judge(sc.expect, out);
 }
 
+bool say_failed_expectations(const outcome::Outcome& out, std::string_view side) {
+  if (!out.expect || outcome::all_held(*out.expect)) return false;
+  for (const outcome::Expectation& r : *out.expect) {
+    if (r.passed) continue;
+    std::cerr << "expectation failed" << (side.empty() ? "" : " on the ") << side << ": "
+              << report::expectation_text(r) << ": got " << report::expectation_actual_text(r) << '\n';
+  }
+  return true;
+}
+
 std::string expectations_text(const outcome::Outcome& model, const outcome::Outcome& kernel) {
   std::string text;
   for (const auto& [side, out] : {std::pair{"model", &model}, std::pair{"kernel", &kernel}}) {

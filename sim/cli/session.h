@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/compare/compare.h"
@@ -99,6 +100,11 @@ Verdict compare_runs(const Runs& models, const Runs& kernels, compare::Mode mode
 
 // Each run judged by the scenario's expect: (its Outcome::expect).
 void judge_runs(const scenario::Scenario& sc, Runs& runs);
+
+// Each failed expectation of `out` on stderr, "expectation failed: WHAT:
+// got ACTUAL", or "expectation failed on the kernel: ..." with a side
+// (compare's two). True when any failed: the command exits 1.
+bool say_failed_expectations(const outcome::Outcome& out, std::string_view side = "");
 
 // "\nexpectations on the model\n..." and the same for the kernel, for the
 // sides judged with expectations stated (Outcome::expect).
