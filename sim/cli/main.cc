@@ -155,8 +155,11 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
                       "Statistical mode judges what users see (connections whose connect() or whole exchange took\n"
                       "over 1 s, the p99 exchange, completed and unfinished connections, stalls longer than\n"
                       "--stall-threshold) and the listen path's counters: " + synsim::compare::tolerance_rule() + ".\n" +
-      exit_codes_help({{kExitOk, "model and kernel agree within tolerance"},
-                       {kExitExpectationFailed, "they disagree (the disagreements are listed first)"},
+      exit_codes_help({{kExitOk, "model and kernel agree within tolerance, and the expect: hypotheses held on both"},
+                       {kExitExpectationFailed,
+                        "they disagree (the disagreements are listed first), or an expect: hypothesis failed on "
+                        "either side, even when both agree (each said on stderr: \"expectation failed on the "
+                        "kernel: ...\"); the verdict line tells which"},
                        kHelpBadInput,
                        kHelpInternal,
                        {kExitEnvironment, "this machine cannot run the kernel side"},

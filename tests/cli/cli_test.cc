@@ -501,6 +501,33 @@ TEST_F(CliFiles, OutDirOfAFailedRunHoldsEveryFileAndEachCarriesTheFailure) {
   }
 }
 
+// --- compare's exit code and expectations --------------------------------------
+
+// `compare` against a saved run of the model (--kernel-outcome): the two
+// sides agree, so only the expectations decide.
+Result compare_with_saved_run(const std::string& scenario, const std::filesystem::path& dir) {
+  shell(std::string(SYNSIM_BINARY) + " run " + scenario + " --format summary --out " + dir.string() +
+        " >/dev/null 2>&1");
+  return synsim("compare " + scenario + " --kernel-outcome " + (dir / "outcome.json").string());
+}
+
+TEST_F(CliFiles, CompareExitsOneWhenAnExpectationFailsOnEitherSide) {
+  const std::string failing = file("failing.yaml", two_expectations("TcpExtTCPSynRetrans: {at_most: 0}"));
+  const Result r = compare_with_saved_run(failing, dir_ / "saved-failing");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("verdict: AGREE"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\nexpectations on the model\nFAIL  TcpExtTCPSynRetrans at most 0: got "), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("expectation failed on the model: TcpExtTCPSynRetrans at most 0: got "), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("expectation failed on the kernel: TcpExtTCPSynRetrans at most 0: got "), std::string::npos)
+      << r.output;
+  // Agreement with every expectation held: 0.
+  const std::string holding = file("holding.yaml", two_expectations("TcpExtTCPSynRetrans: {at_least: 1}"));
+  const Result ok = compare_with_saved_run(holding, dir_ / "saved-holding");
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+}
+
 // --- run --format netstat ----------------------------------------------------
 
 // The 2003 report's reading, from the command line: at 2 s x#1's client
