@@ -264,8 +264,9 @@ std::string render_spread(const std::vector<outcome::Outcome>& runs, const std::
   return json ? report::render_spread_json(spread, seeds, runs) : compare::render_spread_text(spread, seeds);
 }
 
-bool write_run_dir(const std::string& dir, const outcome::Outcome& out, const std::string& scenario_text) {
-  return file_system([&] { report::write_out_dir(dir, out, scenario_text); });
+bool write_run_dir(const std::string& dir, const outcome::Outcome& out, const std::string& scenario_text,
+                   const outcome::Outcome* summary) {
+  return file_system([&] { report::write_out_dir(dir, out, scenario_text, summary); });
 }
 
 bool write_comparison_dir(const std::string& dir_name, const scenario::Scenario& sc, const Runs& models,

@@ -117,8 +117,10 @@ std::string render_spread(const std::vector<outcome::Outcome>& runs, const std::
 
 // --- Output directories (false: the file system refused, said on stderr)
 
-// `run --out`, `kernel --out`: every rendering of the run (report::write_out_dir).
-bool write_run_dir(const std::string& dir, const outcome::Outcome& out, const std::string& scenario_text);
+// `run --out`, `kernel --out`: every rendering of the run (report::write_out_dir);
+// summary.txt from `summary` when given (the same run in summary detail).
+bool write_run_dir(const std::string& dir, const outcome::Outcome& out, const std::string& scenario_text,
+                   const outcome::Outcome* summary = nullptr);
 
 // `compare --out`: model/, kernel/ (model-2/, ... for further runs),
 // comparison.txt, comparison.json, report.html, summary.md, trace.json, all

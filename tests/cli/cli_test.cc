@@ -492,13 +492,28 @@ TEST_F(CliFiles, OutDirOfAFailedRunHoldsEveryFileAndEachCarriesTheFailure) {
   EXPECT_EQ(read("summary.txt").rfind("FAILED: 1 of 2 expectations\n", 0), 0u);
   EXPECT_NE(read("summary.md").find("> **FAILED: 1 of 2 expectations**"), std::string::npos);
   EXPECT_NE(read("report.html").find("<h2>FAILED: 1 of 2 expectations</h2>"), std::string::npos);
-  // Each file is what its --format prints (but summary.txt: --format summary
-  // alone runs in summary detail, which counts the connections it folds).
+  // Each file is what its --format prints.
   const std::pair<const char*, const char*> formats[] = {
-      {"outcome.json", "json"}, {"report.html", "html"}, {"summary.md", "markdown"}};
+      {"summary.txt", "summary"}, {"outcome.json", "json"}, {"report.html", "html"}, {"summary.md", "markdown"}};
   for (const auto& [name, format] : formats) {
     EXPECT_EQ(read(name), run_stdout(scenario + " --format " + format).output) << name;
   }
+}
+
+TEST_F(CliFiles, SummaryIsTheSameBytesWithAndWithoutOut) {
+  // No expectation names a connection, so --format summary alone could run
+  // lighter (summary detail); what it prints is still what --out's
+  // summary.txt holds, and what --format summary prints beside --out.
+  const std::string scenario = file("holding.yaml", two_expectations("TcpExtTCPSynRetrans: {at_least: 1}"));
+  const Result alone = run_stdout(scenario + " --format summary");
+  EXPECT_EQ(alone.exit_code, 0) << alone.output;
+  const std::filesystem::path out = dir_ / "out";
+  const Result with_out = run_stdout(scenario + " --format summary --out " + out.string());
+  EXPECT_EQ(with_out.exit_code, 0) << with_out.output;
+  std::ifstream in(out / "summary.txt", std::ios::binary);
+  const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(written, alone.output);
+  EXPECT_EQ(with_out.output, alone.output);
 }
 
 // --- compare's exit code and expectations --------------------------------------
