@@ -251,7 +251,14 @@ StatisticalComparison compare_statistics(const std::vector<outcome::Outcome>& mo
     m.push_back(side_statistics(o, options));
     c.model_seeds.push_back(o.info.seed);
   }
-  for (const outcome::Outcome& o : kernels) k.push_back(side_statistics(o, options));
+  for (std::size_t i = 0; i < kernels.size(); ++i) {
+    k.push_back(side_statistics(kernels[i], options));
+    if (const auto& host = kernels[i].info.host; host && host->busy()) {
+      const std::int64_t pm = host->other_per_mille();
+      c.busy_kernel_runs.push_back(fmt::format("run {}: other processes took {}.{:02} CPU on average (of {})", i + 1,
+                                               pm / 1000, (pm % 1000) / 10, host->cpus));
+    }
+  }
   c.model = m.front();
   c.kernel = k.front();
   for (std::size_t i = 0; i < kFigures; ++i) {

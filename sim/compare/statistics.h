@@ -168,6 +168,11 @@ struct StatisticalComparison {
   std::vector<std::uint64_t> model_seeds;
   std::vector<Judged> judged;
   std::vector<std::string> misses;  // one line per judged count outside the rule
+  // Kernel runs measured while other processes took more than a tenth of a
+  // CPU (outcome::HostLoad::busy): one line each ("run 2: other processes took
+  // 0.93 CPU on average"). The verdict stands, but says it may be the
+  // machine's: such a run measures the competition as much as the workload.
+  std::vector<std::string> busy_kernel_runs;
   // Wall-clock time of each run, measured by the command that ran them (not
   // compared; `scripts/load-agreement` reports the speed ratio).
   std::optional<Duration> model_wall;

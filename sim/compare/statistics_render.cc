@@ -178,6 +178,17 @@ json::Value side_json(const SideStatistics& s, const outcome::RunInfo& info) {
   return j;
 }
 
+// A warning naming the kernel runs measured on a busy machine; empty when none.
+std::string busy_text(const StatisticalComparison& c) {
+  if (c.busy_kernel_runs.empty()) return {};
+  std::string s = fmt::format(
+      "warning: {} of {} kernel run{} measured on a busy machine; the verdict may be the machine's, not the model's: "
+      "re-run the kernel side on a quiet machine\n",
+      c.busy_kernel_runs.size(), c.kernel_runs, c.kernel_runs == 1 ? "" : "s");
+  for (const std::string& b : c.busy_kernel_runs) s += "  " + b + "\n";
+  return s;
+}
+
 }  // namespace
 
 std::string render_statistics_text(const StatisticalComparison& c) {
@@ -186,6 +197,7 @@ std::string render_statistics_text(const StatisticalComparison& c) {
   s += fmt::format("model:  {} HZ={} {}\nkernel: {} HZ={} ({} run{}{})\n", c.model_info.kernel, c.model_info.hz,
                    seeds_text(c), c.kernel_info.kernel, c.kernel_info.hz, c.kernel_runs, c.kernel_runs == 1 ? "" : "s",
                    c.kernel_info.captured ? ", packets captured" : ", no packet capture");
+  s += busy_text(c);
   s += fmt::format("judged: the first {} rows; {}\n", c.judged.size(), tolerance_rule());
   s += "total: connect() called -> response readable; connect: connect() called -> returned; unfinished ones count\n"
        "stall: first request byte sent -> read by the server application, over delivered requests (nearest rank)\n";
@@ -258,6 +270,13 @@ std::string render_statistics_markdown(const StatisticalComparison& c) {
                               c.misses.size() == 1 ? "" : "es", c.judged.size(), tolerance_rule());
   for (const std::string& m : c.misses) s += "- " + m + "\n";
   if (!c.misses.empty()) s += "\n";
+  if (!c.busy_kernel_runs.empty()) {
+    s += fmt::format("**Warning**: {} of {} kernel runs measured on a busy machine; the verdict may be the machine's, "
+                     "not the model's: re-run the kernel side on a quiet machine.\n\n",
+                     c.busy_kernel_runs.size(), c.kernel_runs);
+    for (const std::string& b : c.busy_kernel_runs) s += "- " + b + "\n";
+    s += "\n";
+  }
   s += "| | model | kernel | |\n|---|---:|---:|---|\n";
   for (const Row& r : rows(c)) s += fmt::format("| {} | {} | {} | {} |\n", r.label, r.model, r.kernel, r.note);
   s += fmt::format("\nStraggler groups (first delivery s:size), model: {}\n\nkernel: {}\n\n", groups_text(c.model.groups),
@@ -278,6 +297,7 @@ json::Value statistics_json(const StatisticalComparison& c, const Comparison* pe
   j["verdict"] = verdict_word(per_connection != nullptr ? per_connection->agree() : c.agree());
   j["misses"] = json::array_of(per_connection != nullptr ? per_connection->disagreements : c.misses);
   j["rule"] = tolerance_rule();
+  j["busy_kernel_runs"] = json::array_of(c.busy_kernel_runs);
   j["model_runs"] = c.model_runs;
   j["kernel_runs"] = c.kernel_runs;
   j["stall_threshold_ns"] = to_ns(c.options.stall_threshold);

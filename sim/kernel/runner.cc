@@ -18,6 +18,7 @@
 #include "sim/kernel/assemble.h"
 #include "sim/kernel/capture.h"
 #include "sim/kernel/counters.h"
+#include "sim/kernel/host_cpu.h"
 #include "sim/kernel/netns.h"
 #include "sim/kernel/plain_loader.h"
 #include "sim/kernel/ports.h"
@@ -324,6 +325,7 @@ outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& a
     return wired ? run_wired(sc, opt) : run_in_namespace(sc, opt);
   });
   std::future<Raw> result = task->get_future();
+  const HostCpuSnapshot host_before = read_host_cpu();
   std::thread worker([task] { (*task)(); });
   // Setup takes milliseconds; allow generously for it and for the teardown.
   const auto limit = std::chrono::nanoseconds(to_ns(sc.duration) + to_ns(opt.teardown_limit)) + std::chrono::seconds(5);
@@ -333,8 +335,14 @@ outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& a
                                        format_duration(Duration{limit.count()})));
   }
   worker.join();
+  const HostCpuSnapshot host_after = read_host_cpu();
   Raw raw = result.get();  // rethrows EnvironmentError / Unsupported from the namespace thread
   outcome::Outcome out = assemble(sc, opt, kernel_release(), kernel_hz(), raw);
+  if (const auto other = other_cpu(host_before, host_after, sysconf(_SC_CLK_TCK))) {
+    out.info.host = outcome::HostLoad{.cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)),
+                                      .interval = Duration{host_after.taken_ns - host_before.taken_ns},
+                                      .other_cpu = *other};
+  }
   if (notes != nullptr) *notes = raw.notes;
   if (raw.apps.stopped_early) {
     out.info.partial = true;

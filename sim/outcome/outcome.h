@@ -164,6 +164,25 @@ struct QueueSample {
   std::int64_t accept_queue = 0;  // children waiting for accept() (sk_ack_backlog)
 };
 
+// How busy a kernel run's machine was with other work (measured by the
+// runner, sim/kernel/host_cpu.h). On a 2-vCPU machine another process
+// competing for the CPUs changes every load figure (a compiler on one vCPU
+// halved the closed loop's rate), so such a run measures the machine, not the
+// workload.
+struct HostLoad {
+  int cpus = 0;              // online CPUs
+  Duration interval{};       // the measured interval (the run, set-up to teardown)
+  Duration other_cpu{};      // CPU time other processes took in it
+  // Busy: others took more than a tenth of one CPU on average. A quiet
+  // machine here measures 0.00-0.02 CPU (a shell, the package cache); a
+  // compiler takes ~1 CPU.
+  static constexpr std::int64_t kBusyPerMille = 100;
+  std::int64_t other_per_mille() const {  // in thousandths of one CPU
+    return interval > Duration{0} ? other_cpu.count() * 1000 / interval.count() : 0;
+  }
+  bool busy() const { return other_per_mille() > kBusyPerMille; }
+};
+
 struct RunInfo {
   std::string scenario;      // scenario name
   std::vector<std::string> settings;  // the experiment (scenario::Scenario::settings); empty: unknown
@@ -189,6 +208,9 @@ struct RunInfo {
   // A kernel run's client program, as `synsim kernel --loader` names it
   // ("asio", "epoll"); empty for the model and for older saved runs.
   std::string loader;
+  // A kernel run's machine load; nullopt for the model, and for kernel runs
+  // saved before 2026-12-06 or where /proc/stat could not be read.
+  std::optional<HostLoad> host;
 };
 
 // A summary-detail model run (model::RunOptions::Detail::summary) keeps a

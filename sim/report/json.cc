@@ -276,6 +276,12 @@ std::string render_json(const outcome::Outcome& outcome) {
       {"loader", info.loader},
       {"settings", json::array_of(info.settings)},
   });
+  // Only for a kernel run that measured it (outcome.h HostLoad).
+  if (info.host) {
+    j["info"]["host"] = Json::object({{"cpus", info.host->cpus},
+                                      {"interval_ns", to_ns(info.host->interval)},
+                                      {"other_cpu_ns", to_ns(info.host->other_cpu)}});
+  }
   j["packets"] = Json::array();
   for (const auto& p : outcome.packets) j["packets"].push_back(packet_json(p));
   j["annotations"] = Json::array();
@@ -350,6 +356,13 @@ outcome::Outcome outcome_from_json(std::string_view text) {
   const bool says_captured = info.has("captured");
   if (says_captured) o.info.captured = info.boolean("captured");
   if (info.has("loader")) o.info.loader = info.str("loader");
+  // Optional (kernel runs saved before 2026-12-06, and model runs, lack it).
+  if (info.has("host")) {
+    const Reader host = info.object("host");
+    o.info.host = outcome::HostLoad{.cpus = host.integer<int>("cpus"),
+                                    .interval = Duration{host.integer<std::int64_t>("interval_ns")},
+                                    .other_cpu = Duration{host.integer<std::int64_t>("other_cpu_ns")}};
+  }
 
   o.info.settings = settings_from(info);
 

@@ -57,6 +57,15 @@ std::string headline(const outcome::ConnectionRecord& c) {
 
 }  // namespace
 
+std::string host_load_text(const outcome::HostLoad& host) {
+  const std::int64_t pm = host.other_per_mille();
+  return fmt::format("{} CPUs; other processes took {}.{:02} CPU on average during the run{}", host.cpus, pm / 1000,
+                     (pm % 1000) / 10,
+                     host.busy() ? ": BUSY, the figures are the machine's as much as the workload's; re-run on a "
+                                   "quiet machine"
+                                 : " (quiet)");
+}
+
 std::string render_connections(const outcome::Outcome& outcome) {
   using A = Align;
   const std::vector<Align> align = {A::left,  A::right, A::right, A::right, A::right, A::right, A::right,
@@ -203,6 +212,7 @@ std::string render_summary_without_banner(const outcome::Outcome& outcome) {
       {"trace hash", fmt::format("{:016x}", info.trace_hash)},
   };
   if (!info.loader.empty()) header.push_back({"loader", info.loader});
+  if (info.host) header.push_back({"machine", host_load_text(*info.host)});
   if (!info.captured) {
     header.push_back({"packets", "not captured: retransmissions per connection unknown (the counters hold them)"});
   }

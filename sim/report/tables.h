@@ -33,4 +33,8 @@ std::string render_summary(const outcome::Outcome& outcome);
 // (`--format text`: the banner, the timeline, then this).
 std::string render_summary_without_banner(const outcome::Outcome& outcome);
 
+// A kernel run's machine load, one line: "2 CPUs; other processes took 0.93
+// CPU on average during the run: BUSY, ...".
+std::string host_load_text(const outcome::HostLoad& host);
+
 }  // namespace synsim::report

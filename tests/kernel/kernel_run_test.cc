@@ -18,6 +18,7 @@
 #include "sim/kernel/runner.h"
 #include "sim/report/json.h"
 #include "sim/report/netstat.h"
+#include "sim/report/tables.h"
 #include "sim/report/tcpdump.h"
 #include "tests/kernel/namespaces.h"
 #include "sim/scenario/load.h"
@@ -117,6 +118,15 @@ TEST(KernelExperiments, E1AcceptAt500msDeliversOnTheSecondRto) {
   const outcome::Outcome back = report::outcome_from_json(report::render_json(out));
   EXPECT_EQ(back.packets.size(), out.packets.size());
   EXPECT_EQ(back.counters, out.counters);
+
+  // The run measured how busy the machine was while it ran (host_cpu.h).
+  ASSERT_TRUE(out.info.host);
+  EXPECT_GE(out.info.host->cpus, 1);
+  EXPECT_GE(out.info.host->interval, ms(1500)) << "the whole run, set-up to teardown";
+  EXPECT_GE(out.info.host->other_cpu, Duration{0});
+  ASSERT_TRUE(back.info.host);
+  EXPECT_EQ(back.info.host->other_cpu, out.info.host->other_cpu);
+  EXPECT_NE(report::render_summary(out).find("other processes took"), std::string::npos);
 }
 
 // E4: tcp_abort_on_overflow=1: the listener answers b's request with an RST

@@ -193,6 +193,20 @@ TEST(Json, CapturedRoundTripsAndAnOlderKernelRunWithoutPacketsReadsAsUncaptured)
   EXPECT_TRUE(outcome_from_json(j.dump()).info.captured);
 }
 
+TEST(Json, AKernelRunsMachineLoadRoundTripsAndIsAbsentOtherwise) {
+  Outcome o = handshake_outcome();
+  EXPECT_EQ(nlohmann::json::parse(render_json(o))["info"].count("host"), 0u) << "the model has no host";
+  EXPECT_FALSE(outcome_from_json(render_json(o)).info.host);
+  o.info.source = "kernel";
+  o.info.host = outcome::HostLoad{.cpus = 2, .interval = ms(6100), .other_cpu = ms(5580)};
+  const Outcome back = outcome_from_json(render_json(o));
+  ASSERT_TRUE(back.info.host);
+  EXPECT_EQ(back.info.host->cpus, 2);
+  EXPECT_EQ(back.info.host->interval, ms(6100));
+  EXPECT_EQ(back.info.host->other_cpu, ms(5580));
+  EXPECT_TRUE(back.info.host->busy());
+}
+
 TEST(Json, NotJsonIsAnError) {
   EXPECT_THROW(outcome_from_json("{not json"), std::runtime_error);
   EXPECT_THROW(outcome_from_json("[]"), std::runtime_error);
