@@ -319,6 +319,46 @@ std::string render_json(const outcome::Outcome& outcome) {
   return json::dump(j, 2) + "\n";
 }
 
+namespace {
+
+// The run's header (`info`).
+outcome::RunInfo info_from(const Reader& info) {
+  outcome::RunInfo r;
+  r.scenario = info.str("scenario");
+  r.source = info.str("source");
+  r.kernel = info.str("kernel");
+  r.hz = info.integer<std::int64_t>("hz");
+  r.seed = info.integer<std::uint64_t>("seed");
+  r.duration = Duration{info.integer<std::int64_t>("duration_ns")};
+  r.server_port = info.integer<std::uint16_t>("server_port");
+  // Optional (outcomes written before it was kept lack it: 127.0.0.1, loopback).
+  if (info.has("server_address")) r.server_address = info.str("server_address");
+  r.events = info.integer<std::uint64_t>("events");
+  r.trace_hash = hex64_from(info, "trace_hash");
+  // Optional (outcomes written before partial runs existed lack them).
+  if (info.has("partial")) {
+    r.partial = info.boolean("partial");
+    r.stopped_at = Duration{info.integer<std::int64_t>("stopped_at_ns")};
+  }
+
+  // Optional (outcomes written before 2026-12-05 lack it): an older kernel
+  // run without capture is the one without packets (outcome_from_json).
+  if (info.has("captured")) r.captured = info.boolean("captured");
+  if (info.has("loader")) r.loader = info.str("loader");
+  // Optional (kernel runs saved before 2026-12-06, and model runs, lack it).
+  if (info.has("host")) {
+    const Reader host = info.object("host");
+    r.host = outcome::HostLoad{.cpus = host.integer<int>("cpus"),
+                               .interval = Duration{host.integer<std::int64_t>("interval_ns")},
+                               .other_cpu = Duration{host.integer<std::int64_t>("other_cpu_ns")}};
+  }
+
+  r.settings = settings_from(info);
+  return r;
+}
+
+}  // namespace
+
 outcome::Outcome outcome_from_json(std::string_view text) {
   json::Parsed parsed = json::parse(text);
   // parse_error, and out_of_range for a number beyond double ("1e400").
@@ -333,38 +373,9 @@ outcome::Outcome outcome_from_json(std::string_view text) {
   }
 
   outcome::Outcome o;
-  Reader info = root.object("info");
-  o.info.scenario = info.str("scenario");
-  o.info.source = info.str("source");
-  o.info.kernel = info.str("kernel");
-  o.info.hz = info.integer<std::int64_t>("hz");
-  o.info.seed = info.integer<std::uint64_t>("seed");
-  o.info.duration = Duration{info.integer<std::int64_t>("duration_ns")};
-  o.info.server_port = info.integer<std::uint16_t>("server_port");
-  // Optional (outcomes written before it was kept lack it: 127.0.0.1, loopback).
-  if (info.has("server_address")) o.info.server_address = info.str("server_address");
-  o.info.events = info.integer<std::uint64_t>("events");
-  o.info.trace_hash = hex64_from(info, "trace_hash");
-  // Optional (outcomes written before partial runs existed lack them).
-  if (info.has("partial")) {
-    o.info.partial = info.boolean("partial");
-    o.info.stopped_at = Duration{info.integer<std::int64_t>("stopped_at_ns")};
-  }
-
-  // Optional (outcomes written before 2026-12-05 lack it): an older kernel
-  // run without capture is the one without packets (read below).
+  const Reader info = root.object("info");
+  o.info = info_from(info);
   const bool says_captured = info.has("captured");
-  if (says_captured) o.info.captured = info.boolean("captured");
-  if (info.has("loader")) o.info.loader = info.str("loader");
-  // Optional (kernel runs saved before 2026-12-06, and model runs, lack it).
-  if (info.has("host")) {
-    const Reader host = info.object("host");
-    o.info.host = outcome::HostLoad{.cpus = host.integer<int>("cpus"),
-                                    .interval = Duration{host.integer<std::int64_t>("interval_ns")},
-                                    .other_cpu = Duration{host.integer<std::int64_t>("other_cpu_ns")}};
-  }
-
-  o.info.settings = settings_from(info);
 
   const Json& packets = root.array("packets");
   for (std::size_t i = 0; i < packets.size(); ++i) {
