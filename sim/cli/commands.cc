@@ -14,6 +14,12 @@ namespace synsim::cli {
 
 namespace {
 
+// Whether a summary-detail run (model::RunOptions::Detail::summary: every
+// connection counted, the interesting ones kept) holds everything the
+// scenario's expect: judges: not when an expectation names a connection,
+// which may be one the summary only counts.
+bool summary_detail_tells_everything(const scenario::Scenario& sc) { return sc.expect.connections.empty(); }
+
 // `run --seeds N`: N runs in summary detail, the spread of every figure the
 // statistical verdict judges. Exit 1 when any seed's expectations failed.
 int run_seeds(const RunArgs& args, const scenario::Scenario& sc) {
@@ -31,14 +37,14 @@ int run_seeds(const RunArgs& args, const scenario::Scenario& sc) {
     options.seed = seed;
     options.record_packets = false;
     options.record_sockets = false;
-    if (sc.expect.connections.empty()) options.detail = model::RunOptions::Detail::summary;
+    if (summary_detail_tells_everything(sc)) options.detail = model::RunOptions::Detail::summary;
     std::optional<outcome::Outcome> out = run_on_model(sc, options, args.file);
     if (!out) return kExitBadInput;
+    expect::judge(sc.expect, *out);  // the JSON carries each seed's results
+    has_expectations = !out->expect->empty();
+    if (!outcome::all_held(*out->expect)) ++failed;
     runs.push_back(std::move(*out));
     seeds.push_back(seed);
-    const std::vector<outcome::Expectation> results = expect::evaluate(sc.expect, runs.back());
-    has_expectations = !results.empty();
-    if (!outcome::all_held(results)) ++failed;
   }
   if (args.format == "json") {
     std::cout << render_spread(runs, seeds, true);
@@ -94,10 +100,13 @@ int run_command(const RunArgs& args) {
   // The summary counts the connections and tells the interesting ones: a
   // run of millions need not keep a record of every one, unless an
   // expectation names connections (stall counts and quantiles are exact in
-  // the summary).
-  if (!options.record_packets && !netstat && sc->expect.connections.empty()) {
-    options.detail = model::RunOptions::Detail::summary;
-  }
+  // the summary). One summary per run, whatever else is asked for: with
+  // --out, summary.txt (and --format summary beside it) comes from a second
+  // run of the same seed in summary detail, the same events and trace hash
+  // (the detail is bookkeeping), so its bytes are what --format summary
+  // alone prints.
+  const bool summary_detail = summary_detail_tells_everything(*sc);
+  if (!options.record_packets && !netstat && summary_detail) options.detail = model::RunOptions::Detail::summary;
   // An InvariantViolation escapes to the caller: an internal error
   // (internal_error.h), before anything was written.
   std::optional<outcome::Outcome> out = run_on_model(*sc, options, args.file);
@@ -105,26 +114,21 @@ int run_command(const RunArgs& args) {
   // Judged once, here: every rendering and every file of --out carries
   // these results (Outcome::expect), so none can look like a passing run.
   expect::judge(sc->expect, *out);
-  const std::vector<outcome::Expectation>& results = *out->expect;
+  std::optional<outcome::Outcome> summary_run;
+  if (args.out_dir && summary_detail) {
+    model::RunOptions light = options;
+    light.record_packets = false;
+    light.detail = model::RunOptions::Detail::summary;
+    summary_run = run_on_model(*sc, light, args.file);
+    if (!summary_run) return kExitBadInput;
+    expect::judge(sc->expect, *summary_run);
+  }
+  const outcome::Outcome& summary = summary_run ? *summary_run : *out;
 
-  if (args.out_dir && !write_run_dir(*args.out_dir, *out, sc->source_text)) return kExitBadInput;
-  std::cout << render_format(args.format, *out, sc->source_text, at);
-  // The timeline alone (tcpdump) is followed by the results on stdout, as
-  // before they were part of the summary.
-  if (args.format == "tcpdump" && !results.empty()) {
-    std::cout << "\nexpectations\n" << report::render_expectations(results);
-  }
+  if (args.out_dir && !write_run_dir(*args.out_dir, *out, sc->source_text, &summary)) return kExitBadInput;
+  std::cout << render_format(args.format, args.format == "summary" ? summary : *out, sc->source_text, at);
   std::cout.flush();
-  if (!outcome::all_held(results)) {
-    for (const outcome::Expectation& r : results) {
-      if (!r.passed) {
-        std::cerr << "expectation failed: " << report::expectation_text(r) << ": got "
-                  << report::expectation_actual_text(r) << '\n';
-      }
-    }
-    return kExitExpectationFailed;
-  }
-  return kExitOk;
+  return say_failed_expectations(*out) ? kExitExpectationFailed : kExitOk;
 }
 
 int check_command(const std::vector<std::string>& files, const std::vector<std::string>& sets) {

@@ -129,7 +129,14 @@ int compare_command(const CompareArgs& args) {
               << kernels.outcomes.size() << " of " << runs << ": the kernel side is partial, so is the comparison\n";
     return kExitInterrupted;
   }
-  return verdict.agree() ? kExitOk : kExitExpectationFailed;
+  // Exit 1 when the sides disagree, or when the scenario's hypotheses
+  // failed on either side (even if both sides agree on it): each is said,
+  // the disagreements in the verdict above, each failed expectation on
+  // stderr. A user tells them apart by the verdict line ("verdict: AGREE")
+  // or comparison.json's "verdict" and "expect".
+  const bool model_failed = say_failed_expectations(models->outcomes.front(), "model");
+  const bool kernel_failed = say_failed_expectations(kernels.outcomes.front(), "kernel");
+  return verdict.agree() && !model_failed && !kernel_failed ? kExitOk : kExitExpectationFailed;
 }
 
 }  // namespace synsim::cli

@@ -1,6 +1,6 @@
 // `synsim compare FILE`: the scenario on the model and on the real kernel,
-// with a verdict (exit 0 agree, 1 disagree, 4 the machine cannot run the
-// kernel side). Small scenarios are aligned packet by packet; load scenarios
+// with a verdict (exit 0 agree with every expect: held, 1 disagree or an
+// expect: failed on either side, 4 the machine cannot run the kernel side). Small scenarios are aligned packet by packet; load scenarios
 // (more than compare::kStatisticalAboveConnections connections, or
 // --mode statistical) are compared as populations (sim/compare/statistics.h).
 #pragma once

@@ -62,22 +62,26 @@ int kernel_command(const KernelArgs& args) {
   options.capture_packets = !args.no_capture;
   options.loader = kernel::loader_kind_named(args.loader);  // "auto": nullopt, chosen per scenario
   if (!apply_port_range(args.port_range, options)) return kExitBadInput;
-  const KernelRun run = run_on_kernel(*sc, options);
+  KernelRun run = run_on_kernel(*sc, options);
   if (run.refused) return refused(args, *run.refused);
   // What the runner changed beyond the scenario (a widened port range).
   for (const std::string& note : run.notes) std::cerr << "synsim " << note << '\n';
-  const outcome::Outcome& out = run.outcome;
+  outcome::Outcome& out = run.outcome;
+  // Judged once, here, as `synsim run` judges the model's run: every
+  // rendering and every file of --out carries the results.
+  expect::judge(sc->expect, out);
 
   if (args.out_dir && !write_run_dir(*args.out_dir, out, sc->source_text)) return kExitBadInput;
   std::cout << render_format(args.format, out, sc->source_text);
+  std::cout.flush();
+  // A partial run's results are printed and written, but what it says about
+  // the hypotheses is partial too: the interruption decides the exit code.
   if (out.info.partial) {
-    std::cout.flush();
     std::cerr << "synsim kernel: interrupted at " << format_seconds(out.info.stopped_at)
               << " s: the results above are partial\n";
     return kExitInterrupted;
   }
-  std::cout.flush();
-  return kExitOk;
+  return say_failed_expectations(out) ? kExitExpectationFailed : kExitOk;
 }
 
 }  // namespace synsim::cli

@@ -1,6 +1,7 @@
 // `synsim kernel FILE`: the scenario on this machine's real kernel (private
 // network namespace, real sockets, packet capture, kernel counters), with the
-// same renderings as `synsim run`.
+// same renderings as `synsim run` and its expect: judged as `synsim run`
+// judges it.
 #pragma once
 
 #include <optional>
@@ -20,8 +21,9 @@ struct KernelArgs {
   std::string loader = "auto"; // --loader auto|asio|epoll (kernel::LoaderKind; auto: kernel::chosen_loader)
 };
 
-// Exit codes from exit_codes.h: 0, 2 (bad input, unsupported scenario),
-// 4 (the machine cannot run it: no namespaces, limits).
+// Exit codes from exit_codes.h: 0, 1 (an expect: hypothesis failed on the
+// kernel's run), 2 (bad input, unsupported scenario), 4 (the machine cannot
+// run it: no namespaces, limits), kExitInterrupted (partial results; before 1).
 int kernel_command(const KernelArgs& args);
 
 // The text for `synsim kernel --help`: what it needs and what it changes.

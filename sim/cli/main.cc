@@ -98,7 +98,7 @@ CLI::App* add_run(CLI::App& app, RunArgs& run) {
                       "trace.json, report.html, summary.md, scenario.yaml");
   run_cmd->add_option("--seeds", run.seeds,
                       "Run N seeds (from --seed, or the scenario's) and print each judged figure's min, median "
-                      "and max over them, as compare --runs N judges them")
+                      "and max over them, as compare --runs N judges them, and each seed's expect: results (JSON)")
       ->transform(non_negative_integer())
       ->check(CLI::Range(1, 1000));
   return run_cmd;
@@ -111,12 +111,16 @@ CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
                      "\nThe scenario's kernel: names the model's profile (" + profile_names() +
                      "; `synsim run --kernel`);\nthis command plays the scenario on this machine's kernel, whatever "
                      "kernel: says.\n" +
-                     exit_codes_help({{kExitOk, "the scenario ran (its expect: hypotheses are not judged here)"},
+                     exit_codes_help({{kExitOk, "the scenario ran and its expect: hypotheses held"},
+                                      {kExitExpectationFailed,
+                                       "an expect: hypothesis failed on the kernel's run (each said on stderr; the "
+                                       "summary, JSON, Markdown and HTML name it too)"},
                                       kHelpBadInput,
                                       kHelpInternal,
                                       {kExitEnvironment, "this machine cannot run it (no namespaces, no AF_PACKET, ...)"},
                                       {kExitInterrupted, "interrupted (SIGINT/SIGTERM): what was measured is "
-                                                         "printed and written, marked partial"}}));
+                                                         "printed and written, marked partial (whatever the "
+                                                         "expect: results)"}}));
   kernel_cmd->add_option("file", kern.file, "Scenario file (YAML)")->required();
   kernel_cmd->add_option("--set", kern.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   kernel_cmd->add_option("--format", kern.format,
@@ -152,8 +156,11 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
                       "Statistical mode judges what users see (connections whose connect() or whole exchange took\n"
                       "over 1 s, the p99 exchange, completed and unfinished connections, stalls longer than\n"
                       "--stall-threshold) and the listen path's counters: " + synsim::compare::tolerance_rule() + ".\n" +
-      exit_codes_help({{kExitOk, "model and kernel agree within tolerance"},
-                       {kExitExpectationFailed, "they disagree (the disagreements are listed first)"},
+      exit_codes_help({{kExitOk, "model and kernel agree within tolerance, and the expect: hypotheses held on both"},
+                       {kExitExpectationFailed,
+                        "they disagree (the disagreements are listed first), or an expect: hypothesis failed on "
+                        "either side, even when both agree (each said on stderr: \"expectation failed on the "
+                        "kernel: ...\"); the verdict line tells which"},
                        kHelpBadInput,
                        kHelpInternal,
                        {kExitEnvironment, "this machine cannot run the kernel side"},

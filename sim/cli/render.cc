@@ -24,7 +24,13 @@ std::string render_format(const std::string& format, const outcome::Outcome& out
     return report::render_netstat(out, at.value_or(kTimeZero + end));
   }
   if (format == "json") return report::render_json(out);
-  if (format == "tcpdump") return report::render_tcpdump(out);
+  if (format == "tcpdump") {
+    // The timeline alone is followed by the results, as before they were
+    // part of the summary.
+    const bool judged = out.expect && !out.expect->empty();
+    return report::render_tcpdump(out) +
+           (judged ? "\nexpectations\n" + report::render_expectations(*out.expect) : std::string());
+  }
   if (format == "summary") return report::render_summary(out);
   if (format == "perfetto") return report::render_perfetto(out);
   if (format == "markdown") return report::render_markdown(out, nullptr, nullptr);
@@ -34,9 +40,11 @@ std::string render_format(const std::string& format, const outcome::Outcome& out
     r.scenario_text = scenario_text;
     return report::render_html(r);
   }
-  // The summary opens with the banner of a failed expect:; so does the
-  // whole text, above a timeline that may run to thousands of lines.
-  return report::expectations_banner(out) + report::render_tcpdump(out) + "\n" + report::render_summary(out);
+  // The banner of a failed expect: opens the whole text, above a timeline
+  // that may run to thousands of lines; the summary under it does not
+  // repeat it (it still closes with every result).
+  return report::expectations_banner(out) + report::render_tcpdump(out) + "\n" +
+         report::render_summary_without_banner(out);
 }
 
 }  // namespace synsim::cli

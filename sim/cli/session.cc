@@ -238,6 +238,16 @@ void judge_runs(const scenario::Scenario& sc, Runs& runs) {
   for (outcome::Outcome& out : runs.outcomes) expect::judge(sc.expect, out);
 }
 
+bool say_failed_expectations(const outcome::Outcome& out, std::string_view side) {
+  if (!out.expect || outcome::all_held(*out.expect)) return false;
+  for (const outcome::Expectation& r : *out.expect) {
+    if (r.passed) continue;
+    std::cerr << "expectation failed" << (side.empty() ? "" : " on the ") << side << ": "
+              << report::expectation_text(r) << ": got " << report::expectation_actual_text(r) << '\n';
+  }
+  return true;
+}
+
 std::string expectations_text(const outcome::Outcome& model, const outcome::Outcome& kernel) {
   std::string text;
   for (const auto& [side, out] : {std::pair{"model", &model}, std::pair{"kernel", &kernel}}) {
@@ -251,11 +261,12 @@ std::string expectations_text(const outcome::Outcome& model, const outcome::Outc
 std::string render_spread(const std::vector<outcome::Outcome>& runs, const std::vector<std::uint64_t>& seeds,
                           bool json) {
   const std::vector<compare::Spread> spread = compare::spread(runs);
-  return json ? compare::render_spread_json(spread, seeds) : compare::render_spread_text(spread, seeds);
+  return json ? report::render_spread_json(spread, seeds, runs) : compare::render_spread_text(spread, seeds);
 }
 
-bool write_run_dir(const std::string& dir, const outcome::Outcome& out, const std::string& scenario_text) {
-  return file_system([&] { report::write_out_dir(dir, out, scenario_text); });
+bool write_run_dir(const std::string& dir, const outcome::Outcome& out, const std::string& scenario_text,
+                   const outcome::Outcome* summary) {
+  return file_system([&] { report::write_out_dir(dir, out, scenario_text, summary); });
 }
 
 bool write_comparison_dir(const std::string& dir_name, const scenario::Scenario& sc, const Runs& models,

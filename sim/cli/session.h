@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/compare/compare.h"
@@ -100,18 +101,26 @@ Verdict compare_runs(const Runs& models, const Runs& kernels, compare::Mode mode
 // Each run judged by the scenario's expect: (its Outcome::expect).
 void judge_runs(const scenario::Scenario& sc, Runs& runs);
 
+// Each failed expectation of `out` on stderr, "expectation failed: WHAT:
+// got ACTUAL", or "expectation failed on the kernel: ..." with a side
+// (compare's two). True when any failed: the command exits 1.
+bool say_failed_expectations(const outcome::Outcome& out, std::string_view side = "");
+
 // "\nexpectations on the model\n..." and the same for the kernel, for the
 // sides judged with expectations stated (Outcome::expect).
 std::string expectations_text(const outcome::Outcome& model, const outcome::Outcome& kernel);
 
-// `run --seeds`: each judged figure's spread over the runs, as text or JSON.
+// `run --seeds`: each judged figure's spread over the runs, as text or JSON
+// (with each run's expect: results, Outcome::expect).
 std::string render_spread(const std::vector<outcome::Outcome>& runs, const std::vector<std::uint64_t>& seeds,
                           bool json);
 
 // --- Output directories (false: the file system refused, said on stderr)
 
-// `run --out`, `kernel --out`: every rendering of the run (report::write_out_dir).
-bool write_run_dir(const std::string& dir, const outcome::Outcome& out, const std::string& scenario_text);
+// `run --out`, `kernel --out`: every rendering of the run (report::write_out_dir);
+// summary.txt from `summary` when given (the same run in summary detail).
+bool write_run_dir(const std::string& dir, const outcome::Outcome& out, const std::string& scenario_text,
+                   const outcome::Outcome* summary = nullptr);
 
 // `compare --out`: model/, kernel/ (model-2/, ... for further runs),
 // comparison.txt, comparison.json, report.html, summary.md, trace.json, all

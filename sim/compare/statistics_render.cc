@@ -240,6 +240,10 @@ std::string render_spread_text(const std::vector<Spread>& spread, const std::vec
 }
 
 std::string render_spread_json(const std::vector<Spread>& spread, const std::vector<std::uint64_t>& seeds) {
+  return json::dump(spread_json(spread, seeds), 2) + "\n";
+}
+
+json::Value spread_json(const std::vector<Spread>& spread, const std::vector<std::uint64_t>& seeds) {
   json::Value j;
   j["format"] = "synsim-spread";
   j["version"] = 1;
@@ -255,7 +259,7 @@ std::string render_spread_json(const std::vector<Spread>& spread, const std::vec
                                            {"values", values}}));
   }
   j["figures"] = figures;
-  return json::dump(j, 2) + "\n";
+  return j;
 }
 
 std::string render_statistics_markdown(const StatisticalComparison& c) {

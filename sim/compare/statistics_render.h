@@ -34,6 +34,9 @@ std::string render_statistics_text(const StatisticalComparison& s);
 // runs, then its value in each run (text), or the same as JSON.
 std::string render_spread_text(const std::vector<Spread>& spread, const std::vector<std::uint64_t>& seeds);
 std::string render_spread_json(const std::vector<Spread>& spread, const std::vector<std::uint64_t>& seeds);
+// The same document as a value (report::render_spread_json adds each seed's
+// expect: results).
+json::Value spread_json(const std::vector<Spread>& spread, const std::vector<std::uint64_t>& seeds);
 std::string render_statistics_markdown(const StatisticalComparison& s);
 
 // `per_connection` not null: the run was judged per connection (mode

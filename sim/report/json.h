@@ -89,8 +89,10 @@
 // they were, not the reason's kind and figures.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sim/compare/compare.h"
 #include "sim/compare/statistics.h"
@@ -108,6 +110,14 @@ std::string render_json(const outcome::Outcome& outcome);
 std::string render_comparison_json(const compare::StatisticalComparison& statistics,
                                    const compare::Comparison* per_connection, const outcome::Outcome& model,
                                    const outcome::Outcome& kernel);
+
+// `synsim run --seeds N --format json`: the spread of the judged figures
+// (compare::render_spread_json) with each seed's expect: results added, in
+// the form above, in the order of "seeds":
+//   "expect": [{"seed": 1, "results": [...]}, ...]
+// (a run nobody judged: "results": null).
+std::string render_spread_json(const std::vector<compare::Spread>& spread, const std::vector<std::uint64_t>& seeds,
+                               const std::vector<outcome::Outcome>& runs);
 
 // Reads what render_json() wrote. Throws std::runtime_error naming the field
 // ("outcome JSON: packets[3].seq: ..."; an unknown reason kind:

@@ -134,4 +134,18 @@ std::string render_comparison_json(const compare::StatisticalComparison& statist
   return json::dump(j, 2) + "\n";
 }
 
+std::string render_spread_json(const std::vector<compare::Spread>& spread, const std::vector<std::uint64_t>& seeds,
+                               const std::vector<outcome::Outcome>& runs) {
+  using detail::Json;
+  Json j = compare::spread_json(spread, seeds);
+  Json per_seed = Json::array();
+  for (std::size_t i = 0; i < runs.size() && i < seeds.size(); ++i) {
+    const outcome::Outcome& o = runs[i];
+    per_seed.push_back(Json::object(
+        {{"seed", seeds[i]}, {"results", o.expect ? detail::expectations_json(*o.expect) : Json(nullptr)}}));
+  }
+  j["expect"] = per_seed;
+  return json::dump(j, 2) + "\n";
+}
+
 }  // namespace synsim::report

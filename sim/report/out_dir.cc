@@ -116,7 +116,8 @@ void stage_out_dir(StagedFiles& staged, const fs::path& dir, const std::vector<O
   for (const OutDirFile& f : files) staged.stage(dir / f.name, f.bytes);
 }
 
-void write_out_dir(const fs::path& dir, const outcome::Outcome& outcome, const std::string& scenario_text) {
+void write_out_dir(const fs::path& dir, const outcome::Outcome& outcome, const std::string& scenario_text,
+                   const outcome::Outcome* summary) {
   // Each file is rendered and staged in turn (one in memory at a time: a
   // load run's are hundreds of MB), and all appear together at the end: a
   // rendering error leaves no partial set behind (the staged ones are removed).
@@ -125,7 +126,10 @@ void write_out_dir(const fs::path& dir, const outcome::Outcome& outcome, const s
   try {
     StagedFiles staged;
     claim_out_dir(dir);
-    for (const Output& o : kOutputs) staged.stage(dir / o.name, o.render(outcome, scenario_text));
+    for (const Output& o : kOutputs) {
+      const bool own_summary = summary != nullptr && o.name == "summary.txt";
+      staged.stage(dir / o.name, o.render(own_summary ? *summary : outcome, scenario_text));
+    }
     staged.publish();
   } catch (...) {
     // A directory this call created holds nothing but the marker now (the

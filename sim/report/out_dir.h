@@ -20,13 +20,16 @@ namespace synsim::report {
 //   summary.md     render_markdown() of this run
 //   scenario.yaml  scenario_text, as given
 // the same bytes `--format tcpdump|summary|json|perfetto|html|markdown`
-// print. The files are written all or nothing (StagedFiles,
+// print. With `summary`, summary.txt is render_summary(*summary) instead:
+// `synsim run` gives the same run in summary detail there, which is what its
+// --format summary prints when no expectation names a connection. The files are written all or nothing (StagedFiles,
 // sim/core/atomic_file.h: each under a temporary name in `dir`, flushed to
 // disk, then all renamed over their final names and the directory
 // flushed), so a reader never sees a half-written file or a partial set.
 // Throws std::runtime_error naming the path and the system's reason on
 // failure (the temporary files are removed).
-void write_out_dir(const std::filesystem::path& dir, const outcome::Outcome& outcome, const std::string& scenario_text);
+void write_out_dir(const std::filesystem::path& dir, const outcome::Outcome& outcome, const std::string& scenario_text,
+                   const outcome::Outcome* summary = nullptr);
 
 // One side's directory of `synsim compare --out` (model/, kernel/), in two
 // steps, for a command that writes several outputs and publishes them

@@ -193,7 +193,13 @@ std::string render_memory(const outcome::ModelMemory& m) {
 
 }  // namespace
 
+// A failed expect: opens the summary, so that no reader takes it for a
+// passing run; every result closes it.
 std::string render_summary(const outcome::Outcome& outcome) {
+  return expectations_banner(outcome) + render_summary_without_banner(outcome);
+}
+
+std::string render_summary_without_banner(const outcome::Outcome& outcome) {
   const auto& info = outcome.info;
   // A capture (synsim explain) has no seed, HZ, events or trace: its file
   // and how it was read instead.
@@ -224,9 +230,7 @@ std::string render_summary(const outcome::Outcome& outcome) {
   if (info.partial) {
     header.push_back({"partial", fmt::format("yes: stopped at {} s (interrupted)", format_seconds(info.stopped_at))});
   }
-  // A failed expect: opens the summary, so that no reader takes it for a
-  // passing run; every result closes it.
-  std::string out = expectations_banner(outcome) + render_table({Align::left, Align::left}, header);
+  std::string out = render_table({Align::left, Align::left}, header);
   if (outcome.summary) {
     out += render_connection_figures(outcome);
   } else {

@@ -29,6 +29,9 @@ std::string render_counters(const outcome::Outcome& outcome);
 // any failed, a banner naming the failures comes before the header
 // ("FAILED: 1 of 2 expectations", expect_text.h).
 std::string render_summary(const outcome::Outcome& outcome);
+// The same without the banner, for a report that already opens with it
+// (`--format text`: the banner, the timeline, then this).
+std::string render_summary_without_banner(const outcome::Outcome& outcome);
 
 // A kernel run's machine load, one line: "2 CPUs; other processes took 0.93
 // CPU on average during the run: BUSY, ...".

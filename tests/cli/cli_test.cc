@@ -77,6 +77,27 @@ TEST(Cli, SeedsPrintTheSpreadOfEveryJudgedFigure) {
   EXPECT_EQ(synsim("run " + src("scenarios/stall/loopback-stall-2003.yaml") + " --seeds 2 --out x").exit_code, 2);
 }
 
+TEST(Cli, SeedsJsonCarriesEachSeedsExpectResults) {
+  // `--seeds N --format json`: beside the spread, each seed's expect:
+  // results as outcome.json holds them, in the order of "seeds".
+  const Result r = synsim("run " + src("scenarios/stall/loopback-stall-2003.yaml") +
+                          " --seeds 2 --format json --set server.accept.start=1s 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  const nlohmann::json j = nlohmann::json::parse(r.output);
+  EXPECT_EQ(j["seeds"], nlohmann::json::parse("[1, 2]"));
+  ASSERT_TRUE(j.contains("expect")) << r.output.substr(0, 400);
+  ASSERT_EQ(j["expect"].size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const nlohmann::json& seed = j["expect"][i];
+    EXPECT_EQ(seed["seed"], i + 1);
+    ASSERT_FALSE(seed["results"].empty());
+    bool failed = false;
+    for (const nlohmann::json& e : seed["results"]) failed = failed || e["passed"] == false;
+    EXPECT_TRUE(failed) << seed.dump();
+    EXPECT_EQ(seed["results"].size(), 6u) << seed.dump();
+  }
+}
+
 TEST(Cli, BadOptionIsAUsageErrorWithExitTwo) {
   EXPECT_EQ(synsim("run").exit_code, 2);
   EXPECT_EQ(synsim("run x.yaml --format pdf").exit_code, 2);
@@ -421,6 +442,21 @@ TEST_F(CliFiles, AFailedExpectationIsNamedInEveryFormatUnderABanner) {
   EXPECT_NE(both.output.find("expectation failed: " + failed), std::string::npos);
 }
 
+TEST_F(CliFiles, TheTextReportSaysFailedOnceAboveItsTimeline) {
+  // --format text is the timeline and the summary: one banner, at the top
+  // (the summary under the timeline does not repeat it), and every result
+  // at the end.
+  const std::string scenario = file("failing.yaml", two_expectations("TcpExtTCPSynRetrans: {at_most: 0}"));
+  const Result r = run_stdout(scenario + " --format text");
+  EXPECT_EQ(r.exit_code, 1);
+  const std::string banner = "FAILED: 1 of 2 expectations\n";
+  EXPECT_EQ(r.output.rfind(banner, 0), 0u) << r.output.substr(0, 400);
+  EXPECT_EQ(r.output.find(banner, 1), std::string::npos) << "the banner is printed twice";
+  EXPECT_NE(r.output.find("\nexpectations: 1 of 2 held\nFAIL  TcpExtTCPSynRetrans at most 0: got "), std::string::npos);
+  // The summary alone still opens with it.
+  EXPECT_EQ(run_stdout(scenario + " --format summary").output.rfind(banner, 0), 0u);
+}
+
 TEST_F(CliFiles, NoBannerWhenEveryExpectationHolds) {
   const std::string scenario = file("holding.yaml", two_expectations("TcpExtTCPSynRetrans: {at_least: 1}"));
   for (const char* format : {"json", "summary", "text", "markdown", "html"}) {
@@ -456,13 +492,55 @@ TEST_F(CliFiles, OutDirOfAFailedRunHoldsEveryFileAndEachCarriesTheFailure) {
   EXPECT_EQ(read("summary.txt").rfind("FAILED: 1 of 2 expectations\n", 0), 0u);
   EXPECT_NE(read("summary.md").find("> **FAILED: 1 of 2 expectations**"), std::string::npos);
   EXPECT_NE(read("report.html").find("<h2>FAILED: 1 of 2 expectations</h2>"), std::string::npos);
-  // Each file is what its --format prints (but summary.txt: --format summary
-  // alone runs in summary detail, which counts the connections it folds).
+  // Each file is what its --format prints.
   const std::pair<const char*, const char*> formats[] = {
-      {"outcome.json", "json"}, {"report.html", "html"}, {"summary.md", "markdown"}};
+      {"summary.txt", "summary"}, {"outcome.json", "json"}, {"report.html", "html"}, {"summary.md", "markdown"}};
   for (const auto& [name, format] : formats) {
     EXPECT_EQ(read(name), run_stdout(scenario + " --format " + format).output) << name;
   }
+}
+
+TEST_F(CliFiles, SummaryIsTheSameBytesWithAndWithoutOut) {
+  // No expectation names a connection, so --format summary alone could run
+  // lighter (summary detail); what it prints is still what --out's
+  // summary.txt holds, and what --format summary prints beside --out.
+  const std::string scenario = file("holding.yaml", two_expectations("TcpExtTCPSynRetrans: {at_least: 1}"));
+  const Result alone = run_stdout(scenario + " --format summary");
+  EXPECT_EQ(alone.exit_code, 0) << alone.output;
+  const std::filesystem::path out = dir_ / "out";
+  const Result with_out = run_stdout(scenario + " --format summary --out " + out.string());
+  EXPECT_EQ(with_out.exit_code, 0) << with_out.output;
+  std::ifstream in(out / "summary.txt", std::ios::binary);
+  const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(written, alone.output);
+  EXPECT_EQ(with_out.output, alone.output);
+}
+
+// --- compare's exit code and expectations --------------------------------------
+
+// `compare` against a saved run of the model (--kernel-outcome): the two
+// sides agree, so only the expectations decide.
+Result compare_with_saved_run(const std::string& scenario, const std::filesystem::path& dir) {
+  shell(std::string(SYNSIM_BINARY) + " run " + scenario + " --format summary --out " + dir.string() +
+        " >/dev/null 2>&1");
+  return synsim("compare " + scenario + " --kernel-outcome " + (dir / "outcome.json").string());
+}
+
+TEST_F(CliFiles, CompareExitsOneWhenAnExpectationFailsOnEitherSide) {
+  const std::string failing = file("failing.yaml", two_expectations("TcpExtTCPSynRetrans: {at_most: 0}"));
+  const Result r = compare_with_saved_run(failing, dir_ / "saved-failing");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("verdict: AGREE"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\nexpectations on the model\nFAIL  TcpExtTCPSynRetrans at most 0: got "), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("expectation failed on the model: TcpExtTCPSynRetrans at most 0: got "), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("expectation failed on the kernel: TcpExtTCPSynRetrans at most 0: got "), std::string::npos)
+      << r.output;
+  // Agreement with every expectation held: 0.
+  const std::string holding = file("holding.yaml", two_expectations("TcpExtTCPSynRetrans: {at_least: 1}"));
+  const Result ok = compare_with_saved_run(holding, dir_ / "saved-holding");
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
 }
 
 // --- run --format netstat ----------------------------------------------------
