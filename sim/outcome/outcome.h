@@ -173,9 +173,10 @@ struct HostLoad {
   int cpus = 0;              // online CPUs
   Duration interval{};       // the measured interval (the run, set-up to teardown)
   Duration other_cpu{};      // CPU time other processes took in it
-  // Busy: others took more than a tenth of one CPU on average. A quiet
-  // machine here measures 0.00-0.02 CPU (a shell, the package cache); a
-  // compiler takes ~1 CPU.
+  // Busy: others took more than a tenth of one CPU on average. This idle
+  // 2-vCPU VM measured 0.04 CPU over 5 s (2026-12-06) and 0.00-0.03 during
+  // each of 24 load kernel runs (reports/load/space-20261218.md); a
+  // compiler takes about one CPU.
   static constexpr std::int64_t kBusyPerMille = 100;
   std::int64_t other_per_mille() const {  // in thousandths of one CPU
     return interval > Duration{0} ? other_cpu.count() * 1000 / interval.count() : 0;
