@@ -64,7 +64,7 @@ std::int64_t ksoftirqd_ticks() {
 
 }  // namespace
 
-std::optional<MachineTicks> parse_proc_stat(std::string_view text) {
+std::optional<std::int64_t> parse_proc_stat(std::string_view text) {
   if (text.rfind("cpu ", 0) != 0) return std::nullopt;
   const auto eol = text.find('\n');
   const auto v = numbers_after(text.substr(4, eol == std::string_view::npos ? std::string_view::npos : eol - 4));
@@ -73,7 +73,7 @@ std::optional<MachineTicks> parse_proc_stat(std::string_view text) {
   for (std::size_t i = 0; i < 8; ++i) {
     if (v[i] < 0) return std::nullopt;
   }
-  return MachineTicks{.busy = v[0] + v[1] + v[2], .steal = v[7]};
+  return v[0] + v[1] + v[2];
 }
 
 std::optional<std::int64_t> parse_task_ticks(std::string_view stat_line) {
@@ -88,12 +88,7 @@ std::optional<std::int64_t> parse_task_ticks(std::string_view stat_line) {
 HostCpuSnapshot read_host_cpu() {
   HostCpuSnapshot s;
   s.taken_ns = monotonic_ns();
-  if (const auto m = parse_proc_stat(slurp("/proc/stat"))) {
-    s.machine_busy_ticks = m->busy;
-    s.steal_ticks = m->steal;
-  } else {
-    s.machine_busy_ticks = -1;
-  }
+  s.machine_busy_ticks = parse_proc_stat(slurp("/proc/stat")).value_or(-1);
   if (const auto t = parse_task_ticks(slurp("/proc/self/stat"))) s.self_ticks = *t;
   s.ksoftirqd_ticks = ksoftirqd_ticks();
   return s;

@@ -28,19 +28,14 @@ namespace synsim::kernel {
 
 struct HostCpuSnapshot {
   std::int64_t machine_busy_ticks = 0;  // /proc/stat: user + nice + system, all CPUs
-  std::int64_t steal_ticks = 0;         // /proc/stat: steal (the hypervisor ran someone else)
   std::int64_t self_ticks = 0;          // /proc/self/stat: utime + stime
   std::int64_t ksoftirqd_ticks = 0;     // every ksoftirqd/N: utime + stime
   std::int64_t taken_ns = 0;            // CLOCK_MONOTONIC
 };
 
-// The "cpu" line of /proc/stat: user + nice + system, and steal; nullopt when
-// the line is missing or short.
-struct MachineTicks {
-  std::int64_t busy = 0;
-  std::int64_t steal = 0;
-};
-std::optional<MachineTicks> parse_proc_stat(std::string_view text);
+// The "cpu" line of /proc/stat: user + nice + system ticks; nullopt when the
+// line is missing or short.
+std::optional<std::int64_t> parse_proc_stat(std::string_view text);
 
 // utime + stime of a /proc/PID/stat line (fields 14 and 15, counted after the
 // command name's closing parenthesis, which may itself hold spaces or

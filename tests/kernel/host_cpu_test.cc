@@ -12,11 +12,9 @@
 namespace synsim::kernel {
 namespace {
 
-TEST(HostCpu, ProcStatsCpuLineGivesUserNiceSystemAndSteal) {
+TEST(HostCpu, ProcStatsCpuLineGivesUserNiceAndSystem) {
   const auto m = parse_proc_stat("cpu  6211208 678276 959769 2308207 17591 0 6283 6430 0 0\ncpu0 1 2 3 4 5 6 7 8\n");
-  ASSERT_TRUE(m);
-  EXPECT_EQ(m->busy, 6211208 + 678276 + 959769);
-  EXPECT_EQ(m->steal, 6430);
+  EXPECT_EQ(m, 6211208 + 678276 + 959769);
   EXPECT_FALSE(parse_proc_stat("cpu0 1 2 3 4 5 6 7 8\n"));
   EXPECT_FALSE(parse_proc_stat("cpu  1 2 3\n"));
   EXPECT_FALSE(parse_proc_stat(""));
