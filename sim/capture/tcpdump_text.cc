@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <utility>
@@ -135,8 +136,10 @@ std::optional<Stamp> timestamp(std::string_view s, std::size_t& i) {
   }
   j = i;
   // -tt: 1049224190.893716
-  const auto sec = digits(s, j, 12);
-  if (!sec) return std::nullopt;
+  // Nanoseconds in 64 bits reach Unix time 9223372036 (year 2262); a later
+  // time (fuzzed input) would overflow, so it is no timestamp.
+  const auto sec = digits(s, j, 10);
+  if (!sec || *sec > std::numeric_limits<std::int64_t>::max() / kNsPerSecond - 1) return std::nullopt;
   const auto f = fraction(s, j);
   if (!f) return std::nullopt;
   i = j;

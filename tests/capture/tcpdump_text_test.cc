@@ -172,6 +172,18 @@ TEST(TcpdumpText, LinesThatAreNotTcpPacketLinesAreSaidAndSkipped) {
   EXPECT_EQ(in.skipped[1].why.substr(0, 8), "not TCP:");
   EXPECT_EQ(in.skipped[2].where, "t.txt:8:1");
   EXPECT_NE(in.skipped[2].why.find("tcpdump -t"), std::string::npos);
+
+  // Eleven digits of seconds are no -tt time (found by fuzz_capture: their
+  // nanoseconds overflowed 64 bits); ten, up to the year 2262, are.
+  const Input far = read_tcpdump_text(std::string(kModern) +
+                                          "111700000000.000000 IP 127.0.0.1.40000 > 127.0.0.1.8080: Flags [.], ack 1, "
+                                          "win 512, length 0\n"
+                                          "4102444800.000000 IP 127.0.0.1.40000 > 127.0.0.1.8080: Flags [.], ack 1, "
+                                          "win 512, length 0\n",
+                                      "t.txt");
+  EXPECT_EQ(far.segments.size(), 6u);
+  ASSERT_EQ(far.skipped.size(), 1u);
+  EXPECT_EQ(far.skipped[0].where, "t.txt:6:1");
 }
 
 // The message of the InputError `text` raises.
