@@ -53,6 +53,19 @@ tcp::LinkRule link_rule(const scenario::Scenario& sc, const scenario::LinkRule& 
 
 }  // namespace
 
+Costs machine_costs(const scenario::Scenario& sc) {
+  Costs c = measured_costs();
+  const scenario::MachineSpec::Costs& o = sc.machine.costs;
+  c.connect = o.connect.value_or(c.connect);
+  c.send = o.send.value_or(c.send);
+  c.read = o.read.value_or(c.read);
+  c.close = o.close.value_or(c.close);
+  c.accept = o.accept.value_or(c.accept);
+  c.serve = o.serve.value_or(c.serve);
+  c.softirq_packet = o.softirq_packet.value_or(c.softirq_packet);
+  return c;
+}
+
 tcp::StackConfig stack_config(const scenario::Scenario& sc, std::uint64_t seed, const Costs& costs) {
   const profile::Profile& profile = kernel_profile(sc);
   tcp::StackConfig cfg;

@@ -23,6 +23,10 @@
 
 namespace synsim::model {
 
+// The CPU costs of the machine: measured_costs() with the scenario's
+// machine.costs over them.
+Costs machine_costs(const scenario::Scenario& sc);
+
 // The simulated kernel's configuration: the scenario's kernel profile with
 // its default sysctls, the scenario's sysctls over them, HZ, the link and
 // its rules. Throws Unsupported for an unknown profile, sysctl or

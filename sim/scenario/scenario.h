@@ -210,6 +210,12 @@ struct MachineSpec {
   // CPU, behind the waker, as this machine's scheduler was measured to do
   // (sim/model/machine.h). `fixed` (default): each thread keeps its CPU.
   bool placement_measured = false;
+  // `costs:` the CPU time of each socket call and of one loopback packet's
+  // softirq work, where this machine differs from the one measured
+  // (sim/model/machine.cc measured_costs()); model only. Unset: measured.
+  struct Costs {
+    std::optional<Duration> connect, send, read, close, accept, serve, softirq_packet;
+  } costs;
   SourceLocation where;
 };
 

@@ -44,6 +44,7 @@ class ScenarioReader {
   void read_accept(const Item& item, AcceptSpec& accept);
   void read_on_data(const Item& item, OnDataSpec& on_data);
   void read_machine(const Item& item, MachineSpec& machine);
+  void read_costs(const Item& item, MachineSpec::Costs& costs);
   void read_loader(const Item& item, LoaderSpec& loader);
   void read_clients(const Item& item, std::vector<ClientGroup>& clients);
   void read_client(const Item& item, ClientGroup& group);

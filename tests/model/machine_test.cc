@@ -128,6 +128,46 @@ TEST(Stops, AreAScenarioKey) {
   EXPECT_EQ(bad.errors.front().where.line, 4);
 }
 
+// `machine.costs` replaces a measured cost: twice the CPU per connect()
+// and per packet, and the same 64 connects take longer to start, by no
+// more than twice (the softirq and connect share of the loop).
+TEST(Costs, AScenarioCanSayWhatItsMachinesCallsCost) {
+  const Scenario measured = burst_of_connects(2);
+  Scenario slower = measured;
+  const model::Costs m = model::measured_costs();
+  slower.machine.costs.connect = m.connect * 2;
+  slower.machine.costs.softirq_packet = m.softirq_packet * 2;
+  const Outcome a = model::run(measured);
+  const Outcome b = model::run(slower);
+  ASSERT_EQ(a.connections.size(), b.connections.size());
+  const auto last_start = [](const Outcome& o) { return o.connections.back().connect_start.value_or(kTimeZero); };
+  EXPECT_GT(last_start(b), last_start(a) + (last_start(a) - kTimeZero) / 2);
+  EXPECT_LE(last_start(b) - kTimeZero, (last_start(a) - kTimeZero) * 2 + us(1));
+  // Unset costs are the measured ones: the same run, byte for byte.
+  Scenario same = measured;
+  same.machine.costs.accept = m.accept;
+  EXPECT_EQ(model::run(same).info.trace_hash, a.info.trace_hash);
+}
+
+TEST(Costs, AreAScenarioKeyInDurations) {
+  const scenario::LoadResult ok = scenario::load_string(
+      "name: t\ndescription: t\nduration: 1s\nmachine: {cpus: 2, costs: {connect: 5us, softirq_packet: 2500ns}}\n",
+      "t.yaml");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok.scenario->machine.costs.connect, us(5));
+  EXPECT_EQ(ok.scenario->machine.costs.softirq_packet, Duration{2500});
+  EXPECT_FALSE(ok.scenario->machine.costs.accept.has_value());
+  const scenario::LoadResult unknown = scenario::load_string(
+      "name: t\ndescription: t\nduration: 1s\nmachine:\n  costs: {connect: 5us, epoll: 1us}\n", "t.yaml");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.errors.front().where.line, 5);
+  EXPECT_NE(unknown.errors.front().message.find("epoll"), std::string::npos) << unknown.errors.front().message;
+  const scenario::LoadResult huge = scenario::load_string(
+      "name: t\ndescription: t\nduration: 1s\nmachine:\n  costs: {serve: 2s}\n", "t.yaml");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_EQ(huge.errors.front().message, "machine.costs.serve: 2s is more than 1s of CPU for one call");
+}
+
 // With `machine.placement: measured` a server that slept through the
 // clients' 1 s SYN retransmission wait is woken on the CPU whose softirq
 // runs the retransmitted handshakes, so it accepts only after the whole
