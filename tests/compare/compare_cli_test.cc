@@ -224,17 +224,24 @@ TEST_F(CompareCli, KernelOutcomeOfFormatVersionOneStillCompares) {
   }
 }
 
+// A copy of the saved outcome `saved` at `copy`, with two of its
+// challenge ACKs taken away: a "kernel" run on which the 2003 stall
+// scenario's `TcpExtTCPChallengeACK: {at_least: 2}` fails.
+std::string without_two_challenge_acks(const std::string& saved, const std::filesystem::path& copy) {
+  nlohmann::json json = nlohmann::json::parse(read(saved));
+  json["counters"]["TcpExtTCPChallengeACK"] = 1;
+  json.erase("expect");  // judged again by compare in any case
+  std::ofstream(copy) << json.dump(2);
+  return copy.string();
+}
+
 // compare judges the scenario's expect: on each side; every output it
 // shares says which held where. Here the saved "kernel" run is the model's
 // with two of its challenge ACKs taken away, so the kernel side fails
 // `TcpExtTCPChallengeACK: {at_least: 2}` and the model holds it.
 TEST_F(CompareCli, ExpectationsOfEachSideAreInEveryOutput) {
   const std::string stall = src("scenarios/stall/loopback-stall-2003.yaml");
-  const std::string saved = saved_outcome(stall);
-  nlohmann::json json = nlohmann::json::parse(read(saved));
-  json["counters"]["TcpExtTCPChallengeACK"] = 1;
-  json.erase("expect");  // judged again by compare in any case
-  std::ofstream(saved) << json.dump(2);
+  const std::string saved = without_two_challenge_acks(saved_outcome(stall), dir_ / "broken.json");
   const std::filesystem::path out = dir_ / "cmp";
   const Result r = synsim("compare " + stall + " --kernel-outcome " + saved + " --out " + out.string());
   EXPECT_EQ(r.exit_code, 1) << r.output;  // the counters disagree
@@ -267,17 +274,6 @@ TEST_F(CompareCli, ExpectationsOfEachSideAreInEveryOutput) {
   const Result j = synsim::testing::shell(std::string(SYNSIM_BINARY) + " compare " + stall +
                                           " --format json --kernel-outcome " + saved + " 2>/dev/null");
   EXPECT_EQ(nlohmann::json::parse(j.output)["expect"], comparison["expect"]);
-}
-
-// A copy of the saved outcome `saved` named `name`, with two of its
-// challenge ACKs taken away: a "kernel" run on which the 2003 stall
-// scenario's `TcpExtTCPChallengeACK: {at_least: 2}` fails.
-std::string without_two_challenge_acks(const std::string& saved, const std::filesystem::path& copy) {
-  nlohmann::json json = nlohmann::json::parse(read(saved));
-  json["counters"]["TcpExtTCPChallengeACK"] = 1;
-  json.erase("expect");  // judged again by compare in any case
-  std::ofstream(copy) << json.dump(2);
-  return copy.string();
 }
 
 // compare's text report opens as run's does when a hypothesis failed: the
