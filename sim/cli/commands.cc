@@ -7,6 +7,7 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/render.h"
 #include "sim/cli/session.h"
+#include "sim/expect/evaluate.h"
 #include "sim/report/expect_text.h"
 #include "sim/scenario/load.h"
 
@@ -16,9 +17,10 @@ namespace {
 
 // Whether a summary-detail run (model::RunOptions::Detail::summary: every
 // connection counted, the interesting ones kept) holds everything the
-// scenario's expect: judges: not when an expectation names a connection,
-// which may be one the summary only counts.
-bool summary_detail_tells_everything(const scenario::Scenario& sc) { return sc.expect.connections.empty(); }
+// scenario's expect: judges.
+bool summary_detail_tells_everything(const scenario::Scenario& sc) {
+  return !expect::needs_connection_records(sc.expect);
+}
 
 // `run --seeds N`: N runs in summary detail, the spread of every figure the
 // statistical verdict judges. Exit 1 when any seed's expectations failed.

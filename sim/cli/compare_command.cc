@@ -118,9 +118,12 @@ int compare_command(const CompareArgs& args) {
   judge_runs(sc, kernels);
 
   const Verdict verdict = compare_runs(*models, kernels, mode, *stat_options, args.noise_ms);
-  const std::string expectations = expectations_text(models->outcomes.front(), kernels.outcomes.front());
-  std::cout << (args.format == "json" ? verdict.json : verdict.text + expectations);
-  if (args.out_dir && !write_comparison_dir(*args.out_dir, sc, *models, kernels, verdict, expectations)) {
+  // As `run`'s text: a failed hypothesis opens the report, above a verdict
+  // that may say AGREE; every run's results close it.
+  const std::string text =
+      expectations_banners(*models, kernels) + verdict.text + expectations_text(*models, kernels);
+  std::cout << (args.format == "json" ? verdict.json : text);
+  if (args.out_dir && !write_comparison_dir(*args.out_dir, sc, *models, kernels, verdict, text)) {
     return kExitBadInput;
   }
   const outcome::Outcome& last = kernels.outcomes.back();
@@ -133,10 +136,10 @@ int compare_command(const CompareArgs& args) {
   // failed on either side (even if both sides agree on it): each is said,
   // the disagreements in the verdict above, each failed expectation on
   // stderr. A user tells them apart by the verdict line ("verdict: AGREE")
-  // or comparison.json's "verdict" and "expect".
-  const bool model_failed = say_failed_expectations(models->outcomes.front(), "model");
-  const bool kernel_failed = say_failed_expectations(kernels.outcomes.front(), "kernel");
-  return verdict.agree() && !model_failed && !kernel_failed ? kExitOk : kExitExpectationFailed;
+  // or comparison.json's "verdict" and "expect". Every run of each side
+  // counts (--runs N): a hypothesis that fails on one run of N failed.
+  const bool failed = say_failed_expectations(*models, kernels);
+  return verdict.agree() && !failed ? kExitOk : kExitExpectationFailed;
 }
 
 }  // namespace synsim::cli

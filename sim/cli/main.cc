@@ -159,8 +159,9 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
       exit_codes_help({{kExitOk, "model and kernel agree within tolerance, and the expect: hypotheses held on both"},
                        {kExitExpectationFailed,
                         "they disagree (the disagreements are listed first), or an expect: hypothesis failed on "
-                        "either side, even when both agree (each said on stderr: \"expectation failed on the "
-                        "kernel: ...\"); the verdict line tells which"},
+                        "any run of either side, even when both agree (the text opens with FAILED; each said on "
+                        "stderr: \"expectation failed on the kernel: ...\", with --runs N \"on the kernel (run 2 "
+                        "of 3): ...\"); the verdict line tells which"},
                        kHelpBadInput,
                        kHelpInternal,
                        {kExitEnvironment, "this machine cannot run the kernel side"},

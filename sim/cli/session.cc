@@ -65,10 +65,18 @@ bool stage_run_dirs(StagedFiles& staged, const std::filesystem::path& dir, const
   return true;
 }
 
+// Each run of the model, then each of the kernel, with its label.
+template <typename F>
+void for_each_run(const Runs& models, const Runs& kernels, F&& f) {
+  for (const auto& [side, runs] : {std::pair{"model", &models}, std::pair{"kernel", &kernels}}) {
+    for (std::size_t i = 0; i < runs->outcomes.size(); ++i) f(run_label(side, *runs, i), runs->outcomes[i]);
+  }
+}
+
 // comparison.txt, comparison.json, report.html, summary.md, trace.json.
 bool stage_comparison_files(StagedFiles& staged, const std::filesystem::path& dir, const scenario::Scenario& sc,
                             const Runs& models, const Runs& kernels, const Verdict& v,
-                            const std::string& expectations) {
+                            const std::string& comparison_text) {
   const outcome::Outcome& model_out = models.outcomes.front();
   const outcome::Outcome& kernel_out = kernels.outcomes.front();
   const compare::Comparison* c = v.per_connection ? &*v.per_connection : nullptr;
@@ -79,7 +87,7 @@ bool stage_comparison_files(StagedFiles& staged, const std::filesystem::path& di
   html.scenario_text = sc.source_text;
   if (c == nullptr) html.statistics = report::HtmlReport::Statistics{v.statistics.agree(), v.text};
   const std::pair<const char*, std::function<std::string()>> outputs[] = {
-      {"comparison.txt", [&] { return v.text + expectations; }},
+      {"comparison.txt", [&] { return comparison_text; }},
       {"comparison.json", [&] { return v.json; }},
       {"report.html", [&] { return report::render_html(html); }},
       {"summary.md",
@@ -230,7 +238,7 @@ Verdict compare_runs(const Runs& models, const Runs& kernels, compare::Mode mode
     v.text = compare::render_statistics_text(v.statistics);
   }
   v.json = report::render_comparison_json(v.statistics, v.per_connection ? &*v.per_connection : nullptr,
-                                          models.outcomes.front(), kernels.outcomes.front());
+                                          models.outcomes, kernels.outcomes);
   return v;
 }
 
@@ -248,13 +256,36 @@ bool say_failed_expectations(const outcome::Outcome& out, std::string_view side)
   return true;
 }
 
-std::string expectations_text(const outcome::Outcome& model, const outcome::Outcome& kernel) {
+std::string run_label(std::string_view side, const Runs& runs, std::size_t i) {
+  const std::size_t n = runs.outcomes.size();
+  if (n <= 1) return std::string(side);
+  if (side == "model") return fmt::format("{} (seed {})", side, runs.outcomes[i].info.seed);
+  return fmt::format("{} (run {} of {})", side, i + 1, n);
+}
+
+bool say_failed_expectations(const Runs& models, const Runs& kernels) {
+  bool failed = false;
+  for_each_run(models, kernels, [&](const std::string& label, const outcome::Outcome& out) {
+    failed = say_failed_expectations(out, label) || failed;
+  });
+  return failed;
+}
+
+std::string expectations_banners(const Runs& models, const Runs& kernels) {
   std::string text;
-  for (const auto& [side, out] : {std::pair{"model", &model}, std::pair{"kernel", &kernel}}) {
-    if (out->expect && !out->expect->empty()) {
-      text += std::string("\nexpectations on the ") + side + "\n" + report::render_expectations(*out->expect);
+  for_each_run(models, kernels, [&](const std::string& label, const outcome::Outcome& out) {
+    text += report::expectations_banner(out, label);
+  });
+  return text;
+}
+
+std::string expectations_text(const Runs& models, const Runs& kernels) {
+  std::string text;
+  for_each_run(models, kernels, [&](const std::string& label, const outcome::Outcome& out) {
+    if (out.expect && !out.expect->empty()) {
+      text += "\nexpectations on the " + label + "\n" + report::render_expectations(*out.expect);
     }
-  }
+  });
   return text;
 }
 
@@ -270,7 +301,7 @@ bool write_run_dir(const std::string& dir, const outcome::Outcome& out, const st
 }
 
 bool write_comparison_dir(const std::string& dir_name, const scenario::Scenario& sc, const Runs& models,
-                          const Runs& kernels, const Verdict& verdict, const std::string& expectations) {
+                          const Runs& kernels, const Verdict& verdict, const std::string& comparison_text) {
   // Each output is rendered, then staged under a temporary name (one in
   // memory at a time: a load scenario's are hundreds of MB), and all
   // appear together at the end: an internal error while rendering the
@@ -285,7 +316,7 @@ bool write_comparison_dir(const std::string& dir_name, const scenario::Scenario&
   return file_system([&] { report::claim_out_dir(dir, names); }) &&
          stage_run_dirs(staged, dir, "model", models.outcomes, sc.source_text) &&
          stage_run_dirs(staged, dir, "kernel", kernels.outcomes, sc.source_text) &&
-         stage_comparison_files(staged, dir, sc, models, kernels, verdict, expectations) &&
+         stage_comparison_files(staged, dir, sc, models, kernels, verdict, comparison_text) &&
          file_system([&] { staged.publish(); });
 }
 

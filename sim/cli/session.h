@@ -106,9 +106,25 @@ void judge_runs(const scenario::Scenario& sc, Runs& runs);
 // (compare's two). True when any failed: the command exits 1.
 bool say_failed_expectations(const outcome::Outcome& out, std::string_view side = "");
 
+// How compare names run `i` of a side ("model" or "kernel"): the side alone
+// for one run a side, else "model (seed 43)" and "kernel (run 2 of 3)".
+std::string run_label(std::string_view side, const Runs& runs, std::size_t i);
+
+// Every run of both sides judged (judge_runs), each failure of each run on
+// stderr (say_failed_expectations, under its run_label). True when any
+// failed: compare exits 1.
+bool say_failed_expectations(const Runs& models, const Runs& kernels);
+
+// compare's text report opens with this when an expectation failed on any
+// run of either side, "" otherwise: the banner `run` opens with
+// (report::expectations_banner), one per failed run, each naming its side
+// ("FAILED on the kernel (run 2 of 3): 1 of 6 expectations").
+std::string expectations_banners(const Runs& models, const Runs& kernels);
+
 // "\nexpectations on the model\n..." and the same for the kernel, for the
-// sides judged with expectations stated (Outcome::expect).
-std::string expectations_text(const outcome::Outcome& model, const outcome::Outcome& kernel);
+// runs judged with expectations stated (Outcome::expect): every run of each
+// side, under its run_label.
+std::string expectations_text(const Runs& models, const Runs& kernels);
 
 // `run --seeds`: each judged figure's spread over the runs, as text or JSON
 // (with each run's expect: results, Outcome::expect).
@@ -123,10 +139,10 @@ bool write_run_dir(const std::string& dir, const outcome::Outcome& out, const st
                    const outcome::Outcome* summary = nullptr);
 
 // `compare --out`: model/, kernel/ (model-2/, ... for further runs),
-// comparison.txt, comparison.json, report.html, summary.md, trace.json, all
-// appearing together at the end.
+// comparison.txt (`comparison_text`: what compare prints), comparison.json,
+// report.html, summary.md, trace.json, all appearing together at the end.
 bool write_comparison_dir(const std::string& dir, const scenario::Scenario& sc, const Runs& models,
-                          const Runs& kernels, const Verdict& verdict, const std::string& expectations);
+                          const Runs& kernels, const Verdict& verdict, const std::string& comparison_text);
 
 // `text` to `path` through a temporary file: a reader never sees half of it.
 bool write_file(const std::string& path, const std::string& text);

@@ -9,7 +9,8 @@
 //    "model_wall_ns"|null, "kernel_wall_ns"|null,
 //    "judged": [{what, model, kernel, agree}],
 //    "model": SIDE, "kernel": SIDE,
-//    "expect": {"model": [...]|null, "kernel": [...]|null}}   (report::render_comparison_json only)
+//    "expect": {"model": [...]|null, "kernel": [...]|null},     (report::render_comparison_json only,
+//    "expect_runs": {"model": [{seed, results}], "kernel": [{run, results}]}}   with each run's)
 //   SIDE: {kernel, hz, seed, connections, completed, reset, timed_out, refused, open_at_end, delivered,
 //          stalled_over_threshold, stalled_over_noise_floor, stall_ns {p50, p90, p99, p99.9, max}
 //          (values null without delivered requests), syn_retransmits, synack_retransmits,

@@ -136,4 +136,6 @@ std::vector<Result> evaluate(const scenario::ExpectSpec& spec, const outcome::Ou
 
 void judge(const scenario::ExpectSpec& spec, outcome::Outcome& out) { out.expect = evaluate(spec, out); }
 
+bool needs_connection_records(const scenario::ExpectSpec& spec) { return !spec.connections.empty(); }
+
 }  // namespace synsim::expect

@@ -26,4 +26,12 @@ std::vector<Result> evaluate(const scenario::ExpectSpec& spec, const outcome::Ou
 // command does before it renders or saves an outcome.
 void judge(const scenario::ExpectSpec& spec, outcome::Outcome& out);
 
+// Whether judging `spec` needs every connection's record: an expectation
+// names a connection (x#1's data_delivered_at, accepted_at, outcome), which
+// a summary-detail run (model::RunOptions::Detail::summary) may only count.
+// Counters, stall counts and stall quantiles are exact in the summary, so
+// `run --seeds`, `run --format summary` and sweeps run in summary detail
+// unless this says otherwise.
+bool needs_connection_records(const scenario::ExpectSpec& spec);
+
 }  // namespace synsim::expect

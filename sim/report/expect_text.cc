@@ -121,9 +121,9 @@ std::string render_expectations(const std::vector<Expectation>& results) {
   return s;
 }
 
-std::string expectations_banner(const outcome::Outcome& out) {
+std::string expectations_banner(const outcome::Outcome& out, std::string_view side) {
   if (!out.expect || outcome::all_held(*out.expect)) return "";
-  std::string s = expectations_headline(*out.expect) + "\n";
+  std::string s = expectations_headline(*out.expect, side) + "\n";
   for (const Expectation& e : *out.expect) {
     if (e.passed) continue;
     s += fmt::format("  {}: got {}", expectation_text(e), expectation_actual_text(e));

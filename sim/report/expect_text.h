@@ -57,7 +57,9 @@ std::string render_expectations(const std::vector<outcome::Expectation>& results
 //   FAILED: 1 of 2 expectations
 //     TcpExtTCPSynRetrans at most 0: got 4 (file.yaml:20:5)
 //   (blank line)
-std::string expectations_banner(const outcome::Outcome& out);
+// With a side (compare's runs), its headline names it: "FAILED on the
+// kernel: 1 of 2 expectations".
+std::string expectations_banner(const outcome::Outcome& out, std::string_view side = "");
 // The section a text summary closes with, "" when nothing was judged or
 // nothing stated: "\nexpectations: 1 of 2 held\n" then render_expectations().
 std::string expectations_section(const outcome::Outcome& out);

@@ -104,12 +104,16 @@ std::string render_json(const outcome::Outcome& outcome);
 
 // comparison.json (`synsim compare --out`, `compare --format json`):
 // compare's document (compare::render_statistics_json) with each side's
-// expect: results added, in the form above, as
+// expect: results added, in the form above: its first run's as
 //   "expect": {"model": [...], "kernel": [...]}
-// (a side nobody judged: null).
+// and every run's (compare --runs N), in run order, as
+//   "expect_runs": {"model": [{"seed": 42, "results": [...]}, ...],
+//                   "kernel": [{"run": 1, "results": [...]}, ...]}
+// (a run nobody judged: null).
 std::string render_comparison_json(const compare::StatisticalComparison& statistics,
-                                   const compare::Comparison* per_connection, const outcome::Outcome& model,
-                                   const outcome::Outcome& kernel);
+                                   const compare::Comparison* per_connection,
+                                   const std::vector<outcome::Outcome>& models,
+                                   const std::vector<outcome::Outcome>& kernels);
 
 // `synsim run --seeds N --format json`: the spread of the judged figures
 // (compare::render_spread_json) with each seed's expect: results added, in

@@ -125,12 +125,23 @@ Json expectations_json(const std::vector<outcome::Expectation>& results) {
 }  // namespace detail
 
 std::string render_comparison_json(const compare::StatisticalComparison& statistics,
-                                   const compare::Comparison* per_connection, const outcome::Outcome& model,
-                                   const outcome::Outcome& kernel) {
+                                   const compare::Comparison* per_connection,
+                                   const std::vector<outcome::Outcome>& models,
+                                   const std::vector<outcome::Outcome>& kernels) {
   using detail::Json;
   Json j = compare::statistics_json(statistics, per_connection);
   auto results = [](const outcome::Outcome& o) { return o.expect ? detail::expectations_json(*o.expect) : Json(nullptr); };
-  j["expect"] = Json::object({{"model", results(model)}, {"kernel", results(kernel)}});
+  auto first = [&](const std::vector<outcome::Outcome>& runs) { return runs.empty() ? Json(nullptr) : results(runs.front()); };
+  j["expect"] = Json::object({{"model", first(models)}, {"kernel", first(kernels)}});
+  Json model_runs = Json::array();
+  for (const outcome::Outcome& o : models) {
+    model_runs.push_back(Json::object({{"seed", o.info.seed}, {"results", results(o)}}));
+  }
+  Json kernel_runs = Json::array();
+  for (std::size_t i = 0; i < kernels.size(); ++i) {
+    kernel_runs.push_back(Json::object({{"run", i + 1}, {"results", results(kernels[i])}}));
+  }
+  j["expect_runs"] = Json::object({{"model", model_runs}, {"kernel", kernel_runs}});
   return json::dump(j, 2) + "\n";
 }
 

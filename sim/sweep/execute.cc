@@ -74,8 +74,8 @@ SweepRecord run_point(const PreparedSweep& sweep, const RunPoint& point) {
   options.record_packets = false;
   options.record_sockets = false;
   // A sweep remembers counts and quantiles, which the summary has exactly:
-  // records only where an expectation names a connection.
-  if (sc.expect.connections.empty()) options.detail = model::RunOptions::Detail::summary;
+  // records only where an expectation needs them.
+  if (!expect::needs_connection_records(sc.expect)) options.detail = model::RunOptions::Detail::summary;
   const outcome::Outcome out = model::run(sc, options);
 
   SweepRecord r;

@@ -224,17 +224,24 @@ TEST_F(CompareCli, KernelOutcomeOfFormatVersionOneStillCompares) {
   }
 }
 
+// A copy of the saved outcome `saved` at `copy`, with two of its
+// challenge ACKs taken away: a "kernel" run on which the 2003 stall
+// scenario's `TcpExtTCPChallengeACK: {at_least: 2}` fails.
+std::string without_two_challenge_acks(const std::string& saved, const std::filesystem::path& copy) {
+  nlohmann::json json = nlohmann::json::parse(read(saved));
+  json["counters"]["TcpExtTCPChallengeACK"] = 1;
+  json.erase("expect");  // judged again by compare in any case
+  std::ofstream(copy) << json.dump(2);
+  return copy.string();
+}
+
 // compare judges the scenario's expect: on each side; every output it
 // shares says which held where. Here the saved "kernel" run is the model's
 // with two of its challenge ACKs taken away, so the kernel side fails
 // `TcpExtTCPChallengeACK: {at_least: 2}` and the model holds it.
 TEST_F(CompareCli, ExpectationsOfEachSideAreInEveryOutput) {
   const std::string stall = src("scenarios/stall/loopback-stall-2003.yaml");
-  const std::string saved = saved_outcome(stall);
-  nlohmann::json json = nlohmann::json::parse(read(saved));
-  json["counters"]["TcpExtTCPChallengeACK"] = 1;
-  json.erase("expect");  // judged again by compare in any case
-  std::ofstream(saved) << json.dump(2);
+  const std::string saved = without_two_challenge_acks(saved_outcome(stall), dir_ / "broken.json");
   const std::filesystem::path out = dir_ / "cmp";
   const Result r = synsim("compare " + stall + " --kernel-outcome " + saved + " --out " + out.string());
   EXPECT_EQ(r.exit_code, 1) << r.output;  // the counters disagree
@@ -267,6 +274,71 @@ TEST_F(CompareCli, ExpectationsOfEachSideAreInEveryOutput) {
   const Result j = synsim::testing::shell(std::string(SYNSIM_BINARY) + " compare " + stall +
                                           " --format json --kernel-outcome " + saved + " 2>/dev/null");
   EXPECT_EQ(nlohmann::json::parse(j.output)["expect"], comparison["expect"]);
+}
+
+// compare's text report opens as run's does when a hypothesis failed: the
+// same banner (report::expectations_banner) naming the side, above the
+// verdict, on stdout and in comparison.txt.
+TEST_F(CompareCli, TextOpensWithTheFailedBannerAboveTheVerdict) {
+  const std::string stall = src("scenarios/stall/loopback-stall-2003.yaml");
+  const std::string broken = without_two_challenge_acks(saved_outcome(stall), dir_ / "broken.json");
+  const std::filesystem::path out = dir_ / "cmp";
+  const Result r = synsim::testing::shell(std::string(SYNSIM_BINARY) + " compare " + stall + " --kernel-outcome " +
+                                          broken + " --out " + out.string() + " 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  const std::string banner =
+      "FAILED on the kernel: 1 of 6 expectations\n  TcpExtTCPChallengeACK at least 2: got 1 (";
+  EXPECT_EQ(r.output.rfind(banner, 0), 0u) << r.output.substr(0, 400);
+  EXPECT_LT(r.output.find(banner), r.output.find("verdict: "));
+  EXPECT_EQ(r.output.find("FAILED on the model"), std::string::npos);
+  EXPECT_EQ(read(out / "comparison.txt"), r.output);
+  // Every expectation held on both sides: no banner, the verdict first.
+  const std::string saved = saved_outcome(stall);
+  const Result ok = synsim::testing::shell(std::string(SYNSIM_BINARY) + " compare " + stall + " --kernel-outcome " +
+                                           saved + " 2>/dev/null");
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_EQ(ok.output.rfind("verdict: AGREE", 0), 0u) << ok.output.substr(0, 400);
+}
+
+// --runs N: every run of each side is judged, reported under its name and
+// counted in the exit code, not only the first. Here kernel run 2 of 2
+// fails a hypothesis that run 1 and both model seeds hold.
+TEST_F(CompareCli, RunsJudgeEveryRunsExpectations) {
+  const std::string stall = src("scenarios/stall/loopback-stall-2003.yaml");
+  const std::string saved = saved_outcome(stall);
+  const std::string broken = without_two_challenge_acks(saved, dir_ / "broken.json");
+  const std::filesystem::path out = dir_ / "cmp";
+  const std::string cmd = std::string(SYNSIM_BINARY) + " compare " + stall + " --runs 2 --kernel-outcome " + saved +
+                          " --kernel-outcome " + broken + " --out " + out.string();
+  const Result r = synsim::testing::shell(cmd + " 2>" + (dir_ / "stderr").string());
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  const std::string failed = "TcpExtTCPChallengeACK at least 2: got 1";
+  EXPECT_EQ(r.output.rfind("FAILED on the kernel (run 2 of 2): 1 of 6 expectations\n  " + failed, 0), 0u)
+      << r.output.substr(0, 400);
+  EXPECT_NE(read(dir_ / "stderr").find("expectation failed on the kernel (run 2 of 2): " + failed), std::string::npos)
+      << read(dir_ / "stderr");
+  EXPECT_EQ(read(dir_ / "stderr").find("expectation failed on the kernel (run 1"), std::string::npos);
+  EXPECT_NE(r.output.find("\nexpectations on the kernel (run 1 of 2)\nPASS  "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\nexpectations on the kernel (run 2 of 2)\nFAIL  " + failed), std::string::npos)
+      << r.output;
+  const std::size_t first_seed = r.output.find("\nexpectations on the model (seed ");
+  ASSERT_NE(first_seed, std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\nexpectations on the model (seed ", first_seed + 1), std::string::npos) << r.output;
+
+  const nlohmann::json comparison = nlohmann::json::parse(read(out / "comparison.json"));
+  ASSERT_EQ(comparison["expect_runs"]["model"].size(), 2u);
+  ASSERT_EQ(comparison["expect_runs"]["kernel"].size(), 2u);
+  for (const auto& run : comparison["expect_runs"]["model"]) {
+    for (const auto& e : run["results"]) EXPECT_EQ(e["passed"], true) << run["seed"] << e;
+  }
+  for (const auto& e : comparison["expect_runs"]["kernel"][0]["results"]) EXPECT_EQ(e["passed"], true) << e;
+  std::size_t failures = 0;
+  for (const auto& e : comparison["expect_runs"]["kernel"][1]["results"]) failures += e["passed"] == false ? 1 : 0;
+  EXPECT_EQ(failures, 1u);
+  EXPECT_EQ(comparison["expect_runs"]["kernel"][1]["run"], 2);
+  // The first run of each side, as before.
+  EXPECT_EQ(comparison["expect"]["kernel"], comparison["expect_runs"]["kernel"][0]["results"]);
+  EXPECT_EQ(comparison["expect"]["model"], comparison["expect_runs"]["model"][0]["results"]);
 }
 
 }  // namespace

@@ -162,5 +162,16 @@ TEST(Judge, KeepsTheResultsInTheOutcome) {
   EXPECT_TRUE(out.expect->empty());
 }
 
+// A summary-detail run counts every connection and keeps only the
+// interesting ones: enough for counters, stall counts and stall quantiles,
+// not for an expectation about a named connection.
+TEST(ConnectionRecords, NeededOnlyWhenAnExpectationNamesAConnection) {
+  EXPECT_FALSE(needs_connection_records(scenario::ExpectSpec{}));
+  EXPECT_FALSE(needs_connection_records(expect_of("  counters: {TcpExtListenOverflows: 0}\n"
+                                                  "  stalls: {longer_than: 1s, count: 0}\n"
+                                                  "  stall_quantiles: {p99: {at_most: 1s}}\n")));
+  EXPECT_TRUE(needs_connection_records(expect_of("  connections: {x#4: {outcome: completed}}\n")));
+}
+
 }  // namespace
 }  // namespace synsim::expect
