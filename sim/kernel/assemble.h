@@ -35,6 +35,8 @@ struct Raw {
   // The namespace's TCP sockets when the run ended (sock_diag.h); none read
   // in wire mode, or when sock_diag failed (a note says why).
   std::optional<std::vector<DiagSocket>> sockets;
+  // The namespace's loopback speed before the run (loopback_probe.h).
+  std::optional<Duration> loopback_cycle;
 };
 
 // The namespace's sockets into raw.sockets, or a note saying why not.

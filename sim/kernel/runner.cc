@@ -19,6 +19,7 @@
 #include "sim/kernel/capture.h"
 #include "sim/kernel/counters.h"
 #include "sim/kernel/host_cpu.h"
+#include "sim/kernel/loopback_probe.h"
 #include "sim/kernel/netns.h"
 #include "sim/kernel/plain_loader.h"
 #include "sim/kernel/ports.h"
@@ -119,6 +120,8 @@ Raw run_in_namespace(const scenario::Scenario& sc, const KernelOptions& opt) {
   apply_sysctls(plan);
   Raw raw;
   set_port_range(sc, opt, raw);
+  // Before the counters are read, so that its connections count nowhere.
+  raw.loopback_cycle = probe_loopback_cycle();
   raw.before = read_namespace_counters();
   std::optional<Capture> capture;
   if (opt.capture_packets) {
@@ -341,7 +344,8 @@ outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& a
   if (const auto other = other_cpu(host_before, host_after, sysconf(_SC_CLK_TCK))) {
     out.info.host = outcome::HostLoad{.cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)),
                                       .interval = Duration{host_after.taken_ns - host_before.taken_ns},
-                                      .other_cpu = *other};
+                                      .other_cpu = *other,
+                                      .loopback_cycle = raw.loopback_cycle.value_or(Duration{0})};
   }
   if (notes != nullptr) *notes = raw.notes;
   if (raw.apps.stopped_early) {

@@ -173,6 +173,11 @@ struct HostLoad {
   int cpus = 0;              // online CPUs
   Duration interval{};       // the measured interval (the run, set-up to teardown)
   Duration other_cpu{};      // CPU time other processes took in it
+  // One loopback connect / accept / RST-close cycle on one thread, timed
+  // before the run (sim/kernel/loopback_probe.h); 0: not measured (wire
+  // mode, runs saved before 2026-12-06). The VM's own speed, which
+  // `other_cpu` cannot see, moved the closed loop's pace by 1.4x between days.
+  Duration loopback_cycle{};
   // Busy: others took more than a tenth of one CPU on average. This idle
   // 2-vCPU VM measured 0.04 CPU over 5 s (2026-12-06) and 0.00-0.03 during
   // each of 24 load kernel runs (reports/load/space-20261218.md); a

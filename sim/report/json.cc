@@ -280,7 +280,8 @@ std::string render_json(const outcome::Outcome& outcome) {
   if (info.host) {
     j["info"]["host"] = Json::object({{"cpus", info.host->cpus},
                                       {"interval_ns", to_ns(info.host->interval)},
-                                      {"other_cpu_ns", to_ns(info.host->other_cpu)}});
+                                      {"other_cpu_ns", to_ns(info.host->other_cpu)},
+                                      {"loopback_cycle_ns", to_ns(info.host->loopback_cycle)}});
   }
   j["packets"] = Json::array();
   for (const auto& p : outcome.packets) j["packets"].push_back(packet_json(p));
@@ -350,7 +351,9 @@ outcome::RunInfo info_from(const Reader& info) {
     const Reader host = info.object("host");
     r.host = outcome::HostLoad{.cpus = host.integer<int>("cpus"),
                                .interval = Duration{host.integer<std::int64_t>("interval_ns")},
-                               .other_cpu = Duration{host.integer<std::int64_t>("other_cpu_ns")}};
+                               .other_cpu = Duration{host.integer<std::int64_t>("other_cpu_ns")},
+                               // Optional: kernel runs saved before it was measured lack it.
+                               .loopback_cycle = Duration{host.integer_or_zero<std::int64_t>("loopback_cycle_ns")}};
   }
 
   r.settings = settings_from(info);

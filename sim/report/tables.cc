@@ -59,11 +59,18 @@ std::string headline(const outcome::ConnectionRecord& c) {
 
 std::string host_load_text(const outcome::HostLoad& host) {
   const std::int64_t pm = host.other_per_mille();
-  return fmt::format("{} CPUs; other processes took {}.{:02} CPU on average during the run{}", host.cpus, pm / 1000,
-                     (pm % 1000) / 10,
-                     host.busy() ? ": BUSY, the figures are the machine's as much as the workload's; re-run on a "
-                                   "quiet machine"
-                                 : " (quiet)");
+  std::string text =
+      fmt::format("{} CPUs; other processes took {}.{:02} CPU on average during the run{}", host.cpus, pm / 1000,
+                  (pm % 1000) / 10,
+                  host.busy() ? ": BUSY, the figures are the machine's as much as the workload's; re-run on a "
+                                "quiet machine"
+                              : " (quiet)");
+  // The VM's own speed, which the figure above cannot see (loopback_probe.h).
+  if (host.loopback_cycle > Duration{0}) {
+    text += fmt::format("; a loopback connect/accept/close cycle took {} before the run",
+                        format_duration(host.loopback_cycle));
+  }
+  return text;
 }
 
 std::string render_connections(const outcome::Outcome& outcome) {

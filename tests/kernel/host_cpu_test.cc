@@ -65,6 +65,10 @@ TEST(HostLoad, BusyAboveATenthOfACpu) {
             "as much as the workload's; re-run on a quiet machine");
   EXPECT_EQ(report::host_load_text(outcome::HostLoad{.cpus = 2, .interval = sec(6), .other_cpu = ms(60)}),
             "2 CPUs; other processes took 0.01 CPU on average during the run (quiet)");
+  EXPECT_EQ(report::host_load_text(
+                outcome::HostLoad{.cpus = 2, .interval = sec(6), .other_cpu = ms(60), .loopback_cycle = Duration{8789}}),
+            "2 CPUs; other processes took 0.01 CPU on average during the run (quiet); a loopback "
+            "connect/accept/close cycle took 8789ns before the run");
 }
 
 TEST(HostLoad, AVerdictNamesTheKernelRunsMeasuredOnABusyMachine) {

@@ -127,6 +127,12 @@ TEST(KernelExperiments, E1AcceptAt500msDeliversOnTheSecondRto) {
   ASSERT_TRUE(back.info.host);
   EXPECT_EQ(back.info.host->other_cpu, out.info.host->other_cpu);
   EXPECT_NE(report::render_summary(out).find("other processes took"), std::string::npos);
+  // And how fast its loopback ran before it (loopback_probe.h): this VM took
+  // 8.8-9.3 us a cycle on 2026-12-06; bounds a slower machine still meets.
+  EXPECT_GT(out.info.host->loopback_cycle, us(1));
+  EXPECT_LT(out.info.host->loopback_cycle, ms(1));
+  EXPECT_EQ(back.info.host->loopback_cycle, out.info.host->loopback_cycle);
+  EXPECT_NE(report::render_summary(out).find("a loopback connect/accept/close cycle took"), std::string::npos);
 }
 
 // E4: tcp_abort_on_overflow=1: the listener answers b's request with an RST
