@@ -2,7 +2,7 @@
 //
 // Why: the same closed loop on the same 2-vCPU VM ran at different speeds on
 // different days with nothing else running (scenarios/load/c64-b128, the
-// loader's connections 500-4,500: 66-76 ms on 2026-12-05, 97-107 ms on
+// loader's connections 500-4,500: 69-77 ms on 2026-12-05, 97-107 ms on
 // 2026-12-06; reports/load/pace.md), and the other-process measure
 // (host_cpu.h) sees none of it: the hypervisor's other guests do not show in
 // /proc. A load run's figures depend on that speed, so every namespace run
