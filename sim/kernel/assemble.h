@@ -37,6 +37,7 @@ struct Raw {
   std::optional<std::vector<DiagSocket>> sockets;
   // The namespace's loopback speed before the run (loopback_probe.h).
   std::optional<Duration> loopback_cycle;
+  std::optional<Duration> cross_cpu_cycle;
 };
 
 // The namespace's sockets into raw.sockets, or a note saying why not.

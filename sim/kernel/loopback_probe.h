@@ -26,4 +26,13 @@ namespace synsim::kernel {
 // failed. Runs in the caller's network namespace.
 std::optional<Duration> probe_loopback_cycle(int batches = 5, int cycles = 200);
 
+// The same cycle split across two CPUs, as a loader and a server run it: a
+// client thread pinned to CPU 0 connects, writes one byte and waits for one
+// byte back; a server thread pinned to CPU 1 accepts, reads, replies and
+// closes. Each cycle wakes a thread on the other CPU at least twice, which
+// one thread's cycle never does: on a VM a cross-CPU wakeup is an IPI
+// through the hypervisor, the part of a load run's cost that can move when
+// the host is busy. nullopt with fewer than 2 CPUs or when a call failed.
+std::optional<Duration> probe_cross_cpu_cycle(int batches = 5, int cycles = 200);
+
 }  // namespace synsim::kernel

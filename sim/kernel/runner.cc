@@ -122,6 +122,7 @@ Raw run_in_namespace(const scenario::Scenario& sc, const KernelOptions& opt) {
   set_port_range(sc, opt, raw);
   // Before the counters are read, so that its connections count nowhere.
   raw.loopback_cycle = probe_loopback_cycle();
+  raw.cross_cpu_cycle = probe_cross_cpu_cycle();
   raw.before = read_namespace_counters();
   std::optional<Capture> capture;
   if (opt.capture_packets) {
@@ -345,7 +346,8 @@ outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& a
     out.info.host = outcome::HostLoad{.cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)),
                                       .interval = Duration{host_after.taken_ns - host_before.taken_ns},
                                       .other_cpu = *other,
-                                      .loopback_cycle = raw.loopback_cycle.value_or(Duration{0})};
+                                      .loopback_cycle = raw.loopback_cycle.value_or(Duration{0}),
+                                      .cross_cpu_cycle = raw.cross_cpu_cycle.value_or(Duration{0})};
   }
   if (notes != nullptr) *notes = raw.notes;
   if (raw.apps.stopped_early) {

@@ -178,6 +178,10 @@ struct HostLoad {
   // mode, runs saved before 2026-12-06). The VM's own speed, which
   // `other_cpu` cannot see, moved the closed loop's pace by 1.4x between days.
   Duration loopback_cycle{};
+  // The same cycle with a 1-byte request and reply, client and server
+  // threads on two CPUs: the cross-CPU wakeups a load run pays. 0: not
+  // measured (as above, or fewer than 2 CPUs).
+  Duration cross_cpu_cycle{};
   // Busy: others took more than a tenth of one CPU on average. This idle
   // 2-vCPU VM measured 0.04 CPU over 5 s (2026-12-06) and 0.00-0.03 during
   // each of 24 load kernel runs (reports/load/space-20261218.md); a

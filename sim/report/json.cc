@@ -281,7 +281,8 @@ std::string render_json(const outcome::Outcome& outcome) {
     j["info"]["host"] = Json::object({{"cpus", info.host->cpus},
                                       {"interval_ns", to_ns(info.host->interval)},
                                       {"other_cpu_ns", to_ns(info.host->other_cpu)},
-                                      {"loopback_cycle_ns", to_ns(info.host->loopback_cycle)}});
+                                      {"loopback_cycle_ns", to_ns(info.host->loopback_cycle)},
+                                      {"cross_cpu_cycle_ns", to_ns(info.host->cross_cpu_cycle)}});
   }
   j["packets"] = Json::array();
   for (const auto& p : outcome.packets) j["packets"].push_back(packet_json(p));
@@ -353,7 +354,8 @@ outcome::RunInfo info_from(const Reader& info) {
                                .interval = Duration{host.integer<std::int64_t>("interval_ns")},
                                .other_cpu = Duration{host.integer<std::int64_t>("other_cpu_ns")},
                                // Optional: kernel runs saved before it was measured lack it.
-                               .loopback_cycle = Duration{host.integer_or_zero<std::int64_t>("loopback_cycle_ns")}};
+                               .loopback_cycle = Duration{host.integer_or_zero<std::int64_t>("loopback_cycle_ns")},
+                               .cross_cpu_cycle = Duration{host.integer_or_zero<std::int64_t>("cross_cpu_cycle_ns")}};
   }
 
   r.settings = settings_from(info);

@@ -69,6 +69,9 @@ std::string host_load_text(const outcome::HostLoad& host) {
   if (host.loopback_cycle > Duration{0}) {
     text += fmt::format("; a loopback connect/accept/close cycle took {} before the run",
                         format_duration(host.loopback_cycle));
+    if (host.cross_cpu_cycle > Duration{0}) {
+      text += fmt::format(" ({} with a 1-byte request and reply across two CPUs)", format_duration(host.cross_cpu_cycle));
+    }
   }
   return text;
 }

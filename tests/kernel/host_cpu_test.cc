@@ -69,6 +69,14 @@ TEST(HostLoad, BusyAboveATenthOfACpu) {
                 outcome::HostLoad{.cpus = 2, .interval = sec(6), .other_cpu = ms(60), .loopback_cycle = Duration{8789}}),
             "2 CPUs; other processes took 0.01 CPU on average during the run (quiet); a loopback "
             "connect/accept/close cycle took 8789ns before the run");
+  EXPECT_EQ(report::host_load_text(outcome::HostLoad{.cpus = 2,
+                                                     .interval = sec(6),
+                                                     .other_cpu = ms(60),
+                                                     .loopback_cycle = Duration{8789},
+                                                     .cross_cpu_cycle = us(31)}),
+            "2 CPUs; other processes took 0.01 CPU on average during the run (quiet); a loopback "
+            "connect/accept/close cycle took 8789ns before the run (31us with a 1-byte request and reply across two "
+            "CPUs)");
 }
 
 TEST(HostLoad, AVerdictNamesTheKernelRunsMeasuredOnABusyMachine) {

@@ -198,17 +198,21 @@ TEST(Json, AKernelRunsMachineLoadRoundTripsAndIsAbsentOtherwise) {
   EXPECT_EQ(nlohmann::json::parse(render_json(o))["info"].count("host"), 0u) << "the model has no host";
   EXPECT_FALSE(outcome_from_json(render_json(o)).info.host);
   o.info.source = "kernel";
-  o.info.host = outcome::HostLoad{.cpus = 2, .interval = ms(6100), .other_cpu = ms(5580), .loopback_cycle = us(9)};
+  o.info.host = outcome::HostLoad{.cpus = 2, .interval = ms(6100), .other_cpu = ms(5580), .loopback_cycle = us(9),
+                                  .cross_cpu_cycle = us(30)};
   const Outcome back = outcome_from_json(render_json(o));
   ASSERT_TRUE(back.info.host);
   EXPECT_EQ(back.info.host->cpus, 2);
   EXPECT_EQ(back.info.host->loopback_cycle, us(9));
+  EXPECT_EQ(back.info.host->cross_cpu_cycle, us(30));
   // A run saved before the loopback probe existed reads as not measured.
   nlohmann::json old = nlohmann::json::parse(render_json(o));
   old["info"]["host"].erase("loopback_cycle_ns");
+  old["info"]["host"].erase("cross_cpu_cycle_ns");
   const Outcome older = outcome_from_json(old.dump());
   ASSERT_TRUE(older.info.host);
   EXPECT_EQ(older.info.host->loopback_cycle, Duration{0});
+  EXPECT_EQ(older.info.host->cross_cpu_cycle, Duration{0});
   EXPECT_EQ(back.info.host->interval, ms(6100));
   EXPECT_EQ(back.info.host->other_cpu, ms(5580));
   EXPECT_TRUE(back.info.host->busy());
