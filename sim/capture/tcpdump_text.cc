@@ -122,11 +122,15 @@ std::optional<Stamp> timestamp(std::string_view s, std::size_t& i) {
     const auto mo = y ? digits(s, k, 2) : std::nullopt;
     ++k;
     const auto d = mo ? digits(s, k, 2) : std::nullopt;
-    if (d && k < s.size() && s[k] == ' ') {
+    // Dates from 1970 to 2262 only: nanoseconds since the epoch in 64 bits
+    // end in 2262 (a later year, as fuzzed input has, would overflow).
+    const bool calendar = d && *mo >= 1 && *mo <= 12 && *d >= 1 && *d <= 31;
+    const std::int64_t days = calendar ? days_from_civil(*y, *mo, *d) : -1;
+    if (days >= 0 && days < std::numeric_limits<std::int64_t>::max() / kDay - 1 && k < s.size() && s[k] == ' ') {
       ++k;
       if (const auto c = clock_time(s, k)) {
         i = k;
-        return Stamp{TimeForm::date_clock, days_from_civil(*y, *mo, *d) * kDay + *c};
+        return Stamp{TimeForm::date_clock, days * kDay + *c};
       }
     }
   }

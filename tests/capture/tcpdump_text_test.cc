@@ -184,6 +184,17 @@ TEST(TcpdumpText, LinesThatAreNotTcpPacketLinesAreSaidAndSkipped) {
   EXPECT_EQ(far.segments.size(), 6u);
   ASSERT_EQ(far.skipped.size(), 1u);
   EXPECT_EQ(far.skipped[0].where, "t.txt:6:1");
+  // Likewise a -tttt date past 2262 (fuzz_capture: 7003-... overflowed), or
+  // no calendar date at all.
+  const std::string tail = " IP 127.0.0.1.40000 > 127.0.0.1.8080: Flags [.], ack 1, win 512, length 0\n";
+  const Input dates = read_tcpdump_text(replace_all(kModern, "1700000000.", "2023-11-14 22:13:20.") +
+                                            "7003-01-01 00:00:00.000000" + tail + "2023-13-01 00:00:00.000000" + tail +
+                                            "2262-01-01 00:00:00.000000" + tail,
+                                        "t.txt");
+  EXPECT_EQ(dates.segments.size(), 6u);
+  ASSERT_EQ(dates.skipped.size(), 2u);
+  EXPECT_EQ(dates.skipped[0].where, "t.txt:6:1");
+  EXPECT_EQ(dates.skipped[1].where, "t.txt:7:1");
 }
 
 // The message of the InputError `text` raises.
