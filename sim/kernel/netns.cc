@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/kernel/fd.h"
 #include "sim/kernel/runner.h"
 
 namespace synsim::kernel {
@@ -20,17 +21,6 @@ namespace synsim::kernel {
 namespace {
 
 std::string errno_text(int e) { return std::strerror(e); }
-
-// Closes a descriptor on every path out.
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-};
 
 bool write_file(const std::string& path, const std::string& text, int* err) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);

@@ -16,6 +16,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/kernel/fd.h"
+
 namespace synsim::kernel {
 
 namespace {
@@ -23,14 +25,6 @@ namespace {
 constexpr std::uint8_t kTcpListen = 10;    // TCP_LISTEN, include/net/tcp_states.h
 constexpr std::uint8_t kTcpSynRecv = 3;    // TCP_SYN_RECV: how inet_diag lists a request sock
 constexpr std::uint8_t kTcpClosing = 11;   // TCP_CLOSING, the last state netstat names
-
-// A descriptor closed on every path out.
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 }  // namespace
 

@@ -12,6 +12,8 @@
 #include <system_error>
 #include <thread>
 
+#include "sim/kernel/fd.h"
+
 namespace synsim::kernel {
 namespace {
 
@@ -28,17 +30,6 @@ void sleep_until_ns(std::int64_t t) {
 }
 
 [[noreturn]] void fail(const char* what) { throw std::system_error(errno, std::generic_category(), what); }
-
-// The descriptors, closed on every path.
-struct Fd {
-  int fd;
-  explicit Fd(int f) : fd(f) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 }  // namespace
 
