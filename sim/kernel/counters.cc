@@ -3,11 +3,12 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "sim/kernel/runner.h"
+#include "sim/kernel/text_file.h"
 
 namespace synsim::kernel {
 
@@ -31,11 +32,9 @@ bool is_gauge(const std::string& name) {
 }
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw EnvironmentError(fmt::format("cannot read {}", path));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  std::optional<std::string> text = read_text_file(path);
+  if (!text) throw EnvironmentError(fmt::format("cannot read {}", path));
+  return *std::move(text);
 }
 
 }  // namespace

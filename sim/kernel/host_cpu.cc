@@ -5,10 +5,10 @@
 #include <unistd.h>
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "sim/kernel/text_file.h"
 
 namespace synsim::kernel {
 namespace {
@@ -32,12 +32,8 @@ std::vector<std::int64_t> numbers_after(std::string_view text) {
   return out;
 }
 
-std::string slurp(const char* path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+// Unreadable: empty, which every parser here refuses.
+std::string slurp(const std::string& path) { return read_text_file(path).value_or(""); }
 
 std::int64_t monotonic_ns() {
   timespec ts{};
@@ -54,9 +50,9 @@ std::int64_t ksoftirqd_ticks() {
   while (const dirent* e = readdir(d)) {
     if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
     const std::string base = std::string("/proc/") + e->d_name;
-    const std::string comm = slurp((base + "/comm").c_str());
+    const std::string comm = slurp(base + "/comm");
     if (comm.rfind("ksoftirqd/", 0) != 0) continue;
-    if (const auto t = parse_task_ticks(slurp((base + "/stat").c_str()))) sum += *t;
+    if (const auto t = parse_task_ticks(slurp(base + "/stat"))) sum += *t;
   }
   closedir(d);
   return sum;

@@ -3,9 +3,9 @@
 #include <time.h>
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "sim/kernel/text_file.h"
 
 namespace synsim::kernel {
 
@@ -81,12 +81,9 @@ void QueueSampler::run() {
   // Bounded: at most one sample per interval until stop() (the run's
   // deadline stops it).
   while (!stop_) {
-    std::ifstream in("/proc/thread-self/net/tcp");
-    std::stringstream text;
-    text << in.rdbuf();
     RawQueueSample s;
     s.mono_ns = monotonic_ns();
-    if (parse_proc_net_tcp(text.str(), port_, &s) &&
+    if (parse_proc_net_tcp(read_text_file("/proc/thread-self/net/tcp").value_or(""), port_, &s) &&
         (s.syn_queue != last.syn_queue || s.accept_queue != last.accept_queue)) {
       samples_.push_back(s);
       last = s;
