@@ -12,6 +12,7 @@
 #include "sim/cli/internal_error.h"
 #include "sim/cli/interrupt.h"
 #include "sim/cli/kernel_command.h"
+#include "sim/cli/calibrate_command.h"
 #include "sim/cli/probe_command.h"
 #include "sim/cli/render.h"
 #include "sim/cli/sweep_command.h"
@@ -290,6 +291,30 @@ CLI::App* add_probe(CLI::App& app, ProbeArgs& probe) {
   return probe_cmd;
 }
 
+CLI::App* add_calibrate(CLI::App& app, CalibrateArgs& cal) {
+  CLI::App* cmd = app.add_subcommand(
+      "calibrate", "Fit the model's machine costs to this machine: a closed loop run on the kernel and on the model");
+  cmd->footer(
+      "Runs a closed loop of 64 connections (6,000 of them, RST close, backlog 4,096) on this machine's kernel, "
+      "in a private network namespace, --runs times, and finds the one factor on every machine.costs entry that "
+      "gives the model the kernel's median pace (the 500th to the 4,500th connect() call). Prints the --set "
+      "arguments that make a scenario's model this machine's (--format sets: those alone, for scripts).\n" +
+      exit_codes_help({{kExitOk, "measured and fitted"},
+                       {kExitExpectationFailed, "measured on a busy machine, or no factor in x0.125-x16 fits "
+                                                "(the figures are printed; --format sets prints nothing)"},
+                       kHelpBadInput,
+                       kHelpInternal,
+                       {kExitEnvironment, "this machine cannot run the kernel side"},
+                       {kExitInterrupted, "interrupted (SIGINT/SIGTERM): nothing fitted"}}));
+  cmd->add_option("--runs", cal.runs, "Kernel runs, and model seeds per factor tried (default 3)")
+      ->transform(non_negative_integer())
+      ->check(CLI::Range(1, 10));
+  cmd->add_option("--format", cal.format, "text (default): the figures and the --set arguments; sets: the "
+                                          "--set values alone, space-separated")
+      ->check(CLI::IsMember({"text", "sets"}));
+  return cmd;
+}
+
 // `synsim foo` (or `synsim` alone): CLI11 says only "A subcommand is
 // required"; say the word that is not a command and which commands there
 // are. True when refused (said on stderr).
@@ -344,6 +369,8 @@ int main(int argc, char** argv) {
   CLI::App* probe_cmd = add_probe(app, probe);
   ExplainArgs explain;
   CLI::App* explain_cmd = add_explain(app, explain);
+  CalibrateArgs calibrate;
+  CLI::App* calibrate_cmd = add_calibrate(app, calibrate);
   if (refused_unknown_command(app, argc, argv)) return kExitBadInput;
 
   try {
@@ -373,6 +400,9 @@ int main(int argc, char** argv) {
   if (*compare_cmd) return guarded({"compare", cmp.file, cmp.sets, {}}, [&] { return compare_command(cmp); });
   if (*sweep_cmd) return guarded({"sweep", sweep.file, sweep.sets, {}}, [&] { return sweep_command(sweep); });
   if (*explain_cmd) return guarded({"explain", explain.file, {}, {}, false}, [&] { return explain_command(explain); });
+  if (*calibrate_cmd) {
+    return guarded({"calibrate", "", {}, {}, false}, [&] { return calibrate_command(calibrate); });
+  }
   if (*probe_cmd) return guarded({"probe", probe.what, {}, {}, false}, [&] { return probe_command(probe); });
   if (*sweep_report_cmd) {
     return guarded({"sweep-report", joined(sweep_report.files) + " --html " + sweep_report.html, {}, {}, false},

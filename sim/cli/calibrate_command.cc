@@ -1,0 +1,160 @@
+#include "sim/cli/calibrate_command.h"
+
+#include <fmt/format.h>
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <iostream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "sim/cli/exit_codes.h"
+#include "sim/cli/interrupt.h"
+#include "sim/cli/session.h"
+#include "sim/kernel/text_file.h"
+#include "sim/model/calibrate.h"
+#include "sim/scenario/load.h"
+
+namespace synsim::cli {
+namespace {
+
+// /proc/cpuinfo's first "model name" ("AMD EPYC"), or "" where there is none.
+std::string cpu_model_name() {
+  const std::optional<std::string> text = kernel::read_text_file("/proc/cpuinfo");
+  if (!text) return "";
+  std::istringstream in(*text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) != 0) continue;
+    const std::size_t colon = line.find(':');
+    if (colon == std::string::npos) return "";
+    std::string name = line.substr(colon + 1);
+    name.erase(0, name.find_first_not_of(' '));
+    return name;
+  }
+  return "";
+}
+
+Duration median(std::vector<Duration> v) {
+  std::sort(v.begin(), v.end());
+  return v[(v.size() - 1) / 2];  // the lower median, as the verdict takes it
+}
+
+std::string ms(Duration d) { return fmt::format("{:.1f} ms", static_cast<double>(d.count()) / 1e6); }
+std::string us(Duration d) { return fmt::format("{:.1f} us", static_cast<double>(d.count()) / 1e3); }
+
+// The fitted costs as --set values, one per machine.costs key.
+std::vector<std::string> cost_sets(std::uint32_t scale_per_mille) {
+  const model::Costs c = model::scaled_costs(model::measured_costs(), scale_per_mille);
+  const std::pair<const char*, Duration> keys[] = {{"connect", c.connect}, {"send", c.send},
+                                                   {"read", c.read},       {"close", c.close},
+                                                   {"accept", c.accept},   {"serve", c.serve},
+                                                   {"softirq_packet", c.softirq_packet}};
+  std::vector<std::string> sets;
+  for (const auto& [key, value] : keys) sets.push_back(fmt::format("machine.costs.{}={}ns", key, value.count()));
+  return sets;
+}
+
+}  // namespace
+
+int calibrate_command(const CalibrateArgs& args) {
+  stop_kernel_runs_on_signals();
+  const std::uint32_t cpus = std::max(1u, std::thread::hardware_concurrency());
+  const scenario::LoadResult loaded = scenario::load_string(model::calibration_scenario_text(cpus), "calibrate");
+  if (!loaded.ok()) {
+    // The text is ours: a failure here is a broken build, not bad input.
+    throw std::logic_error("synsim calibrate: the calibration scenario does not load: " +
+                           loaded.errors.front().message);
+  }
+  const scenario::Scenario& sc = *loaded.scenario;
+
+  kernel::KernelOptions options;
+  options.capture_packets = false;  // the capture thread slows the loop (reports/load/capture.md)
+  options.loader = kernel::LoaderKind::epoll;
+  const KernelRuns k = run_on_kernel_repeatedly(sc, args.runs, options);
+  if (k.refused) {
+    std::cerr << "synsim calibrate: " << (k.refused->environment ? "this machine cannot run it: " : "")
+              << k.refused->what << '\n';
+    return k.refused->environment ? kExitEnvironment : kExitBadInput;
+  }
+  std::vector<Duration> kernel_paces;
+  std::vector<std::string> machine_notes;
+  bool busy = false;
+  for (const outcome::Outcome& out : k.runs.outcomes) {
+    const std::optional<Duration> p = model::closed_loop_pace(out);
+    if (!p) {
+      std::cerr << "synsim calibrate: a kernel run started fewer than 4,501 connections in "
+                << format_duration(sc.duration) << "; this machine is too slow to calibrate with it\n";
+      return kExitEnvironment;
+    }
+    kernel_paces.push_back(*p);
+    if (out.info.host) {
+      const outcome::HostLoad& h = *out.info.host;
+      busy = busy || h.busy();
+      machine_notes.push_back(fmt::format("loopback cycle {} (across CPUs {}), others' CPU {:.2f}",
+                                          us(h.loopback_cycle), us(h.cross_cpu_cycle),
+                                          static_cast<double>(h.other_per_mille()) / 1000));
+    }
+  }
+  if (kernel_paces.size() < args.runs) {
+    std::cerr << "synsim calibrate: interrupted after " << kernel_paces.size() << " kernel runs; nothing fitted\n";
+    return kExitInterrupted;
+  }
+  const Duration target = median(kernel_paces);
+
+  std::optional<Duration> shipped;
+  const model::CostFit fit = model::fit_cost_scale(target, [&](std::uint32_t scale) {
+    scenario::Scenario s = sc;
+    model::set_scaled_costs(s, scale);
+    const std::optional<Runs> m = run_on_model_seeds(s, args.runs, "calibrate");
+    if (!m) throw std::logic_error("synsim calibrate: the model cannot run the calibration scenario");
+    std::vector<Duration> paces;
+    for (const outcome::Outcome& out : m->outcomes) paces.push_back(model::closed_loop_pace(out).value());
+    const Duration p = median(paces);
+    if (scale == 1000) shipped = p;
+    return p;
+  });
+  const std::vector<std::string> sets = cost_sets(fit.scale_per_mille);
+
+  if (args.format == "sets") {
+    if (busy || !fit.converged) {
+      std::cerr << "synsim calibrate: " << (busy ? "the machine was busy during a kernel run" : "no scale fits")
+                << "; no costs printed (run with --format text to see the figures)\n";
+      return kExitExpectationFailed;
+    }
+    std::string line;
+    for (const std::string& s : sets) line += (line.empty() ? "" : " ") + s;
+    std::cout << line << '\n';
+    return kExitOk;
+  }
+
+  utsname u{};
+  uname(&u);
+  std::vector<Duration> sorted = kernel_paces;
+  std::sort(sorted.begin(), sorted.end());
+  std::cout << "# synsim calibrate: the model's machine costs fitted to this machine's closed-loop pace\n";
+  std::cout << fmt::format("machine   {} {}, {}, {} CPUs{}\n", u.sysname, u.release, cpu_model_name(), cpus,
+                           busy ? " - BUSY: another process took over a tenth of a CPU; the pace is the load's" : "");
+  for (std::size_t i = 0; i < machine_notes.size(); ++i) {
+    std::cout << fmt::format("  run {}   {}\n", i + 1, machine_notes[i]);
+  }
+  std::cout << fmt::format(
+      "kernel    connect() calls 500 to 4,500 of a closed loop of 64 (RST close, 5-byte request, 100-byte "
+      "response, backlog 4,096): {} / {} / {} (min / median / max of {} runs)\n",
+      ms(sorted.front()), ms(target), ms(sorted.back()), sorted.size());
+  if (shipped) {
+    std::cout << fmt::format("model     as shipped (machine.costs x1.000): {} (median of seeds 1-{})\n",
+                             ms(*shipped), args.runs);
+  }
+  std::cout << fmt::format("fitted    machine.costs x{:.3f}: {}{} ({} model paces)\n",
+                           static_cast<double>(fit.scale_per_mille) / 1000, ms(fit.pace),
+                           fit.converged ? "" : ", the closest found: no scale in x0.125-x16 gives the kernel's pace",
+                           fit.evaluations);
+  std::string use;
+  for (const std::string& s : sets) use += " --set " + s;
+  std::cout << "use      " << use << '\n';
+  return busy || !fit.converged ? kExitExpectationFailed : kExitOk;
+}
+
+}  // namespace synsim::cli

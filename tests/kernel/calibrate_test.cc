@@ -1,0 +1,45 @@
+// `synsim calibrate` on this machine's kernel: it measures the closed loop's
+// pace, fits the model's machine.costs to it, and prints --set arguments
+// that `synsim run` takes.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <string>
+
+#include "tests/kernel/namespaces.h"
+#include "tests/run_synsim.h"
+
+namespace {
+
+using synsim::testing::Result;
+using synsim::testing::synsim;
+
+TEST(Calibrate, FitsTheModelsCostsToThisMachine) {
+  SKIP_WITHOUT_NAMESPACES();
+  const Result r = synsim("calibrate --runs 1");
+  // 1: measured on a busy machine (CI builds beside it) or no factor fits;
+  // the figures are printed either way.
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.output;
+  EXPECT_NE(r.output.find("kernel    connect() calls 500 to 4,500"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("model     as shipped (machine.costs x1.000)"), std::string::npos) << r.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(fitted    machine.costs x(\d+\.\d{3}))"))) << r.output;
+  const double factor = std::stod(m[1]);
+  EXPECT_GE(factor, 0.125);
+  EXPECT_LE(factor, 16.0);
+  // The printed arguments make a scenario's model this machine's.
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(\nuse +(.*)\n)"))) << r.output;
+  const std::string sets = m[1];
+  EXPECT_NE(sets.find("--set machine.costs.softirq_packet="), std::string::npos) << sets;
+  const Result run = synsim("run " + std::string(SYNSIM_SOURCE_DIR) +
+                            "/scenarios/load/c64-b128.yaml --set clients.load.count=200 --set duration=1s " + sets +
+                            " --format summary");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+}
+
+TEST(Calibrate, RefusesBadArguments) {
+  EXPECT_EQ(synsim("calibrate --runs 0").exit_code, 2);
+  EXPECT_EQ(synsim("calibrate --format yaml").exit_code, 2);
+}
+
+}  // namespace
