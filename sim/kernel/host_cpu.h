@@ -12,9 +12,9 @@
 // nice, system; irq and softirq are left out, since the run's own loopback
 // traffic is charged there) less this process's (/proc/self/stat utime and
 // stime: every thread of the runner, loaders, server and capture) less the
-// ksoftirqd threads' (the run's own softirq work when deferred). Whatever
-// remains was done by other processes (or by kernel threads working for
-// them). Clock ticks of 1/USER_HZ s: exact enough over a run of a second or
+// kernel threads' (ksoftirqd doing the run's own softirq work when deferred,
+// kworkers tearing down its earlier namespaces, the VM's memory daemons).
+// Whatever remains was done by other processes. Clock ticks of 1/USER_HZ s: exact enough over a run of a second or
 // more. Pure functions below, tested on text without root.
 #pragma once
 
@@ -29,7 +29,7 @@ namespace synsim::kernel {
 struct HostCpuSnapshot {
   std::int64_t machine_busy_ticks = 0;  // /proc/stat: user + nice + system, all CPUs
   std::int64_t self_ticks = 0;          // /proc/self/stat: utime + stime
-  std::int64_t ksoftirqd_ticks = 0;     // every ksoftirqd/N: utime + stime
+  std::int64_t kernel_thread_ticks = 0;  // every kernel thread (PF_KTHREAD): utime + stime
   std::int64_t taken_ns = 0;            // CLOCK_MONOTONIC
 };
 
@@ -41,6 +41,10 @@ std::optional<std::int64_t> parse_proc_stat(std::string_view text);
 // command name's closing parenthesis, which may itself hold spaces or
 // parentheses); nullopt when malformed.
 std::optional<std::int64_t> parse_task_ticks(std::string_view stat_line);
+
+// Whether a /proc/PID/stat line is a kernel thread's (PF_KTHREAD in its
+// flags, field 9); false when malformed.
+bool is_kernel_thread(std::string_view stat_line);
 
 // Reads /proc. Fields that cannot be read stay 0 (the run goes on; its busy
 // figure is then an over-estimate, never an under-estimate, except for an

@@ -29,15 +29,25 @@ TEST(HostCpu, TaskTicksAreUtimePlusStimeCountedAfterTheCommandName) {
   EXPECT_FALSE(parse_task_ticks("no parenthesis"));
 }
 
-TEST(HostCpu, OthersAreTheMachinesBusyTimeLessOursAndKsoftirqds) {
-  HostCpuSnapshot before{.machine_busy_ticks = 1000, .self_ticks = 10, .ksoftirqd_ticks = 5, .taken_ns = 0};
-  HostCpuSnapshot after{.machine_busy_ticks = 1300, .self_ticks = 160, .ksoftirqd_ticks = 25, .taken_ns = 2'000'000'000};
-  // 300 ticks busy, 150 ours, 20 ksoftirqd's: 130 ticks of 10 ms.
+TEST(HostCpu, OthersAreTheMachinesBusyTimeLessOursAndKernelThreads) {
+  HostCpuSnapshot before{.machine_busy_ticks = 1000, .self_ticks = 10, .kernel_thread_ticks = 5, .taken_ns = 0};
+  HostCpuSnapshot after{.machine_busy_ticks = 1300, .self_ticks = 160, .kernel_thread_ticks = 25, .taken_ns = 2'000'000'000};
+  // 300 ticks busy, 150 ours, 20 the kernel threads': 130 ticks of 10 ms.
   EXPECT_EQ(other_cpu(before, after, 100), ms(1300));
   after.self_ticks = 400;  // more than the machine's (tick rounding): never negative
   EXPECT_EQ(other_cpu(before, after, 100), Duration{0});
   before.machine_busy_ticks = -1;  // /proc/stat unreadable: unknown
   EXPECT_FALSE(other_cpu(before, after, 100));
+}
+
+// Kernel threads (kworkers tearing down the runner's earlier namespaces,
+// ksoftirqd, kdamond) are told from processes by PF_KTHREAD in field 9.
+TEST(HostCpu, KernelThreadsAreToldByTheirFlags) {
+  EXPECT_TRUE(is_kernel_thread("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 18 0"));
+  EXPECT_TRUE(is_kernel_thread("2187 (kworker/u8:3-kvfree_rcu_reclaim) I 2 0 0 0 -1 69238880 0 0 0 0 0 41"));
+  EXPECT_FALSE(is_kernel_thread("27212 (cat) R 27207 27207 1242 0 -1 4194304 125 0 0 0 0 0 0 0 20 0 1 0"));
+  EXPECT_FALSE(is_kernel_thread("4242 (x) S 1 2"));
+  EXPECT_FALSE(is_kernel_thread("no parenthesis"));
 }
 
 TEST(HostCpu, ReadingThisMachineGivesItsOwnTicks) {
