@@ -58,7 +58,15 @@ std::vector<std::string> cost_sets(std::uint32_t scale_per_mille) {
 
 }  // namespace
 
-int calibrate_command(const CalibrateArgs& args) {
+std::string MachineCalibration::summary() const {
+  std::vector<Duration> sorted = kernel_paces;
+  std::sort(sorted.begin(), sorted.end());
+  return fmt::format("machine.costs x{:.3f} (closed loop of 64: kernel {} / {} / {}, model {}{})",
+                     static_cast<double>(fit.scale_per_mille) / 1000, ms(sorted.front()), ms(median(kernel_paces)),
+                     ms(sorted.back()), ms(fit.pace), busy ? "; BUSY machine" : "");
+}
+
+std::variant<MachineCalibration, int> calibrate_machine(std::uint32_t runs) {
   stop_kernel_runs_on_signals();
   const std::uint32_t cpus = std::max(1u, std::thread::hardware_concurrency());
   const scenario::LoadResult loaded = scenario::load_string(model::calibration_scenario_text(cpus), "calibrate");
@@ -72,15 +80,13 @@ int calibrate_command(const CalibrateArgs& args) {
   kernel::KernelOptions options;
   options.capture_packets = false;  // the capture thread slows the loop (reports/load/capture.md)
   options.loader = kernel::LoaderKind::epoll;
-  const KernelRuns k = run_on_kernel_repeatedly(sc, args.runs, options);
+  const KernelRuns k = run_on_kernel_repeatedly(sc, runs, options);
   if (k.refused) {
     std::cerr << "synsim calibrate: " << (k.refused->environment ? "this machine cannot run it: " : "")
               << k.refused->what << '\n';
     return k.refused->environment ? kExitEnvironment : kExitBadInput;
   }
-  std::vector<Duration> kernel_paces;
-  std::vector<std::string> machine_notes;
-  bool busy = false;
+  MachineCalibration cal;
   for (const outcome::Outcome& out : k.runs.outcomes) {
     const std::optional<Duration> p = model::closed_loop_pace(out);
     if (!p) {
@@ -88,73 +94,95 @@ int calibrate_command(const CalibrateArgs& args) {
                 << format_duration(sc.duration) << "; this machine is too slow to calibrate with it\n";
       return kExitEnvironment;
     }
-    kernel_paces.push_back(*p);
+    cal.kernel_paces.push_back(*p);
     if (out.info.host) {
       const outcome::HostLoad& h = *out.info.host;
-      busy = busy || h.busy();
-      machine_notes.push_back(fmt::format("loopback cycle {} (across CPUs {}), others' CPU {:.2f}",
+      cal.busy = cal.busy || h.busy();
+      cal.run_notes.push_back(fmt::format("loopback cycle {} (across CPUs {}), others' CPU {:.2f}",
                                           us(h.loopback_cycle), us(h.cross_cpu_cycle),
                                           static_cast<double>(h.other_per_mille()) / 1000));
     }
   }
-  if (kernel_paces.size() < args.runs) {
-    std::cerr << "synsim calibrate: interrupted after " << kernel_paces.size() << " kernel runs; nothing fitted\n";
+  if (cal.kernel_paces.size() < runs) {
+    std::cerr << "synsim calibrate: interrupted after " << cal.kernel_paces.size() << " kernel runs; nothing fitted\n";
     return kExitInterrupted;
   }
-  const Duration target = median(kernel_paces);
-
-  std::optional<Duration> shipped;
-  const model::CostFit fit = model::fit_cost_scale(target, [&](std::uint32_t scale) {
+  cal.fit = model::fit_cost_scale(median(cal.kernel_paces), [&](std::uint32_t scale) {
     scenario::Scenario s = sc;
     model::set_scaled_costs(s, scale);
-    const std::optional<Runs> m = run_on_model_seeds(s, args.runs, "calibrate");
+    const std::optional<Runs> m = run_on_model_seeds(s, runs, "calibrate");
     if (!m) throw std::logic_error("synsim calibrate: the model cannot run the calibration scenario");
     std::vector<Duration> paces;
     for (const outcome::Outcome& out : m->outcomes) paces.push_back(model::closed_loop_pace(out).value());
     const Duration p = median(paces);
-    if (scale == 1000) shipped = p;
+    if (scale == 1000) cal.shipped_pace = p;
     return p;
   });
-  const std::vector<std::string> sets = cost_sets(fit.scale_per_mille);
+  cal.sets = cost_sets(cal.fit.scale_per_mille);
+  return cal;
+}
+
+void apply_calibration(scenario::Scenario& sc, const model::CostFit& fit) {
+  const model::Costs measured = model::measured_costs();
+  scenario::MachineSpec::Costs& c = sc.machine.costs;
+  auto scaled = [&](std::optional<Duration>& cost, Duration fallback) {
+    cost = Duration{cost.value_or(fallback).count() * fit.scale_per_mille / 1000};
+  };
+  scaled(c.connect, measured.connect);
+  scaled(c.send, measured.send);
+  scaled(c.read, measured.read);
+  scaled(c.close, measured.close);
+  scaled(c.accept, measured.accept);
+  scaled(c.serve, measured.serve);
+  scaled(c.softirq_packet, measured.softirq_packet);
+}
+
+int calibrate_command(const CalibrateArgs& args) {
+  std::variant<MachineCalibration, int> result = calibrate_machine(args.runs);
+  if (const int* rc = std::get_if<int>(&result)) return *rc;
+  const MachineCalibration& cal = std::get<MachineCalibration>(result);
+  const model::CostFit& fit = cal.fit;
 
   if (args.format == "sets") {
-    if (busy || !fit.converged) {
-      std::cerr << "synsim calibrate: " << (busy ? "the machine was busy during a kernel run" : "no scale fits")
+    if (cal.busy || !fit.converged) {
+      std::cerr << "synsim calibrate: " << (cal.busy ? "the machine was busy during a kernel run" : "no scale fits")
                 << "; no costs printed (run with --format text to see the figures)\n";
       return kExitExpectationFailed;
     }
     std::string line;
-    for (const std::string& s : sets) line += (line.empty() ? "" : " ") + s;
+    for (const std::string& s : cal.sets) line += (line.empty() ? "" : " ") + s;
     std::cout << line << '\n';
     return kExitOk;
   }
 
   utsname u{};
   uname(&u);
-  std::vector<Duration> sorted = kernel_paces;
+  std::vector<Duration> sorted = cal.kernel_paces;
   std::sort(sorted.begin(), sorted.end());
   std::cout << "# synsim calibrate: the model's machine costs fitted to this machine's closed-loop pace\n";
-  std::cout << fmt::format("machine   {} {}, {}, {} CPUs{}\n", u.sysname, u.release, cpu_model_name(), cpus,
-                           busy ? " - BUSY: another process took over a tenth of a CPU; the pace is the load's" : "");
-  for (std::size_t i = 0; i < machine_notes.size(); ++i) {
-    std::cout << fmt::format("  run {}   {}\n", i + 1, machine_notes[i]);
+  std::cout << fmt::format("machine   {} {}, {}, {} CPUs{}\n", u.sysname, u.release, cpu_model_name(),
+                           std::max(1u, std::thread::hardware_concurrency()),
+                           cal.busy ? " - BUSY: another process took over a tenth of a CPU; the pace is the load's"
+                                    : "");
+  for (std::size_t i = 0; i < cal.run_notes.size(); ++i) {
+    std::cout << fmt::format("  run {}   {}\n", i + 1, cal.run_notes[i]);
   }
   std::cout << fmt::format(
       "kernel    connect() calls 500 to 4,500 of a closed loop of 64 (RST close, 5-byte request, 100-byte "
       "response, backlog 4,096): {} / {} / {} (min / median / max of {} runs)\n",
-      ms(sorted.front()), ms(target), ms(sorted.back()), sorted.size());
-  if (shipped) {
+      ms(sorted.front()), ms(median(cal.kernel_paces)), ms(sorted.back()), sorted.size());
+  if (cal.shipped_pace) {
     std::cout << fmt::format("model     as shipped (machine.costs x1.000): {} (median of seeds 1-{})\n",
-                             ms(*shipped), args.runs);
+                             ms(*cal.shipped_pace), args.runs);
   }
   std::cout << fmt::format("fitted    machine.costs x{:.3f}: {}{} ({} model paces)\n",
                            static_cast<double>(fit.scale_per_mille) / 1000, ms(fit.pace),
                            fit.converged ? "" : ", the closest found: no scale in x0.125-x16 gives the kernel's pace",
                            fit.evaluations);
   std::string use;
-  for (const std::string& s : sets) use += " --set " + s;
+  for (const std::string& s : cal.sets) use += " --set " + s;
   std::cout << "use      " << use << '\n';
-  return busy || !fit.converged ? kExitExpectationFailed : kExitOk;
+  return cal.busy || !fit.converged ? kExitExpectationFailed : kExitOk;
 }
 
 }  // namespace synsim::cli

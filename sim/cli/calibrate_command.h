@@ -5,6 +5,12 @@
 
 #include <cstdint>
 #include <string>
+#include <variant>
+#include <vector>
+
+#include "sim/core/time.h"
+#include "sim/model/calibrate.h"
+#include "sim/scenario/scenario.h"
 
 namespace synsim::cli {
 
@@ -12,6 +18,26 @@ struct CalibrateArgs {
   std::uint32_t runs = 3;        // kernel runs, and model seeds per scale
   std::string format = "text";   // text | sets
 };
+
+// This machine measured and the model fitted to it.
+struct MachineCalibration {
+  std::vector<Duration> kernel_paces;       // one per kernel run, in run order
+  std::vector<std::string> run_notes;       // per run: its probes and others' CPU, in words
+  bool busy = false;                        // a run was measured on a busy machine
+  std::optional<Duration> shipped_pace;     // the model's at x1
+  model::CostFit fit;
+  std::vector<std::string> sets;            // machine.costs.KEY=VALUE, one per cost
+  // "machine.costs x2.136 (kernel 126.2 / 126.4 / 155.0 ms, model 127.5 ms)"
+  std::string summary() const;
+};
+
+// Runs the calibration workload `runs` times on this machine's kernel and
+// fits the model to it; an exit code (said on stderr) when it cannot.
+std::variant<MachineCalibration, int> calibrate_machine(std::uint32_t runs);
+
+// The scenario's machine costs (its own where it sets them, the measured
+// ones otherwise) times the fitted factor: the scenario's model on this machine.
+void apply_calibration(scenario::Scenario& sc, const model::CostFit& fit);
 
 // Exit codes: 0 measured; 1 measured, but on a busy machine (the figures are
 // printed, marked, and `--format sets` prints nothing); 4 the kernel runner

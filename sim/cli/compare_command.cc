@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "sim/cli/calibrate_command.h"
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/interrupt.h"
 #include "sim/cli/session.h"
@@ -104,9 +105,27 @@ int compare_command(const CompareArgs& args) {
   const compare::Mode mode = comparison_mode(args.mode, sc);
 
   const std::size_t runs = args.runs > 0 ? args.runs : std::max<std::size_t>(1, args.kernel_outcomes.size());
+  // The model's machine, fitted to this one now (--calibrate): the kernel
+  // side runs here now, so the factor is measured beside it.
+  scenario::Scenario model_sc = sc;
+  std::string calibration;
+  if (args.calibrate) {
+    if (!args.kernel_outcomes.empty()) {
+      std::cerr << "synsim compare: --calibrate measures this machine now, and saved kernel runs were measured on "
+                   "the machine as it was then; give the model the --set values fitted then instead\n";
+      return kExitBadInput;
+    }
+    std::cerr << "synsim: calibrating the model to this machine (synsim calibrate, 3 kernel runs)\n";
+    std::variant<MachineCalibration, int> cal = calibrate_machine(3);
+    if (const int* rc = std::get_if<int>(&cal)) return *rc;
+    const MachineCalibration& c = std::get<MachineCalibration>(cal);
+    apply_calibration(model_sc, c.fit);
+    calibration = "model calibrated to this machine: " + c.summary() + "\n";
+    std::cerr << "synsim: " << calibration;
+  }
   // An InvariantViolation escapes to the caller: an internal error
   // (internal_error.h), before anything was written.
-  std::optional<Runs> models = run_on_model_seeds(sc, runs, args.file);
+  std::optional<Runs> models = run_on_model_seeds(model_sc, runs, args.file);
   if (!models) return kExitBadInput;
   std::variant<Runs, int> side = kernel_side(args, sc, runs, mode);
   if (const int* rc = std::get_if<int>(&side)) return *rc;
@@ -121,7 +140,7 @@ int compare_command(const CompareArgs& args) {
   // As `run`'s text: a failed hypothesis opens the report, above a verdict
   // that may say AGREE; every run's results close it.
   const std::string text =
-      expectations_banners(*models, kernels) + verdict.text + expectations_text(*models, kernels);
+      expectations_banners(*models, kernels) + calibration + verdict.text + expectations_text(*models, kernels);
   std::cout << (args.format == "json" ? verdict.json : text);
   if (args.out_dir && !write_comparison_dir(*args.out_dir, sc, *models, kernels, verdict, text)) {
     return kExitBadInput;

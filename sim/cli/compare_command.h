@@ -26,6 +26,9 @@ struct CompareArgs {
   // Statistical mode runs the kernel without packet capture (the capture
   // perturbs a load run: reports/load/capture.md); true keeps the packets.
   bool capture = false;
+  // Before the comparison, fit the model's machine costs to this machine
+  // (`synsim calibrate`, 3 kernel runs) and judge the model so calibrated.
+  bool calibrate = false;
 };
 
 int compare_command(const CompareArgs& args);

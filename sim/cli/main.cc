@@ -196,6 +196,10 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
   compare_cmd->add_flag("--capture", cmp.capture,
                         "Statistical mode: capture the kernel side's packets too (off by default: on a 2-CPU "
                         "machine the capture thread changes how many SYNs a load run drops, reports/load/capture.md)");
+  compare_cmd->add_flag("--calibrate", cmp.calibrate,
+                        "Fit the model's machine.costs to this machine first (synsim calibrate: a closed loop, "
+                        "3 kernel runs) and judge the model so calibrated; the factor opens the report. Not with "
+                        "--kernel-outcome: saved runs were measured on the machine as it was then");
   compare_cmd->add_option("--loader", cmp.loader,
                           "The kernel side's client program: auto (default: epoll unless the scenario needs "
                           "asio), epoll (a plain epoll loop) or asio (Boost.Asio)")

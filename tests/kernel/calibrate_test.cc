@@ -40,6 +40,24 @@ TEST(Calibrate, FitsTheModelsCostsToThisMachine) {
 TEST(Calibrate, RefusesBadArguments) {
   EXPECT_EQ(synsim("calibrate --runs 0").exit_code, 2);
   EXPECT_EQ(synsim("calibrate --format yaml").exit_code, 2);
+  // Saved kernel runs were measured on the machine as it was then.
+  const Result saved = synsim("compare " + std::string(SYNSIM_SOURCE_DIR) +
+                              "/scenarios/load/c64-b128.yaml --calibrate --kernel-outcome /nonexistent.json");
+  EXPECT_EQ(saved.exit_code, 2) << saved.output;
+  EXPECT_NE(saved.output.find("--calibrate measures this machine now"), std::string::npos) << saved.output;
+}
+
+// compare --calibrate judges the model fitted to this machine, and says so
+// above the verdict.
+TEST(Calibrate, CompareJudgesTheCalibratedModel) {
+  SKIP_WITHOUT_NAMESPACES();
+  const Result r = synsim("compare " + std::string(SYNSIM_SOURCE_DIR) +
+                          "/scenarios/load/c64-b128.yaml --set clients.load.count=1000 --set duration=1s "
+                          "--mode statistical --runs 1 --calibrate");
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.output;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(\nmodel calibrated to this machine: machine.costs x\d+\.\d{3} )")))
+      << r.output;
+  EXPECT_NE(r.output.find("verdict: "), std::string::npos) << r.output;
 }
 
 }  // namespace
