@@ -237,7 +237,7 @@ CLI::App* add_sweep(CLI::App& app, SweepArgs& sweep) {
   sweep_cmd->add_option("--set", sweep.sets, "Override a scenario key for every run: KEY=VALUE (repeatable)");
   sweep_cmd->add_option("--out", sweep.out, "Write the JSON lines here (via FILE.tmp) instead of stdout");
   sweep_cmd->add_option("--html", sweep.html, "Also write a heat map of these runs (self-contained HTML)");
-  sweep_cmd->add_option("--metric", sweep.metric, "What --html shows (default stall_fraction)");
+  sweep_cmd->add_option("--metric", sweep.metric, "What --html shows (default slow_fraction: connections over 1 s from connect() call to response)");
   return sweep_cmd;
 }
 
@@ -251,7 +251,7 @@ CLI::App* add_sweep_report(CLI::App& app, SweepReportArgs& sweep_report) {
                                             kHelpInternal}));
   sweep_report_cmd->add_option("files", sweep_report.files, "JSON-lines files written by synsim sweep")->required();
   sweep_report_cmd->add_option("--html", sweep_report.html, "The page to write")->required();
-  sweep_report_cmd->add_option("--metric", sweep_report.metric, "What to show (default stall_fraction)");
+  sweep_report_cmd->add_option("--metric", sweep_report.metric, "What to show (default slow_fraction: connections over 1 s from connect() call to response)");
   return sweep_report_cmd;
 }
 

@@ -29,13 +29,13 @@ struct SweepArgs {
   std::vector<std::string> sets;   // --set KEY=VALUE, applied before the grid's values
   std::optional<std::string> out;  // JSON lines; stdout when absent
   std::optional<std::string> html; // heat map of this invocation's runs
-  std::string metric = "stall_fraction";
+  std::string metric = "slow_fraction";
 };
 
 struct SweepReportArgs {
   std::vector<std::string> files;  // JSON lines, e.g. part-*.jsonl
   std::string html;
-  std::string metric = "stall_fraction";
+  std::string metric = "slow_fraction";
 };
 
 int sweep_command(const SweepArgs& args);

@@ -1,6 +1,8 @@
 // What a sweep report plots: one number per run, read from its record.
 //
-//   stall_fraction         stalled / connections (default)
+//   slow_fraction          connections over 1 s from connect() call to response /
+//                          connections: latency as users see it (the default)
+//   stall_fraction         stalled / connections
 //   stalled completed reset timed_out refused open_at_end connections events
 //                          counts
 //   stall_p50 stall_p90 stall_p99 stall_max connect_p99

@@ -171,7 +171,7 @@ TEST(Cli, UnknownCommandIsNamedWithTheCommandsThereAre) {
   const Result r = synsim("frobnicate x.yaml");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("unknown command 'frobnicate'; commands: run, kernel, compare, check, sweep, sweep-report, "
-                          "probe, explain\n"),
+                          "probe, explain, calibrate\n"),
             std::string::npos)
       << r.output;
   const Result none = synsim("");
@@ -209,7 +209,7 @@ TEST(Cli, HelpListsTheKnownProfilesAndEveryCommandsExitCodes) {
   ASSERT_NE(kernel, std::string::npos);
   EXPECT_NE(run.output.substr(kernel, run.output.find('\n', kernel) - kernel).find("linux-2.5.66"), std::string::npos)
       << run.output;
-  for (const char* command : {"", "run", "kernel", "compare", "check", "sweep", "sweep-report", "probe"}) {
+  for (const char* command : {"", "run", "kernel", "compare", "check", "sweep", "sweep-report", "probe", "calibrate"}) {
     const Result help = synsim(std::string(command) + " --help");
     EXPECT_EQ(help.exit_code, 0) << command;
     EXPECT_NE(help.output.find("Exit codes:\n  0 "), std::string::npos) << command << "\n" << help.output;
@@ -325,6 +325,17 @@ TEST_F(CliFiles, NoControlByteReachesTheTerminal) {
   // UTF-8 text passes as it is.
   const Result accent = synsim("check " + file("accent.yaml", "name: caf\xc3\xa9\n"));
   EXPECT_NE(accent.output.find("got 'caf\xc3\xa9'"), std::string::npos) << accent.output;
+}
+
+// A heat map shows latency as users see it unless asked otherwise.
+TEST_F(CliFiles, SweepHeatMapShowsSlowConnectionsByDefault) {
+  const std::string page = (dir_ / "sweep.html").string();
+  const Result r = synsim("sweep " + src("scenarios/measured/e1-accept-at-500ms.yaml") +
+                          " --grid server.backlog=1,2 --html " + page + " --out " + (dir_ / "runs.jsonl").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream in(page);
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("fraction of connections taking &gt; 1 s"), std::string::npos) << html.substr(0, 2000);
 }
 
 TEST_F(CliFiles, SweepReportGivesOneErrorPerFile) {
