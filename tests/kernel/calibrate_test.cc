@@ -17,6 +17,7 @@ using synsim::testing::synsim;
 TEST(Calibrate, FitsTheModelsCostsToThisMachine) {
   SKIP_WITHOUT_NAMESPACES();
   const Result r = synsim("calibrate --runs 1");
+  if (r.exit_code == 4) GTEST_SKIP() << "this machine cannot run the calibration loop: " << r.output;
   // 1: measured on a busy machine (CI builds beside it) or no factor fits;
   // the figures are printed either way.
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.output;
@@ -54,6 +55,7 @@ TEST(Calibrate, CompareJudgesTheCalibratedModel) {
   const Result r = synsim("compare " + std::string(SYNSIM_SOURCE_DIR) +
                           "/scenarios/load/c64-b128.yaml --set clients.load.count=1000 --set duration=1s "
                           "--mode statistical --runs 1 --calibrate");
+  if (r.exit_code == 4) GTEST_SKIP() << "this machine cannot run the calibration loop: " << r.output;
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.output;
   EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(\nmodel calibrated to this machine: machine.costs x\d+\.\d{3} )")))
       << r.output;
