@@ -98,7 +98,8 @@ CLI::App* add_run(CLI::App& app, RunArgs& run) {
                       "trace.json, report.html, summary.md, scenario.yaml");
   run_cmd->add_option("--seeds", run.seeds,
                       "Run N seeds (from --seed, or the scenario's) and print each judged figure's min, median "
-                      "and max over them, as compare --runs N judges them, and each seed's expect: results (JSON)")
+                      "and max over them, as compare --runs N judges them, then the stalls over 190ms and the "
+                      "longest (shown, not judged), and each seed's expect: results (JSON)")
       ->transform(non_negative_integer())
       ->check(CLI::Range(1, 1000));
   return run_cmd;
