@@ -69,7 +69,9 @@ bool stage_run_dirs(StagedFiles& staged, const std::filesystem::path& dir, const
 template <typename F>
 void for_each_run(const Runs& models, const Runs& kernels, F&& f) {
   for (const auto& [side, runs] : {std::pair{"model", &models}, std::pair{"kernel", &kernels}}) {
-    for (std::size_t i = 0; i < runs->outcomes.size(); ++i) f(run_label(side, *runs, i), runs->outcomes[i]);
+    for (std::size_t i = 0; i < runs->outcomes.size(); ++i) {
+      f(report::run_label(side, runs->outcomes, i), runs->outcomes[i]);
+    }
   }
 }
 
@@ -85,6 +87,9 @@ bool stage_comparison_files(StagedFiles& staged, const std::filesystem::path& di
   html.kernel = &kernel_out;
   html.comparison = c;
   html.scenario_text = sc.source_text;
+  // Every run's expect: results, not the first run's only (compare --runs N).
+  const std::vector<report::JudgedSide> runs = report::judged_runs(models.outcomes, kernels.outcomes);
+  html.runs = runs;
   if (c == nullptr) html.statistics = report::HtmlReport::Statistics{v.statistics.agree(), v.text};
   const std::pair<const char*, std::function<std::string()>> outputs[] = {
       {"comparison.txt", [&] { return comparison_text; }},
@@ -92,9 +97,9 @@ bool stage_comparison_files(StagedFiles& staged, const std::filesystem::path& di
       {"report.html", [&] { return report::render_html(html); }},
       {"summary.md",
        [&] {
-         return c != nullptr ? report::render_markdown(model_out, &kernel_out, c)
+         return c != nullptr ? report::render_markdown(model_out, &kernel_out, c, "", &runs)
                              : report::render_markdown(model_out, &kernel_out, nullptr,
-                                                       compare::render_statistics_markdown(v.statistics));
+                                                       compare::render_statistics_markdown(v.statistics), &runs);
        }},
       {"trace.json", [&] { return report::render_perfetto(model_out, &kernel_out); }},
   };
@@ -254,13 +259,6 @@ bool say_failed_expectations(const outcome::Outcome& out, std::string_view side)
               << report::expectation_text(r) << ": got " << report::expectation_actual_text(r) << '\n';
   }
   return true;
-}
-
-std::string run_label(std::string_view side, const Runs& runs, std::size_t i) {
-  const std::size_t n = runs.outcomes.size();
-  if (n <= 1) return std::string(side);
-  if (side == "model") return fmt::format("{} (seed {})", side, runs.outcomes[i].info.seed);
-  return fmt::format("{} (run {} of {})", side, i + 1, n);
 }
 
 bool say_failed_expectations(const Runs& models, const Runs& kernels) {
