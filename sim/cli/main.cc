@@ -81,7 +81,7 @@ CLI::App* add_run(CLI::App& app, RunArgs& run) {
                                    kHelpBadInput,
                                    kHelpInternal}));
   run_cmd->add_option("--kernel", run.kernel,
-                      "The kernel whose rules the model follows, instead of the scenario's kernel:; one of " +
+                      "The kernel whose rules the model follows, instead of the scenario's kernel: one of " +
                           profile_names())
       ->check(known_profile());
   run_cmd->add_option("--set", run.sets, "Override a scenario key: KEY=VALUE (repeatable)");
