@@ -4,11 +4,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <mutex>
 #include <sstream>
+#include <stop_token>
+#include <thread>
 #include <utility>
 
 #include "sim/cli/progress_bar.h"
@@ -140,12 +144,16 @@ std::optional<Runs> run_on_model_seeds(const scenario::Scenario& sc, std::size_t
   Runs r;
   r.outcomes.resize(runs);
   r.wall = Duration{0};
+  // A load scenario's runs take seconds each (a bar, or a record every 5 s).
+  ProgressBar progress(runs > 1 ? ProgressBar::style_for_stderr() : ProgressBar::Style::off, false, "model runs");
   try {
     for (std::size_t i = 0; i < runs; ++i) {
       model::RunOptions options;
       options.seed = sc.seed + i;
       *r.wall += timed([&] { r.outcomes[i] = model::run(sc, options); });
+      progress.update(i + 1, runs);
     }
+    progress.finish(runs, runs);
   } catch (const model::Unsupported& e) {
     std::cerr << file << ": " << e.what() << '\n';
     return std::nullopt;
@@ -153,11 +161,56 @@ std::optional<Runs> run_on_model_seeds(const scenario::Scenario& sc, std::size_t
   return r;
 }
 
+namespace {
+
+// A kernel run lasts the scenario's duration in real time (minutes, for
+// some): while it runs, the seconds gone against the scenario's, as a bar on
+// a terminal or a record every 5 s in a log. The runner takes a little more
+// than the duration (the namespace, the probes), so the count stops at it.
+class KernelRunProgress {
+ public:
+  explicit KernelRunProgress(Duration duration)
+      : total_(static_cast<std::uint64_t>((to_ns(duration) + 999'999'999) / 1'000'000'000)),
+        progress_(ProgressBar::style_for_stderr(), false, "s of the kernel run"),
+        ticker_([this](std::stop_token stop) { tick(stop); }) {}
+  ~KernelRunProgress() {
+    ticker_.request_stop();
+    ticker_.join();
+    progress_.finish(std::min(seconds(), total_), total_);
+  }
+  KernelRunProgress(const KernelRunProgress&) = delete;
+  KernelRunProgress& operator=(const KernelRunProgress&) = delete;
+
+ private:
+  std::uint64_t seconds() const {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start_).count());
+  }
+  void tick(const std::stop_token& stop) {
+    std::mutex m;
+    std::condition_variable_any wake;
+    std::unique_lock lock(m);
+    while (!wake.wait_for(lock, stop, std::chrono::milliseconds(200), [] { return false; })) {
+      progress_.update(std::min(seconds(), total_), total_);
+    }
+  }
+
+  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  const std::uint64_t total_;
+  ProgressBar progress_;
+  std::jthread ticker_;  // last: started once the rest is built
+};
+
+}  // namespace
+
 KernelRun run_on_kernel(const scenario::Scenario& sc, const kernel::KernelOptions& options) {
   KernelRun r;
   try {
     std::vector<outcome::Reason> notes;
-    r.outcome = kernel::run_kernel(sc, options, &notes);
+    {
+      const KernelRunProgress progress(sc.duration);
+      r.outcome = kernel::run_kernel(sc, options, &notes);
+    }
     for (const outcome::Reason& n : notes) r.notes.push_back(report::reason_text(n));
   } catch (const kernel::Unsupported& e) {
     r.refused = KernelRefusal{false, e.what()};
