@@ -190,8 +190,10 @@ class KernelRunProgress {
     std::mutex m;
     std::condition_variable_any wake;
     std::unique_lock lock(m);
-    while (!wake.wait_for(lock, stop, std::chrono::milliseconds(200), [] { return false; })) {
-      progress_.update(std::min(seconds(), total_), total_);
+    // Woken early only by the stop (wait_for returns the predicate: false).
+    while (!stop.stop_requested()) {
+      wake.wait_for(lock, stop, std::chrono::milliseconds(200), [] { return false; });
+      if (!stop.stop_requested()) progress_.update(std::min(seconds(), total_), total_);
     }
   }
 
