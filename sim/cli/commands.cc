@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/progress_bar.h"
 #include "sim/cli/render.h"
 #include "sim/cli/session.h"
 #include "sim/expect/evaluate.h"
@@ -34,6 +35,10 @@ int run_seeds(const RunArgs& args, const scenario::Scenario& sc) {
   std::vector<std::uint64_t> seeds;
   std::uint32_t failed = 0;
   bool has_expectations = false;
+  // A load scenario's seeds take seconds each: the bar on a terminal, a
+  // record every 5 s in a log (nothing for quick work).
+  ProgressBar progress(ProgressBar::style_for_stderr(), false, "seeds");
+  progress.update(0, args.seeds);
   for (std::uint64_t seed = first; seed < first + args.seeds; ++seed) {
     model::RunOptions options;
     options.seed = seed;
@@ -47,7 +52,9 @@ int run_seeds(const RunArgs& args, const scenario::Scenario& sc) {
     if (!outcome::all_held(*out->expect)) ++failed;
     runs.push_back(std::move(*out));
     seeds.push_back(seed);
+    progress.update(seeds.size(), args.seeds);
   }
+  progress.finish(seeds.size(), args.seeds);
   if (args.format == "json") {
     std::cout << render_spread(runs, seeds, true);
   } else {

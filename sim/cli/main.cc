@@ -82,7 +82,7 @@ CLI::App* add_run(CLI::App& app, RunArgs& run) {
                                    kHelpBadInput,
                                    kHelpInternal}));
   run_cmd->add_option("--kernel", run.kernel,
-                      "The kernel whose rules the model follows, instead of the scenario's kernel:; one of " +
+                      "The kernel whose rules the model follows, instead of the scenario's kernel: one of " +
                           profile_names())
       ->check(known_profile());
   run_cmd->add_option("--set", run.sets, "Override a scenario key: KEY=VALUE (repeatable)");
@@ -99,7 +99,8 @@ CLI::App* add_run(CLI::App& app, RunArgs& run) {
                       "trace.json, report.html, summary.md, scenario.yaml");
   run_cmd->add_option("--seeds", run.seeds,
                       "Run N seeds (from --seed, or the scenario's) and print each judged figure's min, median "
-                      "and max over them, as compare --runs N judges them, and each seed's expect: results (JSON)")
+                      "and max over them, as compare --runs N judges them, then the stalls over 190ms and the "
+                      "longest (shown, not judged), and each seed's expect: results (JSON)")
       ->transform(non_negative_integer())
       ->check(CLI::Range(1, 1000));
   return run_cmd;

@@ -58,8 +58,9 @@ void ProgressBar::finish(std::uint64_t done, std::uint64_t total) {
       out() << '\n' << std::flush;
       return;
     case Style::records:
-      // Quick work printed no record: it needs no last one either.
-      if (drawn_) record(done, total, Clock::now());
+      // Quick work printed no record: it needs no last one either, nor
+      // work whose last record already says it is done.
+      if (drawn_ && done != recorded_done_) record(done, total, Clock::now());
       return;
   }
 }
@@ -79,6 +80,7 @@ void ProgressBar::record(std::uint64_t done, std::uint64_t total, Clock::time_po
   const double seconds = std::chrono::duration<double>(now - start_).count();
   out() << fmt::format("synsim: {}/{} {}, {:.1f} s\n", done, total, what_, seconds) << std::flush;
   drawn_ = true;
+  recorded_done_ = done;
 }
 
 }  // namespace synsim::cli

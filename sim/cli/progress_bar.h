@@ -47,6 +47,7 @@ class ProgressBar {
   std::chrono::milliseconds record_every_;
   std::ostream* out_;
   bool drawn_ = false;
+  std::uint64_t recorded_done_ = 0;  // records: `done` of the last one
   Clock::time_point start_;
   Clock::time_point last_{};
 };

@@ -4,11 +4,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <mutex>
 #include <sstream>
+#include <stop_token>
+#include <thread>
 #include <utility>
 
 #include "sim/cli/progress_bar.h"
@@ -69,7 +73,9 @@ bool stage_run_dirs(StagedFiles& staged, const std::filesystem::path& dir, const
 template <typename F>
 void for_each_run(const Runs& models, const Runs& kernels, F&& f) {
   for (const auto& [side, runs] : {std::pair{"model", &models}, std::pair{"kernel", &kernels}}) {
-    for (std::size_t i = 0; i < runs->outcomes.size(); ++i) f(run_label(side, *runs, i), runs->outcomes[i]);
+    for (std::size_t i = 0; i < runs->outcomes.size(); ++i) {
+      f(report::run_label(side, runs->outcomes, i), runs->outcomes[i]);
+    }
   }
 }
 
@@ -85,6 +91,9 @@ bool stage_comparison_files(StagedFiles& staged, const std::filesystem::path& di
   html.kernel = &kernel_out;
   html.comparison = c;
   html.scenario_text = sc.source_text;
+  // Every run's expect: results, not the first run's only (compare --runs N).
+  const std::vector<report::JudgedSide> runs = report::judged_runs(models.outcomes, kernels.outcomes);
+  html.runs = runs;
   if (c == nullptr) html.statistics = report::HtmlReport::Statistics{v.statistics.agree(), v.text};
   const std::pair<const char*, std::function<std::string()>> outputs[] = {
       {"comparison.txt", [&] { return comparison_text; }},
@@ -92,9 +101,9 @@ bool stage_comparison_files(StagedFiles& staged, const std::filesystem::path& di
       {"report.html", [&] { return report::render_html(html); }},
       {"summary.md",
        [&] {
-         return c != nullptr ? report::render_markdown(model_out, &kernel_out, c)
+         return c != nullptr ? report::render_markdown(model_out, &kernel_out, c, "", &runs)
                              : report::render_markdown(model_out, &kernel_out, nullptr,
-                                                       compare::render_statistics_markdown(v.statistics));
+                                                       compare::render_statistics_markdown(v.statistics), &runs);
        }},
       {"trace.json", [&] { return report::render_perfetto(model_out, &kernel_out); }},
   };
@@ -135,12 +144,16 @@ std::optional<Runs> run_on_model_seeds(const scenario::Scenario& sc, std::size_t
   Runs r;
   r.outcomes.resize(runs);
   r.wall = Duration{0};
+  // A load scenario's runs take seconds each (a bar, or a record every 5 s).
+  ProgressBar progress(runs > 1 ? ProgressBar::style_for_stderr() : ProgressBar::Style::off, false, "model runs");
   try {
     for (std::size_t i = 0; i < runs; ++i) {
       model::RunOptions options;
       options.seed = sc.seed + i;
       *r.wall += timed([&] { r.outcomes[i] = model::run(sc, options); });
+      progress.update(i + 1, runs);
     }
+    progress.finish(runs, runs);
   } catch (const model::Unsupported& e) {
     std::cerr << file << ": " << e.what() << '\n';
     return std::nullopt;
@@ -148,11 +161,58 @@ std::optional<Runs> run_on_model_seeds(const scenario::Scenario& sc, std::size_t
   return r;
 }
 
+namespace {
+
+// A kernel run lasts the scenario's duration in real time (minutes, for
+// some): while it runs, the seconds gone against the scenario's, as a bar on
+// a terminal or a record every 5 s in a log. The runner takes a little more
+// than the duration (the namespace, the probes), so the count stops at it.
+class KernelRunProgress {
+ public:
+  explicit KernelRunProgress(Duration duration)
+      : total_(static_cast<std::uint64_t>((to_ns(duration) + 999'999'999) / 1'000'000'000)),
+        progress_(ProgressBar::style_for_stderr(), false, "s of the kernel run"),
+        ticker_([this](std::stop_token stop) { tick(stop); }) {}
+  ~KernelRunProgress() {
+    ticker_.request_stop();
+    ticker_.join();
+    progress_.finish(std::min(seconds(), total_), total_);
+  }
+  KernelRunProgress(const KernelRunProgress&) = delete;
+  KernelRunProgress& operator=(const KernelRunProgress&) = delete;
+
+ private:
+  std::uint64_t seconds() const {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start_).count());
+  }
+  void tick(const std::stop_token& stop) {
+    std::mutex m;
+    std::condition_variable_any wake;
+    std::unique_lock lock(m);
+    // Woken early only by the stop (wait_for returns the predicate: false).
+    while (!stop.stop_requested()) {
+      wake.wait_for(lock, stop, std::chrono::milliseconds(200), [] { return false; });
+      if (!stop.stop_requested()) progress_.update(std::min(seconds(), total_), total_);
+    }
+  }
+
+  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  const std::uint64_t total_;
+  ProgressBar progress_;
+  std::jthread ticker_;  // last: started once the rest is built
+};
+
+}  // namespace
+
 KernelRun run_on_kernel(const scenario::Scenario& sc, const kernel::KernelOptions& options) {
   KernelRun r;
   try {
     std::vector<outcome::Reason> notes;
-    r.outcome = kernel::run_kernel(sc, options, &notes);
+    {
+      const KernelRunProgress progress(sc.duration);
+      r.outcome = kernel::run_kernel(sc, options, &notes);
+    }
     for (const outcome::Reason& n : notes) r.notes.push_back(report::reason_text(n));
   } catch (const kernel::Unsupported& e) {
     r.refused = KernelRefusal{false, e.what()};
@@ -254,13 +314,6 @@ bool say_failed_expectations(const outcome::Outcome& out, std::string_view side)
               << report::expectation_text(r) << ": got " << report::expectation_actual_text(r) << '\n';
   }
   return true;
-}
-
-std::string run_label(std::string_view side, const Runs& runs, std::size_t i) {
-  const std::size_t n = runs.outcomes.size();
-  if (n <= 1) return std::string(side);
-  if (side == "model") return fmt::format("{} (seed {})", side, runs.outcomes[i].info.seed);
-  return fmt::format("{} (run {} of {})", side, i + 1, n);
 }
 
 bool say_failed_expectations(const Runs& models, const Runs& kernels) {

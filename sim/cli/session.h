@@ -106,12 +106,8 @@ void judge_runs(const scenario::Scenario& sc, Runs& runs);
 // (compare's two). True when any failed: the command exits 1.
 bool say_failed_expectations(const outcome::Outcome& out, std::string_view side = "");
 
-// How compare names run `i` of a side ("model" or "kernel"): the side alone
-// for one run a side, else "model (seed 43)" and "kernel (run 2 of 3)".
-std::string run_label(std::string_view side, const Runs& runs, std::size_t i);
-
 // Every run of both sides judged (judge_runs), each failure of each run on
-// stderr (say_failed_expectations, under its run_label). True when any
+// stderr (say_failed_expectations, under its report::run_label). True when any
 // failed: compare exits 1.
 bool say_failed_expectations(const Runs& models, const Runs& kernels);
 
@@ -123,7 +119,7 @@ std::string expectations_banners(const Runs& models, const Runs& kernels);
 
 // "\nexpectations on the model\n..." and the same for the kernel, for the
 // runs judged with expectations stated (Outcome::expect): every run of each
-// side, under its run_label.
+// side, under its report::run_label.
 std::string expectations_text(const Runs& models, const Runs& kernels);
 
 // `run --seeds`: each judged figure's spread over the runs, as text or JSON

@@ -56,7 +56,7 @@ std::string tolerance_rule() {
                      format_duration(kDurationSlack));
 }
 
-bool is_duration(Figure f) { return f == Figure::total_p99; }
+bool is_duration(Figure f) { return f == Figure::total_p99 || f == Figure::longest_stall; }
 
 const std::vector<std::string>& statistical_counters() {
   static const std::vector<std::string> names = {
@@ -172,6 +172,8 @@ std::int64_t figure_value(const SideStatistics& s, Figure f) {
     case Figure::syncookies_sent: return counter("TcpExtSyncookiesSent");
     case Figure::reqq_full_cookies: return counter("TcpExtTCPReqQFullDoCookies");
     case Figure::data_retransmits: return s.data_retransmit_segments;
+    case Figure::stalled_over_noise_floor: return s.stalled_over_noise_floor;
+    case Figure::longest_stall: return s.longest_tail ? to_ns(*s.longest_tail) : 0;
   }
   return 0;
 }
@@ -191,6 +193,8 @@ std::string figure_name(Figure f, const StatOptions& options) {
     case Figure::syncookies_sent: return "TcpExtSyncookiesSent";
     case Figure::reqq_full_cookies: return "TcpExtTCPReqQFullDoCookies";
     case Figure::data_retransmits: return "data retransmits";
+    case Figure::stalled_over_noise_floor: return "stalled > " + format_duration(options.noise_floor);
+    case Figure::longest_stall: return "longest stall";
   }
   return "?";
 }
@@ -261,7 +265,7 @@ StatisticalComparison compare_statistics(const std::vector<outcome::Outcome>& mo
   }
   c.model = m.front();
   c.kernel = k.front();
-  for (std::size_t i = 0; i < kFigures; ++i) {
+  for (std::size_t i = 0; i < kJudgedFigures; ++i) {
     Judged j;
     j.figure = static_cast<Figure>(i);
     j.what = figure_name(j.figure, options);

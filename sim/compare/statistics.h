@@ -140,8 +140,14 @@ enum class Figure : std::uint8_t {
   syncookies_sent,     // TcpExtSyncookiesSent
   reqq_full_cookies,   // TcpExtTCPReqQFullDoCookies
   data_retransmits,    // TcpRetransSegs - TcpExtTCPSynRetrans (loss probes and RTOs)
+  // Shown by `run --seeds` (spread()), never judged: the figures of the
+  // README's table of the 2003 report (scripts/report-2003).
+  stalled_over_noise_floor,  // requests stalled > StatOptions::noise_floor (190 ms, outcome::kStallThreshold)
+  longest_stall,             // the largest stall of a delivered request (0: none stalled at all)
 };
-inline constexpr std::size_t kFigures = static_cast<std::size_t>(Figure::data_retransmits) + 1;
+// The judged figures are the first kJudgedFigures; spread() shows all kFigures.
+inline constexpr std::size_t kJudgedFigures = static_cast<std::size_t>(Figure::data_retransmits) + 1;
+inline constexpr std::size_t kFigures = static_cast<std::size_t>(Figure::longest_stall) + 1;
 bool is_duration(Figure f);
 
 struct Judged {
@@ -187,9 +193,9 @@ StatisticalComparison compare_statistics(const std::vector<outcome::Outcome>& mo
                                          const std::vector<outcome::Outcome>& kernels,
                                          const StatOptions& options = {});
 
-// The spread of every judged figure over several runs of one side (model
-// seeds): what `synsim run --seeds N` prints, so that N seeds can be set
-// beside N kernel runs.
+// The spread of every figure (the judged ones, then the shown ones) over
+// several runs of one side (model seeds): what `synsim run --seeds N` prints,
+// so that N seeds can be set beside N kernel runs.
 struct Spread {
   Figure figure = Figure::completed;
   std::string what;

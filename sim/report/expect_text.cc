@@ -101,6 +101,33 @@ std::vector<JudgedSide> judged_sides(const outcome::Outcome& model, const outcom
   return sides;
 }
 
+std::string run_label(std::string_view side, const std::vector<outcome::Outcome>& runs, std::size_t i) {
+  const std::size_t n = runs.size();
+  if (n <= 1) return std::string(side);
+  if (side == "model") return fmt::format("{} (seed {})", side, runs[i].info.seed);
+  return fmt::format("{} (run {} of {})", side, i + 1, n);
+}
+
+std::vector<JudgedSide> judged_runs(const std::vector<outcome::Outcome>& models,
+                                    const std::vector<outcome::Outcome>& kernels) {
+  std::vector<JudgedSide> runs;
+  for (const auto& [side, outcomes] : {std::pair{"model", &models}, std::pair{"kernel", &kernels}}) {
+    for (std::size_t i = 0; i < outcomes->size(); ++i) {
+      if ((*outcomes)[i].expect) {
+        runs.push_back({run_label(side, *outcomes, i), &*(*outcomes)[i].expect, outcomes->size()});
+      }
+    }
+  }
+  return runs;
+}
+
+bool several_runs_a_side(const std::vector<JudgedSide>& runs) {
+  for (const JudgedSide& r : runs) {
+    if (r.runs_of_side > 1) return true;
+  }
+  return false;
+}
+
 std::string expectations_headline(const std::vector<Expectation>& results, std::string_view side) {
   if (results.empty()) return "";
   const std::size_t failed = outcome::failed_count(results);

@@ -5,6 +5,7 @@
 // words, so a result reads the same everywhere.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,13 +35,24 @@ std::vector<const outcome::Expectation*> failures_first(const std::vector<outcom
 // "" when built in code.
 std::string expectation_place(const outcome::Expectation& e);
 
-// The results of the runs a report shows, each side that was judged: the
-// run alone (side ""), or "model" and "kernel" when there are two.
+// The results of the runs a report shows, each run that was judged: the
+// run alone (side ""), "model" and "kernel" when there are two, and with
+// several runs a side (compare --runs N) each run under its run_label().
 struct JudgedSide {
-  const char* side;
+  std::string side;
   const std::vector<outcome::Expectation>* results;
+  std::size_t runs_of_side = 1;  // how many runs its side has
 };
 std::vector<JudgedSide> judged_sides(const outcome::Outcome& model, const outcome::Outcome* kernel);
+// Every run of both sides, the model's first (runs nobody judged left out).
+std::vector<JudgedSide> judged_runs(const std::vector<outcome::Outcome>& models,
+                                    const std::vector<outcome::Outcome>& kernels);
+// How every output names run i of a side's runs: the side alone when it ran
+// once, else "model (seed 43)" or "kernel (run 2 of 3)".
+std::string run_label(std::string_view side, const std::vector<outcome::Outcome>& runs, std::size_t i);
+// Whether some side has more than one run among `runs`: the Markdown and
+// HTML reports then show one row per expectation and one column per run.
+bool several_runs_a_side(const std::vector<JudgedSide>& runs);
 
 // The headline: "FAILED: 2 of 3 expectations" when any failed, else
 // "3 of 3 expectations held" (for none: ""). With a side (compare's two

@@ -12,7 +12,9 @@
 //                  comparison), or the statistical comparison's verdict and
 //                  table, else "model only"; key figures.
 //   expectations   every expect: result judged (failures first): PASS or
-//                  FAIL, what the scenario states, what the run gave, line.
+//                  FAIL, what the scenario states, what the run gave, line;
+//                  with several runs a side, one row per expectation and
+//                  a column per run (PASS or FAIL and what it gave).
 //   timeline       swimlanes: per connection, one lane per side
 //                  (<g class="lane" data-side="model|kernel">) on one shared
 //                  time axis, with phase bars (connecting, waiting for accept,
@@ -41,9 +43,11 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sim/compare/compare.h"
 #include "sim/outcome/outcome.h"
+#include "sim/report/expect_text.h"
 #include "sim/report/svg.h"
 
 namespace synsim::report {
@@ -61,6 +65,11 @@ struct HtmlReport {
     std::string table;  // compare::render_statistics_text
   };
   std::optional<Statistics> statistics;
+  // Every judged run's expect: results (report::judged_runs), when a side ran
+  // more than once (compare --runs N); empty: the model's and the kernel's
+  // above. The banner names each failed run; the expectations table then has
+  // one row per expectation and one column per run.
+  std::vector<JudgedSide> runs;
 };
 
 // At most this many connections get swimlanes (stalled and failed ones

@@ -115,7 +115,7 @@ std::string render_comparison_json(const compare::StatisticalComparison& statist
                                    const std::vector<outcome::Outcome>& models,
                                    const std::vector<outcome::Outcome>& kernels);
 
-// `synsim run --seeds N --format json`: the spread of the judged figures
+// `synsim run --seeds N --format json`: the spread of the figures
 // (compare::render_spread_json) with each seed's expect: results added, in
 // the form above, in the order of "seeds":
 //   "expect": [{"seed": 1, "results": [...]}, ...]

@@ -153,9 +153,9 @@ std::string verdict_section(const Outcome& model, const Outcome* kernel, const c
 
 // A quote under the title for each side with a failed expectation, naming
 // every failure; nothing when all held.
-std::string expectations_banner(const Outcome& model, const Outcome* kernel) {
+std::string expectations_banner(const std::vector<JudgedSide>& runs) {
   std::string out;
-  for (const JudgedSide& side : judged_sides(model, kernel)) {
+  for (const JudgedSide& side : runs) {
     if (outcome::all_held(*side.results)) continue;
     out += fmt::format("> **{}**\n", expectations_headline(*side.results, side.side));
     for (const outcome::Expectation& e : *side.results) {
@@ -170,9 +170,42 @@ std::string expectations_banner(const Outcome& model, const Outcome* kernel) {
   return out;
 }
 
+// Several runs a side: one row per expectation (as the first run states
+// it), one cell per run with PASS or FAIL and what that run gave; rows with
+// a failure in any run first.
+std::string expectations_per_run(const std::vector<JudgedSide>& runs) {
+  const std::vector<outcome::Expectation>& first = *runs.front().results;
+  std::vector<std::string> head = {"expectation", "line"};
+  for (const JudgedSide& run : runs) head.push_back(markdown_escape(run.side));
+  std::string out = row(head) + rule(head.size(), 1);
+  auto failed_anywhere = [&](std::size_t i) {
+    for (const JudgedSide& run : runs) {
+      if (i < run.results->size() && !(*run.results)[i].passed) return true;
+    }
+    return false;
+  };
+  for (const bool failed : {true, false}) {
+    for (std::size_t i = 0; i < first.size(); ++i) {
+      if (failed_anywhere(i) != failed) continue;
+      const outcome::Expectation& e = first[i];
+      std::vector<std::string> cells = {markdown_escape(expectation_text(e)),
+                                        e.line > 0 ? std::to_string(e.line) : "-"};
+      for (const JudgedSide& run : runs) {
+        if (i >= run.results->size()) {
+          cells.push_back("-");
+          continue;
+        }
+        const outcome::Expectation& x = (*run.results)[i];
+        cells.push_back(fmt::format("{} {}", x.passed ? "PASS" : "**FAIL**", markdown_escape(expectation_actual_text(x))));
+      }
+      out += row(cells);
+    }
+  }
+  return out + "\n";
+}
+
 // Every result, failures first (of either side), then the ones that held.
-std::string expectations_section(const Outcome& model, const Outcome* kernel) {
-  const std::vector<JudgedSide> sides = judged_sides(model, kernel);
+std::string expectations_section(const std::vector<JudgedSide>& sides, const Outcome* kernel) {
   std::size_t total = 0;
   bool all_held = true;
   for (const JudgedSide& side : sides) {
@@ -185,6 +218,7 @@ std::string expectations_section(const Outcome& model, const Outcome* kernel) {
     out += sides.size() == 1 ? fmt::format("All {} expectation{} held.\n\n", total, total == 1 ? "" : "s")
                              : "All expectations held on both sides.\n\n";
   }
+  if (several_runs_a_side(sides)) return out + expectations_per_run(sides);
   const bool two = kernel != nullptr;
   out += two ? row({"side", "result", "expectation", "got", "line"}) : row({"result", "expectation", "got", "line"});
   out += rule(two ? 5 : 4, two ? 4 : 3);
@@ -193,7 +227,7 @@ std::string expectations_section(const Outcome& model, const Outcome* kernel) {
       for (const outcome::Expectation& e : *side.results) {
         if (e.passed == failed) continue;
         std::vector<std::string> cells;
-        if (two) cells.push_back(side.side);
+        if (two) cells.push_back(markdown_escape(side.side));
         cells.push_back(e.passed ? "PASS" : "**FAIL**");
         cells.push_back(markdown_escape(expectation_text(e)));
         cells.push_back(markdown_escape(expectation_actual_text(e)));
@@ -334,16 +368,17 @@ std::string worst_section(const ConnectionRecord& worst, const Outcome* kernel) 
 }  // namespace
 
 std::string render_markdown(const Outcome& model, const Outcome* kernel, const compare::Comparison* comparison,
-                            std::string_view statistics) {
+                            std::string_view statistics, const std::vector<JudgedSide>* runs) {
   const ConnectionRecord* worst = worst_stall(model);
+  const std::vector<JudgedSide> judged = runs != nullptr && !runs->empty() ? *runs : judged_sides(model, kernel);
   // A failed expect: is the first thing said.
-  const std::string banner = expectations_banner(model, kernel);
+  const std::string banner = expectations_banner(judged);
   std::string out = statistics.empty() ? std::string() : banner + std::string(statistics);
   out += fmt::format("## synsim: {}\n\n", markdown_escape(model.info.scenario));
   if (statistics.empty()) out += banner;
   out += verdict_section(model, kernel, comparison, worst);
   if (comparison != nullptr && !comparison->agree()) out += disagreements_section(*comparison);
-  out += expectations_section(model, kernel);
+  out += expectations_section(judged, kernel);
   out += connections_section(model, kernel, comparison);
   out += counters_section(model, kernel, comparison);
   if (worst != nullptr) out += worst_section(*worst, kernel);

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sim/compare/compare.h"
 #include "sim/outcome/outcome.h"
+#include "sim/report/expect_text.h"
 
 namespace synsim::report {
 
@@ -36,8 +38,13 @@ inline constexpr std::size_t kMarkdownDisagreements = 20;
 // (compare::render_statistics_markdown), put first, after the banner of a
 // failed expect: (which then opens the document instead of following the
 // title).
+// `runs`: every judged run's expect: results (report::judged_runs), when a
+// side ran more than once (compare --runs N): the banner names each failed
+// run, and ### Expectations has one row per expectation and one column per
+// run. Null or empty: the model's and the kernel's results.
 std::string render_markdown(const outcome::Outcome& model, const outcome::Outcome* kernel,
-                            const compare::Comparison* comparison, std::string_view statistics = "");
+                            const compare::Comparison* comparison, std::string_view statistics = "",
+                            const std::vector<JudgedSide>* runs = nullptr);
 
 // Text made safe for a Markdown table cell.
 std::string markdown_escape(std::string_view text);

@@ -67,6 +67,15 @@ TEST(Cli, SeedsPrintTheSpreadOfEveryJudgedFigure) {
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
   EXPECT_NE(ok.output.find("3 seeds (1..3)"), std::string::npos) << ok.output;
   EXPECT_NE(ok.output.find("stalled > 1s"), std::string::npos) << ok.output;
+  // Then the figures shown, not judged (README's table of the 2003 report):
+  // the stalls over 190 ms and the longest, the same on every seed here.
+  EXPECT_NE(ok.output.find("  stalled > 190ms                         4            4            4  4 4 4\n"),
+            std::string::npos)
+      << ok.output;
+  EXPECT_NE(ok.output.find("  longest stall                      6.832s       6.832s       6.832s  6.832s 6.832s "
+                           "6.832s\n"),
+            std::string::npos)
+      << ok.output;
   EXPECT_NE(ok.output.find("expectations failed on 0 of 3 seeds"), std::string::npos) << ok.output;
   // An expectation that fails on the seeds makes the run exit 1.
   const Result failed = synsim("run " + src("scenarios/stall/loopback-stall-2003.yaml") +

@@ -28,6 +28,18 @@ TEST(ProgressRecords, ALineAtEachIntervalAndOneAtTheEnd) {
   EXPECT_EQ(s.find('\033'), std::string::npos);
 }
 
+TEST(ProgressRecords, TheEndIsRecordedOnce) {
+  // The last update already said 2/2 (run --seeds 2 printed it twice).
+  std::ostringstream out;
+  ProgressBar p(Style::records, false, "seeds", milliseconds(0), &out);
+  p.update(1, 2);
+  p.update(2, 2);
+  p.finish(2, 2);
+  const std::string s = out.str();
+  EXPECT_EQ(s.find("synsim: 2/2 seeds"), s.rfind("synsim: 2/2 seeds")) << s;
+  EXPECT_NE(s.find("synsim: 2/2 seeds"), std::string::npos) << s;
+}
+
 TEST(ProgressRecords, QuickWorkPrintsNothing) {
   std::ostringstream out;
   ProgressBar p(Style::records, false, "runs", std::chrono::hours(1), &out);

@@ -341,4 +341,50 @@ TEST_F(CompareCli, RunsJudgeEveryRunsExpectations) {
   EXPECT_EQ(comparison["expect"]["model"], comparison["expect_runs"]["model"][0]["results"]);
 }
 
+// --runs N in what people share: summary.md and report.html show every run's
+// expect: results too (one row per expectation, one column per run), and
+// the FAILED banner of the run that failed, though the first runs of both
+// sides held. Against main's synsim of 2026-12-06 both showed the first
+// run of each side only: no banner, every result PASS.
+TEST_F(CompareCli, MarkdownAndHtmlShowEveryRunsExpectations) {
+  const std::string stall = src("scenarios/stall/loopback-stall-2003.yaml");
+  const std::string saved = saved_outcome(stall);
+  const std::string broken = without_two_challenge_acks(saved, dir_ / "broken.json");
+  const std::filesystem::path out = dir_ / "cmp";
+  const Result r = synsim::testing::shell(std::string(SYNSIM_BINARY) + " compare " + stall +
+                                          " --runs 2 --kernel-outcome " + saved + " --kernel-outcome " + broken +
+                                          " --out " + out.string() + " 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  const std::string failed = "TcpExtTCPChallengeACK at least 2";
+
+  const std::string md = read(out / "summary.md");
+  const std::size_t md_banner =
+      md.find("\n> **FAILED on the kernel (run 2 of 2): 1 of 6 expectations**\n> - " + failed + ": got 1");
+  ASSERT_NE(md_banner, std::string::npos) << md.substr(0, 400);
+  EXPECT_LT(md_banner, md.find("**Verdict: "));
+  EXPECT_EQ(md.find("FAILED on the model"), std::string::npos);
+  EXPECT_EQ(md.find("FAILED on the kernel (run 1"), std::string::npos);
+  // The header names every run; the failed expectation's row comes first,
+  // with run 2's FAIL beside the others' PASS.
+  const std::size_t head = md.find("| expectation | line | model (seed 1) | model (seed 2) | kernel (run 1 of 2) | "
+                                   "kernel (run 2 of 2) |");
+  ASSERT_NE(head, std::string::npos) << md;
+  const std::size_t row = md.find("| " + failed + " | ", head);
+  ASSERT_NE(row, std::string::npos) << md;
+  const std::string row_text = md.substr(row, md.find('\n', row) - row);
+  EXPECT_EQ(row_text, "| " + failed + " | 41 | PASS 4 | PASS 4 | PASS 4 | **FAIL** 1 |");
+  const std::size_t rule = md.find('\n', head) + 1;
+  EXPECT_EQ(md.find("| --- | ---: | ---: |", rule), rule) << "a rule under the header";
+  EXPECT_EQ(md.find('\n', rule) + 1, row) << "the failed row first";
+
+  const std::string html = read(out / "report.html");
+  const std::size_t banner = html.find("<section id=\"expect-failed\"");
+  ASSERT_NE(banner, std::string::npos);
+  EXPECT_NE(html.find("<h2>FAILED on the kernel (run 2 of 2): 1 of 6 expectations</h2>", banner), std::string::npos);
+  EXPECT_LT(banner, html.find("<section id=\"expectations\""));
+  EXPECT_NE(html.find("<th>kernel (run 2 of 2)</th>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"bad\">FAIL 1</td>"), std::string::npos);
+  EXPECT_NE(html.find("<title>FAILED: "), std::string::npos);
+}
+
 }  // namespace
