@@ -171,7 +171,7 @@ TEST(Cli, UnknownCommandIsNamedWithTheCommandsThereAre) {
   const Result r = synsim("frobnicate x.yaml");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("unknown command 'frobnicate'; commands: run, kernel, compare, check, sweep, sweep-report, "
-                          "probe, explain\n"),
+                          "probe, explain, kernels\n"),
             std::string::npos)
       << r.output;
   const Result none = synsim("");
@@ -209,13 +209,48 @@ TEST(Cli, HelpListsTheKnownProfilesAndEveryCommandsExitCodes) {
   ASSERT_NE(kernel, std::string::npos);
   EXPECT_NE(run.output.substr(kernel, run.output.find('\n', kernel) - kernel).find("linux-2.5.66"), std::string::npos)
       << run.output;
-  for (const char* command : {"", "run", "kernel", "compare", "check", "sweep", "sweep-report", "probe"}) {
+  for (const char* command : {"", "run", "kernel", "compare", "check", "sweep", "sweep-report", "probe", "kernels"}) {
     const Result help = synsim(std::string(command) + " --help");
     EXPECT_EQ(help.exit_code, 0) << command;
     EXPECT_NE(help.output.find("Exit codes:\n  0 "), std::string::npos) << command << "\n" << help.output;
     EXPECT_NE(help.output.find("\n  2    bad "), std::string::npos) << command << "\n" << help.output;
     EXPECT_NE(help.output.find("\n  3    "), std::string::npos) << command << "\n" << help.output;
   }
+}
+
+TEST(Cli, KernelsListsEveryProfileWithItsDefaults) {
+  const Result r = synsim("kernels");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  for (const synsim::profile::Profile& p : synsim::profile::profiles()) {
+    EXPECT_NE(r.output.find("\n" + std::string(p.name) + " "), std::string::npos) << p.name << "\n" << r.output;
+  }
+  EXPECT_NE(r.output.find("somaxconn"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("tcp_max_syn_backlog"), std::string::npos) << r.output;
+}
+
+TEST(Cli, KernelsDiffPrintsEachDifferingRuleAndDefaultWithItsCitation) {
+  const Result r = synsim("kernels diff linux-4.18 linux-6.18");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  for (const char* s : {"rule syn_queue_full_test", "qlen_ge_backlog", "qlen_gt_backlog", "3479c7549fb1",
+                        "rule challenge_ack", "79e3602caa6f", "rule timeouts_counter", "default net.core.somaxconn",
+                        "4.18.0 include/linux/socket.h: SOMAXCONN 128"}) {
+    EXPECT_NE(r.output.find(s), std::string::npos) << s << "\n" << r.output;
+  }
+  // A rule both take alike is not printed.
+  EXPECT_EQ(r.output.find("rule synack_timer"), std::string::npos) << r.output;
+  // An alias against its upstream: the backports.
+  const Result rhel = synsim("kernels diff linux-3.10 rhel-7");
+  EXPECT_EQ(rhel.exit_code, 0) << rhel.output;
+  EXPECT_NE(rhel.output.find("rule challenge_ack"), std::string::npos) << rhel.output;
+  EXPECT_NE(rhel.output.find("default net.ipv4.tcp_challenge_ack_limit"), std::string::npos) << rhel.output;
+}
+
+TEST(Cli, KernelsDiffRefusesAnUnknownProfileWithExitTwo) {
+  const Result r = synsim("kernels diff linux-4.18 linux-9.9");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("unknown kernel profile 'linux-9.9'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("linux-3.10"), std::string::npos) << r.output;
+  EXPECT_EQ(synsim("kernels differ a b").exit_code, 2);
 }
 
 TEST(Cli, NumbersReadTheSameOnTheCommandLineAsInSet) {
