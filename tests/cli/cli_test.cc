@@ -12,6 +12,7 @@
 #include <iterator>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -251,6 +252,24 @@ TEST(Cli, KernelsDiffRefusesAnUnknownProfileWithExitTwo) {
   EXPECT_NE(r.output.find("unknown kernel profile 'linux-9.9'"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("linux-3.10"), std::string::npos) << r.output;
   EXPECT_EQ(synsim("kernels differ a b").exit_code, 2);
+}
+
+TEST(Cli, SweepTakesTheKernelProfileAsAGridAxis) {
+  // One run per profile, each line naming its profile; the 2003 stall's
+  // x#1 waits longer on 6.18 (its TLP and wheel) than on 2.5.66.
+  const Result r = synsim("sweep " + src("scenarios/stall/loopback-stall-2003.yaml") +
+                          " --grid kernel=linux-6.18,linux-2.5.66");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(r.output);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line[0] == '{') lines.push_back(nlohmann::json::parse(line));
+  }
+  ASSERT_EQ(lines.size(), 2u) << r.output;
+  EXPECT_EQ(lines[0]["params"]["kernel"], "linux-6.18");
+  EXPECT_EQ(lines[1]["params"]["kernel"], "linux-2.5.66");
+  EXPECT_GT(lines[0]["summary"]["stall_max_ns"].get<std::int64_t>(),
+            lines[1]["summary"]["stall_max_ns"].get<std::int64_t>());
 }
 
 TEST(Cli, NumbersReadTheSameOnTheCommandLineAsInSet) {
