@@ -196,7 +196,10 @@ constexpr Defaults defaults_5_4() {
   d.tcp_syn_linear_timeouts = {0, "5.4.214: the sysctl does not exist"};
   return d;
 }
-constexpr Profile kLinux54 = modern_profile("linux-5.4", "5.4.y (5.4.214 read; whether 3479c7549fb1 reached 5.4.y is not checked)",
+constexpr Profile kLinux54 = modern_profile("linux-5.4",
+                                            "5.4.y up to 5.4.214 at least (read); 3479c7549fb1 reached even 4.19-based trees "
+                                            "(CIP linux-4.4.y-st merging 4.19-st, Apr 2025), so the last 5.4.y likely test "
+                                            "qlen > backlog [5.4.y itself not checked]",
                                             rules_5_4(), defaults_5_4());
 
 // linux-4.18: somaxconn 128, tcp_max_syn_backlog /256, TCPTimeouts once

@@ -26,7 +26,7 @@ constexpr std::array kSynQueueFullTest = {
     RuleValue{"table_from_max_syn_backlog", "tcp_synq_is_full(): table from tcp_max_syn_backlog, tcp_listen_start() (2.4.20, 2.6.12)"},
     RuleValue{"table_from_backlog", "reqsk_queue_alloc(): table from the listen backlog, 2.6.20 (read: 3.10.99)"},
     RuleValue{"qlen_ge_backlog", "ef547f2ac16b 'tcp: remove max_qlen_log', v4.4"},
-    RuleValue{"qlen_gt_backlog", "3479c7549fb1 'tcp/dccp: allow a connection when sk_max_ack_backlog is zero', v6.13; stable 5.15.y, 6.1.y, 6.6.y, 6.12.y in Jan 2025"},
+    RuleValue{"qlen_gt_backlog", "3479c7549fb1 'tcp/dccp: allow a connection when sk_max_ack_backlog is zero', v6.13; stable 5.15.y, 6.1.y, 6.6.y, 6.12.y in Jan 2025 (6.1.158, 6.12.19 read), 4.19-based CIP trees by Apr 2025"},
 };
 constexpr std::array kSynDrop = {
     RuleValue{"young_requests_gt_1", "tcp_v4_conn_request(): sk_acceptq_is_full() && inet_csk_reqsk_queue_young() > 1 (2.4.20 to 4.9)"},
