@@ -13,6 +13,7 @@
 #include "sim/cli/interrupt.h"
 #include "sim/cli/kernel_command.h"
 #include "sim/cli/calibrate_command.h"
+#include "sim/cli/kernels_command.h"
 #include "sim/cli/probe_command.h"
 #include "sim/cli/render.h"
 #include "sim/cli/sweep_command.h"
@@ -320,6 +321,17 @@ CLI::App* add_calibrate(CLI::App& app, CalibrateArgs& cal) {
   return cmd;
 }
 
+CLI::App* add_kernels(CLI::App& app, KernelsArgs& k) {
+  CLI::App* cmd = app.add_subcommand(
+      "kernels", "List the kernel profiles (HZ, TCP_TIMEOUT_INIT, sysctl defaults); 'diff A B': the rules and "
+                 "defaults on which two differ, with their citations");
+  cmd->footer("Profiles: " + profile_names() + "\n" +
+              exit_codes_help({{kExitOk, "listed"}, {kExitBadInput, "bad usage: an unknown profile, or words other than 'diff A B'"},
+                               kHelpInternal}));
+  cmd->add_option("words", k.words, "Nothing, or: diff PROFILE PROFILE")->expected(0, 3);
+  return cmd;
+}
+
 // `synsim foo` (or `synsim` alone): CLI11 says only "A subcommand is
 // required"; say the word that is not a command and which commands there
 // are. True when refused (said on stderr).
@@ -376,6 +388,8 @@ int main(int argc, char** argv) {
   CLI::App* explain_cmd = add_explain(app, explain);
   CalibrateArgs calibrate;
   CLI::App* calibrate_cmd = add_calibrate(app, calibrate);
+  KernelsArgs kernels;
+  CLI::App* kernels_cmd = add_kernels(app, kernels);
   if (refused_unknown_command(app, argc, argv)) return kExitBadInput;
 
   try {
@@ -408,6 +422,7 @@ int main(int argc, char** argv) {
   if (*calibrate_cmd) {
     return guarded({"calibrate", "", {}, {}, false}, [&] { return calibrate_command(calibrate); });
   }
+  if (*kernels_cmd) return guarded({"kernels", "", {}, {}, false}, [&] { return kernels_command(kernels); });
   if (*probe_cmd) return guarded({"probe", probe.what, {}, {}, false}, [&] { return probe_command(probe); });
   if (*sweep_report_cmd) {
     return guarded({"sweep-report", joined(sweep_report.files) + " --html " + sweep_report.html, {}, {}, false},

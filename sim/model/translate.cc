@@ -70,7 +70,7 @@ tcp::StackConfig stack_config(const scenario::Scenario& sc, std::uint64_t seed, 
   const profile::Profile& profile = kernel_profile(sc);
   tcp::StackConfig cfg;
   cfg.profile = &profile;
-  cfg.sysctls = profile::default_sysctls(profile.era);
+  cfg.sysctls = profile::default_sysctls(profile);
   for (const scenario::SysctlSetting& s : sc.sysctls) {
     const profile::SysctlInfo* info = profile::find_sysctl(s.name);
     if (info == nullptr) throw Unsupported(fmt::format("unknown sysctl '{}'", s.name));

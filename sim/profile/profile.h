@@ -1,6 +1,7 @@
 // Kernel profiles: which kernel's rules the model follows.
 //
-// The profile layer (sim/profile): the kernels synsim knows and the
+// The profile layer (sim/profile): the kernels synsim knows (this file and
+// rules.h: each rule that differs between them is one switch) and the
 // sysctls a scenario may set (sysctls.h). Below both the model (sim/tcp)
 // and the scenario layer, which validates a scenario's `kernel:` and
 // `sysctl:` against it, so the kernel runner, which reads scenarios, does
@@ -9,6 +10,9 @@
 // `linux-6.18` is the modern column of kernel-handshake.md (read in 6.12,
 // measured on 6.18.44 at HZ=250); `linux-2.5.66` is the column of the 2003
 // report (read in 2.6.12-rc2 and 2.4.20, bracketing 2.5.66, see §0 there).
+// The others were read in single-version trees (profile.cc says which); a
+// distribution's kernel is an alias: an upstream profile plus the backports
+// it is known to carry.
 #pragma once
 
 #include <cstdint>
@@ -17,39 +21,48 @@
 #include <string_view>
 
 #include "sim/core/time.h"
+#include "sim/profile/rules.h"
+#include "sim/profile/sysctls.h"
 
 namespace synsim::profile {
 
-enum class Era {
-  modern,  // per-request timers, SYN queue limit = backlog, TLP, challenge ACKs
-  old,     // per-listener SYN-ACK sweep, SYN queue from tcp_max_syn_backlog, no TLP
+// A default sysctl value of a profile, with what was read to know it.
+struct Default {
+  std::int64_t value = 0;
+  std::string_view read;
 };
 
-// Where the RTT of a finished connection is remembered, and how a new
-// connection on the same path uses it. On loopback every connection, client
-// and server child alike, goes from 127.0.0.1 to 127.0.0.1, so there is one
-// entry: what one connection leaves there, every later one starts from.
-enum class RttMemory {
-  // 2.4.20 and 2.6.11 (read; 2.5.66 assumed, between them): the route cache
-  // entry (struct rtable, keyed by daddr, saddr, tos, oif; no ports) carries
-  // dst->rtt / RTAX_RTT and rttvar. tcp_update_metrics() (net/ipv4/tcp_input.c),
-  // on TIME_WAIT or LAST_ACK -> CLOSE, stores the socket's srtt when larger,
-  // an EWMA otherwise, and max(|delta| / 2, mdev) as rttvar; tcp_init_metrics()
-  // raises a new socket's srtt and mdev to them, so its RTO is
-  // dst->rtt / 8 + max(dst->rttvar, TCP_RTO_MIN). The output route of
-  // 127.0.0.1 is DST_HOST (ip_route_output_slow), so loopback is not skipped.
-  route_cache,
-  // 6.x net/ipv4/tcp_metrics.c: the same update, into the tcp_metrics entry
-  // of (saddr, daddr) in the netns; tcp_init_metrics() seeds only the first
-  // RTO from it (crtt + max(2 crtt, rto_min)), not srtt or mdev. Loopback is
-  // not skipped (6.18.44: `ip tcp_metrics show` lists 127.0.0.1).
-  tcp_metrics,
+// The defaults of a fresh network namespace on the profile's kernel (or the
+// compiled-in globals of kernels without per-netns sysctls) that differ
+// between profiles; the rest are Sysctls' member initialisers.
+struct Defaults {
+  Default somaxconn;
+  Default tcp_max_syn_backlog;
+  Default tcp_syn_retries;
+  Default tcp_synack_retries;
+  Default tcp_syncookies;
+  Default tcp_syn_linear_timeouts;
+  Default tcp_early_retrans;
+  Default tcp_challenge_ack_limit;
+  Default netdev_max_backlog;
+  Default ip_local_port_range_max;
 };
 
 struct Profile {
   std::string_view name;       // "linux-6.18"
-  Era era;
+  // For a distribution alias, the upstream profile it takes ("linux-3.10"
+  // for rhel-7); empty for an upstream profile.
+  std::string_view upstream;
+  // What the profile stands for: the version range (stable sublevels where
+  // a rule changed inside a series) and, for an alias, its backports.
+  std::string_view models;
+  Rules rules;
+  Defaults defaults;
+  // Rules of this kernel the model does not implement (informational; the
+  // model runs the profile's switches without them). Empty: none known.
+  std::span<const std::string_view> not_modelled;
   std::int64_t default_hz;     // CONFIG_HZ
+  std::string_view hz_read;    // where the HZ comes from
   Duration timeout_init;       // TCP_TIMEOUT_INIT: first SYN / SYN-ACK timeout
   Duration timeout_fallback;   // TCP_TIMEOUT_FALLBACK: data RTO without an RTT sample
   Duration delack_max;         // TCP_DELACK_MAX: deferred final ACK goes out after this
@@ -62,7 +75,6 @@ struct Profile {
   // (on 6.18 here 1.5 us warm without capture, profile.cc; kernel-handshake.md §8
   // measured 8-20 us cold).
   Duration loopback_hop;
-  RttMemory rtt_memory;
 };
 
 std::span<const Profile> profiles();
@@ -72,5 +84,16 @@ const Profile& default_profile();
 // The profile `synsim compare` holds the kernel runner's host to: the
 // modern one, since the machine the runner uses boots a current kernel.
 const Profile& host_profile();
+
+// The sysctls of a fresh network namespace on the profile's kernel.
+Sysctls default_sysctls(const Profile& p);
+
+// One row per default that differs between profiles (Defaults' fields),
+// under its sysctl name, for listings and diffs.
+struct DefaultInfo {
+  std::string_view sysctl;  // "net.core.somaxconn"
+  Default Defaults::*field;
+};
+std::span<const DefaultInfo> default_table();
 
 }  // namespace synsim::profile

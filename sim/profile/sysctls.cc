@@ -2,7 +2,6 @@
 
 #include <array>
 
-#include "sim/profile/profile.h"
 
 namespace synsim::profile {
 
@@ -57,32 +56,6 @@ const SysctlInfo* find_sysctl(std::string_view name) {
     if (s.name == name) return &s;
   }
   return nullptr;
-}
-
-Sysctls default_sysctls(Era era) {
-  Sysctls s;  // member initialisers: a fresh netns on linux-6.18
-  switch (era) {
-    case Era::modern:
-      break;
-    case Era::old:
-      // Compiled-in globals of the 2.5/2.6 era (kernel-handshake.md §2, §3.2, §10).
-      s.somaxconn = 128;             // SOMAXCONN
-      s.tcp_syncookies = 0;          // SYNC_INIT 0 "let the user enable it"
-      s.tcp_max_syn_backlog = 1024;  // tcp_init() on a large-RAM machine
-      s.tcp_syn_retries = 5;         // TCP_SYN_RETRIES
-      s.tcp_syn_linear_timeouts = 0; // did not exist
-      s.tcp_early_retrans = 0;       // no TLP
-      s.netdev_max_backlog = 300;
-      // tcp_init(), net/ipv4/tcp.c (2.4.20 to 2.6.12): the compiled-in
-      // 1024-4999 becomes 32768-61000 when the bind hash's order > 4 (a
-      // large-RAM machine), the same branch that sets tcp_max_syn_backlog
-      // 1024 above. The 2003 report's machine was such a one: its client
-      // ports, 48056 and 49186, lie outside 1024-4999.
-      s.ip_local_port_range_min = 32768;
-      s.ip_local_port_range_max = 61000;
-      break;
-  }
-  return s;
 }
 
 }  // namespace synsim::profile

@@ -13,8 +13,6 @@
 
 namespace synsim::profile {
 
-enum class Era;
-
 struct Sysctls {
   std::int64_t somaxconn = 4096;               // net.core.somaxconn
   std::int64_t netdev_max_backlog = 1000;      // net.core.netdev_max_backlog
@@ -51,7 +49,6 @@ std::span<const SysctlInfo> sysctl_table();
 // nullptr when the name is not a sysctl the model knows.
 const SysctlInfo* find_sysctl(std::string_view name);
 
-// The defaults of the given era (a fresh netns on 6.18; the globals of 2.5.66).
-Sysctls default_sysctls(Era era);
+// A profile's defaults: default_sysctls(const Profile&), profile.h.
 
 }  // namespace synsim::profile

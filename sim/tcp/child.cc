@@ -34,7 +34,7 @@ void Stack::child_established(std::uint32_t conn, const Segment& seg, bool from_
   const std::int64_t echo_ms =
       echo ? std::max<std::int64_t>(0, static_cast<std::int32_t>(ts_now(ch.ts_off) - seg.ts_ecr)) : -1;
   std::int64_t m = -1;
-  if (!modern()) {
+  if (rules().rtt_clock == profile::RttClock::jiffies) {
     if (echo) m = static_cast<std::int64_t>(clock_.to_jiffies(ms(echo_ms)));
   } else if (!from_cookie && c.req.num_retrans == 0 && c.req.snt_synack) {
     m = (to_ns(now_) - to_ns(*c.req.snt_synack)) / 1000;

@@ -32,9 +32,9 @@ void Stack::connect(std::uint32_t conn, bool defer_final_ack) {
     return;
   }
   s.iss = isn_rng_.next_u32();  // secure_tcp_seq(): Deviation, drawn from the seed
-  // 6.x: a random offset per connection (tcp_ns_to_ts + ts_off); 2.5/2.6:
-  // TSval is jiffies itself, one clock for every socket.
-  s.ts_off = modern() ? isn_rng_.next_u32() : ts_clock_offset_;
+  // rules.ts_clock: 6.x: a random offset per connection (tcp_ns_to_ts +
+  // ts_off); 2.5/2.6, 3.10: TSval is jiffies itself, one clock for every socket.
+  s.ts_off = rules().ts_clock == profile::TsClock::random_offset ? isn_rng_.next_u32() : ts_clock_offset_;
   s.snd_una = s.iss;
   s.snd_nxt = s.iss + 1;
   s.write_seq = s.iss + 1;
@@ -81,7 +81,9 @@ void Stack::send_syn(std::uint32_t conn, bool retransmit) {
     ++s.syn_retransmits;
     s.syn_retransmitted = true;
     counters_.inc(Mib::TcpRetransSegs);
-    if (modern()) counters_.inc(Mib::TcpExtTCPSynRetrans);
+    if (rules().syn_retrans_counters == profile::SynRetransCounters::retrans_segs_and_syn_retrans) {
+      counters_.inc(Mib::TcpExtTCPSynRetrans);
+    }
     why = Reason{.kind = ReasonKind::syn_retransmit, .a = s.syn_retransmits};
   }
   xmit(syn, why);
@@ -161,7 +163,7 @@ void Stack::synsent_rcv(std::uint32_t conn, Segment& seg) {
   // Karn: a retransmitted SYN gives no sequence sample; the TS echo does,
   // in whole milliseconds, at least 1 ms (tcp_rtt_tsopt_us).
   std::int64_t m = -1;
-  if (!modern()) {
+  if (rules().rtt_clock == profile::RttClock::jiffies) {
     // tcp_ack_saw_tstamp(): the sample is tcp_time_stamp - rcv_tsecr, in
     // jiffies: the age of the SYN the SYN-ACK echoes, retransmitted or not;
     // without timestamps tcp_ack_no_tstamp() takes the SYN's age unless it
@@ -259,14 +261,40 @@ void Stack::send_data(std::uint32_t conn, bool retransmit, const Reason& why) {
   if (s.pending == XmitTimer::none) arm_xmit_timer(conn, XmitTimer::retrans, s.rto);
   // tcp_schedule_loss_probe(): needs tcp_early_retrans 3 or 4, SACK, CA_Open.
   const bool tlp = (sys_.tcp_early_retrans == 3 || sys_.tcp_early_retrans == 4) && sys_.tcp_sack &&
-                   profile_->era == Era::modern && !s.in_loss && !s.tlp_sent;
-  if (tlp) {
-    // PTO = 2*srtt + tcp_rto_min with one packet out; capped by the RTO.
-    std::uint64_t pto = clock_.to_jiffies(profile_->timeout_init);
-    if (s.rtt.srtt) pto = clock_.to_jiffies(us(s.rtt.srtt >> 2)) + clock_.to_jiffies(us(sys_.tcp_rto_min_us));
-    if (pto > s.rto) pto = s.rto;
-    arm_xmit_timer(conn, XmitTimer::loss_probe, pto);
+                   rules().tlp != profile::Tlp::none && !s.in_loss && !s.tlp_sent;
+  if (!tlp) return;
+  const std::optional<std::uint64_t> pto = loss_probe_timeout(s);
+  if (pto) arm_xmit_timer(conn, XmitTimer::loss_probe, *pto);
+}
+
+// Linux: tcp_schedule_loss_probe(), net/ipv4/tcp_output.c: the probe
+// timeout with one packet out (rules.tlp), in jiffies, capped by the RTO
+// ("if the RTO formula yields an earlier time, then use that time").
+// nullopt: no probe (3.10 needs an RTT).
+std::optional<std::uint64_t> Stack::loss_probe_timeout(const ClientSock& s) const {
+  std::uint64_t pto = 0;
+  switch (rules().tlp) {
+    case profile::Tlp::none:
+      return std::nullopt;
+    case profile::Tlp::delack_floor: {
+      // 3.10: rtt = srtt >> 3 in jiffies (RHEL 7.9: usecs_to_jiffies(srtt_us >> 3));
+      // max(rtt << 1, rtt + rtt / 2 + TCP_DELACK_MAX, msecs_to_jiffies(10)).
+      if (s.rtt.srtt == 0) return std::nullopt;
+      const std::uint64_t rtt = rules().rtt_clock == profile::RttClock::usec
+                                    ? clock_.to_jiffies(us(s.rtt.srtt >> 3))
+                                    : static_cast<std::uint64_t>(s.rtt.srtt >> 3);
+      pto = std::max(rtt << 1, rtt + (rtt >> 1) + clock_.to_jiffies(profile_->delack_max));
+      pto = std::max(pto, clock_.to_jiffies(ms(10)));
+      break;
+    }
+    case profile::Tlp::rto_min:
+      // PTO = 2*srtt + tcp_rto_min with one packet out.
+      pto = clock_.to_jiffies(profile_->timeout_init);
+      if (s.rtt.srtt) pto = clock_.to_jiffies(us(s.rtt.srtt >> 2)) + clock_.to_jiffies(us(sys_.tcp_rto_min_us));
+      break;
   }
+  if (pto > s.rto) pto = s.rto;
+  return pto;
 }
 
 // Linux: tcp_write_timer_handler(), net/ipv4/tcp_timer.c: the socket's one
@@ -308,10 +336,9 @@ bool Stack::write_timeout(std::uint32_t conn) {
   ClientSock& s = sock(conn).client;
   bool expired;
   if (s.state == ClientState::syn_sent) {
-    const std::int64_t max_retransmits =
-        sys_.tcp_syn_retries + (modern() ? sys_.tcp_syn_linear_timeouts : 0);
+    const std::int64_t max_retransmits = sys_.tcp_syn_retries + syn_linear_timeouts();
     expired = s.retransmits >= max_retransmits;
-  } else if (!modern()) {
+  } else if (rules().write_timeout == profile::WriteTimeout::retransmit_count) {
     // 2.6.12: count-based, retransmits >= tcp_retries2.
     expired = s.retransmits >= static_cast<std::uint32_t>(sys_.tcp_retries2);
   } else {
@@ -342,9 +369,9 @@ bool Stack::write_timeout(std::uint32_t conn) {
 // Linux: tcp_retransmit_timer(), net/ipv4/tcp_timer.c
 void Stack::retransmit_timer(std::uint32_t conn) {
   ClientSock& s = sock(conn).client;
-  // 6.x counts every RTO; 2.6.12 only the first of an episode
-  // (icsk_retransmits == 0, CA_Open).
-  const bool count_timeout = modern() || s.retransmits == 0;
+  // rules.timeouts_counter: 5.4+ counts every RTO; 2.6.12 to 4.18 only the
+  // first of an episode (icsk_retransmits == 0, CA_Open).
+  const bool count_timeout = rules().timeouts_counter == profile::TimeoutsCounter::every_rto || s.retransmits == 0;
   if (s.state == ClientState::syn_sent) {
     if (count_timeout) counters_.inc(Mib::TcpExtTCPTimeouts);
     if (write_timeout(conn)) return;
@@ -352,7 +379,7 @@ void Stack::retransmit_timer(std::uint32_t conn) {
     ++s.total_rto;
     send_syn(conn, true);
     // v6.5+: the first tcp_syn_linear_timeouts timeouts do not back off.
-    if (!(modern() && s.total_rto <= static_cast<std::uint32_t>(sys_.tcp_syn_linear_timeouts))) {
+    if (s.total_rto > static_cast<std::uint32_t>(syn_linear_timeouts())) {
       ++s.backoff;
       ++s.rtt_backoff;
       const std::uint64_t rto_max = clock_.to_jiffies(ms(sys_.tcp_rto_max_ms));
@@ -394,78 +421,6 @@ void Stack::client_fail(std::uint32_t conn, SockError e, const Reason& why) {
   client_closed(conn, Duration{0});
   s.error = e;
   observer_.on_client_error(conn, e);
-}
-
-// Linux: tcp_send_challenge_ack() with the per-socket limit of
-// tcp_oow_rate_limited() (tcp_invalid_ratelimit, shared with other
-// out-of-window ACKs). The per-netns tcp_challenge_ack_limit is unlimited by
-// default since 6.0 and not modelled.
-void Stack::send_challenge_ack(std::uint32_t conn) {
-  ClientSock& s = sock(conn).client;
-  const std::uint64_t limit = clock_.to_jiffies(ms(sys_.tcp_invalid_ratelimit));
-  if (s.oow_ack_sent && jiffies() - s.last_oow_ack_jiffies < limit) {
-    counters_.inc(Mib::TcpExtTCPACKSkippedChallenge);
-    note(conn, Reason{.kind = ReasonKind::challenge_ack_suppressed, .n = sys_.tcp_invalid_ratelimit});
-    return;
-  }
-  s.oow_ack_sent = true;
-  s.last_oow_ack_jiffies = jiffies();
-  counters_.inc(Mib::TcpExtTCPChallengeACK);
-  Segment ack = make_segment(conn, true);
-  ack.flags = kAck;
-  ack.seq = s.snd_nxt;
-  ack.ack = s.rcv_nxt;
-  xmit(ack, because(ReasonKind::challenge_ack));
-}
-
-// Linux: tcp_validate_incoming() on an established client: an RST in
-// sequence resets the connection, one out of sequence and a SYN get a
-// challenge ACK (RFC 5961); on 2.6.12 a SYN-ACK is an old segment that gets
-// a duplicate ACK with a D-SACK block. False when the segment ends here.
-bool Stack::established_validate(std::uint32_t conn, Segment& seg) {
-  ClientSock& s = sock(conn).client;
-  if (seg.flags & kRst) {
-    if (seg.seq == s.rcv_nxt) {
-      counters_.inc(Mib::TcpEstabResets);
-      client_fail(conn, SockError::econnreset, because(ReasonKind::connection_reset));
-    } else {
-      send_challenge_ack(conn);
-    }
-    return false;
-  }
-  if ((seg.flags & kSyn) && !modern()) {
-    // 2.6.11/2.6.12 tcp_rcv_established() slow path: tcp_replace_ts_recent()
-    // runs before the SYN is looked at, and the SYN-ACK (seq <= rcv_wup)
-    // passes it, so the duplicate ACK echoes the retransmitted SYN-ACK's
-    // TSval (the 2003 capture's line 6: "timestamp 19536528 19536528").
-    if (seg.has_ts) s.ts_recent = seg.ts_val;
-    // 2.6.12: the SYN-ACK is an old segment (end_seq <= rcv_nxt):
-    // tcp_data_queue() "A retransmit" -> DelayedACKLost, tcp_dsack_set()
-    // and an immediate ACK carrying a D-SACK block for [ISN, ISN+1).
-    // Not rate-limited. This is the report's "sack 1 {0:1}".
-    counters_.inc(Mib::TcpExtDelayedACKLost);
-    Segment ack = make_segment(conn, true);
-    ack.flags = kAck;
-    ack.seq = s.snd_nxt;
-    ack.ack = s.rcv_nxt;
-    if (sys_.tcp_sack && sys_.tcp_dsack) {
-      counters_.inc(Mib::TcpExtTCPDSACKOldSent);
-      ack.has_sack = true;
-      ack.sack_left = seg.seq;
-      ack.sack_right = seg.seq + 1;
-    }
-    xmit(ack, because(ReasonKind::dsack_duplicate_ack));
-    return false;
-  }
-  if (seg.flags & kSyn) {
-    // A SYN on an established socket (here: the server's retransmitted
-    // SYN-ACK, because its request never saw our ACK). RFC 5961 4.2.
-    counters_.inc(Mib::TcpInErrs);
-    counters_.inc(Mib::TcpExtTCPSYNChallenge);
-    send_challenge_ack(conn);
-    return false;
-  }
-  return true;
 }
 
 // Linux: tcp_ack() on an established client: snd_una advances; once

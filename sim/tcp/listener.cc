@@ -51,11 +51,14 @@ void Stack::listener_rcv(Segment& seg) {
     child_rcv(seg.conn, seg);
     return;
   }
+  // rules.synack_timer: per-request timers (4.1+) come with the passive
+  // open of listener.cc; a per-listener sweep with listener_2_5.cc's.
+  const bool sweep = rules().synack_timer == profile::SynackTimer::listener_sweep;
   if (c.req.live) {
-    if (modern()) {
-      tcp_check_req(seg);
-    } else {
+    if (sweep) {
       tcp_check_req_old(seg);
+    } else {
+      tcp_check_req(seg);
     }
     return;
   }
@@ -70,16 +73,16 @@ void Stack::listener_rcv(Segment& seg) {
     return;
   }
   if (seg.flags & kAck) {
-    if (modern() ? cookie_check(seg) : cookie_check_old(seg)) return;
+    if (sweep ? cookie_check_old(seg) : cookie_check(seg)) return;
     // tcp_rcv_state_process() LISTEN: an ACK is answered with a reset.
     send_reset_for(seg, Reason{.kind = ReasonKind::listen_ack_rst, .segment = segment_word(seg)});
     return;
   }
   if (seg.flags & kSyn) {
-    if (modern()) {
-      tcp_conn_request(seg);
-    } else {
+    if (sweep) {
       tcp_v4_conn_request_old(seg);
+    } else {
+      tcp_conn_request(seg);
     }
     return;
   }
@@ -91,8 +94,9 @@ void Stack::tcp_conn_request(Segment& seg) {
   Listener& l = listener_;
   Conn& c = sock(seg.conn);
   bool want_cookie = false;
-  // inet_csk_reqsk_queue_is_full(): qlen > sk_max_ack_backlog (3479c7549fb1).
-  const bool synq_full = l.qlen > l.max_ack_backlog;
+  // inet_csk_reqsk_queue_is_full(): qlen > sk_max_ack_backlog (3479c7549fb1),
+  // qlen >= sk_max_ack_backlog before it (rules.syn_queue_full_test).
+  const bool synq_full = l.qlen >= syn_queue_limit();
   if (sys_.tcp_syncookies == 2 || synq_full) {
     // tcp_syn_flood_action()
     if (sys_.tcp_syncookies) {
@@ -107,8 +111,8 @@ void Stack::tcp_conn_request(Segment& seg) {
       return;
     }
   }
-  // sk_acceptq_is_full(): sk_ack_backlog > sk_max_ack_backlog (v4.10+: always drop).
-  if (l.ack_backlog > l.max_ack_backlog) {
+  // sk_acceptq_is_full(): sk_ack_backlog > sk_max_ack_backlog (acceptq_full_drops_syn()).
+  if (acceptq_full_drops_syn()) {
     counters_.inc(Mib::TcpExtListenOverflows);
     counters_.inc(Mib::TcpExtListenDrops);
     note(seg.conn, accept_queue_reason(ReasonKind::syn_dropped_acceptq_full, l));
@@ -201,13 +205,22 @@ void Stack::send_synack(std::uint32_t conn, bool retransmit, const Reason& why) 
   if (!r.snt_synack) r.snt_synack = now_;  // tcp_make_synack(): "Timestamp first SYNACK"
   if (retransmit) {
     ++c.synack_retransmits;
-    if (modern()) {
-      // tcp_rtx_synack(): RetransSegs, TCPSynRetrans. (2.6.12's
-      // tcp_v4_send_synack() counted neither; the sweep counts req->retrans.)
-      ++r.num_retrans;
-      counters_.inc(Mib::TcpRetransSegs);
-      counters_.inc(Mib::TcpExtTCPSynRetrans);
+    // rules.syn_retrans_counters: tcp_rtx_synack(): RetransSegs and
+    // TCPSynRetrans (4.x+); 3.10's tcp_v4_rtx_synack() RetransSegs only;
+    // 2.6.12's tcp_v4_send_synack() neither. The per-request timer counts
+    // num_retrans here; the sweep counts req->retrans itself.
+    switch (rules().syn_retrans_counters) {
+      case profile::SynRetransCounters::none:
+        break;
+      case profile::SynRetransCounters::retrans_segs:
+        counters_.inc(Mib::TcpRetransSegs);
+        break;
+      case profile::SynRetransCounters::retrans_segs_and_syn_retrans:
+        counters_.inc(Mib::TcpRetransSegs);
+        counters_.inc(Mib::TcpExtTCPSynRetrans);
+        break;
     }
+    if (rules().synack_timer == profile::SynackTimer::per_request) ++r.num_retrans;
   }
   xmit(sa, why);
 }
@@ -419,8 +432,12 @@ bool Stack::cookie_check(Segment& seg) {
   Conn& c = sock(seg.conn);
   if (!sys_.tcp_syncookies || !(seg.flags & kAck) || (seg.flags & kRst)) return false;
   // tcp_synq_no_recent_overflow(): only a listener that sent a cookie within
-  // [last_overflow - 1 s, last_overflow + TCP_SYNCOOKIE_VALID (120 s)] checks.
-  if (!l.overflow_stamped || now_ < l.last_overflow - sec(1) || now_ > l.last_overflow + sec(120)) return false;
+  // [last_overflow - 1 s, last_overflow + TCP_SYNCOOKIE_VALID (120 s)] checks
+  // (rules.syncookie_recent_overflow).
+  if (!l.overflow_stamped || now_ < l.last_overflow - sec(1) ||
+      now_ > l.last_overflow + syncookie_recent_window()) {
+    return false;
+  }
   // __cookie_v4_check(): the cookie is ack_seq - 1 and hashes seq - 1, so
   // only a segment at the client's ISN + 1 validates; it is valid while
   // tcp_cookie_time() (jiffies / 60 s) has advanced by less than

@@ -1,4 +1,7 @@
-// The listener of the 2003 report's kernel (profile linux-2.5.66).
+// The listener of the 2003 report's kernel (profile linux-2.5.66), and of
+// every profile whose SYN-ACKs come from a per-listener sweep
+// (rules.synack_timer = listener_sweep: linux-3.10 and rhel-7 run it with
+// their own constants and switches, profile.cc says what differs).
 //
 // Read first: kernel-handshake.md §2 (Old), §3.2, §4.2, §5.2, §7 (O). The
 // source read is 2.6.12-rc2 (torvalds/linux 1da177e4c3f4) and 2.4.20; a rule
@@ -22,7 +25,6 @@ namespace synsim::tcp {
 
 namespace {
 
-constexpr std::uint32_t kSynqHsize = 512;                  // TCP_SYNQ_HSIZE
 constexpr Duration kSynqInterval = ms(200);                // TCP_SYNQ_INTERVAL (HZ/5)
 
 // Linux: jhash_2words() (include/linux/jhash.h, Bob Jenkins' lookup2 mix).
@@ -60,11 +62,13 @@ SegmentWord segment_word_old(const Segment& s) {
 
 }  // namespace
 
-// Linux: tcp_v4_synq_hash(raddr, rport, rnd) & (TCP_SYNQ_HSIZE - 1); the
-// remote address is 127.0.0.1 in network byte order.
+// Linux: tcp_v4_synq_hash(raddr, rport, rnd) & (TCP_SYNQ_HSIZE - 1) (2.6.12),
+// inet_synq_hash(raddr, rport, rnd, nr_table_entries) (3.10); the remote
+// address is 127.0.0.1 in network byte order.
 std::uint32_t Stack::synq_hash_old(std::uint32_t conn) const {
   const std::uint32_t raddr = 0x0100007f;
-  return jhash_2words(raddr, htons32(this->conn(conn).client.port), listener_.hash_rnd) & (kSynqHsize - 1);
+  const auto mask = static_cast<std::uint32_t>(listener_.syn_table.size() - 1);
+  return jhash_2words(raddr, htons32(this->conn(conn).client.port), listener_.hash_rnd) & mask;
 }
 
 // Linux: tcp_v4_conn_request(), net/ipv4/tcp_ipv4.c (2.6.12 = 2.4.20).
@@ -86,7 +90,8 @@ void Stack::tcp_v4_conn_request_old(Segment& seg) {
   // "Accept backlog is full. If we have already queued enough of warm
   // entries in syn queue, drop request. It is better than clogging syn queue
   // with openreqs with exponentially increasing timeout."
-  if (l.ack_backlog > l.max_ack_backlog && l.young > 1) {
+  // (acceptq_full_drops_syn(): young > 1 until 5ea8ea2cb7f1.)
+  if (acceptq_full_drops_syn()) {
     counters_.inc(Mib::TcpAttemptFails);
     Reason why = queue_reason(ReasonKind::syn_dropped_acceptq_full_2_5, l.ack_backlog, l.max_ack_backlog + 1);
     why.c = static_cast<std::uint32_t>(l.young);
@@ -253,9 +258,12 @@ void Stack::tcp_synack_timer_old() {
     }
   }
   if (l.defer_accept) max_retries = l.defer_accept;
-  // budget = 2 * (TCP_SYNQ_HSIZE / (TCP_TIMEOUT_INIT / TCP_SYNQ_INTERVAL)) = 68
+  // budget = 2 * (table size / (TCP_TIMEOUT_INIT / TCP_SYNQ_INTERVAL)):
+  // 68 on 2.6.12 (512 chains, 3 s); 3.10's inet_csk_reqsk_queue_prune()
+  // the same with its table and 1 s.
+  const auto table = static_cast<std::uint32_t>(l.syn_table.size());
   const std::uint32_t budget =
-      2 * (kSynqHsize / static_cast<std::uint32_t>(to_ns(profile_->timeout_init) / to_ns(kSynqInterval)));
+      2 * (table / static_cast<std::uint32_t>(to_ns(profile_->timeout_init) / to_ns(kSynqInterval)));
   std::uint32_t i = l.clock_hand;
   for (std::uint32_t n = 0; n < budget; ++n) {
     // Walk a copy: entries are unlinked while walking.
@@ -279,7 +287,7 @@ void Stack::tcp_synack_timer_old() {
       note(conn, Reason{.kind = ReasonKind::request_dropped_2_5, .a = r.num_retrans});
       synq_unlink_old(conn);
     }
-    i = (i + 1) & (kSynqHsize - 1);
+    i = (i + 1) & (table - 1);
   }
   l.clock_hand = i;
   if (l.qlen) {
@@ -291,12 +299,13 @@ void Stack::tcp_synack_timer_old() {
 // Linux: cookie_v4_check(), net/ipv4/syncookies.c (2.6.12): every ACK for
 // which no request exists is checked when syncookies are on; it fails
 // (SyncookiesFailed) unless this listener sent a cookie within the last
-// TCP_TIMEOUT_INIT (3 s) and the cookie matches.
+// 3 s (TCP_TIMEOUT_INIT on 2.6.12, TCP_TIMEOUT_FALLBACK on 3.10:
+// rules.syncookie_recent_overflow) and the cookie matches.
 bool Stack::cookie_check_old(Segment& seg) {
   Listener& l = listener_;
   Conn& c = sock(seg.conn);
   if (!sys_.tcp_syncookies || !(seg.flags & kAck) || (seg.flags & (kRst | kSyn))) return false;
-  const bool recent = l.overflow_stamped && now_ <= l.last_overflow + profile_->timeout_init;
+  const bool recent = l.overflow_stamped && now_ <= l.last_overflow + syncookie_recent_window();
   if (!recent || !c.syncookie || seg.ack != c.cookie_isn + 1 || seg.seq != c.req.rcv_isn + 1) {
     counters_.inc(Mib::TcpExtSyncookiesFailed);
     return false;

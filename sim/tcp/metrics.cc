@@ -26,7 +26,8 @@ namespace synsim::tcp {
 // Linux: tcp_rtt_estimator(), net/ipv4/tcp_input.c (the same code in 2.4.20,
 // 2.6.11 in jiffies and 6.x in microseconds; 2.x counts a zero sample as 1).
 void Stack::rtt_estimator(RttEstimator& e, std::int64_t m, std::uint32_t snd_una, std::uint32_t snd_nxt) const {
-  if (!modern() && m == 0) m = 1;
+  const bool usec = rules().rtt_clock == profile::RttClock::usec;
+  if (!usec && m == 0) m = 1;
   const std::int64_t rto_min = rto_min_units();
   if (e.srtt != 0) {
     m -= e.srtt >> 3;  // m is now the error in the estimate
@@ -55,19 +56,20 @@ void Stack::rtt_estimator(RttEstimator& e, std::int64_t m, std::uint32_t snd_una
     e.mdev_max = e.rttvar;
     e.rtt_seq = snd_nxt;
   }
-  if (modern() && e.srtt < 1) e.srtt = 1;  // tp->srtt_us = max(1U, srtt)
+  if (usec && e.srtt < 1) e.srtt = 1;  // tp->srtt_us = max(1U, srtt)
 }
 
 std::int64_t Stack::rto_min_units() const {
-  // TCP_RTO_MIN (HZ/5 jiffies) on 2.x; tcp_rto_min_us on 6.x.
-  return modern() ? sys_.tcp_rto_min_us : clock_.hz() / 5;
+  // TCP_RTO_MIN (HZ/5 jiffies) on 2.x; tcp_rto_min_us on 6.x (rules.rtt_clock).
+  return rules().rtt_clock == profile::RttClock::usec ? sys_.tcp_rto_min_us : clock_.hz() / 5;
 }
 
 // Linux: tcp_set_rto() + tcp_bound_rto(): rto = srtt / 8 + rttvar, at most
 // TCP_RTO_MAX; 6.x converts microseconds with usecs_to_jiffies().
 std::uint64_t Stack::rto_from(const RttEstimator& e) const {
   const std::int64_t units = (e.srtt >> 3) + e.rttvar;
-  const std::uint64_t rto = modern() ? clock_.to_jiffies(us(units)) : static_cast<std::uint64_t>(units);
+  const std::uint64_t rto = rules().rtt_clock == profile::RttClock::usec ? clock_.to_jiffies(us(units))
+                                                                        : static_cast<std::uint64_t>(units);
   return std::min(rto, clock_.to_jiffies(ms(sys_.tcp_rto_max_ms)));
 }
 
@@ -80,7 +82,7 @@ std::uint64_t Stack::rto_from(const RttEstimator& e) const {
 std::int64_t Stack::ack_rtt_sample(const Segment& seg, std::uint32_t ts_off, std::optional<Time> sent) const {
   const bool echo = seg.has_ts && seg.ts_ecr != 0;
   const std::int64_t echo_ms = echo ? std::max<std::int64_t>(0, static_cast<std::int32_t>(ts_now(ts_off) - seg.ts_ecr)) : -1;
-  if (!modern()) {
+  if (rules().rtt_clock == profile::RttClock::jiffies) {
     if (echo) return static_cast<std::int64_t>(clock_.to_jiffies(ms(echo_ms)));
     if (sent) return static_cast<std::int64_t>(jiffies() - clock_.jiffies(*sent));
     return -1;
@@ -113,8 +115,8 @@ std::optional<Time> Stack::take_acked(std::vector<SentSegment>& unacked, std::ui
 // `saw_tstamp`: the segment that completed the handshake carried a timestamp.
 void Stack::tcp_init_metrics(RttEstimator& e, std::uint64_t& rto, bool saw_tstamp, std::uint32_t snd_nxt) const {
   const RttMemoryEntry& dst = rtt_memory_;
-  switch (profile_->rtt_memory) {
-    case RttMemory::route_cache: {
+  switch (rules().rtt_memory) {
+    case RttMemory::seeds_estimator: {
       // 2.4.20 and 2.6.11 (net/ipv4/tcp_input.c); they differ only in
       // rtt_seq, set here as 2.6.11 does.
       const auto timeout_init = static_cast<std::int64_t>(clock_.to_jiffies(profile_->timeout_init));
@@ -143,13 +145,15 @@ void Stack::tcp_init_metrics(RttEstimator& e, std::uint64_t& rto, bool saw_tstam
       }
       return;
     }
-    case RttMemory::tcp_metrics: {
+    case RttMemory::seeds_first_rto: {
       // 6.x net/ipv4/tcp_metrics.c: the cached RTT seeds the first RTO only
       // ("keep the RTT estimator variables intact").
-      const std::int64_t crtt = dst.rtt;  // microseconds, scaled by 8
+      const std::int64_t crtt = dst.rtt;  // the estimator's units, scaled by 8
       if (crtt > e.srtt) {
         // crtt /= 8 * USEC_PER_SEC / HZ; icsk_rto = crtt + max(2 crtt, tcp_rto_min(sk))
-        const std::int64_t c = crtt / (8 * 1000000 / clock_.hz());
+        // (a jiffies estimator, RHEL 7.9's backport onto 3.10: crtt >> 3 jiffies).
+        const std::int64_t c = rules().rtt_clock == profile::RttClock::usec ? crtt / (8 * 1000000 / clock_.hz())
+                                                                            : crtt >> 3;
         const auto rto_min = static_cast<std::int64_t>(clock_.to_jiffies(us(sys_.tcp_rto_min_us)));
         // Deviation: capped here; the kernel caps the timer it arms with it
         // (inet_csk_reset_xmit_timer(), TCP_RTO_MAX), and a backed-off RTO

@@ -12,11 +12,14 @@ Stack::Stack(StackConfig config, std::uint32_t connections, EventQueue& events,
     : config_(std::move(config)),
       profile_(config_.profile),
       sys_(config_.sysctls),
-      clock_(config_.hz, profile_->era == Era::modern ? TimerWheel::hierarchical : TimerWheel::classic),
+      // calc_wheel_index() (granular, v4.8) or the cascading wheel.
+      clock_(config_.hz, profile_->rules.timer_wheel == profile::TimerWheel::granular ? TimerWheel::hierarchical
+                                                                                     : TimerWheel::classic),
       events_(events),
       observer_(observer),
       isn_rng_(config_.seed, "tcp.isn"),
       port_rng_(config_.seed, "tcp.port"),
+      challenge_rng_(config_.seed, "tcp.challenge"),
       slot_of_(connections, kNoSlot),
       // Linux: __inet_hash_connect() starts at a hashed offset into
       // ip_local_port_range and walks even ports for connect() (6.x).
@@ -29,7 +32,20 @@ Stack::Stack(StackConfig config, std::uint32_t connections, EventQueue& events,
                                                                  sys_.ip_local_port_range_min))),
       cpus_(std::max<std::uint32_t>(1, config_.cpus)) {
   listener_.port = config_.server_port;
-  if (!modern()) ts_clock_offset_ = isn_rng_.next_u32();
+  if (rules().ts_clock == profile::TsClock::shared_jiffies) ts_clock_offset_ = isn_rng_.next_u32();
+}
+
+std::int64_t Stack::syn_queue_limit() const {
+  switch (rules().syn_queue_full_test) {
+    case profile::SynQueueFullTest::table_from_max_syn_backlog:
+    case profile::SynQueueFullTest::table_from_backlog:
+      return std::int64_t{1} << listener_.max_qlen_log;
+    case profile::SynQueueFullTest::qlen_ge_backlog:
+      return listener_.max_ack_backlog;
+    case profile::SynQueueFullTest::qlen_gt_backlog:
+      return listener_.max_ack_backlog + 1;
+  }
+  return listener_.max_ack_backlog + 1;
 }
 
 void Stack::on_event(Event e) {
@@ -94,7 +110,7 @@ void Stack::listen(std::int64_t backlog, Duration defer_accept, std::int64_t syn
   listener_.syncnt = syncnt;
   const std::int64_t secs = to_ns(defer_accept) / 1000000000;
   std::uint8_t retrans = 0;
-  if (secs > 0 && modern()) {
+  if (secs > 0 && rules().defer_accept_retrans == profile::DeferAcceptRetrans::secs_to_retrans) {
     // secs_to_retrans(seconds, TCP_TIMEOUT_INIT/HZ, TCP_RTO_MAX/HZ)
     std::int64_t timeout = to_ns(profile_->timeout_init) / 1000000000;
     const std::int64_t rto_max = sys_.tcp_rto_max_ms / 1000;
@@ -114,13 +130,31 @@ void Stack::listen(std::int64_t backlog, Duration defer_accept, std::int64_t syn
     ++retrans;
   }
   listener_.defer_accept = retrans;
-  if (!modern()) {
-    // tcp_listen_start(), net/ipv4/tcp.c (2.6.12): the SYN queue's size is
-    // the power of two >= tcp_max_syn_backlog, at least 64, whatever the backlog.
-    listener_.max_qlen_log = 6;
-    while ((std::int64_t{1} << listener_.max_qlen_log) < sys_.tcp_max_syn_backlog) ++listener_.max_qlen_log;
-    listener_.hash_rnd = isn_rng_.next_u32();
-    listener_.syn_table.assign(512, {});  // TCP_SYNQ_HSIZE
+  switch (rules().syn_queue_full_test) {
+    case profile::SynQueueFullTest::table_from_max_syn_backlog:
+      // tcp_listen_start(), net/ipv4/tcp.c (2.6.12): the SYN queue's size is
+      // the power of two >= tcp_max_syn_backlog, at least 64, whatever the
+      // backlog; the hash table has TCP_SYNQ_HSIZE chains.
+      listener_.max_qlen_log = 6;
+      while ((std::int64_t{1} << listener_.max_qlen_log) < sys_.tcp_max_syn_backlog) ++listener_.max_qlen_log;
+      listener_.hash_rnd = isn_rng_.next_u32();
+      listener_.syn_table.assign(512, {});  // TCP_SYNQ_HSIZE
+      break;
+    case profile::SynQueueFullTest::table_from_backlog: {
+      // reqsk_queue_alloc(), net/core/request_sock.c (3.10.99): nr_table_entries
+      // = roundup_pow_of_two(max(min(backlog, tcp_max_syn_backlog), 8) + 1),
+      // max_qlen_log = ilog2 of it; as many hash chains.
+      std::int64_t n = std::min<std::int64_t>(b, sys_.tcp_max_syn_backlog);
+      n = std::max<std::int64_t>(n, 8) + 1;
+      listener_.max_qlen_log = 3;
+      while ((std::int64_t{1} << listener_.max_qlen_log) < n) ++listener_.max_qlen_log;
+      listener_.hash_rnd = isn_rng_.next_u32();
+      listener_.syn_table.assign(std::size_t{1} << listener_.max_qlen_log, {});
+      break;
+    }
+    case profile::SynQueueFullTest::qlen_ge_backlog:
+    case profile::SynQueueFullTest::qlen_gt_backlog:
+      break;
   }
 }
 

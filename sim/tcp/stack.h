@@ -10,7 +10,9 @@
 //   loopback.cc  loopback_xmit / process_backlog: FIFO delivery in softirq order
 //   listener.cc  tcp_conn_request, tcp_check_req, reqsk_timer_handler, cookies
 //   client.cc    tcp_connect, tcp_rcv_synsent_state_process, tcp_retransmit_timer,
-//                tcp_send_loss_probe, challenge ACKs, tcp_rcv_established
+//                tcp_send_loss_probe, tcp_rcv_established
+//   challenge_ack.cc  tcp_validate_incoming, tcp_send_challenge_ack: a SYN or stray RST
+//                on an established client
 //   child.cc     the server's established socket: data, responses, FIN
 //   metrics.cc   tcp_rtt_estimator, tcp_init_metrics / tcp_update_metrics: the
 //                RTT one connection leaves for the next (profile::RttMemory)
@@ -37,9 +39,9 @@ namespace synsim::tcp {
 
 // The kernel profile and the sysctls the model follows are defined in
 // sim/profile (the scenario layer validates against the same table).
-using profile::Era;
 using profile::Profile;
 using profile::RttMemory;
+using profile::Rules;
 using profile::Sysctls;
 // The stack gives its reasons as data (outcome::Reason); sim/report words them.
 using outcome::Reason;
@@ -143,11 +145,10 @@ class Stack final : public EventHandlerFor<Stack> {
   // The CPU of the current context (application call, delivery or timer).
   std::uint32_t cpu() const { return cpu_; }
   bool softirq_busy(std::uint32_t cpu) const { return cpus_[cpu].in_flight > 0; }
-  // Most request socks the SYN queue can hold: backlog + 1 (6.x, a SYN is
-  // queued while qlen <= backlog) or 1 << max_qlen_log (2.5/2.6).
-  std::int64_t syn_queue_limit() const {
-    return modern() ? listener_.max_ack_backlog + 1 : std::int64_t{1} << listener_.max_qlen_log;
-  }
+  // Most request socks the SYN queue can hold (rules.syn_queue_full_test):
+  // backlog + 1 (a SYN is queued while qlen <= backlog), backlog (4.4 to the
+  // Jan 2025 fix) or 1 << max_qlen_log (2.6, 3.10).
+  std::int64_t syn_queue_limit() const;
   const Listener& listener() const { return listener_; }
   // A connection's state as the stack holds it; a connection not started
   // yet reads as a fresh one, a released one as closed on both sides.
@@ -231,6 +232,11 @@ class Stack final : public EventHandlerFor<Stack> {
   void send_synack(std::uint32_t conn, bool retransmit, const Reason& why);
   void send_reset_for(const Segment& seg, const Reason& why);
   bool cookie_check(Segment& seg);
+  // tcp_synq_no_recent_overflow()'s window (rules.syncookie_recent_overflow).
+  Duration syncookie_recent_window() const {
+    return rules().syncookie_recent_overflow == profile::SyncookieRecentOverflow::syncookie_valid ? sec(120)  // TCP_SYNCOOKIE_VALID
+                                                                                                    : sec(3);
+  }
   void arm_reqsk_timer(std::uint32_t conn);
 
   // listener_2_5.cc: the 2.5.66 / 2.6.12 passive open
@@ -253,6 +259,7 @@ class Stack final : public EventHandlerFor<Stack> {
   void client_delack(std::uint32_t conn);
   void send_client_ack(std::uint32_t conn, const Reason& why);
   void send_challenge_ack(std::uint32_t conn);
+  bool challenge_ack_budget();
   void send_data(std::uint32_t conn, bool retransmit, const Reason& why);
   void send_syn(std::uint32_t conn, bool retransmit);
   void arm_xmit_timer(std::uint32_t conn, XmitTimer what, std::uint64_t jiffies);
@@ -262,6 +269,19 @@ class Stack final : public EventHandlerFor<Stack> {
   // The client socket is gone; its port is reusable after `hold`.
   void client_closed(std::uint32_t conn, Duration hold);
   bool write_timeout(std::uint32_t conn);
+  std::optional<std::uint64_t> loss_probe_timeout(const ClientSock& s) const;
+  // tcp_conn_request() / tcp_v4_conn_request(): whether a SYN that finds
+  // the accept queue full is dropped (rules.syn_drop_on_full_accept_queue:
+  // always since 5ea8ea2cb7f1, v4.10; before, only with more than one
+  // young request in the SYN queue).
+  bool acceptq_full_drops_syn() const {
+    if (listener_.ack_backlog <= listener_.max_ack_backlog) return false;
+    return rules().syn_drop_on_full_accept_queue == profile::SynDropOnFullAcceptQueue::always || listener_.young > 1;
+  }
+  // tcp_syn_linear_timeouts where the profile has the sysctl, else 0.
+  std::int64_t syn_linear_timeouts() const {
+    return rules().syn_linear_timeouts == profile::SynLinearTimeouts::sysctl ? sys_.tcp_syn_linear_timeouts : 0;
+  }
 
   // child.cc
   void child_established(std::uint32_t conn, const Segment& seg, bool from_cookie);
@@ -315,7 +335,8 @@ class Stack final : public EventHandlerFor<Stack> {
   Segment make_segment(std::uint32_t conn, bool from_client) const;
   std::uint32_t ts_now(std::uint32_t off) const;
   std::uint64_t jiffies() const { return clock_.jiffies(now_); }
-  bool modern() const { return profile_->era == Era::modern; }
+  // The profile's rule switches: the model reads the one it applies.
+  const Rules& rules() const { return profile_->rules; }
 
   StackConfig config_;
   const Profile* profile_;
@@ -325,6 +346,7 @@ class Stack final : public EventHandlerFor<Stack> {
   StackObserver& observer_;
   Rng isn_rng_;
   Rng port_rng_;
+  Rng challenge_rng_;  // tcp_send_challenge_ack()'s randomized budget (stack.h, below)
   Counters counters_;
   Listener listener_;
   std::vector<std::uint32_t> slot_of_;  // by connection: its slot, kNoSlot or kReleased
@@ -337,6 +359,13 @@ class Stack final : public EventHandlerFor<Stack> {
   // Ephemeral ports: in use, held after a close, and the connect() walk.
   PortAllocator ports_;
   std::uint32_t ts_clock_offset_ = 0;  // 2.5/2.6: jiffies at the run's start (TSval clock)
+  // tcp_send_challenge_ack(): the second (jiffies / HZ) the budget is for,
+  // and what is left of it; host-wide (global_limit*) or the netns's
+  // (per_netns), the same thing for one netns. Its own random stream: the
+  // randomized budget draws nothing from the ISN stream.
+  bool challenge_started_ = false;
+  std::uint64_t challenge_second_ = 0;
+  std::int64_t challenge_count_ = 0;
   // The one entry every connection shares: the route cache entry of
   // 127.0.0.1 -> 127.0.0.1 (2.x: keyed by daddr, saddr, tos, oif; the client
   // and the server child look up the same key) or its tcp_metrics entry

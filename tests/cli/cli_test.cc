@@ -12,6 +12,7 @@
 #include <iterator>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -180,7 +181,7 @@ TEST(Cli, UnknownCommandIsNamedWithTheCommandsThereAre) {
   const Result r = synsim("frobnicate x.yaml");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("unknown command 'frobnicate'; commands: run, kernel, compare, check, sweep, sweep-report, "
-                          "probe, explain, calibrate\n"),
+                          "probe, explain, calibrate, kernels\n"),
             std::string::npos)
       << r.output;
   const Result none = synsim("");
@@ -218,13 +219,66 @@ TEST(Cli, HelpListsTheKnownProfilesAndEveryCommandsExitCodes) {
   ASSERT_NE(kernel, std::string::npos);
   EXPECT_NE(run.output.substr(kernel, run.output.find('\n', kernel) - kernel).find("linux-2.5.66"), std::string::npos)
       << run.output;
-  for (const char* command : {"", "run", "kernel", "compare", "check", "sweep", "sweep-report", "probe", "calibrate"}) {
+  for (const char* command : {"", "run", "kernel", "compare", "check", "sweep", "sweep-report", "probe", "calibrate", "kernels"}) {
     const Result help = synsim(std::string(command) + " --help");
     EXPECT_EQ(help.exit_code, 0) << command;
     EXPECT_NE(help.output.find("Exit codes:\n  0 "), std::string::npos) << command << "\n" << help.output;
     EXPECT_NE(help.output.find("\n  2    bad "), std::string::npos) << command << "\n" << help.output;
     EXPECT_NE(help.output.find("\n  3    "), std::string::npos) << command << "\n" << help.output;
   }
+}
+
+TEST(Cli, KernelsListsEveryProfileWithItsDefaults) {
+  const Result r = synsim("kernels");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  for (const synsim::profile::Profile& p : synsim::profile::profiles()) {
+    EXPECT_NE(r.output.find("\n" + std::string(p.name) + " "), std::string::npos) << p.name << "\n" << r.output;
+  }
+  EXPECT_NE(r.output.find("somaxconn"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("tcp_max_syn_backlog"), std::string::npos) << r.output;
+}
+
+TEST(Cli, KernelsDiffPrintsEachDifferingRuleAndDefaultWithItsCitation) {
+  const Result r = synsim("kernels diff linux-4.18 linux-6.18");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  for (const char* s : {"rule syn_queue_full_test", "qlen_ge_backlog", "qlen_gt_backlog", "3479c7549fb1",
+                        "rule challenge_ack", "79e3602caa6f", "rule timeouts_counter", "default net.core.somaxconn",
+                        "4.18.0 include/linux/socket.h: SOMAXCONN 128"}) {
+    EXPECT_NE(r.output.find(s), std::string::npos) << s << "\n" << r.output;
+  }
+  // A rule both take alike is not printed.
+  EXPECT_EQ(r.output.find("rule synack_timer"), std::string::npos) << r.output;
+  // An alias against its upstream: the backports.
+  const Result rhel = synsim("kernels diff linux-3.10 rhel-7");
+  EXPECT_EQ(rhel.exit_code, 0) << rhel.output;
+  EXPECT_NE(rhel.output.find("rule challenge_ack"), std::string::npos) << rhel.output;
+  EXPECT_NE(rhel.output.find("default net.ipv4.tcp_challenge_ack_limit"), std::string::npos) << rhel.output;
+}
+
+TEST(Cli, KernelsDiffRefusesAnUnknownProfileWithExitTwo) {
+  const Result r = synsim("kernels diff linux-4.18 linux-9.9");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("unknown kernel profile 'linux-9.9'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("linux-3.10"), std::string::npos) << r.output;
+  EXPECT_EQ(synsim("kernels differ a b").exit_code, 2);
+}
+
+TEST(Cli, SweepTakesTheKernelProfileAsAGridAxis) {
+  // One run per profile, each line naming its profile; the 2003 stall's
+  // x#1 waits longer on 6.18 (its TLP and wheel) than on 2.5.66.
+  const Result r = synsim("sweep " + src("scenarios/stall/loopback-stall-2003.yaml") +
+                          " --grid kernel=linux-6.18,linux-2.5.66");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(r.output);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line[0] == '{') lines.push_back(nlohmann::json::parse(line));
+  }
+  ASSERT_EQ(lines.size(), 2u) << r.output;
+  EXPECT_EQ(lines[0]["params"]["kernel"], "linux-6.18");
+  EXPECT_EQ(lines[1]["params"]["kernel"], "linux-2.5.66");
+  EXPECT_GT(lines[0]["summary"]["stall_max_ns"].get<std::int64_t>(),
+            lines[1]["summary"]["stall_max_ns"].get<std::int64_t>());
 }
 
 TEST(Cli, NumbersReadTheSameOnTheCommandLineAsInSet) {

@@ -46,14 +46,14 @@ StackScript::StackScript(const Kernel& kernel, Loc loc)
       stack_isn_(kernel.connections),
       stack_ts_(kernel.connections, 0),
       origin_(loc) {
-  const Profile* profile = profile::find_profile(kernel.profile);
+  const Profile* profile = kernel.custom != nullptr ? kernel.custom : profile::find_profile(kernel.profile);
   if (profile == nullptr) {
     fail_at(loc, fmt::format("unknown profile '{}'", kernel.profile));
     profile = &profile::default_profile();
   }
   StackConfig config;
   config.profile = profile;
-  config.sysctls = default_sysctls(profile->era);
+  config.sysctls = profile::default_sysctls(*profile);
   for (const auto& [name, value] : kernel.sysctls) {
     const profile::SysctlInfo* info = profile::find_sysctl(name);
     if (info == nullptr) {
@@ -205,6 +205,13 @@ void StackScript::no_output_until(Duration t, Loc loc) {
 }
 
 void StackScript::at(Duration t, Loc loc) { run_to(t, loc); }
+
+std::vector<SentPkt> StackScript::take_until(Duration t, Loc loc) {
+  run_to(t, loc);
+  std::vector<SentPkt> taken;
+  for (; taken_ < sent_.size(); ++taken_) taken.push_back({sent_[taken_].at - kTimeZero, sent_[taken_].pkt});
+  return taken;
+}
 
 void StackScript::listen(Duration t, std::int64_t backlog, Duration defer_accept, std::int64_t syncnt, Loc loc) {
   run_to(t, loc);

@@ -129,6 +129,15 @@ struct Kernel {
   std::int64_t hz = 0;  // 0: the profile's CONFIG_HZ
   std::uint32_t connections = 8;
   std::uint64_t seed = 1;
+  // A profile of the test's own (one rule switch flipped), used instead of
+  // `profile`; it must outlive the script.
+  const Profile* custom = nullptr;
+};
+
+// A timed segment the stack sent.
+struct SentPkt {
+  Duration at;
+  Pkt pkt;
 };
 
 class StackScript final : private StackObserver, public EventHandlerFor<StackScript> {
@@ -150,6 +159,9 @@ class StackScript final : private StackObserver, public EventHandlerFor<StackScr
   void no_output_until(Duration t, Loc loc = Loc::current());
   // Time passes to t (timers up to t fire); for reading state at t.
   void at(Duration t, Loc loc = Loc::current());
+  // Everything the stack sent up to and including t that no out() took,
+  // taken now: for tests that compare the timelines of two profiles.
+  std::vector<SentPkt> take_until(Duration t, Loc loc = Loc::current());
 
   // The applications' socket calls, at t.
   void listen(Duration t, std::int64_t backlog, Duration defer_accept = {}, std::int64_t syncnt = 0,

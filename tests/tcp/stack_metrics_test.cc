@@ -13,6 +13,7 @@
 #include <chrono>
 
 #include "tests/tcp/stack_harness.h"
+#include "tests/tcp/stack_rules.h"
 
 namespace synsim::tcp::testing {
 namespace {
@@ -183,6 +184,27 @@ TEST(RttMemory, LateChildsCloseRaisesTheNextConnectionsFirstRtoOnLinux618) {
   s.out(1s + 20us, data(1, 5, 1).on(2));
   s.out(1208ms, data(1, 5, 1).on(2));  // tail loss probe: 2 srtt + tcp_rto_min (51 jiffies, the wheel adds 1)
   s.out(1920ms, data(1, 5, 1).on(2));  // RTO: 171 jiffies after the probe, 1.892 s up to the wheel's 32 ms granule
+}
+
+TEST(RttMemory, CachedRttSeedsTheEstimatorOrOnlyTheFirstRto) {
+  // The same late child and close on linux-6.18 and on linux-6.18 with
+  // rules.rtt_memory = seeds_estimator (2.x, 3.10): c2's srtt stays its own
+  // SYN-ACK sample (20 us) where the cached RTT seeds only the first RTO,
+  // and becomes the cached one where it seeds the estimator.
+  const profile::Profile estimator =
+      flipped("linux-6.18", &profile::Rules::rtt_memory, profile::RttMemory::seeds_estimator);
+  for (const auto& [p, first_rto_only] :
+       {std::pair{profile::find_profile("linux-6.18"), true}, std::pair{&estimator, false}}) {
+    StackScript s(Kernel{.custom = p});
+    late_child(s, 300ms);
+    respond_and_close(s, 300ms);
+    ASSERT_EQ(s.stack().rtt_memory().rtt, 1837500);
+    s.connect(1s, 2);
+    s.out(1s, syn(0).on(2));
+    s.in(1s + 20us, syn_ack(0, 1).on(2));
+    s.out(1s + 20us, ack(1, 1).on(2));
+    EXPECT_EQ(s.conn(2).client.rtt.srtt, first_rto_only ? 8 * 20 : 1837500);
+  }
 }
 
 }  // namespace
