@@ -57,6 +57,12 @@ int kernel_command(const KernelArgs& args) {
   const std::optional<scenario::Scenario> sc = load_scenario(args.file, args.sets);
   if (!sc) return kExitBadInput;
 
+  // The kernel side plays this machine's rules, whatever the scenario names.
+  if (sc->kernel != host_profile_name()) {
+    std::cerr << "synsim kernel: note: this machine's kernel follows " << host_profile_name() << "'s rules; the "
+              << "scenario names " << sc->kernel << ", whose rules the model plays (synsim run): the two are not "
+              << "like for like (synsim kernels diff " << host_profile_name() << " " << sc->kernel << ")\n";
+  }
   kernel::KernelOptions options;
   options.host_loopback = args.host_loopback;
   options.capture_packets = !args.no_capture;

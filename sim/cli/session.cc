@@ -1,5 +1,7 @@
 #include "sim/cli/session.h"
 
+#include <sys/utsname.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -126,7 +128,15 @@ std::optional<scenario::Scenario> load_scenario(const std::string& file, const s
   return std::move(r.scenario);
 }
 
-std::string_view host_profile_name() { return profile::host_profile().name; }
+std::string_view host_profile_name() {
+  // The profile of the kernel this machine runs (uname -r); the modern
+  // profile where the release cannot be read.
+  utsname u{};
+  if (::uname(&u) == 0) {
+    if (const profile::Profile* p = profile::profile_for_release(u.release)) return p->name;
+  }
+  return profile::host_profile().name;
+}
 
 std::optional<outcome::Outcome> run_on_model(const scenario::Scenario& sc, const model::RunOptions& options,
                                              const std::string& file) {

@@ -34,7 +34,9 @@ namespace synsim::cli {
 // FILE with the overrides applied; nullopt after printing each diagnostic.
 std::optional<scenario::Scenario> load_scenario(const std::string& file, const std::vector<std::string>& sets);
 
-// The kernel profile the kernel side is compared against ("linux-6.18").
+// The kernel profile whose rules this machine's kernel follows (its release
+// read with uname, profile::profile_for_release): the one the kernel side
+// is compared against ("linux-6.18").
 std::string_view host_profile_name();
 
 // --- Runs

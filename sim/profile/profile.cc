@@ -1,6 +1,9 @@
 #include "sim/profile/profile.h"
 
 #include <array>
+#include <charconv>
+#include <optional>
+#include <utility>
 
 // The profiles. Beside each value: what was read, where. Trees read
 // (single-version source trees, December 2026):
@@ -460,6 +463,40 @@ const Profile* find_profile(std::string_view name) {
 const Profile& default_profile() { return kProfilesTable[0]; }
 
 const Profile& host_profile() { return kProfilesTable[0]; }
+
+namespace {
+
+// "6.18.44-fc" -> {6, 18}; "linux-2.5.66" (after its prefix) -> {2, 5}.
+std::optional<std::pair<int, int>> major_minor(std::string_view v) {
+  int major = 0;
+  int minor = 0;
+  const char* p = v.data();
+  const char* end = v.data() + v.size();
+  auto [after_major, e1] = std::from_chars(p, end, major);
+  if (e1 != std::errc{} || after_major == end || *after_major != '.') return std::nullopt;
+  auto [after_minor, e2] = std::from_chars(after_major + 1, end, minor);
+  if (e2 != std::errc{}) return std::nullopt;
+  return std::pair{major, minor};
+}
+
+}  // namespace
+
+const Profile* profile_for_release(std::string_view release, bool* exact) {
+  const std::optional<std::pair<int, int>> want = major_minor(release);
+  if (!want) return nullptr;
+  const Profile* best = nullptr;
+  std::pair<int, int> best_version{-1, -1};
+  for (const Profile& p : kProfilesTable) {
+    constexpr std::string_view kPrefix = "linux-";
+    if (!p.upstream.empty() || p.name.substr(0, kPrefix.size()) != kPrefix) continue;  // aliases name distributions
+    const std::optional<std::pair<int, int>> v = major_minor(p.name.substr(kPrefix.size()));
+    if (!v || *v > *want || *v <= best_version) continue;
+    best = &p;
+    best_version = *v;
+  }
+  if (exact != nullptr) *exact = best != nullptr && best_version == *want;
+  return best;
+}
 
 Sysctls default_sysctls(const Profile& p) {
   Sysctls s;  // member initialisers: a fresh netns on linux-6.18

@@ -85,6 +85,14 @@ const Profile& default_profile();
 // modern one, since the machine the runner uses boots a current kernel.
 const Profile& host_profile();
 
+// The upstream profile whose rules a running kernel of this release
+// (`uname -r`, "6.18.44-fc-v1272") follows: the newest upstream profile not
+// newer than its major.minor (6.14 -> linux-6.12: no rule the model holds
+// changed in between as far as the profiles were read); nullptr for a
+// release it cannot read or older than every profile. `exact`: the
+// major.minor is the profile's own.
+const Profile* profile_for_release(std::string_view release, bool* exact = nullptr);
+
 // The sysctls of a fresh network namespace on the profile's kernel.
 Sysctls default_sysctls(const Profile& p);
 

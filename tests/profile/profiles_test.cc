@@ -83,3 +83,28 @@ TEST(Profiles, DefaultsAreTheSysctlsOfAFreshNamespace) {
 
 }  // namespace
 }  // namespace synsim::profile
+
+namespace synsim::profile {
+namespace {
+
+// The kernel runner's host: the newest upstream profile not newer than the
+// running release, never a distribution alias.
+TEST(Profiles, ARunningKernelsReleaseFindsItsProfile) {
+  bool exact = false;
+  ASSERT_NE(profile_for_release("6.18.44-fc-v1272", &exact), nullptr);
+  EXPECT_EQ(profile_for_release("6.18.44-fc-v1272")->name, "linux-6.18");
+  EXPECT_TRUE(exact);
+  EXPECT_EQ(profile_for_release("6.14.2-arch1-1", &exact)->name, "linux-6.12");
+  EXPECT_FALSE(exact);
+  EXPECT_EQ(profile_for_release("6.1.0-28-amd64")->name, "linux-6.1");
+  EXPECT_EQ(profile_for_release("4.18.0-553.el8_10.x86_64")->name, "linux-4.18");
+  EXPECT_EQ(profile_for_release("3.10.0-1160.el7.x86_64")->name, "linux-3.10");
+  EXPECT_EQ(profile_for_release("5.10.0-32-amd64")->name, "linux-5.4");
+  EXPECT_EQ(profile_for_release("7.0.1")->name, "linux-6.18");
+  EXPECT_EQ(profile_for_release("2.4.20"), nullptr);  // older than every profile
+  EXPECT_EQ(profile_for_release("garbage"), nullptr);
+  EXPECT_EQ(profile_for_release(""), nullptr);
+}
+
+}  // namespace
+}  // namespace synsim::profile
