@@ -14,6 +14,7 @@
 #include "sim/cli/session.h"
 #include "sim/kernel/text_file.h"
 #include "sim/model/calibrate.h"
+#include "sim/model/translate.h"
 #include "sim/scenario/load.h"
 
 namespace synsim::cli {
@@ -47,12 +48,10 @@ std::string us(Duration d) { return fmt::format("{:.1f} us", static_cast<double>
 // The fitted costs as --set values, one per machine.costs key.
 std::vector<std::string> cost_sets(std::uint32_t scale_per_mille) {
   const model::Costs c = model::scaled_costs(model::measured_costs(), scale_per_mille);
-  const std::pair<const char*, Duration> keys[] = {{"connect", c.connect}, {"send", c.send},
-                                                   {"read", c.read},       {"close", c.close},
-                                                   {"accept", c.accept},   {"serve", c.serve},
-                                                   {"softirq_packet", c.softirq_packet}};
   std::vector<std::string> sets;
-  for (const auto& [key, value] : keys) sets.push_back(fmt::format("machine.costs.{}={}ns", key, value.count()));
+  for (const model::CostField& f : model::cost_fields()) {
+    sets.push_back(fmt::format("machine.costs.{}={}ns", f.key, (c.*f.cost).count()));
+  }
   return sets;
 }
 
@@ -109,7 +108,7 @@ std::variant<MachineCalibration, int> calibrate_machine(std::uint32_t runs) {
   }
   cal.fit = model::fit_cost_scale(median(cal.kernel_paces), [&](std::uint32_t scale) {
     scenario::Scenario s = sc;
-    model::set_scaled_costs(s, scale);
+    model::scale_costs(s, scale);
     const std::optional<Runs> m = run_on_model_seeds(s, runs, "calibrate");
     if (!m) throw std::logic_error("synsim calibrate: the model cannot run the calibration scenario");
     std::vector<Duration> paces;
@@ -120,21 +119,6 @@ std::variant<MachineCalibration, int> calibrate_machine(std::uint32_t runs) {
   });
   cal.sets = cost_sets(cal.fit.scale_per_mille);
   return cal;
-}
-
-void apply_calibration(scenario::Scenario& sc, const model::CostFit& fit) {
-  const model::Costs measured = model::measured_costs();
-  scenario::MachineSpec::Costs& c = sc.machine.costs;
-  auto scaled = [&](std::optional<Duration>& cost, Duration fallback) {
-    cost = Duration{cost.value_or(fallback).count() * fit.scale_per_mille / 1000};
-  };
-  scaled(c.connect, measured.connect);
-  scaled(c.send, measured.send);
-  scaled(c.read, measured.read);
-  scaled(c.close, measured.close);
-  scaled(c.accept, measured.accept);
-  scaled(c.serve, measured.serve);
-  scaled(c.softirq_packet, measured.softirq_packet);
 }
 
 int calibrate_command(const CalibrateArgs& args) {

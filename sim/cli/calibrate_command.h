@@ -35,10 +35,6 @@ struct MachineCalibration {
 // fits the model to it; an exit code (said on stderr) when it cannot.
 std::variant<MachineCalibration, int> calibrate_machine(std::uint32_t runs);
 
-// The scenario's machine costs (its own where it sets them, the measured
-// ones otherwise) times the fitted factor: the scenario's model on this machine.
-void apply_calibration(scenario::Scenario& sc, const model::CostFit& fit);
-
 // Exit codes: 0 measured; 1 measured, but on a busy machine (the figures are
 // printed, marked, and `--format sets` prints nothing); 4 the kernel runner
 // cannot run here.

@@ -119,7 +119,7 @@ int compare_command(const CompareArgs& args) {
     std::variant<MachineCalibration, int> cal = calibrate_machine(3);
     if (const int* rc = std::get_if<int>(&cal)) return *rc;
     const MachineCalibration& c = std::get<MachineCalibration>(cal);
-    apply_calibration(model_sc, c.fit);
+    model::scale_costs(model_sc, c.fit.scale_per_mille);
     calibration = "model calibrated to this machine: " + c.summary() + "\n";
     std::cerr << "synsim: " << calibration;
   }

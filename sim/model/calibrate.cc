@@ -1,5 +1,7 @@
 #include "sim/model/calibrate.h"
 
+#include "sim/model/translate.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -47,28 +49,14 @@ std::optional<Duration> closed_loop_pace(const outcome::Outcome& out) {
 }
 
 Costs scaled_costs(const Costs& costs, std::uint32_t scale_per_mille) {
-  auto scaled = [&](Duration d) { return Duration{d.count() * scale_per_mille / 1000}; };
   Costs c = costs;
-  c.connect = scaled(c.connect);
-  c.send = scaled(c.send);
-  c.read = scaled(c.read);
-  c.close = scaled(c.close);
-  c.accept = scaled(c.accept);
-  c.serve = scaled(c.serve);
-  c.softirq_packet = scaled(c.softirq_packet);
+  for (const CostField& f : cost_fields()) c.*f.cost = Duration{(c.*f.cost).count() * scale_per_mille / 1000};
   return c;
 }
 
-void set_scaled_costs(scenario::Scenario& sc, std::uint32_t scale_per_mille) {
-  const Costs c = scaled_costs(measured_costs(), scale_per_mille);
-  scenario::MachineSpec::Costs& m = sc.machine.costs;
-  m.connect = c.connect;
-  m.send = c.send;
-  m.read = c.read;
-  m.close = c.close;
-  m.accept = c.accept;
-  m.serve = c.serve;
-  m.softirq_packet = c.softirq_packet;
+void scale_costs(scenario::Scenario& sc, std::uint32_t scale_per_mille) {
+  const Costs c = scaled_costs(machine_costs(sc), scale_per_mille);
+  for (const CostField& f : cost_fields()) sc.machine.costs.*f.setting = c.*f.cost;
 }
 
 namespace {

@@ -46,8 +46,10 @@ std::optional<Duration> closed_loop_pace(const outcome::Outcome& out);
 // scale_per_mille / 1000 (slices, wakeups, stops and ticks unchanged).
 Costs scaled_costs(const Costs& costs, std::uint32_t scale_per_mille);
 
-// The scenario's machine.costs set to measured_costs() scaled.
-void set_scaled_costs(scenario::Scenario& sc, std::uint32_t scale_per_mille);
+// The scenario's machine costs (its own where it sets them, the measured
+// ones otherwise) times scale_per_mille / 1000, written into its
+// machine.costs: the scenario's model on a machine that much slower.
+void scale_costs(scenario::Scenario& sc, std::uint32_t scale_per_mille);
 
 struct CostFit {
   std::uint32_t scale_per_mille = 1000;

@@ -53,16 +53,20 @@ tcp::LinkRule link_rule(const scenario::Scenario& sc, const scenario::LinkRule& 
 
 }  // namespace
 
+std::span<const CostField> cost_fields() {
+  using S = scenario::MachineSpec::Costs;
+  static constexpr CostField kFields[] = {
+      {"connect", &Costs::connect, &S::connect}, {"send", &Costs::send, &S::send},
+      {"read", &Costs::read, &S::read},          {"close", &Costs::close, &S::close},
+      {"accept", &Costs::accept, &S::accept},    {"serve", &Costs::serve, &S::serve},
+      {"softirq_packet", &Costs::softirq_packet, &S::softirq_packet},
+  };
+  return kFields;
+}
+
 Costs machine_costs(const scenario::Scenario& sc) {
   Costs c = measured_costs();
-  const scenario::MachineSpec::Costs& o = sc.machine.costs;
-  c.connect = o.connect.value_or(c.connect);
-  c.send = o.send.value_or(c.send);
-  c.read = o.read.value_or(c.read);
-  c.close = o.close.value_or(c.close);
-  c.accept = o.accept.value_or(c.accept);
-  c.serve = o.serve.value_or(c.serve);
-  c.softirq_packet = o.softirq_packet.value_or(c.softirq_packet);
+  for (const CostField& f : cost_fields()) c.*f.cost = (sc.machine.costs.*f.setting).value_or(c.*f.cost);
   return c;
 }
 

@@ -17,6 +17,9 @@
 
 #include "sim/core/event_queue.h"
 #include "sim/model/machine.h"
+#include <optional>
+#include <span>
+#include <string_view>
 #include "sim/outcome/outcome.h"
 #include "sim/scenario/scenario.h"
 #include "sim/tcp/stack.h"
@@ -26,6 +29,15 @@ namespace synsim::model {
 // The CPU costs of the machine: measured_costs() with the scenario's
 // machine.costs over them.
 Costs machine_costs(const scenario::Scenario& sc);
+
+// The costs a scenario's machine.costs sets, each with its key and its
+// place in Costs and in the scenario: the one list of them.
+struct CostField {
+  std::string_view key;  // "connect", as machine.costs.connect
+  Duration Costs::*cost;
+  std::optional<Duration> scenario::MachineSpec::Costs::*setting;
+};
+std::span<const CostField> cost_fields();
 
 // The simulated kernel's configuration: the scenario's kernel profile with
 // its default sysctls, the scenario's sysctls over them, HZ, the link and

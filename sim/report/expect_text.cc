@@ -128,6 +128,24 @@ bool several_runs_a_side(const std::vector<JudgedSide>& runs) {
   return false;
 }
 
+std::vector<std::size_t> expectation_rows_failed_first(const std::vector<JudgedSide>& runs) {
+  std::vector<std::size_t> rows;
+  if (runs.empty()) return rows;
+  auto failed_anywhere = [&](std::size_t i) {
+    for (const JudgedSide& run : runs) {
+      if (i < run.results->size() && !(*run.results)[i].passed) return true;
+    }
+    return false;
+  };
+  const std::size_t n = runs.front().results->size();
+  for (const bool failed : {true, false}) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (failed_anywhere(i) == failed) rows.push_back(i);
+    }
+  }
+  return rows;
+}
+
 std::string expectations_headline(const std::vector<Expectation>& results, std::string_view side) {
   if (results.empty()) return "";
   const std::size_t failed = outcome::failed_count(results);

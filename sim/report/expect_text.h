@@ -53,6 +53,9 @@ std::string run_label(std::string_view side, const std::vector<outcome::Outcome>
 // Whether some side has more than one run among `runs`: the Markdown and
 // HTML reports then show one row per expectation and one column per run.
 bool several_runs_a_side(const std::vector<JudgedSide>& runs);
+// The rows of that table: the first run's expectations by index, those
+// that failed in any run first, each group in file order.
+std::vector<std::size_t> expectation_rows_failed_first(const std::vector<JudgedSide>& runs);
 
 // The headline: "FAILED: 2 of 3 expectations" when any failed, else
 // "3 of 3 expectations held" (for none: ""). With a side (compare's two

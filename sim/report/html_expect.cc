@@ -24,29 +24,20 @@ std::string expectations_per_run(const std::vector<JudgedSide>& runs) {
   std::string out = "<table class=\"expect\"><tr><th>expectation</th><th class=\"num\">line</th>";
   for (const JudgedSide& run : runs) out += fmt::format("<th>{}</th>", esc(run.side));
   out += "</tr>\n";
-  auto failed_anywhere = [&](std::size_t i) {
+  for (const std::size_t i : expectation_rows_failed_first(runs)) {
+    const outcome::Expectation& e = first[i];
+    out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td>", esc(expectation_text(e)),
+                       e.line > 0 ? std::to_string(e.line) : "-");
     for (const JudgedSide& run : runs) {
-      if (i < run.results->size() && !(*run.results)[i].passed) return true;
-    }
-    return false;
-  };
-  for (const bool failed : {true, false}) {
-    for (std::size_t i = 0; i < first.size(); ++i) {
-      if (failed_anywhere(i) != failed) continue;
-      const outcome::Expectation& e = first[i];
-      out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td>", esc(expectation_text(e)),
-                         e.line > 0 ? std::to_string(e.line) : "-");
-      for (const JudgedSide& run : runs) {
-        if (i >= run.results->size()) {
-          out += "<td>-</td>";
-          continue;
-        }
-        const outcome::Expectation& x = (*run.results)[i];
-        out += fmt::format("<td class=\"{}\">{} {}</td>", x.passed ? "ok" : "bad", expectation_status(x),
-                           esc(expectation_actual_text(x)));
+      if (i >= run.results->size()) {
+        out += "<td>-</td>";
+        continue;
       }
-      out += "</tr>\n";
+      const outcome::Expectation& x = (*run.results)[i];
+      out += fmt::format("<td class=\"{}\">{} {}</td>", x.passed ? "ok" : "bad", expectation_status(x),
+                         esc(expectation_actual_text(x)));
     }
+    out += "</tr>\n";
   }
   return out + "</table>\n";
 }

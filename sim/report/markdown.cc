@@ -178,28 +178,19 @@ std::string expectations_per_run(const std::vector<JudgedSide>& runs) {
   std::vector<std::string> head = {"expectation", "line"};
   for (const JudgedSide& run : runs) head.push_back(markdown_escape(run.side));
   std::string out = row(head) + rule(head.size(), 1);
-  auto failed_anywhere = [&](std::size_t i) {
+  for (const std::size_t i : expectation_rows_failed_first(runs)) {
+    const outcome::Expectation& e = first[i];
+    std::vector<std::string> cells = {markdown_escape(expectation_text(e)),
+                                      e.line > 0 ? std::to_string(e.line) : "-"};
     for (const JudgedSide& run : runs) {
-      if (i < run.results->size() && !(*run.results)[i].passed) return true;
-    }
-    return false;
-  };
-  for (const bool failed : {true, false}) {
-    for (std::size_t i = 0; i < first.size(); ++i) {
-      if (failed_anywhere(i) != failed) continue;
-      const outcome::Expectation& e = first[i];
-      std::vector<std::string> cells = {markdown_escape(expectation_text(e)),
-                                        e.line > 0 ? std::to_string(e.line) : "-"};
-      for (const JudgedSide& run : runs) {
-        if (i >= run.results->size()) {
-          cells.push_back("-");
-          continue;
-        }
-        const outcome::Expectation& x = (*run.results)[i];
-        cells.push_back(fmt::format("{} {}", x.passed ? "PASS" : "**FAIL**", markdown_escape(expectation_actual_text(x))));
+      if (i >= run.results->size()) {
+        cells.push_back("-");
+        continue;
       }
-      out += row(cells);
+      const outcome::Expectation& x = (*run.results)[i];
+      cells.push_back(fmt::format("{} {}", x.passed ? "PASS" : "**FAIL**", markdown_escape(expectation_actual_text(x))));
     }
+    out += row(cells);
   }
   return out + "\n";
 }

@@ -72,6 +72,19 @@ TEST(Calibrate, AFitThatCannotReachTheTargetSaysSo) {
   EXPECT_LT(fast.scale_per_mille, model::kMinScale * 11 / 10);
 }
 
+// compare --calibrate's model side: the scenario's own costs scaled, the
+// measured ones where it sets none.
+TEST(Calibrate, ScalesTheScenariosOwnCostsAndTheMeasuredOthers) {
+  Scenario sc;
+  sc.machine.costs.accept = us(40);  // a server whose accept() is slow on the reference machine
+  model::scale_costs(sc, 2500);
+  const model::Costs measured = model::measured_costs();
+  EXPECT_EQ(sc.machine.costs.accept, us(100));
+  EXPECT_EQ(sc.machine.costs.connect, measured.connect * 5 / 2);
+  EXPECT_EQ(sc.machine.costs.softirq_packet, measured.softirq_packet * 5 / 2);
+  EXPECT_EQ(sc.machine.costs.serve, measured.serve * 5 / 2);
+}
+
 // The model run as a slower machine at x2, then fitted to that pace from
 // the shipped costs: the factor comes back, so the pace grows with the
 // costs the way the bisection assumes.
@@ -80,7 +93,7 @@ TEST(Calibrate, TheModelFittedToItselfAtTwiceTheCostsFindsTwice) {
   ASSERT_TRUE(loaded.ok()) << loaded.errors.front().message;
   auto pace_at = [&](std::uint32_t scale) {
     Scenario sc = *loaded.scenario;
-    model::set_scaled_costs(sc, scale);
+    model::scale_costs(sc, scale);
     return model::closed_loop_pace(model::run(sc)).value();
   };
   const Duration shipped = pace_at(1000);
