@@ -42,8 +42,9 @@ Duration median(std::vector<Duration> v) {
   return v[(v.size() - 1) / 2];  // the lower median, as the verdict takes it
 }
 
-std::string ms(Duration d) { return fmt::format("{:.1f} ms", static_cast<double>(d.count()) / 1e6); }
-std::string us(Duration d) { return fmt::format("{:.1f} us", static_cast<double>(d.count()) / 1e3); }
+// "126.4 ms", "21.6 us": the figures as calibrate prints them (scripts/load-space reads them back).
+std::string in_ms(Duration d) { return fmt::format("{:.1f} ms", static_cast<double>(d.count()) / 1e6); }
+std::string in_us(Duration d) { return fmt::format("{:.1f} us", static_cast<double>(d.count()) / 1e3); }
 
 // The fitted costs as --set values, one per machine.costs key.
 std::vector<std::string> cost_sets(std::uint32_t scale_per_mille) {
@@ -61,8 +62,8 @@ std::string MachineCalibration::summary() const {
   std::vector<Duration> sorted = kernel_paces;
   std::sort(sorted.begin(), sorted.end());
   return fmt::format("machine.costs x{:.3f} (closed loop of 64: kernel {} / {} / {}, model {}{})",
-                     static_cast<double>(fit.scale_per_mille) / 1000, ms(sorted.front()), ms(median(kernel_paces)),
-                     ms(sorted.back()), ms(fit.pace), busy ? "; BUSY machine" : "");
+                     static_cast<double>(fit.scale_per_mille) / 1000, in_ms(sorted.front()), in_ms(median(kernel_paces)),
+                     in_ms(sorted.back()), in_ms(fit.pace), busy ? "; BUSY machine" : "");
 }
 
 std::variant<MachineCalibration, int> calibrate_machine(std::uint32_t runs) {
@@ -98,7 +99,7 @@ std::variant<MachineCalibration, int> calibrate_machine(std::uint32_t runs) {
       const outcome::HostLoad& h = *out.info.host;
       cal.busy = cal.busy || h.busy();
       cal.run_notes.push_back(fmt::format("loopback cycle {} (across CPUs {}), others' CPU {:.2f}",
-                                          us(h.loopback_cycle), us(h.cross_cpu_cycle),
+                                          in_us(h.loopback_cycle), in_us(h.cross_cpu_cycle),
                                           static_cast<double>(h.other_per_mille()) / 1000));
     }
   }
@@ -154,13 +155,13 @@ int calibrate_command(const CalibrateArgs& args) {
   std::cout << fmt::format(
       "kernel    connect() calls 500 to 4,500 of a closed loop of 64 (RST close, 5-byte request, 100-byte "
       "response, backlog 4,096): {} / {} / {} (min / median / max of {} runs)\n",
-      ms(sorted.front()), ms(median(cal.kernel_paces)), ms(sorted.back()), sorted.size());
+      in_ms(sorted.front()), in_ms(median(cal.kernel_paces)), in_ms(sorted.back()), sorted.size());
   if (cal.shipped_pace) {
     std::cout << fmt::format("model     as shipped (machine.costs x1.000): {} (median of seeds 1-{})\n",
-                             ms(*cal.shipped_pace), args.runs);
+                             in_ms(*cal.shipped_pace), args.runs);
   }
   std::cout << fmt::format("fitted    machine.costs x{:.3f}: {}{} ({} model paces)\n",
-                           static_cast<double>(fit.scale_per_mille) / 1000, ms(fit.pace),
+                           static_cast<double>(fit.scale_per_mille) / 1000, in_ms(fit.pace),
                            fit.converged ? "" : ", the closest found: no scale in x0.125-x16 gives the kernel's pace",
                            fit.evaluations);
   std::string use;
