@@ -18,6 +18,7 @@
 #include "sim/kernel/cpu_trace.h"
 #include "sim/kernel/client_loader.h"
 #include "sim/kernel/server.h"
+#include "sim/kernel/thread_times.h"
 
 namespace synsim::kernel {
 
@@ -110,21 +111,30 @@ AppsResult run_applications(const scenario::Scenario& sc, const KernelOptions& o
   // SYNSIM_CPU_TRACE: each thread notes its CPU after every handler.
   const std::string trace_path = CpuTrace::path_from_environment();
   CpuTrace trace;
-  auto run_server = [&failure, &trace, &server_io, tracing = !trace_path.empty()] {
+  // Each thread adds its own CPU and runqueue time as it ends (thread_times.h).
+  std::mutex times_mu;
+  auto add_times = [&times_mu](outcome::ThreadTimes& to) {
+    if (const std::optional<outcome::ThreadTimes> mine = read_thread_schedstat()) {
+      std::lock_guard<std::mutex> lock(times_mu);
+      to += *mine;
+    }
+  };
+  auto run_server = [&failure, &trace, &server_io, &add_times, &res, tracing = !trace_path.empty()] {
     const char* name = "synsim-server";
     pthread_setname_np(pthread_self(), name);
     try {
       if (tracing) {
         CpuTrace::Thread& me = trace.add(name);
         while (server_io.run_one() > 0) me.note();
-        return;
+      } else {
+        server_io.run();
       }
-      server_io.run();
     } catch (...) {
       failure.set(std::current_exception());
     }
+    add_times(res.server_threads);
   };
-  auto run_loader = [&failure, &trace, &loader, tracing = !trace_path.empty()](std::uint32_t t) {
+  auto run_loader = [&failure, &trace, &loader, &add_times, &res, tracing = !trace_path.empty()](std::uint32_t t) {
     const char* name = "synsim-loader";
     pthread_setname_np(pthread_self(), name);
     try {
@@ -132,6 +142,7 @@ AppsResult run_applications(const scenario::Scenario& sc, const KernelOptions& o
     } catch (...) {
       failure.set(std::current_exception());
     }
+    add_times(res.loader_threads);
   };
   auto server_work = asio::make_work_guard(server_io);
   std::vector<std::thread> threads;

@@ -42,6 +42,8 @@ struct AppsResult {
   std::vector<AppNote> notes;                       // in time order
   bool stopped_early = false;                       // request_stop() before the deadline
   std::int64_t stopped_at_ns = 0;                   // when, relative to t0
+  outcome::ThreadTimes loader_threads;              // thread_times.h: each thread's own, at its end
+  outcome::ThreadTimes server_threads;
 };
 
 // Where the sockets live. Loopback mode: everything in the calling thread's

@@ -164,6 +164,23 @@ struct QueueSample {
   std::int64_t accept_queue = 0;  // children waiting for accept() (sk_ack_backlog)
 };
 
+// One role's threads (the loader's, or the server's) in a kernel run, summed
+// over its threads (sim/kernel/thread_times.h): CPU time, time runnable but
+// waiting for a CPU, and how many times they were given one.
+struct ThreadTimes {
+  std::uint32_t threads = 0;  // 0: not measured
+  Duration cpu{};
+  Duration waited{};
+  std::uint64_t slices = 0;
+  ThreadTimes& operator+=(const ThreadTimes& o) {
+    threads += o.threads;
+    cpu += o.cpu;
+    waited += o.waited;
+    slices += o.slices;
+    return *this;
+  }
+};
+
 // How busy a kernel run's machine was with other work (measured by the
 // runner, sim/kernel/host_cpu.h). On a 2-vCPU machine another process
 // competing for the CPUs changes every load figure (a compiler on one vCPU
@@ -182,6 +199,10 @@ struct HostLoad {
   // threads on two CPUs: the cross-CPU wakeups a load run pays. 0: not
   // measured (as above, or fewer than 2 CPUs).
   Duration cross_cpu_cycle{};
+  // The applications' threads (not measured: threads 0; runs saved before
+  // 2026-12-06 13:30 UTC, wire mode).
+  ThreadTimes loader_threads;
+  ThreadTimes server_threads;
   // Busy: others took more than a tenth of one CPU on average. This idle
   // 2-vCPU VM measured 0.04 CPU over 5 s (2026-12-06) and 0.00-0.03 during
   // each of 24 load kernel runs (reports/load/space-20261218.md); a

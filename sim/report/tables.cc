@@ -73,6 +73,13 @@ std::string host_load_text(const outcome::HostLoad& host) {
       text += fmt::format(" ({} with a 1-byte request and reply across two CPUs)", format_duration(host.cross_cpu_cycle));
     }
   }
+  // What the applications' threads took, and how long they waited for a CPU.
+  for (const auto& [role, t] : {std::pair{"loader", &host.loader_threads}, std::pair{"server", &host.server_threads}}) {
+    if (t->threads == 0) continue;
+    text += fmt::format("; the {}'s {} thread{} ran {} on a CPU and waited {} for one ({} timeslices)", role,
+                        t->threads, t->threads == 1 ? "" : "s", format_duration(t->cpu), format_duration(t->waited),
+                        t->slices);
+  }
   return text;
 }
 

@@ -87,6 +87,15 @@ TEST(HostLoad, BusyAboveATenthOfACpu) {
             "2 CPUs; other processes took 0.01 CPU on average during the run (quiet); a loopback "
             "connect/accept/close cycle took 8789ns before the run (31us with a 1-byte request and reply across two "
             "CPUs)");
+  EXPECT_EQ(report::host_load_text(outcome::HostLoad{
+                .cpus = 2,
+                .interval = sec(6),
+                .other_cpu = ms(60),
+                .loader_threads = {.threads = 2, .cpu = ms(278), .waited = ms(144), .slices = 109},
+                .server_threads = {.threads = 1, .cpu = ms(341), .waited = ms(107), .slices = 111}}),
+            "2 CPUs; other processes took 0.01 CPU on average during the run (quiet); the loader's 2 threads ran "
+            "278ms on a CPU and waited 144ms for one (109 timeslices); the server's 1 thread ran 341ms on a CPU and "
+            "waited 107ms for one (111 timeslices)");
 }
 
 TEST(HostLoad, AVerdictNamesTheKernelRunsMeasuredOnABusyMachine) {
