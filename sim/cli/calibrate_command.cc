@@ -56,6 +56,32 @@ std::vector<std::string> cost_sets(std::uint32_t scale_per_mille) {
   return sets;
 }
 
+// The median run's CPU per connection and wait, per role; nullopt where a
+// run lacks the threads' figures.
+std::optional<MachineCalibration::Split> split_of(const std::vector<outcome::Outcome>& runs) {
+  std::vector<Duration> lc, lw, sc, sw;
+  for (const outcome::Outcome& out : runs) {
+    const outcome::ThreadTimes& l = out.info.loader_threads;
+    const outcome::ThreadTimes& s = out.info.server_threads;
+    const auto started = static_cast<std::int64_t>(
+        std::count_if(out.connections.begin(), out.connections.end(),
+                      [](const outcome::ConnectionRecord& c) { return c.connect_start.has_value(); }));
+    if (l.threads == 0 || s.threads == 0 || started == 0) return std::nullopt;
+    lc.push_back(l.cpu / started);
+    lw.push_back(l.waited);
+    sc.push_back(s.cpu / started);
+    sw.push_back(s.waited);
+  }
+  if (lc.empty()) return std::nullopt;
+  return MachineCalibration::Split{{median(lc), median(lw)}, {median(sc), median(sw)}};
+}
+
+std::string split_text(const MachineCalibration::Split& s) {
+  return fmt::format("loader {} CPU a connection (waited {} for a CPU), server {} (waited {})",
+                     in_us(s.loader.cpu_per_connection), in_ms(s.loader.waited), in_us(s.server.cpu_per_connection),
+                     in_ms(s.server.waited));
+}
+
 }  // namespace
 
 std::string MachineCalibration::summary() const {
@@ -119,6 +145,12 @@ std::variant<MachineCalibration, int> calibrate_machine(std::uint32_t runs) {
     return p;
   });
   cal.sets = cost_sets(cal.fit.scale_per_mille);
+  cal.kernel_split = split_of(k.runs.outcomes);
+  scenario::Scenario fitted = sc;
+  model::scale_costs(fitted, cal.fit.scale_per_mille);
+  if (const std::optional<Runs> m = run_on_model_seeds(fitted, runs, "calibrate")) {
+    cal.model_split = split_of(m->outcomes);
+  }
   return cal;
 }
 
@@ -164,6 +196,19 @@ int calibrate_command(const CalibrateArgs& args) {
                            static_cast<double>(fit.scale_per_mille) / 1000, in_ms(fit.pace),
                            fit.converged ? "" : ", the closest found: no scale in x0.125-x16 gives the kernel's pace",
                            fit.evaluations);
+  // The split the one factor cannot fit (thread_times.h; scripts read the
+  // lines above, not these).
+  if (cal.kernel_split && cal.model_split) {
+    const auto ratio = [](Duration model, Duration kernel) {
+      return kernel > Duration{0} ? static_cast<double>(model.count()) / static_cast<double>(kernel.count()) : 0.0;
+    };
+    std::cout << fmt::format("threads   kernel: {} (median of {} runs)\n", split_text(*cal.kernel_split), args.runs);
+    std::cout << fmt::format(
+        "threads   model at x{:.3f}: {}; the model's loader x{:.2f} the kernel's CPU a connection, its server x{:.2f}\n",
+        static_cast<double>(fit.scale_per_mille) / 1000, split_text(*cal.model_split),
+        ratio(cal.model_split->loader.cpu_per_connection, cal.kernel_split->loader.cpu_per_connection),
+        ratio(cal.model_split->server.cpu_per_connection, cal.kernel_split->server.cpu_per_connection));
+  }
   std::string use;
   for (const std::string& s : cal.sets) use += " --set " + s;
   std::cout << "use      " << use << '\n';

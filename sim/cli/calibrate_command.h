@@ -27,6 +27,18 @@ struct MachineCalibration {
   std::optional<Duration> shipped_pace;     // the model's at x1
   model::CostFit fit;
   std::vector<std::string> sets;            // machine.costs.KEY=VALUE, one per cost
+  // Each role's CPU per connection started and its time waiting for a CPU
+  // (outcome::ThreadTimes), the median over the kernel's runs and over the
+  // fitted model's seeds: one factor fits the pace, not the split between
+  // the loader's and the server's threads.
+  struct Role {
+    Duration cpu_per_connection{};
+    Duration waited{};
+  };
+  struct Split {
+    Role loader, server;
+  };
+  std::optional<Split> kernel_split, model_split;
   // "machine.costs x2.136 (kernel 126.2 / 126.4 / 155.0 ms, model 127.5 ms)"
   std::string summary() const;
 };

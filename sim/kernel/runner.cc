@@ -347,10 +347,10 @@ outcome::Outcome run_kernel(const scenario::Scenario& sc, const KernelOptions& a
                                       .interval = Duration{host_after.taken_ns - host_before.taken_ns},
                                       .other_cpu = *other,
                                       .loopback_cycle = raw.loopback_cycle.value_or(Duration{0}),
-                                      .cross_cpu_cycle = raw.cross_cpu_cycle.value_or(Duration{0}),
-                                    .loader_threads = raw.apps.loader_threads,
-                                    .server_threads = raw.apps.server_threads};
+                                      .cross_cpu_cycle = raw.cross_cpu_cycle.value_or(Duration{0})};
   }
+  out.info.loader_threads = raw.apps.loader_threads;
+  out.info.server_threads = raw.apps.server_threads;
   if (notes != nullptr) *notes = raw.notes;
   if (raw.apps.stopped_early) {
     out.info.partial = true;

@@ -83,6 +83,9 @@ Machine::Machine(std::uint32_t cpus, std::uint32_t loader_threads, std::uint32_t
       last_active_(loader_threads_ + 1),
       running_(loader_threads_ + 1),
       visits_(loader_threads_ + 1),
+      task_cpu_(loader_threads_ + 1),
+      waited_(loader_threads_ + 1),
+      ready_since_(loader_threads_ + 1),
       costs_(costs),
       wakeup_rng_(seed, "machine.wakeup"),
       stop_rng_(seed, "machine.stops"),
@@ -135,6 +138,7 @@ void Machine::submit(Executor ex, const Task& task, bool front) {
       begin_visit(ex, waker, slept >= costs_.long_sleep);
     }
   }
+  if (!ready_since_[ex.id] && running_[ex.id] == 0) ready_since_[ex.id] = now();
   if (front) {
     q.push_front(task);
   } else {
@@ -210,6 +214,15 @@ void Machine::pause(Executor ex, Time from, Time until) {
   if (until > from) pauses_[ex.id].emplace_back(from, until);
 }
 
+outcome::ThreadTimes Machine::times(Executor ex, std::uint32_t threads) const {
+  const std::uint64_t packets = stack_.softirq_packets_of(ex.id);
+  return outcome::ThreadTimes{
+      .threads = threads,
+      .cpu = task_cpu_[ex.id] + Duration{static_cast<std::int64_t>(packets) * to_ns(costs_.softirq_packet)},
+      .waited = waited_[ex.id],
+      .slices = 0};
+}
+
 Time Machine::paused_until(Executor ex) const {
   Time until = now();
   for (const auto& [from, to] : pauses_[ex.id]) {
@@ -257,6 +270,7 @@ void Machine::run_loop(std::uint32_t c) {
       const int e = cpu.task_of.id;
       --running_[e];
       last_active_[e] = now();
+      if (!queues_[e].empty() && !ready_since_[e]) ready_since_[e] = now();
       // A visiting long sleeper whose work ran out goes back to its CPU.
       if (visits_[e].active && visits_[e].at == c && queues_[e].empty() && running_[e] == 0) end_visit(cpu.task_of);
     }
@@ -299,10 +313,19 @@ void Machine::run_loop(std::uint32_t c) {
     cpu.task = queue->front();
     queue->pop_front();
     cpu.task_of = cpu.serves[cpu.current];
-    ++running_[cpu.task_of.id];
-    last_active_[cpu.task_of.id] = now();
+    const std::uint32_t e = cpu.task_of.id;
+    ++running_[e];
+    last_active_[e] = now();
+    if (ready_since_[e]) {
+      waited_[e] += now() - *ready_since_[e];
+      ready_since_[e].reset();
+    }
+    // Its syscall's packets (and the replies they cause there) are its softirq work.
+    stack_.charge_softirq_to(c, e);
     cpu.running = true;
-    cpu.busy_until = now() + runner_.cost(cpu.task);
+    const Duration cost = runner_.cost(cpu.task);
+    task_cpu_[e] += cost;
+    cpu.busy_until = now() + cost;
   }
 }
 

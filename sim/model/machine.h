@@ -53,11 +53,13 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "sim/core/event_queue.h"
 #include "sim/core/rng.h"
+#include "sim/outcome/outcome.h"
 #include "sim/tcp/stack.h"
 
 namespace synsim::model {
@@ -167,6 +169,13 @@ class Machine final : public EventHandlerFor<Machine> {
   // The stack's backlog on `cpu` drained: the thread there runs again.
   void softirq_idle(std::uint32_t cpu) { run(cpu); }
 
+  // What an executor's threads took, as a kernel run measures it
+  // (outcome::ThreadTimes): its tasks' costs plus the softirq packets its
+  // CPU processed while it held it, and how long it had work but no CPU
+  // (from the moment it had work to the start of its next task: wakeup
+  // latency, a CPU's stop, a slice of another thread). No timeslices.
+  outcome::ThreadTimes times(Executor ex, std::uint32_t threads) const;
+
 
   // The machine's events (arg: the CPU).
   enum class Ev : std::uint32_t { wake = 0, stop = 1 };
@@ -219,6 +228,11 @@ class Machine final : public EventHandlerFor<Machine> {
   std::vector<Time> last_active_;
   std::vector<std::uint32_t> running_;
   std::vector<Visit> visits_;
+  // By executor id: its tasks' CPU, time with work and no CPU, and since
+  // when it has had work waiting (nullopt: none, or running).
+  std::vector<Duration> task_cpu_;
+  std::vector<Duration> waited_;
+  std::vector<std::optional<Time>> ready_since_;
   Costs costs_;
   Rng wakeup_rng_;
   Rng stop_rng_;

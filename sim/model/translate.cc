@@ -87,6 +87,7 @@ tcp::StackConfig stack_config(const scenario::Scenario& sc, std::uint64_t seed, 
   cfg.cpus = sc.machine.cpus;
   cfg.softirq_packet_cost = costs.softirq_packet;
   cfg.timer_cpu = 0;  // socket timers fire where the loader's sockets were armed
+  cfg.softirq_owners = std::max<std::uint32_t>(1, sc.loader.threads) + 1;  // Machine's executors: loader threads, server
   for (const scenario::LinkRule& r : sc.link.rules) cfg.link_rules.push_back(link_rule(sc, r));
   return cfg;
 }

@@ -358,7 +358,10 @@ void World::on_note(Time t, std::uint64_t id, std::uint32_t conn, const outcome:
 
 outcome::Outcome World::finish(Time end, Duration stall_threshold) {
   (void)end;
-  return recorder_.finish(stall_threshold, sizeof(ClientApp));
+  outcome::Outcome out = recorder_.finish(stall_threshold, sizeof(ClientApp));
+  for (std::uint32_t t = 0; t < loader_threads_; ++t) out.info.loader_threads += machine_->times(machine_->loader(t), 1);
+  out.info.server_threads = machine_->times(machine_->server(), std::max<std::uint32_t>(1, sc_.server.threads));
+  return out;
 }
 
 }  // namespace synsim::model

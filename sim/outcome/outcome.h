@@ -164,9 +164,13 @@ struct QueueSample {
   std::int64_t accept_queue = 0;  // children waiting for accept() (sk_ack_backlog)
 };
 
-// One role's threads (the loader's, or the server's) in a kernel run, summed
-// over its threads (sim/kernel/thread_times.h): CPU time, time runnable but
-// waiting for a CPU, and how many times they were given one.
+// One role's threads (the loader's, or the server's), summed over its
+// threads: CPU time (the kernel's softirq work run inside their syscalls
+// included), time runnable but waiting for a CPU, and how many times they
+// were given one. A kernel run reads them from the scheduler
+// (sim/kernel/thread_times.h); the model adds up its tasks' costs and the
+// softirq packets each thread's CPU processed while it held it
+// (model::Machine::times; no timeslices).
 struct ThreadTimes {
   std::uint32_t threads = 0;  // 0: not measured
   Duration cpu{};
@@ -199,10 +203,6 @@ struct HostLoad {
   // threads on two CPUs: the cross-CPU wakeups a load run pays. 0: not
   // measured (as above, or fewer than 2 CPUs).
   Duration cross_cpu_cycle{};
-  // The applications' threads (not measured: threads 0; runs saved before
-  // 2026-12-06 13:30 UTC, wire mode).
-  ThreadTimes loader_threads;
-  ThreadTimes server_threads;
   // Busy: others took more than a tenth of one CPU on average. This idle
   // 2-vCPU VM measured 0.04 CPU over 5 s (2026-12-06) and 0.00-0.03 during
   // each of 24 load kernel runs (reports/load/space-20261218.md); a
@@ -242,6 +242,10 @@ struct RunInfo {
   // A kernel run's machine load; nullopt for the model, and for kernel runs
   // saved before 2026-12-06 or where /proc/stat could not be read.
   std::optional<HostLoad> host;
+  // What the applications' threads took (threads 0: not measured: kernel
+  // runs saved before 2026-12-06, wire mode).
+  ThreadTimes loader_threads;
+  ThreadTimes server_threads;
 };
 
 // A summary-detail model run (model::RunOptions::Detail::summary) keeps a

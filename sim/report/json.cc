@@ -283,15 +283,15 @@ std::string render_json(const outcome::Outcome& outcome) {
                                       {"other_cpu_ns", to_ns(info.host->other_cpu)},
                                       {"loopback_cycle_ns", to_ns(info.host->loopback_cycle)},
                                       {"cross_cpu_cycle_ns", to_ns(info.host->cross_cpu_cycle)}});
-    // Only where measured (kernel runs from 2026-12-06 13:30 UTC on).
-    for (const auto& [key, t] : {std::pair{"loader_threads", &info.host->loader_threads},
-                                 std::pair{"server_threads", &info.host->server_threads}}) {
-      if (t->threads == 0) continue;
-      j["info"]["host"][key] = Json::object({{"threads", t->threads},
-                                             {"cpu_ns", to_ns(t->cpu)},
-                                             {"waited_ns", to_ns(t->waited)},
-                                             {"timeslices", t->slices}});
-    }
+  }
+  // Where measured (the model; kernel runs from 2026-12-06 on).
+  for (const auto& [key, t] : {std::pair{"loader_threads", &info.loader_threads},
+                               std::pair{"server_threads", &info.server_threads}}) {
+    if (t->threads == 0) continue;
+    j["info"][key] = Json::object({{"threads", t->threads},
+                                   {"cpu_ns", to_ns(t->cpu)},
+                                   {"waited_ns", to_ns(t->waited)},
+                                   {"timeslices", t->slices}});
   }
   j["packets"] = Json::array();
   for (const auto& p : outcome.packets) j["packets"].push_back(packet_json(p));
@@ -364,19 +364,17 @@ outcome::RunInfo info_from(const Reader& info) {
                                .other_cpu = Duration{host.integer<std::int64_t>("other_cpu_ns")},
                                // Optional: kernel runs saved before it was measured lack it.
                                .loopback_cycle = Duration{host.integer_or_zero<std::int64_t>("loopback_cycle_ns")},
-                               .cross_cpu_cycle = Duration{host.integer_or_zero<std::int64_t>("cross_cpu_cycle_ns")},
-                               .loader_threads = {},
-                               .server_threads = {}};
-    // Optional: kernel runs saved before 2026-12-06 13:30 UTC lack them.
-    for (const auto& [key, t] : {std::pair{"loader_threads", &r.host->loader_threads},
-                                 std::pair{"server_threads", &r.host->server_threads}}) {
-      if (!host.has(key)) continue;
-      const Reader o = host.object(key);
-      *t = outcome::ThreadTimes{.threads = o.integer<std::uint32_t>("threads"),
-                                .cpu = Duration{o.integer<std::int64_t>("cpu_ns")},
-                                .waited = Duration{o.integer<std::int64_t>("waited_ns")},
-                                .slices = o.integer<std::uint64_t>("timeslices")};
-    }
+                               .cross_cpu_cycle = Duration{host.integer_or_zero<std::int64_t>("cross_cpu_cycle_ns")}};
+  }
+  // Optional: outcomes written before 2026-12-06 lack them.
+  for (const auto& [key, t] : {std::pair{"loader_threads", &r.loader_threads},
+                               std::pair{"server_threads", &r.server_threads}}) {
+    if (!info.has(key)) continue;
+    const Reader o = info.object(key);
+    *t = outcome::ThreadTimes{.threads = o.integer<std::uint32_t>("threads"),
+                              .cpu = Duration{o.integer<std::int64_t>("cpu_ns")},
+                              .waited = Duration{o.integer<std::int64_t>("waited_ns")},
+                              .slices = o.integer<std::uint64_t>("timeslices")};
   }
 
   r.settings = settings_from(info);

@@ -73,12 +73,17 @@ std::string host_load_text(const outcome::HostLoad& host) {
       text += fmt::format(" ({} with a 1-byte request and reply across two CPUs)", format_duration(host.cross_cpu_cycle));
     }
   }
-  // What the applications' threads took, and how long they waited for a CPU.
-  for (const auto& [role, t] : {std::pair{"loader", &host.loader_threads}, std::pair{"server", &host.server_threads}}) {
+  return text;
+}
+
+std::string threads_text(const outcome::RunInfo& info) {
+  std::string text;
+  for (const auto& [role, t] : {std::pair{"loader", &info.loader_threads}, std::pair{"server", &info.server_threads}}) {
     if (t->threads == 0) continue;
-    text += fmt::format("; the {}'s {} thread{} ran {} on a CPU and waited {} for one ({} timeslices)", role,
-                        t->threads, t->threads == 1 ? "" : "s", format_duration(t->cpu), format_duration(t->waited),
-                        t->slices);
+    if (!text.empty()) text += "; ";
+    text += fmt::format("the {}'s {} thread{} ran {} on a CPU and waited {} for one", role, t->threads,
+                        t->threads == 1 ? "" : "s", format_duration(t->cpu), format_duration(t->waited));
+    if (t->slices > 0) text += fmt::format(" ({} timeslices)", t->slices);
   }
   return text;
 }
@@ -241,6 +246,9 @@ std::string render_summary_without_banner(const outcome::Outcome& outcome) {
   }
   if (!info.loader.empty()) header.push_back({"loader", info.loader});
   if (info.host) header.push_back({"machine", host_load_text(*info.host)});
+  // The kernel's (the model's are in its JSON and in compare, not in its
+  // summary, whose lines the golden files pin).
+  if (info.source == "kernel" && info.loader_threads.threads > 0) header.push_back({"threads", threads_text(info)});
   if (!info.captured) {
     header.push_back({"packets", "not captured: retransmissions per connection unknown (the counters hold them)"});
   }

@@ -36,5 +36,9 @@ std::string render_summary_without_banner(const outcome::Outcome& outcome);
 // A kernel run's machine load, one line: "2 CPUs; other processes took 0.93
 // CPU on average during the run: BUSY, ...".
 std::string host_load_text(const outcome::HostLoad& host);
+// What the applications' threads took (RunInfo::loader_threads,
+// server_threads): "the loader's 2 threads ran 262ms on a CPU and waited
+// 164ms for one (867 timeslices); the server's ..."; empty where not measured.
+std::string threads_text(const outcome::RunInfo& info);
 
 }  // namespace synsim::report

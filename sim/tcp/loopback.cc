@@ -102,6 +102,7 @@ void Stack::xmit(const Segment& seg, const Reason& why) {
   Time at = now_ + profile_->loopback_hop + extra;
   if (local) {
     ++cpu.in_flight;
+    if (cpu.owner < softirq_packets_.size()) ++softirq_packets_[cpu.owner];
     at = std::max(at, cpu.free_at + config_.softirq_packet_cost);
     cpu.free_at = at;
   }

@@ -30,7 +30,8 @@ Stack::Stack(StackConfig config, std::uint32_t connections, EventQueue& events,
              static_cast<std::uint16_t>(sys_.ip_local_port_range_min +
                                         port_rng_.between(0, sys_.ip_local_port_range_max -
                                                                  sys_.ip_local_port_range_min))),
-      cpus_(std::max<std::uint32_t>(1, config_.cpus)) {
+      cpus_(std::max<std::uint32_t>(1, config_.cpus)),
+      softirq_packets_(std::max<std::uint32_t>(1, config_.softirq_owners)) {
   listener_.port = config_.server_port;
   if (rules().ts_clock == profile::TsClock::shared_jiffies) ts_clock_offset_ = isn_rng_.next_u32();
 }

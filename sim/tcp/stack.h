@@ -79,7 +79,8 @@ struct StackConfig {
   // `softirq_packet_cost` of that CPU (see loopback.cc).
   std::uint32_t cpus = 1;
   Duration softirq_packet_cost{};
-  std::uint32_t timer_cpu = 0;  // where socket timers fire (the CPU that armed them)
+  std::uint32_t timer_cpu = 0;
+  std::uint32_t softirq_owners = 1;  // threads charge_softirq_to() may name  // where socket timers fire (the CPU that armed them)
 };
 
 // What the stack tells the applications and the recorder.
@@ -145,6 +146,18 @@ class Stack final : public EventHandlerFor<Stack> {
   // The CPU of the current context (application call, delivery or timer).
   std::uint32_t cpu() const { return cpu_; }
   bool softirq_busy(std::uint32_t cpu) const { return cpus_[cpu].in_flight > 0; }
+  // Who is charged for the softirq work on `cpu` from now on: the thread
+  // whose syscall runs there (a kernel without IRQ time accounting charges
+  // softirq to the task it interrupted, and loopback's runs inside the
+  // sender's syscall). `owner` < the owners passed to the constructor's
+  // config (StackConfig::softirq_owners).
+  void charge_softirq_to(std::uint32_t cpu, std::uint32_t owner) {
+    if (cpu < cpus_.size()) cpus_[cpu].owner = owner;
+  }
+  // Packets processed on a CPU's backlog while `owner` held it.
+  std::uint64_t softirq_packets_of(std::uint32_t owner) const {
+    return owner < softirq_packets_.size() ? softirq_packets_[owner] : 0;
+  }
   // Most request socks the SYN queue can hold (rules.syn_queue_full_test):
   // backlog + 1 (a SYN is queued while qlen <= backlog), backlog (4.4 to the
   // Jan 2025 fix) or 1 << max_qlen_log (2.6, 3.10).
@@ -386,11 +399,13 @@ class Stack final : public EventHandlerFor<Stack> {
   struct CpuBacklog {
     std::uint64_t in_flight = 0;  // packets queued (softnet_data.input_pkt_queue)
     Time free_at{};               // when the CPU finishes the last queued packet
+    std::uint32_t owner = 0;      // charge_softirq_to()
   };
   std::vector<Segment> flight_;
   std::vector<InFlight> flight_info_;
   std::vector<std::uint32_t> flight_free_;
   std::vector<CpuBacklog> cpus_;
+  std::vector<std::uint64_t> softirq_packets_;  // by owner (charge_softirq_to)
   std::uint32_t cpu_ = 0;  // CPU of the current context (application call, delivery or timer)
   std::uint64_t wire_id_ = 0;
   std::uint64_t current_id_ = 0;  // the segment being processed (for notes)

@@ -28,6 +28,12 @@ TEST(Calibrate, FitsTheModelsCostsToThisMachine) {
   const double factor = std::stod(m[1]);
   EXPECT_GE(factor, 0.125);
   EXPECT_LE(factor, 16.0);
+  // The split one factor cannot fit: each role's CPU a connection on both sides.
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(\nthreads   kernel: loader \d+\.\d us CPU a connection)")))
+      << r.output;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(\nthreads   model at x\d+\.\d{3}: loader \d+\.\d us CPU a )"
+                                                     R"(connection .*; the model's loader x\d+\.\d\d the kernel's)")))
+      << r.output;
   // The printed arguments make a scenario's model this machine's.
   ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(\nuse +(.*)\n)"))) << r.output;
   const std::string sets = m[1];

@@ -68,6 +68,35 @@ TEST(Machine, AServerSharingTheLoadersCpuWaitsForItsSliceAndSynsAreDropped) {
   EXPECT_LT(counter(parallel, "TcpExtListenOverflows"), counter(shared, "TcpExtListenOverflows"));
 }
 
+// What each role's threads took (Machine::times, outcome::ThreadTimes): the
+// same figures a kernel run reads from the scheduler.
+TEST(Machine, EachRolesCpuIsItsTasksCostsAndTheSoftirqItsCpuRanForIt) {
+  // A queue nothing overflows: the same packets whatever the server's pace.
+  Scenario roomy = burst_of_connects(2);
+  roomy.server.backlog = 1024;
+  const Outcome base = model::run(roomy);
+  ASSERT_EQ(counter(base, "TcpExtListenOverflows"), 0);
+  EXPECT_EQ(base.info.loader_threads.threads, 1u);
+  EXPECT_EQ(base.info.server_threads.threads, 1u);
+  EXPECT_EQ(base.info.loader_threads.slices, 0u) << "not modelled";
+  // 64 connections: connect(), send, read and close on the loader with the
+  // handshake's softirq on its CPU; accept and serve on the server.
+  EXPECT_GT(base.info.loader_threads.cpu, model::measured_costs().connect * 64);
+  EXPECT_GT(base.info.server_threads.cpu, model::measured_costs().accept * 64);
+  // A server that spins 100 us after each accept() takes exactly that much
+  // more CPU, and only the server.
+  Scenario slow = roomy;
+  slow.server.accept.per_accept_cost = us(100);
+  const Outcome spun = model::run(slow);
+  EXPECT_EQ(counter(spun, "TcpPassiveOpens"), 64);
+  EXPECT_EQ(spun.info.server_threads.cpu - base.info.server_threads.cpu, us(100) * 64);
+  EXPECT_EQ(spun.info.loader_threads.cpu, base.info.loader_threads.cpu);
+  // A thread with work but no CPU waits: on one CPU the server waits for the
+  // loader's slices.
+  const Outcome shared = model::run(burst_of_connects(1));
+  EXPECT_GT(shared.info.server_threads.waited, base.info.server_threads.waited);
+}
+
 // accept.pauses stop the world: a request arriving on an accepted
 // connection during the pause is read only when it ends, and nothing is
 // accepted meanwhile (tests/kernel/load_test.cc plays the same scenario on
