@@ -92,7 +92,7 @@ std::string MachineCalibration::summary() const {
                      in_ms(sorted.back()), in_ms(fit.pace), busy ? "; BUSY machine" : "");
 }
 
-std::variant<MachineCalibration, int> calibrate_machine(std::uint32_t runs) {
+std::variant<MachineCalibration, int> calibrate_machine(std::uint32_t runs, const std::string& fit_by) {
   stop_kernel_runs_on_signals();
   const std::uint32_t cpus = std::max(1u, std::thread::hardware_concurrency());
   const scenario::LoadResult loaded = scenario::load_string(model::calibration_scenario_text(cpus), "calibrate");
@@ -133,29 +133,60 @@ std::variant<MachineCalibration, int> calibrate_machine(std::uint32_t runs) {
     std::cerr << "synsim calibrate: interrupted after " << cal.kernel_paces.size() << " kernel runs; nothing fitted\n";
     return kExitInterrupted;
   }
-  cal.fit = model::fit_cost_scale(median(cal.kernel_paces), [&](std::uint32_t scale) {
+  cal.kernel_split = split_of(k.runs.outcomes);
+  // The model at given factors: its outcomes over `runs` seeds.
+  auto model_at = [&](std::uint32_t scale, std::uint32_t server) {
     scenario::Scenario s = sc;
-    model::scale_costs(s, scale);
-    const std::optional<Runs> m = run_on_model_seeds(s, runs, "calibrate");
+    model::scale_costs(s, scale, server);
+    std::optional<Runs> m = run_on_model_seeds(s, runs, "calibrate");
     if (!m) throw std::logic_error("synsim calibrate: the model cannot run the calibration scenario");
+    return std::move(m->outcomes);
+  };
+  auto pace_of = [](const std::vector<outcome::Outcome>& outs) {
     std::vector<Duration> paces;
-    for (const outcome::Outcome& out : m->outcomes) paces.push_back(model::closed_loop_pace(out).value());
-    const Duration p = median(paces);
+    for (const outcome::Outcome& out : outs) paces.push_back(model::closed_loop_pace(out).value());
+    return median(paces);
+  };
+  if (fit_by == "cpu") {
+    if (!cal.kernel_split) {
+      std::cerr << "synsim calibrate: the kernel runs did not record their threads' CPU (no "
+                   "/proc/thread-self/schedstat); --fit pace fits the pace alone\n";
+      return kExitEnvironment;
+    }
+    const model::CpuSplit target{cal.kernel_split->loader.cpu_per_connection,
+                                 cal.kernel_split->server.cpu_per_connection};
+    cal.split_fit = model::fit_cpu_split(target, [&](std::uint32_t scale, std::uint32_t server) {
+      const std::vector<outcome::Outcome> outs = model_at(scale, server);
+      if (scale == 1000 && server == 1000) cal.shipped_pace = pace_of(outs);
+      const std::optional<MachineCalibration::Split> s = split_of(outs);
+      if (!s) throw std::logic_error("synsim calibrate: the model's runs lack their threads' figures");
+      return model::CpuSplit{s->loader.cpu_per_connection, s->server.cpu_per_connection};
+    });
+    const std::vector<outcome::Outcome> fitted = model_at(cal.split_fit->scale_per_mille, cal.split_fit->server_per_mille);
+    cal.split_fit_pace = pace_of(fitted);
+    cal.model_split = split_of(fitted);
+    cal.fit.scale_per_mille = cal.split_fit->scale_per_mille;
+    cal.fit.pace = *cal.split_fit_pace;
+    cal.fit.converged = cal.split_fit->converged;
+    const model::Costs c =
+        model::scaled_costs(model::measured_costs(), cal.split_fit->scale_per_mille, cal.split_fit->server_per_mille);
+    for (const model::CostField& f : model::cost_fields()) {
+      cal.sets.push_back(fmt::format("machine.costs.{}={}ns", f.key, (c.*f.cost).count()));
+    }
+    return cal;
+  }
+  cal.fit = model::fit_cost_scale(median(cal.kernel_paces), [&](std::uint32_t scale) {
+    const Duration p = pace_of(model_at(scale, 1000));
     if (scale == 1000) cal.shipped_pace = p;
     return p;
   });
   cal.sets = cost_sets(cal.fit.scale_per_mille);
-  cal.kernel_split = split_of(k.runs.outcomes);
-  scenario::Scenario fitted = sc;
-  model::scale_costs(fitted, cal.fit.scale_per_mille);
-  if (const std::optional<Runs> m = run_on_model_seeds(fitted, runs, "calibrate")) {
-    cal.model_split = split_of(m->outcomes);
-  }
+  cal.model_split = split_of(model_at(cal.fit.scale_per_mille, 1000));
   return cal;
 }
 
 int calibrate_command(const CalibrateArgs& args) {
-  std::variant<MachineCalibration, int> result = calibrate_machine(args.runs);
+  std::variant<MachineCalibration, int> result = calibrate_machine(args.runs, args.fit);
   if (const int* rc = std::get_if<int>(&result)) return *rc;
   const MachineCalibration& cal = std::get<MachineCalibration>(result);
   const model::CostFit& fit = cal.fit;
@@ -192,10 +223,21 @@ int calibrate_command(const CalibrateArgs& args) {
     std::cout << fmt::format("model     as shipped (machine.costs x1.000): {} (median of seeds 1-{})\n",
                              in_ms(*cal.shipped_pace), args.runs);
   }
-  std::cout << fmt::format("fitted    machine.costs x{:.3f}: {}{} ({} model paces)\n",
-                           static_cast<double>(fit.scale_per_mille) / 1000, in_ms(fit.pace),
-                           fit.converged ? "" : ", the closest found: no scale in x0.125-x16 gives the kernel's pace",
-                           fit.evaluations);
+  if (cal.split_fit) {
+    const model::SplitFit& s = *cal.split_fit;
+    std::cout << fmt::format(
+        "fitted    machine.costs x{:.3f}: accept and serve x{:.3f} more; loader {}, server {} CPU a connection{}; "
+        "the loop's pace there {}\n",
+        static_cast<double>(s.scale_per_mille) / 1000, static_cast<double>(s.server_per_mille) / 1000,
+        in_us(s.model.loader), in_us(s.model.server),
+        s.converged ? "" : " (the closest found: not within 3% of the kernel's, or a factor out of x0.125-x16)",
+        in_ms(*cal.split_fit_pace));
+  } else {
+    std::cout << fmt::format("fitted    machine.costs x{:.3f}: {}{} ({} model paces)\n",
+                             static_cast<double>(fit.scale_per_mille) / 1000, in_ms(fit.pace),
+                             fit.converged ? "" : ", the closest found: no scale in x0.125-x16 gives the kernel's pace",
+                             fit.evaluations);
+  }
   // The split the one factor cannot fit (thread_times.h; scripts read the
   // lines above, not these).
   if (cal.kernel_split && cal.model_split) {

@@ -17,6 +17,7 @@ namespace synsim::cli {
 struct CalibrateArgs {
   std::uint32_t runs = 3;        // kernel runs, and model seeds per scale
   std::string format = "text";   // text | sets
+  std::string fit = "pace";      // pace: one factor on the loop's pace; cpu: two on each role's CPU a connection
 };
 
 // This machine measured and the model fitted to it.
@@ -39,13 +40,16 @@ struct MachineCalibration {
     Role loader, server;
   };
   std::optional<Split> kernel_split, model_split;
+  // --fit cpu: the two factors (model::fit_cpu_split) and the model's pace there.
+  std::optional<model::SplitFit> split_fit;
+  std::optional<Duration> split_fit_pace;
   // "machine.costs x2.136 (kernel 126.2 / 126.4 / 155.0 ms, model 127.5 ms)"
   std::string summary() const;
 };
 
 // Runs the calibration workload `runs` times on this machine's kernel and
 // fits the model to it; an exit code (said on stderr) when it cannot.
-std::variant<MachineCalibration, int> calibrate_machine(std::uint32_t runs);
+std::variant<MachineCalibration, int> calibrate_machine(std::uint32_t runs, const std::string& fit = "pace");
 
 // Exit codes: 0 measured; 1 measured, but on a busy machine (the figures are
 // printed, marked, and `--format sets` prints nothing); 4 the kernel runner

@@ -303,8 +303,9 @@ CLI::App* add_calibrate(CLI::App& app, CalibrateArgs& cal) {
   cmd->footer(
       "Runs a closed loop of 64 connections (6,000 of them, RST close, backlog 4,096) on this machine's kernel, "
       "in a private network namespace, --runs times, and finds the one factor on every machine.costs entry that "
-      "gives the model the kernel's median pace (the 500th to the 4,500th connect() call). Prints the --set "
-      "arguments that make a scenario's model this machine's (--format sets: those alone, for scripts).\n" +
+      "gives the model the kernel's median pace (the 500th to the 4,500th connect() call); with --fit cpu, the "
+      "factors that give the model's loader and server threads the kernel's CPU a connection instead. Prints the "
+      "--set arguments that make a scenario's model this machine's (--format sets: those alone, for scripts).\n" +
       exit_codes_help({{kExitOk, "measured and fitted"},
                        {kExitExpectationFailed, "measured on a busy machine, or no factor in x0.125-x16 fits "
                                                 "(the figures are printed; --format sets prints nothing)"},
@@ -318,6 +319,11 @@ CLI::App* add_calibrate(CLI::App& app, CalibrateArgs& cal) {
   cmd->add_option("--format", cal.format, "text (default): the figures and the --set arguments; sets: the "
                                           "--set values alone, space-separated")
       ->check(CLI::IsMember({"text", "sets"}));
+  cmd->add_option("--fit", cal.fit, "pace (default): one factor on every cost, fitted to the loop's pace; cpu: "
+                                    "one factor on every cost fitted to the loader threads' CPU a connection, and "
+                                    "one more on accept and serve fitted to the server's (the threads' own time, "
+                                    "which another process on the machine moves less than the pace)")
+      ->check(CLI::IsMember({"pace", "cpu"}));
   return cmd;
 }
 

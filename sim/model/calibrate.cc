@@ -55,7 +55,18 @@ Costs scaled_costs(const Costs& costs, std::uint32_t scale_per_mille) {
 }
 
 void scale_costs(scenario::Scenario& sc, std::uint32_t scale_per_mille) {
-  const Costs c = scaled_costs(machine_costs(sc), scale_per_mille);
+  scale_costs(sc, scale_per_mille, 1000);
+}
+
+Costs scaled_costs(const Costs& costs, std::uint32_t scale_per_mille, std::uint32_t server_per_mille) {
+  Costs c = scaled_costs(costs, scale_per_mille);
+  c.accept = Duration{c.accept.count() * server_per_mille / 1000};
+  c.serve = Duration{c.serve.count() * server_per_mille / 1000};
+  return c;
+}
+
+void scale_costs(scenario::Scenario& sc, std::uint32_t scale_per_mille, std::uint32_t server_per_mille) {
+  const Costs c = scaled_costs(machine_costs(sc), scale_per_mille, server_per_mille);
   for (const CostField& f : cost_fields()) sc.machine.costs.*f.setting = c.*f.cost;
 }
 
@@ -104,6 +115,34 @@ CostFit fit_cost_scale(Duration target, const std::function<Duration(std::uint32
   }
   best.converged = distance(best.pace, target) * 100 <= target.count();
   return best;
+}
+
+SplitFit fit_cpu_split(CpuSplit target, const std::function<CpuSplit(std::uint32_t, std::uint32_t)>& split_at) {
+  SplitFit fit;
+  const CpuSplit base = split_at(1000, 1000);
+  const CpuSplit doubled = split_at(1000, 2000);
+  // Per mille, rounded, within the range the pace fit allows.
+  auto per_mille = [](double x) {
+    return static_cast<std::uint32_t>(std::clamp(x * 1000 + 0.5, double{kMinScale}, double{kMaxScale}));
+  };
+  if (base.loader <= Duration{0} || target.loader <= Duration{0}) return fit;
+  const double a = static_cast<double>(target.loader.count()) / static_cast<double>(base.loader.count());
+  fit.scale_per_mille = per_mille(a);
+  // The server's CPU at x1: `own` from accept and serve, `rest` from its
+  // softirq packets and its closes.
+  const double own = static_cast<double>((doubled.server - base.server).count());
+  const double rest = static_cast<double>(base.server.count()) - own;
+  const double scale = static_cast<double>(fit.scale_per_mille) / 1000;
+  bool in_range = own > 0;
+  if (in_range) {
+    const double b = (static_cast<double>(target.server.count()) / scale - rest) / own;
+    in_range = b * 1000 >= kMinScale && b * 1000 <= kMaxScale;
+    fit.server_per_mille = per_mille(b);
+  }
+  fit.model = split_at(fit.scale_per_mille, fit.server_per_mille);
+  auto within = [](Duration got, Duration want) { return distance(got, want) * 100 <= want.count() * 3; };
+  fit.converged = in_range && within(fit.model.loader, target.loader) && within(fit.model.server, target.server);
+  return fit;
 }
 
 }  // namespace synsim::model

@@ -44,6 +44,27 @@ TEST(Calibrate, FitsTheModelsCostsToThisMachine) {
   EXPECT_EQ(run.exit_code, 0) << run.output;
 }
 
+TEST(Calibrate, FitsEachRolesCpuAConnectionWithFitCpu) {
+  SKIP_WITHOUT_NAMESPACES();
+  const Result r = synsim("calibrate --runs 1 --fit cpu");
+  if (r.exit_code == 4) GTEST_SKIP() << "this machine cannot run the calibration loop: " << r.output;
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(fitted    machine.costs x(\d+\.\d{3}): accept and serve x(\d+\.\d{3}) more; )"
+                                                        R"(loader (\d+\.\d) us, server (\d+\.\d) us CPU a connection)")))
+      << r.output;
+  // The kernel's figures the fit aimed at.
+  std::smatch k;
+  ASSERT_TRUE(std::regex_search(r.output, k, std::regex(R"(threads   kernel: loader (\d+\.\d) us CPU a connection .*, server )"
+                                                        R"((\d+\.\d) us)")))
+      << r.output;
+  if (r.exit_code == 0) {
+    EXPECT_NEAR(std::stod(m[3]), std::stod(k[1]), std::stod(k[1]) * 0.03 + 0.1) << r.output;
+    EXPECT_NEAR(std::stod(m[4]), std::stod(k[2]), std::stod(k[2]) * 0.03 + 0.1) << r.output;
+  }
+  EXPECT_EQ(synsim("calibrate --fit speed").exit_code, 2);
+}
+
 TEST(Calibrate, RefusesBadArguments) {
   EXPECT_EQ(synsim("calibrate --runs 0").exit_code, 2);
   EXPECT_EQ(synsim("calibrate --format yaml").exit_code, 2);

@@ -104,5 +104,28 @@ TEST(Calibrate, TheModelFittedToItselfAtTwiceTheCostsFindsTwice) {
   EXPECT_NEAR(fit.scale_per_mille, 2000, 60);
 }
 
+// --fit cpu: the model's own split at known factors is found again, and a
+// server cheaper than its softirq work alone is said not to fit.
+TEST(Calibrate, TheCpuSplitFitFindsTheFactorsOfAKnownSplit) {
+  const scenario::LoadResult loaded = scenario::load_string(model::calibration_scenario_text(2), "calibrate");
+  ASSERT_TRUE(loaded.ok()) << loaded.errors.front().message;
+  auto split_at = [&](std::uint32_t scale, std::uint32_t server) {
+    Scenario sc = *loaded.scenario;
+    model::scale_costs(sc, scale, server);
+    const Outcome out = model::run(sc);
+    const auto n = static_cast<std::int64_t>(out.connections.size());
+    return model::CpuSplit{out.info.loader_threads.cpu / n, out.info.server_threads.cpu / n};
+  };
+  const model::CpuSplit known = split_at(2000, 1500);
+  EXPECT_GT(known.server, split_at(2000, 1000).server) << "accept and serve are the server's";
+  EXPECT_EQ(known.loader, split_at(2000, 1000).loader) << "and not the loader's";
+  const model::SplitFit fit = model::fit_cpu_split(known, split_at);
+  EXPECT_TRUE(fit.converged);
+  EXPECT_NEAR(fit.scale_per_mille, 2000, 20);
+  EXPECT_NEAR(fit.server_per_mille, 1500, 30);
+  const model::SplitFit impossible = model::fit_cpu_split({known.loader, known.server / 20}, split_at);
+  EXPECT_FALSE(impossible.converged);
+}
+
 }  // namespace
 }  // namespace synsim::testing
