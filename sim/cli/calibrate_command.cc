@@ -82,6 +82,55 @@ std::string split_text(const MachineCalibration::Split& s) {
                      in_ms(s.server.waited));
 }
 
+// The calibration scenario's model at the given factors (model::scale_costs):
+// its outcomes over `runs` seeds.
+std::vector<outcome::Outcome> model_at(const scenario::Scenario& sc, std::uint32_t runs, std::uint32_t scale,
+                                       std::uint32_t server) {
+  scenario::Scenario s = sc;
+  model::scale_costs(s, scale, server);
+  std::optional<Runs> m = run_on_model_seeds(s, runs, "calibrate");
+  if (!m) throw std::logic_error("synsim calibrate: the model cannot run the calibration scenario");
+  return std::move(m->outcomes);
+}
+
+Duration pace_of(const std::vector<outcome::Outcome>& outs) {
+  std::vector<Duration> paces;
+  for (const outcome::Outcome& out : outs) paces.push_back(model::closed_loop_pace(out).value());
+  return median(paces);
+}
+
+// --fit cpu: the two factors that give the model the kernel's split
+// (model::fit_cpu_split); an exit code where the kernel runs lack it.
+std::variant<MachineCalibration, int> fit_cpu(MachineCalibration& cal, const scenario::Scenario& sc,
+                                              std::uint32_t runs) {
+  if (!cal.kernel_split) {
+    std::cerr << "synsim calibrate: the kernel runs did not record their threads' CPU (no "
+                 "/proc/thread-self/schedstat); --fit pace fits the pace alone\n";
+    return kExitEnvironment;
+  }
+  const model::CpuSplit target{cal.kernel_split->loader.cpu_per_connection,
+                               cal.kernel_split->server.cpu_per_connection};
+  cal.split_fit = model::fit_cpu_split(target, [&](std::uint32_t scale, std::uint32_t server) {
+    const std::vector<outcome::Outcome> outs = model_at(sc, runs, scale, server);
+    if (scale == 1000 && server == 1000) cal.shipped_pace = pace_of(outs);
+    const std::optional<MachineCalibration::Split> s = split_of(outs);
+    if (!s) throw std::logic_error("synsim calibrate: the model's runs lack their threads' figures");
+    return model::CpuSplit{s->loader.cpu_per_connection, s->server.cpu_per_connection};
+  });
+  const model::SplitFit& f = *cal.split_fit;
+  const std::vector<outcome::Outcome> fitted = model_at(sc, runs, f.scale_per_mille, f.server_per_mille);
+  cal.split_fit_pace = pace_of(fitted);
+  cal.model_split = split_of(fitted);
+  cal.fit.scale_per_mille = f.scale_per_mille;
+  cal.fit.pace = *cal.split_fit_pace;
+  cal.fit.converged = f.converged;
+  const model::Costs c = model::scaled_costs(model::measured_costs(), f.scale_per_mille, f.server_per_mille);
+  for (const model::CostField& field : model::cost_fields()) {
+    cal.sets.push_back(fmt::format("machine.costs.{}={}ns", field.key, (c.*field.cost).count()));
+  }
+  return cal;
+}
+
 }  // namespace
 
 std::string MachineCalibration::summary() const {
@@ -134,54 +183,14 @@ std::variant<MachineCalibration, int> calibrate_machine(std::uint32_t runs, cons
     return kExitInterrupted;
   }
   cal.kernel_split = split_of(k.runs.outcomes);
-  // The model at given factors: its outcomes over `runs` seeds.
-  auto model_at = [&](std::uint32_t scale, std::uint32_t server) {
-    scenario::Scenario s = sc;
-    model::scale_costs(s, scale, server);
-    std::optional<Runs> m = run_on_model_seeds(s, runs, "calibrate");
-    if (!m) throw std::logic_error("synsim calibrate: the model cannot run the calibration scenario");
-    return std::move(m->outcomes);
-  };
-  auto pace_of = [](const std::vector<outcome::Outcome>& outs) {
-    std::vector<Duration> paces;
-    for (const outcome::Outcome& out : outs) paces.push_back(model::closed_loop_pace(out).value());
-    return median(paces);
-  };
-  if (fit_by == "cpu") {
-    if (!cal.kernel_split) {
-      std::cerr << "synsim calibrate: the kernel runs did not record their threads' CPU (no "
-                   "/proc/thread-self/schedstat); --fit pace fits the pace alone\n";
-      return kExitEnvironment;
-    }
-    const model::CpuSplit target{cal.kernel_split->loader.cpu_per_connection,
-                                 cal.kernel_split->server.cpu_per_connection};
-    cal.split_fit = model::fit_cpu_split(target, [&](std::uint32_t scale, std::uint32_t server) {
-      const std::vector<outcome::Outcome> outs = model_at(scale, server);
-      if (scale == 1000 && server == 1000) cal.shipped_pace = pace_of(outs);
-      const std::optional<MachineCalibration::Split> s = split_of(outs);
-      if (!s) throw std::logic_error("synsim calibrate: the model's runs lack their threads' figures");
-      return model::CpuSplit{s->loader.cpu_per_connection, s->server.cpu_per_connection};
-    });
-    const std::vector<outcome::Outcome> fitted = model_at(cal.split_fit->scale_per_mille, cal.split_fit->server_per_mille);
-    cal.split_fit_pace = pace_of(fitted);
-    cal.model_split = split_of(fitted);
-    cal.fit.scale_per_mille = cal.split_fit->scale_per_mille;
-    cal.fit.pace = *cal.split_fit_pace;
-    cal.fit.converged = cal.split_fit->converged;
-    const model::Costs c =
-        model::scaled_costs(model::measured_costs(), cal.split_fit->scale_per_mille, cal.split_fit->server_per_mille);
-    for (const model::CostField& f : model::cost_fields()) {
-      cal.sets.push_back(fmt::format("machine.costs.{}={}ns", f.key, (c.*f.cost).count()));
-    }
-    return cal;
-  }
+  if (fit_by == "cpu") return fit_cpu(cal, sc, runs);
   cal.fit = model::fit_cost_scale(median(cal.kernel_paces), [&](std::uint32_t scale) {
-    const Duration p = pace_of(model_at(scale, 1000));
+    const Duration p = pace_of(model_at(sc, runs, scale, 1000));
     if (scale == 1000) cal.shipped_pace = p;
     return p;
   });
   cal.sets = cost_sets(cal.fit.scale_per_mille);
-  cal.model_split = split_of(model_at(cal.fit.scale_per_mille, 1000));
+  cal.model_split = split_of(model_at(sc, runs, cal.fit.scale_per_mille, 1000));
   return cal;
 }
 

@@ -120,28 +120,30 @@ CostFit fit_cost_scale(Duration target, const std::function<Duration(std::uint32
 SplitFit fit_cpu_split(CpuSplit target, const std::function<CpuSplit(std::uint32_t, std::uint32_t)>& split_at) {
   SplitFit fit;
   const CpuSplit base = split_at(1000, 1000);
-  const CpuSplit doubled = split_at(1000, 2000);
-  // Per mille, rounded, within the range the pace fit allows.
-  auto per_mille = [](double x) {
-    return static_cast<std::uint32_t>(std::clamp(x * 1000 + 0.5, double{kMinScale}, double{kMaxScale}));
-  };
+  const CpuSplit server_x2 = split_at(1000, 2000);
   if (base.loader <= Duration{0} || target.loader <= Duration{0}) return fit;
-  const double a = static_cast<double>(target.loader.count()) / static_cast<double>(base.loader.count());
-  fit.scale_per_mille = per_mille(a);
+  // Per mille, rounded, within the range the pace fit allows (integers: the
+  // model's arithmetic stays exact, tests/tidy).
+  auto in_range = [](std::int64_t pm) { return pm >= kMinScale && pm <= kMaxScale; };
+  auto clamped = [](std::int64_t pm) {
+    return static_cast<std::uint32_t>(std::clamp<std::int64_t>(pm, kMinScale, kMaxScale));
+  };
+  const std::int64_t a = (target.loader.count() * 1000 + base.loader.count() / 2) / base.loader.count();
+  fit.scale_per_mille = clamped(a);
   // The server's CPU at x1: `own` from accept and serve, `rest` from its
-  // softirq packets and its closes.
-  const double own = static_cast<double>((doubled.server - base.server).count());
-  const double rest = static_cast<double>(base.server.count()) - own;
-  const double scale = static_cast<double>(fit.scale_per_mille) / 1000;
-  bool in_range = own > 0;
-  if (in_range) {
-    const double b = (static_cast<double>(target.server.count()) / scale - rest) / own;
-    in_range = b * 1000 >= kMinScale && b * 1000 <= kMaxScale;
-    fit.server_per_mille = per_mille(b);
+  // softirq packets and its closes. At factors a and b (per mille):
+  // server = a/1000 * (rest + own * b/1000).
+  const std::int64_t own = (server_x2.server - base.server).count();
+  const std::int64_t rest = base.server.count() - own;
+  bool fits = in_range(a) && own > 0;
+  if (own > 0) {
+    const std::int64_t b = (target.server.count() * 1000 / fit.scale_per_mille - rest) * 1000 / own;
+    fits = fits && in_range(b);
+    fit.server_per_mille = clamped(b);
   }
   fit.model = split_at(fit.scale_per_mille, fit.server_per_mille);
   auto within = [](Duration got, Duration want) { return distance(got, want) * 100 <= want.count() * 3; };
-  fit.converged = in_range && within(fit.model.loader, target.loader) && within(fit.model.server, target.server);
+  fit.converged = fits && within(fit.model.loader, target.loader) && within(fit.model.server, target.server);
   return fit;
 }
 

@@ -138,7 +138,7 @@ void Machine::submit(Executor ex, const Task& task, bool front) {
       begin_visit(ex, waker, slept >= costs_.long_sleep);
     }
   }
-  if (!ready_since_[ex.id] && running_[ex.id] == 0) ready_since_[ex.id] = now();
+  if (!ready_since_[ex.id] && running_[ex.id] == 0 && !in_own_softirq(ex)) ready_since_[ex.id] = now();
   if (front) {
     q.push_front(task);
   } else {
@@ -153,6 +153,23 @@ void Machine::submit(Executor ex, const Task& task, bool front) {
       wake(c, now() + wakeup_latency(costs_, wakeup_rng_.below(1'000'000)));
     }
   }
+}
+
+// The executor's thread is inside its syscall while its CPU processes the
+// packets that syscall sent (the CPU time a kernel thread is charged for):
+// work given to it meanwhile is not waiting for a CPU.
+bool Machine::in_own_softirq(Executor ex) const {
+  for (std::uint32_t c = 0; c < cpus_.size(); ++c) {
+    if (cpus_[c].task_of == ex && stack_.softirq_busy(c)) return true;
+  }
+  return false;
+}
+
+void Machine::softirq_idle(std::uint32_t c) {
+  // Out of its syscall: from now on the thread's queued work waits for the CPU.
+  const std::uint32_t e = cpus_[c].task_of.id;
+  if (!cpus_[c].running && !queues_[e].empty() && !ready_since_[e]) ready_since_[e] = now();
+  run(c);
 }
 
 bool Machine::asleep(Executor ex) const {
@@ -270,7 +287,7 @@ void Machine::run_loop(std::uint32_t c) {
       const int e = cpu.task_of.id;
       --running_[e];
       last_active_[e] = now();
-      if (!queues_[e].empty() && !ready_since_[e]) ready_since_[e] = now();
+      if (!queues_[e].empty() && !ready_since_[e] && !stack_.softirq_busy(c)) ready_since_[e] = now();
       // A visiting long sleeper whose work ran out goes back to its CPU.
       if (visits_[e].active && visits_[e].at == c && queues_[e].empty() && running_[e] == 0) end_visit(cpu.task_of);
     }

@@ -167,7 +167,7 @@ class Machine final : public EventHandlerFor<Machine> {
   // other threads meanwhile; the kernel keeps queueing and retransmitting.
   void pause(Executor ex, Time from, Time until);
   // The stack's backlog on `cpu` drained: the thread there runs again.
-  void softirq_idle(std::uint32_t cpu) { run(cpu); }
+  void softirq_idle(std::uint32_t cpu);
 
   // What an executor's threads took, as a kernel run measures it
   // (outcome::ThreadTimes): its tasks' costs plus the softirq packets its
@@ -205,6 +205,7 @@ class Machine final : public EventHandlerFor<Machine> {
   };
   // The executor has no task running and none queued but `task`.
   bool asleep(Executor ex) const;
+  bool in_own_softirq(Executor ex) const;
   void begin_visit(Executor ex, std::uint32_t at, bool behind);
   void end_visit(Executor ex);
   static void stop_serving(Cpu& cpu, Executor ex);
