@@ -70,8 +70,9 @@ CostFit fit_cost_scale(Duration target, const std::function<Duration(std::uint32
 // The other fit (synsim calibrate --fit cpu): each role's CPU a connection
 // rather than the loop's pace. The pace is what the whole machine gives the
 // loop, waits included: another process on the VM slowed calibrate's loop
-// from 126 to 218 ms and its fit from x2.1 to x4.0, while the threads' CPU a
-// connection moved from 41 / 31 us (loader / server) to 45 / 36 us. And one
+// from 126 to 218 ms and its fit from x2.1 to x4.0 (+90%), while the
+// threads' CPU a connection moved from 41 / 31 us (loader / server) to
+// 36-52 / 29-48 us over six such runs. And one
 // factor keeps the model's split of a connection between loader and server,
 // which the kernel does not share (README, "What the model gets wrong").
 struct CpuSplit {
