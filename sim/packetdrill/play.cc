@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "sim/packetdrill/walk.h"
 #include "sim/packetdrill/peer.h"
 #include "sim/packetdrill/segment_text.h"
@@ -231,6 +233,31 @@ bool Walk::line(std::size_t i) {
   return ok;
 }
 
+// "line 10: X", "line 12: X" -> "lines 10, 12: X": one note per deviation met.
+std::vector<std::string> merge_line_notes(const std::vector<std::string>& notes) {
+  std::vector<std::string> out;
+  std::vector<std::pair<std::string, std::vector<std::string>>> by_text;
+  for (const std::string& n : notes) {
+    const std::size_t colon = n.find(": ");
+    if (!n.starts_with("line ") || colon == std::string::npos) {
+      out.push_back(n);
+      continue;
+    }
+    const std::string text = n.substr(colon + 2);
+    const std::string number = n.substr(5, colon - 5);
+    auto it = std::find_if(by_text.begin(), by_text.end(), [&](const auto& g) { return g.first == text; });
+    if (it == by_text.end()) {
+      by_text.push_back({text, {number}});
+    } else {
+      it->second.push_back(number);
+    }
+  }
+  for (const auto& [text, lines] : by_text) {
+    out.push_back(fmt::format("line{} {}: {}", lines.size() > 1 ? "s" : "", fmt::join(lines, ", "), text));
+  }
+  return out;
+}
+
 }  // namespace detail
 
 std::variant<PlayResult, ParseError> play_on_model(const Script& script, const PlayOptions& options) {
@@ -261,9 +288,11 @@ std::variant<PlayResult, ParseError> play_on_model(const Script& script, const P
   for (std::size_t i = 0; i < script.events.size() && held; ++i) held = walk.line(i);
   held = held && walk.finish();
   if (walk.cannot_run) return *walk.cannot_run;
-  for (const detail::Sent& s : peer.untaken()) {
+  // What the stack sent after the last line (a failed run shows its stray instead).
+  for (const detail::Sent& s : held ? peer.untaken() : std::vector<detail::Sent>{}) {
     result.after.push_back(fmt::format("{} > {}", format_seconds(s.at), detail::segment_text(s)));
   }
+  result.notes = detail::merge_line_notes(result.notes);
   result.held = held;
   return result;
 }

@@ -26,7 +26,7 @@ std::vector<std::string> shipped_scripts() {
 
 TEST(PacketdrillShippedScripts, EachHoldsOnTheModel) {
   const std::vector<std::string> scripts = shipped_scripts();
-  EXPECT_GE(scripts.size(), 4u);
+  EXPECT_GE(scripts.size(), 5u);
   for (const std::string& path : scripts) {
     auto parsed = parse_file(path);
     ASSERT_TRUE(std::holds_alternative<Script>(parsed)) << std::get<ParseError>(parsed).message();
