@@ -50,6 +50,10 @@ void Walk::due(std::size_t i, const Event& e, LineResult& line) {
   line.expected_to = (e.time.kind == TimeKind::absolute_range || e.time.kind == TimeKind::relative_range)
                          ? e.time.end + offset
                          : *line.expected_from;
+  // verify_time(): the dynamic tolerance grows with the time since the previous event.
+  const Duration delta = *line.expected_from - last_script_time;
+  const Duration dynamic = ns(to_ns(delta) * options.tolerance_permille / 1000);
+  if (dynamic > line.tolerance) line.tolerance = dynamic;
 }
 
 bool Walk::on_time(const Event& e, const LineResult& line, Duration actual) const {

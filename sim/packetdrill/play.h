@@ -10,8 +10,9 @@
 // packetdrill's rules (run.c, run_packet.c, run_system_call.c):
 //   - A relative time (+) counts from the previous event's actual time, or
 //     from the previous event's script time when both are inbound segments.
-//   - An event is on time within max(tolerance, 0) of its script time (or
-//     its range widened by the tolerance); `*` is any time.
+//   - An event is on time within its tolerance of its script time (or its
+//     range widened by it): max(4 ms, 12.5% of the time since the previous
+//     event), as verify_time() computes it; `*` is any time.
 //   - Sequence numbers are relative: the peer's from its own ISN, the
 //     kernel's from its SYN or SYN-ACK.
 //   - The first failing line ends the run; the lines after it are not run.
@@ -40,6 +41,10 @@ struct PlayOptions {
   std::string profile = "linux-6.18";   // the kernel profile the model follows
   std::uint64_t seed = 1;
   Duration tolerance = us(4000);        // packetdrill's --tolerance_usecs default
+  // packetdrill's --tolerance_percent (default 12.5: the timer wheel's worst
+  // case since v4.8), in tenths of a percent: an event `delta` after the
+  // previous one is on time within max(tolerance, delta * this / 1000).
+  std::int64_t tolerance_permille = 125;
 };
 
 enum class LineStatus : std::uint8_t { ok, failed, not_run };

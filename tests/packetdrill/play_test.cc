@@ -68,9 +68,22 @@ TEST(PacketdrillPlay, ASegmentOutsideItsTimeAndToleranceFails) {
   EXPECT_EQ(l.status, LineStatus::failed);
   EXPECT_EQ(l.problem, "timing error");
   EXPECT_EQ(l.expected_from, ms(500));
-  EXPECT_EQ(l.tolerance, us(4000));
+  EXPECT_EQ(l.tolerance, us(62500));  // 12.5% of the 0.5 s since the previous line (more than 4 ms)
   ASSERT_TRUE(l.actual);
   EXPECT_GE(*l.actual, sec(1));  // the first SYN-ACK retransmission: TCP_TIMEOUT_INIT
+}
+
+TEST(PacketdrillPlay, ToleranceIsFourMillisecondsOrAnEighthOfTheGapSinceThePreviousEvent) {
+  // The first retransmission comes at 1.024 s (the timer wheel rounds 1 s
+  // up to 32 ms at HZ 250): +1 holds by the 125 ms an eighth of 1 s gives.
+  const PlayResult held = played(std::string(kHandshake) + "   +1 > S. 0:0(0) ack 1 <...>\n");
+  EXPECT_TRUE(held.held) << render(held);
+  EXPECT_EQ(held.lines.back().tolerance, ms(125));
+  PlayOptions strict;
+  strict.tolerance_permille = 0;
+  const PlayResult late = played(std::string(kHandshake) + "   +1 > S. 0:0(0) ack 1 <...>\n", strict);
+  EXPECT_FALSE(late.held);
+  EXPECT_EQ(late.lines.back().actual, ms(1024));
 }
 
 TEST(PacketdrillPlay, ANonBlockingAcceptOnAnEmptyQueueIsEagain) {
