@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/packetdrill_command.h"
 #include "sim/cli/progress_bar.h"
 #include "sim/cli/render.h"
 #include "sim/cli/session.h"
@@ -90,6 +91,7 @@ bool snapshot_time(const RunArgs& args, const scenario::Scenario& sc, std::optio
 }  // namespace
 
 int run_command(const RunArgs& args) {
+  if (is_packetdrill_script(args.file)) return run_packetdrill(args);
   std::vector<std::string> sets = args.sets;
   if (args.kernel) sets.push_back("kernel=" + *args.kernel);
   std::optional<scenario::Scenario> sc = load_scenario(args.file, sets);
@@ -143,7 +145,9 @@ int run_command(const RunArgs& args) {
 int check_command(const std::vector<std::string>& files, const std::vector<std::string>& sets) {
   int rc = kExitOk;
   for (const std::string& f : files) {
-    if (!load_scenario(f, sets)) {
+    if (is_packetdrill_script(f)) {
+      if (check_packetdrill(f) != kExitOk) rc = kExitBadInput;
+    } else if (!load_scenario(f, sets)) {
       rc = kExitBadInput;
     } else {
       std::cout << f << ": ok\n";

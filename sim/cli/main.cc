@@ -73,8 +73,8 @@ CLI::Validator integer() { return whole_number(true); }
 
 // One function per subcommand: its options, bound to the command's arguments.
 CLI::App* add_run(CLI::App& app, RunArgs& run) {
-  CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario on the model, in virtual time");
-  run_cmd->add_option("file", run.file, "Scenario file (YAML)")->required();
+  CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario (or a packetdrill script) on the model, in virtual time");
+  run_cmd->add_option("file", run.file, "Scenario file (YAML), or a packetdrill script (FILE.pkt)")->required();
   run_cmd->add_option("--seed", run.seed, "Override the scenario's seed")->transform(non_negative_integer());
   run_cmd->footer(exit_codes_help({{kExitOk, "the scenario ran and its expect: hypotheses held"},
                                    {kExitExpectationFailed,

@@ -8,4 +8,4 @@ synsim_test(fuzz_regression_tests LABELS unit
     ${CMAKE_CURRENT_LIST_DIR}/regression_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/targets.cc
     ${CMAKE_CURRENT_LIST_DIR}/targets.h
-  LIBS synsim_scenario synsim_report synsim_sweep synsim_capture)
+  LIBS synsim_scenario synsim_report synsim_sweep synsim_capture synsim_packetdrill)

@@ -10,6 +10,8 @@
 
 #include "sim/capture/explain.h"
 #include "sim/capture/pcap_file.h"
+#include "sim/packetdrill/parse.h"
+#include "sim/packetdrill/play.h"
 #include "sim/outcome/reason.h"
 #include "sim/report/json.h"
 #include "sim/scenario/load.h"
@@ -245,6 +247,35 @@ void capture(std::string_view data) {
   }
 }
 
+void packetdrill(std::string_view data) {
+  const std::string bytes(data);
+  auto parsed = packetdrill::parse_script(
+      data, "fuzz.pkt", [&bytes](const std::string&) -> std::optional<std::string> { return bytes; });
+  auto located = [](const packetdrill::ParseError& e) {
+    fuzz_check(!e.file.empty() && !e.what.empty(), "a packetdrill error names its file and says what is wrong");
+    fuzz_check(e.where.line >= 1 && e.where.col >= 1, "a packetdrill error has a line and a column");
+  };
+  if (const auto* e = std::get_if<packetdrill::ParseError>(&parsed)) {
+    located(*e);
+    return;
+  }
+  const packetdrill::Script& script = std::get<packetdrill::Script>(parsed);
+  fuzz_check(!script.events.empty(), "a parsed script has events");
+  auto played = packetdrill::play_on_model(script, packetdrill::PlayOptions{});
+  if (const auto* e = std::get_if<packetdrill::ParseError>(&played)) {
+    located(*e);
+    return;
+  }
+  const packetdrill::PlayResult& r = std::get<packetdrill::PlayResult>(played);
+  fuzz_check(r.lines.size() == script.events.size(), "one result per script line");
+  bool seen_other = false;
+  for (const packetdrill::LineResult& l : r.lines) {
+    if (l.status != packetdrill::LineStatus::ok) seen_other = true;
+    fuzz_check(!(seen_other && l.status == packetdrill::LineStatus::ok), "ok lines come before the first failure");
+  }
+  fuzz_check(r.held == !seen_other, "a script holds iff every line is ok");
+}
+
 const std::vector<Target>& targets() {
   static const std::vector<Target> all = {
       {"load_scenario", &load_scenario},
@@ -254,6 +285,7 @@ const std::vector<Target>& targets() {
       {"grid", &grid},
       {"sweep_jsonl", &sweep_jsonl},
       {"capture", &capture},
+      {"packetdrill", &packetdrill},
   };
   return all;
 }

@@ -56,6 +56,13 @@ void sweep_jsonl(std::string_view data);
 // when it has one.
 void capture(std::string_view data);
 
+// packetdrill::parse_script on the bytes as a .pkt script (a defaults.sh it
+// runs reads as the same bytes), then, when it parses, play_on_model.
+// Property: an error is located (line and column from 1) in the script or
+// the file it ran and says what is wrong; a parsed script has events, and
+// its played result has one line result per event, ok ones first.
+void packetdrill(std::string_view data);
+
 struct Target {
   std::string_view name;  // also the folder under tests/fuzz/regressions/
   void (*run)(std::string_view data);

@@ -14,7 +14,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // Layers that must be pure functions of (scenario, seed).
-const char* const kDeterministicLayers[] = {"core", "profile", "tcp", "model", "scenario", "outcome", "expect", "compare"};
+const char* const kDeterministicLayers[] = {"core",   "profile", "tcp",     "model",      "scenario",
+                                            "outcome", "expect", "compare", "packetdrill"};
 
 struct Banned {
   const char* token;

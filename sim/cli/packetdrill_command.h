@@ -1,0 +1,22 @@
+// `synsim run FILE.pkt`: a packetdrill script played on the model
+// (sim/packetdrill/play.h), reported line by line as packetdrill reports.
+#pragma once
+
+#include <string>
+
+#include "sim/cli/commands.h"
+
+namespace synsim::cli {
+
+// Whether `file` is a packetdrill script (by its .pkt name).
+bool is_packetdrill_script(const std::string& file);
+
+// Exit 0: the script holds; 1: it does not; 2: it cannot be run (a syntax
+// error, a feature outside the covered language, an option run cannot
+// give a script).
+int run_packetdrill(const RunArgs& args);
+
+// `synsim check FILE.pkt`: read only.
+int check_packetdrill(const std::string& file);
+
+}  // namespace synsim::cli
