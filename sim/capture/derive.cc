@@ -19,6 +19,12 @@ using outcome::ConnectionRecord;
 using outcome::Packet;
 using outcome::ReasonKind;
 
+// A retransmission (of a SYN or of a request) and whether the listener took it.
+struct Retry {
+  Time at;
+  bool admitted;
+};
+
 class Deriving {
  public:
   Deriving(const outcome::Outcome& out, const std::string& name) : out_(out) {
@@ -256,10 +262,15 @@ void Deriving::accept_queue_limit() {
   scenario::ServerSpec& s = d_.scenario.server;
   const std::optional<std::int64_t> bursts = limit_from_bursts();
   const std::optional<std::int64_t> overflows = limit_from_overflows();
+  d_.limit_from_bursts = bursts;
+  d_.limit_from_overflows = overflows;
   if (bursts || overflows) {
-    s.backlog = (bursts ? *bursts : *overflows) - 1;
+    // The overflows bound the limit from above: a burst that let more in
+    // had the acceptor taking some meanwhile.
+    const bool from_bursts = bursts && (!overflows || *bursts <= *overflows);
+    s.backlog = (from_bursts ? *bursts : *overflows) - 1;
     note("server.backlog", fmt::format("backlog {} = the accept queue's limit less one ({}).", s.backlog,
-                                       bursts ? "from the retransmission bursts" : "from the overflows"));
+                                       from_bursts ? "from the retransmission bursts" : "from the overflows"));
     return;
   }
   const std::uint32_t peak = in_flight(conns_).peak;
@@ -270,15 +281,30 @@ void Deriving::accept_queue_limit() {
                                        "reproduces it; the larger of the format's default (128) and that peak.");
 }
 
+// A request ignored on a full accept queue (a cookie's, or one kept acked)
+// is retransmitted by the client's RTO, in lockstep with the others of its
+// tick; the one transmission that the server then acknowledged made the
+// child, the others were ignored again.
+void request_retries(const Conn& c, std::vector<Retry>& retries) {
+  const ConnectionRecord& r = *c.r;
+  if (r.data_retransmits == 0 || !r.first_data_sent) return;
+  std::vector<Time> sent;  // the retransmissions
+  for (const Packet* p : c.packets) {
+    if (p->from_client && p->length > 0 && p->time > *r.first_data_sent) sent.push_back(p->time);
+  }
+  // The one the server took: the last sent before the request was delivered.
+  std::optional<std::size_t> taken;
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    if (r.data_delivered && sent[i] <= *r.data_delivered) taken = i;
+  }
+  for (std::size_t i = 0; i < sent.size(); ++i) retries.push_back({sent[i], taken == i});
+}
+
 // Retransmitted SYNs leave in lockstep, one timer tick's worth together;
 // when the acceptor is behind, exactly as many get in as the accept queue
 // holds (backlog + 1) and the rest are dropped again. The most common such
 // count, over the bursts that turned some away.
 std::optional<std::int64_t> Deriving::limit_from_bursts() {
-  struct Retry {
-    Time at;
-    bool admitted;
-  };
   std::vector<Retry> retries;
   for (const Conn& c : conns_) {
     const bool dropped_later = has(*c.r, ReasonKind::capture_final_ack_dropped) ||
@@ -299,6 +325,7 @@ std::optional<std::int64_t> Deriving::limit_from_bursts() {
         pending.reset();
       }
     }
+    request_retries(c, retries);
   }
   std::sort(retries.begin(), retries.end(), [](const Retry& a, const Retry& b) { return a.at < b.at; });
   std::vector<std::int64_t> admitted;  // per burst that turned some away
@@ -311,12 +338,13 @@ std::optional<std::int64_t> Deriving::limit_from_bursts() {
     if (in > 0 && in < static_cast<std::int64_t>(j - i)) admitted.push_back(in);
     i = j;
   }
-  if (admitted.size() < 2) return std::nullopt;
+  if (admitted.empty()) return std::nullopt;
   const std::int64_t limit = mode(admitted);
   const auto agree = std::count(admitted.begin(), admitted.end(), limit);
   note("server.backlog",
-       fmt::format("{} of the {} SYN retransmission bursts that turned connections away let exactly {} in: the "
-                   "accept queue's limit (backlog + 1) when the acceptor was behind.",
+       fmt::format("{} of the {} retransmission bursts (SYNs, or requests ignored on a full accept queue) that "
+                   "turned connections away let exactly {} in: the accept queue's limit (backlog + 1) when the "
+                   "acceptor was behind.",
                    agree, admitted.size(), limit));
   return limit;
 }

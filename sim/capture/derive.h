@@ -22,6 +22,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,11 @@ namespace synsim::capture {
 struct DerivedScenario {
   scenario::Scenario scenario;
   scenario::KeyComments comments;  // each inference's why, by key path (scenario/write.h)
+  // The accept queue's limit (backlog + 1) as each piece of evidence gave
+  // it: the count most retransmission bursts let in, and the fewest
+  // children waiting at an overflow (an upper bound); nullopt: none seen.
+  std::optional<std::int64_t> limit_from_bursts;
+  std::optional<std::int64_t> limit_from_overflows;
 };
 
 // `explained`: explain()'s outcome. `name`: the scenario's name ([a-z0-9-]+).

@@ -70,6 +70,8 @@ TEST(DerivedScenario, ALoadsCapturePlaysBackWithTheSameClassesOfConnection) {
 
   const DerivedScenario d = derive_scenario(original, "derived");
   EXPECT_EQ(d.scenario.server.backlog, 8);
+  EXPECT_EQ(d.limit_from_bursts, 9);      // most retransmission bursts let exactly backlog + 1 in
+  EXPECT_EQ(d.limit_from_overflows, 9);   // and 9 children waited at the fullest overflow
   ASSERT_EQ(d.scenario.clients.size(), 1u);
   EXPECT_EQ(d.scenario.clients[0].arrival.kind, scenario::ArrivalSpec::Kind::concurrency);
   EXPECT_EQ(d.scenario.clients[0].arrival.concurrency, 64u);
@@ -95,6 +97,7 @@ TEST(DerivedScenario, TheStallsCapturePlaysBackWithTheSameClassesOfConnection) {
 
   const DerivedScenario d = derive_scenario(original, "derived");
   EXPECT_EQ(d.scenario.server.backlog, 2);
+  EXPECT_EQ(d.limit_from_bursts, std::nullopt);  // nothing retransmitted in lockstep
   EXPECT_EQ(d.scenario.clients.size(), 6u);
   ASSERT_TRUE(d.scenario.server.accept.start);
   EXPECT_GE(*d.scenario.server.accept.start, sec(4));
