@@ -11,6 +11,8 @@ struct ExplainArgs {
   std::string file;
   std::optional<std::string> server;  // --server ADDR:PORT
   std::string format = "summary";
+  std::optional<std::string> scenario;  // --scenario OUT.yaml: the scenario the capture implies
+  bool remedies = false;                 // --remedies: that scenario under each remedy, ranked
 };
 
 const char* explain_command_description();

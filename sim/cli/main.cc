@@ -271,6 +271,12 @@ CLI::App* add_explain(CLI::App& app, ExplainArgs& ex) {
                   "Output: summary (default: stories, latency, deduced counters), text (timeline + summary), "
                   "tcpdump, json, perfetto, html, markdown")
       ->check(CLI::IsMember(output_formats()));
+  cmd->add_option("--scenario", ex.scenario,
+                  "Also write the scenario the capture implies (arrivals, scripts, backlog, accept behaviour; each "
+                  "inference a comment) to this YAML file (written whole or not at all)");
+  cmd->add_flag("--remedies", ex.remedies,
+                "Play that scenario on the model under each usual remedy and rank them by what users see, each with "
+                "its cost (a table after the text output; a section of --format html)");
   return cmd;
 }
 

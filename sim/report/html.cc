@@ -129,6 +129,7 @@ std::string render_html(const HtmlReport& r) {
   out += expectations_banner(r);
   out += verdict(r, m, k);
   out += expectations_section(r);
+  if (!r.remedies.empty()) out += render_remedies_html(r.remedies);
 
   out += "<section id=\"timeline\">\n<h2>Connections over time</h2>\n";
   out += "<p class=\"note\">One lane per connection and side. Time axis: piecewise linear and broken between events; "

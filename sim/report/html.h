@@ -15,6 +15,7 @@
 //                  FAIL, what the scenario states, what the run gave, line;
 //                  with several runs a side, one row per expectation and
 //                  a column per run (PASS or FAIL and what it gave).
+//   remedies       only for `explain --remedies`: each remedy, ranked, with its cost.
 //   timeline       swimlanes: per connection, one lane per side
 //                  (<g class="lane" data-side="model|kernel">) on one shared
 //                  time axis, with phase bars (connecting, waiting for accept,
@@ -48,6 +49,7 @@
 #include "sim/compare/compare.h"
 #include "sim/outcome/outcome.h"
 #include "sim/report/expect_text.h"
+#include "sim/report/remedies.h"
 #include "sim/report/svg.h"
 
 namespace synsim::report {
@@ -70,6 +72,9 @@ struct HtmlReport {
   // above. The banner names each failed run; the expectations table then has
   // one row per expectation and one column per run.
   std::vector<JudgedSide> runs;
+  // `synsim explain --remedies`: the remedies played on the scenario the
+  // capture implies, ranked (remedies.h); shown after the verdict.
+  std::vector<RemedyRow> remedies;
 };
 
 // At most this many connections get swimlanes (stalled and failed ones

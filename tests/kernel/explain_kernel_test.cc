@@ -10,6 +10,12 @@
 #include <filesystem>
 #include <iostream>
 
+#include "sim/capture/classes.h"
+#include "sim/capture/derive.h"
+#include "sim/capture/pcap_file.h"
+#include "sim/model/run.h"
+#include "sim/report/pcap.h"
+#include "sim/scenario/write.h"
 #include "sim/capture/explain.h"
 #include "sim/kernel/runner.h"
 #include "sim/outcome/judge.h"
@@ -92,6 +98,100 @@ TEST(KernelExplain, TheKernelRunsPcapExplainedAgreesWithItsRecords) {
   const std::int64_t measured = run.counters.count("TcpExtListenOverflows") ? run.counters.at("TcpExtListenOverflows") : 0;
   EXPECT_GE(deduced, 3);
   EXPECT_LE(deduced, measured);
+}
+
+// `synsim explain` of a kernel run's capture.pcap, next to the run.
+struct Explained {
+  outcome::Outcome run;
+  outcome::Outcome explained;
+};
+
+Explained kernel_run_explained(const std::string& file, const std::vector<std::string>& sets) {
+  scenario::LoadResult loaded = scenario::load_file(SYNSIM_SOURCE_DIR "/scenarios/" + file, sets);
+  EXPECT_TRUE(loaded.ok());
+  Explained e;
+  e.run = run_kernel(*loaded.scenario);
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("synsim-explain-kernel-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  report::write_out_dir(dir, e.run, loaded.scenario->source_text);
+  capture::Input in = capture::read_capture_file((dir / "capture.pcap").string());
+  e.explained = capture::explain(in);
+  std::filesystem::remove_all(dir);
+  return e;
+}
+
+// What happened to a connection, as its typed reasons say; `failed` and
+// `clean` are one here: a capture cannot see a connection's script (the run
+// calls a request delivered on a connection it never closes completed, the
+// capture open at the end), and the errors are compared on their own.
+const char* incident(const outcome::ConnectionRecord& r) {
+  const capture::ConnectionClass c = capture::classify(r);
+  return capture::to_string(c == capture::ConnectionClass::failed ? capture::ConnectionClass::clean : c);
+}
+
+// Every connection of the run, found by its client port in the explained
+// capture, with the run's own retransmission counts, times and class (what
+// its typed reasons say happened to it: the runner reads its capture with
+// the same story.h, and knows connect() and accept() besides).
+void expect_agreement(const Explained& e) {
+  ASSERT_FALSE(e.run.packets.empty());
+  const double t0 = secs(e.run.packets.front().time);
+  for (const outcome::ConnectionRecord& k : e.run.connections) {
+    SCOPED_TRACE(k.name);
+    const auto x = std::find_if(e.explained.connections.begin(), e.explained.connections.end(),
+                                [&](const outcome::ConnectionRecord& r) { return r.client_port == k.client_port; });
+    ASSERT_NE(x, e.explained.connections.end());
+    EXPECT_EQ(x->syn_retransmits, k.syn_retransmits);
+    EXPECT_EQ(x->synack_retransmits, k.synack_retransmits);
+    EXPECT_EQ(x->data_retransmits, k.data_retransmits);
+    EXPECT_EQ(x->error, k.error);
+    EXPECT_STREQ(incident(*x), incident(k));
+    ASSERT_TRUE(x->connect_start);
+    EXPECT_NEAR(t0 + secs(*x->connect_start), secs(*k.connect_start), kSlack);
+    if (k.first_data_sent) {
+      ASSERT_TRUE(x->first_data_sent);
+      EXPECT_NEAR(t0 + secs(*x->first_data_sent), secs(*k.first_data_sent), kSlack);
+    }
+  }
+  EXPECT_EQ(e.explained.connections.size(), e.run.connections.size());
+}
+
+// The scenario `explain --scenario` derives from the kernel's capture,
+// played on the model and read back the same way, has the capture's
+// classes of connection.
+void expect_derived_scenario_plays_back(const Explained& e) {
+  const capture::DerivedScenario d = capture::derive_scenario(e.explained, "derived");
+  const std::string yaml = scenario::write_yaml(d.scenario, d.comments);
+  scenario::LoadResult loaded = scenario::load_string(yaml, "derived.yaml");
+  ASSERT_TRUE(loaded.ok()) << yaml;
+  const outcome::Outcome model = model::run(*loaded.scenario);
+  capture::Input in = capture::read_pcap_bytes(report::render_pcap(model), "model.pcap");
+  EXPECT_EQ(capture::class_counts(capture::explain(in)), capture::class_counts(e.explained)) << yaml;
+}
+
+// E1 (kernel-handshake.md §11): the final ACK and request dropped on a full
+// accept queue, the request delivered by a data retransmission before any
+// SYN-ACK retransmission (so the capture reads it as a retransmitted request).
+TEST(KernelExplain, E1sCaptureAgreesWithItsRecords) {
+  SKIP_WITHOUT_NAMESPACES();
+  const Explained e = kernel_run_explained("measured/e1-accept-at-500ms.yaml", {});
+  expect_agreement(e);
+  EXPECT_TRUE(std::any_of(e.explained.connections.begin(), e.explained.connections.end(), [](const auto& r) {
+    return capture::classify(r) == capture::ConnectionClass::data_retransmitted;
+  }));
+  expect_derived_scenario_plays_back(e);
+}
+
+// E4: tcp_abort_on_overflow's RST, ECONNRESET on the client.
+TEST(KernelExplain, E4sCaptureAgreesWithItsRecords) {
+  SKIP_WITHOUT_NAMESPACES();
+  const Explained e = kernel_run_explained("measured/e4-abort-on-overflow.yaml", {});
+  expect_agreement(e);
+  EXPECT_TRUE(std::any_of(e.explained.connections.begin(), e.explained.connections.end(), [](const auto& r) {
+    return capture::classify(r) == capture::ConnectionClass::reset_on_overflow;
+  }));
+  expect_derived_scenario_plays_back(e);
 }
 
 }  // namespace
