@@ -35,6 +35,26 @@ std::string_view symbol(const SyscallEvent& s, std::size_t i) {
                                                                    : std::string_view();
 }
 
+// F_SETFL's flags as a script writes them ("O_RDWR|O_NONBLOCK"): the name of
+// the first one the model does not know, or "" when it knows them all (a
+// misspelt O_NONBLOCK must not leave the socket blocking in silence).
+std::string unknown_file_flag(const SyscallEvent& s) {
+  static const std::set<std::string_view> known = {"O_RDONLY", "O_WRONLY", "O_RDWR", "O_NONBLOCK", "O_NDELAY",
+                                                    "O_CLOEXEC", "0"};
+  if (s.args.size() < 3) return "";
+  std::string_view text = s.args[2].text;
+  while (!text.empty()) {
+    const std::size_t bar = text.find('|');
+    std::string_view flag = text.substr(0, bar);
+    while (!flag.empty() && flag.front() == ' ') flag.remove_prefix(1);
+    while (!flag.empty() && flag.back() == ' ') flag.remove_suffix(1);
+    if (!known.count(flag)) return std::string(flag.empty() ? "(empty)" : flag);
+    if (bar == std::string_view::npos) break;
+    text.remove_prefix(bar + 1);
+  }
+  return "";
+}
+
 std::optional<std::int64_t> fd_of(const SyscallEvent& s) {
   if (s.args.empty() || s.args[0].kind != Arg::Kind::number) return std::nullopt;
   return s.args[0].number;
@@ -93,6 +113,11 @@ std::optional<ParseError> refuse_unplayable(const Script& script) {
     }
     if (s->name == "getsockopt" && opt != "SO_ERROR") return refuse("getsockopt() other than SO_ERROR");
     if (s->name == "fcntl" && symbol(*s, 1) != "F_SETFL") return refuse("fcntl() other than F_SETFL");
+    if (s->name == "fcntl") {
+      if (const std::string flag = unknown_file_flag(*s); !flag.empty()) {
+        return refuse(fmt::format("fcntl(F_SETFL) flag {} is not one the model knows (O_RDWR, O_NONBLOCK, ...)", flag));
+      }
+    }
   }
   return std::nullopt;
 }

@@ -36,16 +36,6 @@ class Writer {
   std::string out_;
 };
 
-const char* arrival_key(const ArrivalSpec& a) {
-  switch (a.kind) {
-    case ArrivalSpec::Kind::spaced: return "";
-    case ArrivalSpec::Kind::concurrency: return "concurrency";
-    case ArrivalSpec::Kind::rate: return "rate";
-    case ArrivalSpec::Kind::burst: return "burst";
-  }
-  return "";
-}
-
 std::string arrival_value(const ArrivalSpec& a) {
   switch (a.kind) {
     case ArrivalSpec::Kind::spaced: return {};

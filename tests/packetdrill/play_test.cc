@@ -141,6 +141,13 @@ TEST(PacketdrillPlay, WhatTheModelCannotPlayIsRefusedBeforeTheRun) {
   ASSERT_TRUE(std::holds_alternative<ParseError>(r));
   EXPECT_EQ(std::get<ParseError>(r).message(),
             "t.pkt:2:1: TCP_MAXSEG is not modelled (the model's MSS is the profile's loopback MSS) (not run)");
+  // A misspelt O_NONBLOCK would leave the socket blocking in silence (found by the fuzzer).
+  auto misspelt = play("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 fcntl(3, F_SETFL, O_RDWR|O_NONBLOxK) = 0\n");
+  ASSERT_TRUE(std::holds_alternative<ParseError>(misspelt));
+  EXPECT_EQ(std::get<ParseError>(misspelt).message(),
+            "t.pkt:2:1: fcntl(F_SETFL) flag O_NONBLOxK is not one the model knows (O_RDWR, O_NONBLOCK, ...) (not run)");
+  EXPECT_TRUE(std::holds_alternative<PlayResult>(
+      play("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0\n")));
 }
 
 TEST(PacketdrillPlay, SysctlsTheModelDoesNotReadAreNoted) {
