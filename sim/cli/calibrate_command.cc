@@ -47,8 +47,8 @@ std::string in_ms(Duration d) { return fmt::format("{:.1f} ms", static_cast<doub
 std::string in_us(Duration d) { return fmt::format("{:.1f} us", static_cast<double>(d.count()) / 1e3); }
 
 // The fitted costs as --set values, one per machine.costs key.
-std::vector<std::string> cost_sets(std::uint32_t scale_per_mille) {
-  const model::Costs c = model::scaled_costs(model::measured_costs(), scale_per_mille);
+std::vector<std::string> cost_sets(std::uint32_t scale_per_mille, std::uint32_t server_per_mille = 1000) {
+  const model::Costs c = model::scaled_costs(model::measured_costs(), scale_per_mille, server_per_mille);
   std::vector<std::string> sets;
   for (const model::CostField& f : model::cost_fields()) {
     sets.push_back(fmt::format("machine.costs.{}={}ns", f.key, (c.*f.cost).count()));
@@ -124,10 +124,7 @@ std::variant<MachineCalibration, int> fit_cpu(MachineCalibration& cal, const sce
   cal.fit.scale_per_mille = f.scale_per_mille;
   cal.fit.pace = *cal.split_fit_pace;
   cal.fit.converged = f.converged;
-  const model::Costs c = model::scaled_costs(model::measured_costs(), f.scale_per_mille, f.server_per_mille);
-  for (const model::CostField& field : model::cost_fields()) {
-    cal.sets.push_back(fmt::format("machine.costs.{}={}ns", field.key, (c.*field.cost).count()));
-  }
+  cal.sets = cost_sets(f.scale_per_mille, f.server_per_mille);
   return cal;
 }
 
