@@ -147,9 +147,11 @@ class Stack final : public EventHandlerFor<Stack> {
   std::uint32_t cpu() const { return cpu_; }
   bool softirq_busy(std::uint32_t cpu) const { return cpus_[cpu].in_flight > 0; }
   // Who is charged for the softirq work on `cpu` from now on: the thread
-  // whose syscall runs there (a kernel without IRQ time accounting charges
-  // softirq to the task it interrupted, and loopback's runs inside the
-  // sender's syscall). `owner` < the owners passed to the constructor's
+  // whose syscall runs there. Loopback's softirq runs inside the sender's
+  // syscall (do_softirq() at local_bh_enable()), and without
+  // CONFIG_IRQ_TIME_ACCOUNTING (this VM's kernel) irqtime_account_irq() takes
+  // nothing out of the task's time: update_curr() adds it to the running
+  // task's sum_exec_runtime, the figure /proc/PID/schedstat shows. `owner` < the owners passed to the constructor's
   // config (StackConfig::softirq_owners).
   void charge_softirq_to(std::uint32_t cpu, std::uint32_t owner) {
     if (cpu < cpus_.size()) cpus_[cpu].owner = owner;
