@@ -257,6 +257,21 @@ CLI::App* add_sweep_report(CLI::App& app, SweepReportArgs& sweep_report) {
   return sweep_report_cmd;
 }
 
+CLI::App* add_sweep_merge(CLI::App& app, SweepMergeArgs& merge) {
+  CLI::App* cmd = app.add_subcommand(
+      "sweep-merge", "Merge the outputs of a sharded sweep (--shard I/N) into the file one unsharded sweep writes");
+  cmd->footer("The lines come out in run-index order, byte-identical to `synsim sweep` without --shard. The files\n"
+              "must be one whole sweep: the same scenario and grid keys, every index once (a run given twice\n"
+              "with the same content is kept once, with a warning), none missing.\n" +
+              exit_codes_help({{kExitOk, "merged"},
+                               {kExitBadInput, "bad input (FILE:LINE: message; a missing run, another sweep, a "
+                                               "run given twice with different content)"},
+                               kHelpInternal}));
+  cmd->add_option("files", merge.files, "JSON-lines files written by synsim sweep --shard, in any order")->required();
+  cmd->add_option("--out", merge.out, "Write the merged lines here (via FILE.tmp) instead of stdout");
+  return cmd;
+}
+
 CLI::App* add_explain(CLI::App& app, ExplainArgs& ex) {
   CLI::App* cmd = app.add_subcommand("explain", "Explain each connection of a real capture (pcap, pcapng or tcpdump text)");
   cmd->footer(std::string(explain_command_description()) +
@@ -394,6 +409,8 @@ int main(int argc, char** argv) {
   CLI::App* sweep_cmd = add_sweep(app, sweep);
   SweepReportArgs sweep_report;
   CLI::App* sweep_report_cmd = add_sweep_report(app, sweep_report);
+  SweepMergeArgs sweep_merge;
+  CLI::App* sweep_merge_cmd = add_sweep_merge(app, sweep_merge);
   ProbeArgs probe;
   CLI::App* probe_cmd = add_probe(app, probe);
   ExplainArgs explain;
@@ -439,6 +456,10 @@ int main(int argc, char** argv) {
   if (*sweep_report_cmd) {
     return guarded({"sweep-report", joined(sweep_report.files) + " --html " + sweep_report.html, {}, {}, false},
                    [&] { return sweep_report_command(sweep_report); });
+  }
+  if (*sweep_merge_cmd) {
+    return guarded({"sweep-merge", joined(sweep_merge.files), {}, {}, false},
+                   [&] { return sweep_merge_command(sweep_merge); });
   }
   return kExitBadInput;
 }

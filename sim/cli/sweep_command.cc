@@ -14,6 +14,7 @@
 #include "sim/sweep/execute.h"
 #include "sim/sweep/grid.h"
 #include "sim/sweep/heatmap.h"
+#include "sim/sweep/merge.h"
 #include "sim/sweep/metric.h"
 #include "sim/sweep/plan.h"
 #include "sim/sweep/record.h"
@@ -167,6 +168,24 @@ int sweep_report_command(const SweepReportArgs& args) {
     return kExitBadInput;
   }
   return write_heatmap(std::move(read.records), *metric, args.html);
+}
+
+// The shards' lines in index order, exactly as one unsharded sweep writes
+// them; nothing is written unless the files are one whole sweep.
+int sweep_merge_command(const SweepMergeArgs& args) {
+  sweep::MergeResult merged = sweep::merge_sweep_files(args.files);
+  for (const std::string& w : merged.warnings) std::cerr << "synsim: warning: " << w << '\n';
+  if (!merged.errors.empty()) {
+    for (const std::string& e : merged.errors) std::cerr << e << '\n';
+    return kExitBadInput;
+  }
+  std::string text;
+  for (const sweep::SweepRecord& r : merged.records) text += sweep::to_json_line(r) + '\n';
+  if (!args.out) {
+    std::cout << text;
+    return std::cout.flush() ? kExitOk : kExitBadInput;
+  }
+  return write_file(*args.out, text) ? kExitOk : kExitBadInput;
 }
 
 }  // namespace synsim::cli

@@ -38,8 +38,14 @@ struct SweepReportArgs {
   std::string metric = "slow_fraction";
 };
 
+struct SweepMergeArgs {
+  std::vector<std::string> files;  // the shards' JSON lines, in any order
+  std::optional<std::string> out;  // via FILE.tmp; stdout when absent
+};
+
 int sweep_command(const SweepArgs& args);
 int sweep_report_command(const SweepReportArgs& args);
+int sweep_merge_command(const SweepMergeArgs& args);
 
 // For --help: the metrics --metric accepts.
 std::string sweep_metric_help();
