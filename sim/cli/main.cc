@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <optional>
 #include <iostream>
 
 #include "sim/cli/commands.h"
@@ -375,6 +376,37 @@ bool refused_unknown_command(const CLI::App& app, int argc, char** argv) {
   return true;
 }
 
+std::string joined(const std::vector<std::string>& files) {
+  std::string s;
+  for (const std::string& f : files) s += (s.empty() ? "" : " ") + f;
+  return s;
+}
+
+// sweep-report and sweep-merge: the commands that read a sweep's output.
+struct SweepFileCommands {
+  SweepReportArgs report;
+  SweepMergeArgs merge;
+  CLI::App* report_cmd = nullptr;
+  CLI::App* merge_cmd = nullptr;
+
+  void add(CLI::App& app) {
+    report_cmd = add_sweep_report(app, report);
+    merge_cmd = add_sweep_merge(app, merge);
+  }
+  // The chosen command's exit code; nullopt when neither was chosen.
+  std::optional<int> dispatch() {
+    if (*report_cmd) {
+      return exit_on_internal_error({"sweep-report", joined(report.files) + " --html " + report.html, {}, {}, false},
+                                    [&] { return sweep_report_command(report); }, std::cerr);
+    }
+    if (*merge_cmd) {
+      return exit_on_internal_error({"sweep-merge", joined(merge.files), {}, {}, false},
+                                    [&] { return sweep_merge_command(merge); }, std::cerr);
+    }
+    return std::nullopt;
+  }
+};
+
 }  // namespace
 }  // namespace synsim::cli
 
@@ -407,10 +439,8 @@ int main(int argc, char** argv) {
   CLI::App* check_cmd = add_check(app, check_files, check_sets);
   SweepArgs sweep;
   CLI::App* sweep_cmd = add_sweep(app, sweep);
-  SweepReportArgs sweep_report;
-  CLI::App* sweep_report_cmd = add_sweep_report(app, sweep_report);
-  SweepMergeArgs sweep_merge;
-  CLI::App* sweep_merge_cmd = add_sweep_merge(app, sweep_merge);
+  SweepFileCommands sweep_files;
+  sweep_files.add(app);
   ProbeArgs probe;
   CLI::App* probe_cmd = add_probe(app, probe);
   ExplainArgs explain;
@@ -435,11 +465,6 @@ int main(int argc, char** argv) {
   std::vector<std::string> run_sets = run.sets;
   if (run.kernel) run_sets.push_back("kernel=" + *run.kernel);
   if (*run_cmd) return guarded({"run", run.file, run_sets, run.seed}, [&] { return run_command(run); });
-  auto joined = [](const std::vector<std::string>& files) {
-    std::string s;
-    for (const std::string& f : files) s += (s.empty() ? "" : " ") + f;
-    return s;
-  };
   if (*check_cmd) {
     return guarded({"check", joined(check_files), check_sets, {}, false},
                    [&] { return check_command(check_files, check_sets); });
@@ -453,13 +478,6 @@ int main(int argc, char** argv) {
   }
   if (*kernels_cmd) return guarded({"kernels", "", {}, {}, false}, [&] { return kernels_command(kernels); });
   if (*probe_cmd) return guarded({"probe", probe.what, {}, {}, false}, [&] { return probe_command(probe); });
-  if (*sweep_report_cmd) {
-    return guarded({"sweep-report", joined(sweep_report.files) + " --html " + sweep_report.html, {}, {}, false},
-                   [&] { return sweep_report_command(sweep_report); });
-  }
-  if (*sweep_merge_cmd) {
-    return guarded({"sweep-merge", joined(sweep_merge.files), {}, {}, false},
-                   [&] { return sweep_merge_command(sweep_merge); });
-  }
+  if (const std::optional<int> rc = sweep_files.dispatch()) return *rc;
   return kExitBadInput;
 }

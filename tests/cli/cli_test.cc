@@ -181,7 +181,7 @@ TEST(Cli, UnknownCommandIsNamedWithTheCommandsThereAre) {
   const Result r = synsim("frobnicate x.yaml");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("unknown command 'frobnicate'; commands: run, kernel, compare, check, sweep, sweep-report, "
-                          "probe, explain, calibrate, kernels\n"),
+                          "sweep-merge, probe, explain, calibrate, kernels\n"),
             std::string::npos)
       << r.output;
   const Result none = synsim("");
