@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/parallel_runs.h"
 #include "sim/cli/packetdrill_command.h"
 #include "sim/cli/progress_bar.h"
 #include "sim/cli/render.h"
@@ -32,29 +33,34 @@ int run_seeds(const RunArgs& args, const scenario::Scenario& sc) {
     return kExitBadInput;
   }
   const std::uint64_t first = args.seed.value_or(sc.seed);
-  std::vector<outcome::Outcome> runs;
+  std::vector<outcome::Outcome> runs(args.seeds);
   std::vector<std::uint64_t> seeds;
-  std::uint32_t failed = 0;
-  bool has_expectations = false;
+  for (std::uint64_t seed = first; seed < first + args.seeds; ++seed) seeds.push_back(seed);
   // A load scenario's seeds take seconds each: the bar on a terminal, a
   // record every 5 s in a log (nothing for quick work).
   ProgressBar progress(ProgressBar::style_for_stderr(), false, "seeds");
   progress.update(0, args.seeds);
-  for (std::uint64_t seed = first; seed < first + args.seeds; ++seed) {
-    model::RunOptions options;
-    options.seed = seed;
-    options.record_packets = false;
-    options.record_sockets = false;
-    if (summary_detail_tells_everything(sc)) options.detail = model::RunOptions::Detail::summary;
-    std::optional<outcome::Outcome> out = run_on_model(sc, options, args.file);
-    if (!out) return kExitBadInput;
-    expect::judge(sc.expect, *out);  // the JSON carries each seed's results
-    has_expectations = !out->expect->empty();
-    if (!outcome::all_held(*out->expect)) ++failed;
-    runs.push_back(std::move(*out));
-    seeds.push_back(seed);
-    progress.update(seeds.size(), args.seeds);
+  try {
+    run_indices(
+        args.seeds, args.jobs,
+        [&](std::size_t i) {
+          model::RunOptions options;
+          options.seed = seeds[i];
+          options.record_packets = false;
+          options.record_sockets = false;
+          if (summary_detail_tells_everything(sc)) options.detail = model::RunOptions::Detail::summary;
+          runs[i] = model::run(sc, options);
+          expect::judge(sc.expect, runs[i]);  // the JSON carries each seed's results
+        },
+        [&](std::size_t done) { progress.update(done, args.seeds); });
+  } catch (const model::Unsupported& e) {
+    std::cerr << args.file << ": " << e.what() << '\n';
+    return kExitBadInput;
   }
+  // An InvariantViolation escapes to the caller: an internal error.
+  std::uint32_t failed = 0;
+  for (const outcome::Outcome& out : runs) failed += outcome::all_held(*out.expect) ? 0 : 1;
+  const bool has_expectations = !runs.front().expect->empty();
   progress.finish(seeds.size(), args.seeds);
   if (args.format == "json") {
     std::cout << render_spread(runs, seeds, true);

@@ -18,6 +18,7 @@ struct RunArgs {
   std::optional<std::string> at;  // --format netstat: the snapshot's moment, a duration since the start
   std::optional<std::string> out_dir;
   std::uint32_t seeds = 0;        // > 0: run this many seeds (from --seed or the scenario's) and print their spread
+  unsigned jobs = 1;              // --seeds: runs at once (0: one per hardware thread); the output is the same
 };
 
 int run_command(const RunArgs& args);

@@ -125,7 +125,7 @@ int compare_command(const CompareArgs& args) {
   }
   // An InvariantViolation escapes to the caller: an internal error
   // (internal_error.h), before anything was written.
-  std::optional<Runs> models = run_on_model_seeds(model_sc, runs, args.file);
+  std::optional<Runs> models = run_on_model_seeds(model_sc, runs, args.file, args.jobs);
   if (!models) return kExitBadInput;
   std::variant<Runs, int> side = kernel_side(args, sc, runs, mode);
   if (const int* rc = std::get_if<int>(&side)) return *rc;

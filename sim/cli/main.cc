@@ -105,6 +105,11 @@ CLI::App* add_run(CLI::App& app, RunArgs& run) {
                       "longest (shown, not judged), and each seed's expect: results (JSON)")
       ->transform(non_negative_integer())
       ->check(CLI::Range(1, 1000));
+  run_cmd->add_option("--jobs,-j", run.jobs,
+                      "With --seeds: model runs at once (default 1; 0 = one per hardware thread); the output is "
+                      "byte-identical whatever J is")
+      ->transform(non_negative_integer())
+      ->check(CLI::Range(0, 1024));
   return run_cmd;
 }
 
@@ -193,6 +198,11 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
                           "one per --kernel-outcome)")
       ->transform(non_negative_integer())
       ->check(CLI::Range(1, 20));
+  compare_cmd->add_option("--jobs,-j", cmp.jobs,
+                          "Model seeds at once (default 1; 0 = one per hardware thread); they run before the "
+                          "kernel's runs, never beside them, and the verdict is the same whatever J is")
+      ->transform(non_negative_integer())
+      ->check(CLI::Range(0, 1024));
   compare_cmd->add_option("--format", cmp.format,
                           "text (default) or json (the statistical table and the verdict, machine-readable)")
       ->check(CLI::IsMember({"text", "json"}));

@@ -17,6 +17,7 @@
 #include <thread>
 #include <utility>
 
+#include "sim/cli/parallel_runs.h"
 #include "sim/cli/progress_bar.h"
 #include "sim/compare/statistics_render.h"
 #include "sim/core/atomic_file.h"
@@ -150,24 +151,30 @@ std::optional<outcome::Outcome> run_on_model(const scenario::Scenario& sc, const
   // (internal_error.h), before anything was written.
 }
 
-std::optional<Runs> run_on_model_seeds(const scenario::Scenario& sc, std::size_t runs, const std::string& file) {
+std::optional<Runs> run_on_model_seeds(const scenario::Scenario& sc, std::size_t runs, const std::string& file,
+                                       unsigned jobs) {
   Runs r;
   r.outcomes.resize(runs);
-  r.wall = Duration{0};
+  std::vector<Duration> walls(runs, Duration{0});
   // A load scenario's runs take seconds each (a bar, or a record every 5 s).
   ProgressBar progress(runs > 1 ? ProgressBar::style_for_stderr() : ProgressBar::Style::off, false, "model runs");
   try {
-    for (std::size_t i = 0; i < runs; ++i) {
-      model::RunOptions options;
-      options.seed = sc.seed + i;
-      *r.wall += timed([&] { r.outcomes[i] = model::run(sc, options); });
-      progress.update(i + 1, runs);
-    }
+    run_indices(
+        runs, jobs,
+        [&](std::size_t i) {
+          model::RunOptions options;
+          options.seed = sc.seed + i;
+          walls[i] = timed([&] { r.outcomes[i] = model::run(sc, options); });
+        },
+        [&](std::size_t done) { progress.update(done, runs); });
     progress.finish(runs, runs);
   } catch (const model::Unsupported& e) {
     std::cerr << file << ": " << e.what() << '\n';
     return std::nullopt;
   }
+  // The runs' own times added up (CPU-like: with J jobs the elapsed time is less).
+  r.wall = Duration{0};
+  for (const Duration w : walls) *r.wall += w;
   return r;
 }
 
