@@ -12,11 +12,14 @@
 // same order with a cheaper comparison, so it is the stronger baseline).
 // Same population, same RNG stream, same increments, same handler call.
 // BM_Hold_EventQueue reports x_multimap: its rate over the multimap's at
-// the same population (CPU time), when both ran.
+// the same population (CPU time), when both ran; and x_ns3_best: its rate
+// over ns-3's faster scheduler (BM_Hold_Ns3, ns-3 3.37 from libns3-dev, the
+// same hold model with ns-3's own dispatch) at the same population.
 #include <benchmark/benchmark.h>
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 
@@ -24,6 +27,7 @@
 #include "sim/core/rng.h"
 #include "sim/model/run.h"
 #include "sim/scenario/load.h"
+#include "tests/bench/ns3_hold.h"
 
 namespace synsim {
 namespace {
@@ -76,6 +80,23 @@ void BM_Hold_Multimap(benchmark::State& state) {
 }
 BENCHMARK(BM_Hold_Multimap)->Arg(1000)->Arg(100000)->Arg(1000000);
 
+// ns-3's best scheduler rate, by population, of this run (BM_Hold_Ns3 runs
+// first: registered above BM_Hold_EventQueue in this file).
+std::map<std::int64_t, double>& ns3_best_rates() {
+  static std::map<std::int64_t, double> rates;
+  return rates;
+}
+
+// The hold model on ns-3 3.37's Simulator (tests/bench/ns3_hold.cc), with
+// its PriorityQueueScheduler (arg 0) and its default MapScheduler (arg 1).
+void BM_Hold_Ns3(benchmark::State& state) {
+  const double rate =
+      ns3_hold(state, static_cast<Ns3Scheduler>(state.range(0)), static_cast<std::size_t>(state.range(1)));
+  double& best = ns3_best_rates()[state.range(1)];
+  best = std::max(best, rate);
+}
+BENCHMARK(BM_Hold_Ns3)->ArgNames({"ns3_scheduler", "population"})->ArgsProduct({{0, 1}, {1000, 100000, 1000000}});
+
 void BM_Hold_EventQueue(benchmark::State& state) {
   const auto population = static_cast<std::size_t>(state.range(0));
   EventQueue q;
@@ -93,6 +114,8 @@ void BM_Hold_EventQueue(benchmark::State& state) {
   state.counters["events/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   const auto mm = multimap_rates().find(state.range(0));
   if (mm != multimap_rates().end()) state.counters["x_multimap"] = rate / mm->second;
+  const auto ns3 = ns3_best_rates().find(state.range(0));
+  if (ns3 != ns3_best_rates().end() && ns3->second > 0) state.counters["x_ns3_best"] = rate / ns3->second;
 }
 BENCHMARK(BM_Hold_EventQueue)->Arg(1000)->Arg(100000)->Arg(1000000);
 
