@@ -151,6 +151,7 @@ void Recorder::count(const outcome::ConnectionRecord& r, bool explained) {
   s.max_synack_retransmits = std::max(s.max_synack_retransmits, r.synack_retransmits);
   s.max_data_retransmits = std::max(s.max_data_retransmits, r.data_retransmits);
   if (r.syncookie) ++s.syncookies;
+  if (r.outcome == outcome::ConnectionOutcome::refused && r.error == "EADDRNOTAVAIL") ++s.ports_exhausted;
 }
 
 // --- what the stack reports --------------------------------------------------
@@ -210,6 +211,10 @@ std::string Recorder::last_events() const {
 
 void Recorder::on_note(Time t, std::uint64_t id, std::uint32_t conn, const outcome::Reason& why, bool detached) {
   if (why.empty()) return;
+  if (why.kind == outcome::ReasonKind::no_ephemeral_port) {
+    summary_figures_.port_range_min = why.n;
+    summary_figures_.port_range_max = why.m;
+  }
   // For failure messages.
   LastNote& last = last_[last_count_++ % last_.size()];
   last.t = t;

@@ -272,6 +272,11 @@ struct ConnectionSummary {
   std::uint32_t max_synack_retransmits = 0;
   std::uint32_t max_data_retransmits = 0;
   std::uint64_t syncookies = 0;
+  // connect()s that failed with EADDRNOTAVAIL (counted among `refused`):
+  // every port of ip_local_port_range [port_range_min, port_range_max] taken.
+  std::uint64_t ports_exhausted = 0;
+  std::int64_t port_range_min = 0;
+  std::int64_t port_range_max = 0;
 
   // Nearest rank, as expect's stall quantiles: the smallest stall with at
   // least permille/1000 of them at or below it.

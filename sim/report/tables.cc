@@ -173,6 +173,19 @@ std::string render_counters(const outcome::Outcome& outcome) {
 
 namespace {
 
+// Port exhaustion is its own result, not one more "refused": how many, the
+// range, and what frees ports (a port stays taken until its socket is gone,
+// and the side that closes first keeps it in TIME_WAIT for 60 s).
+std::string port_exhaustion_text(const outcome::ConnectionSummary& s) {
+  if (s.ports_exhausted == 0) return "";
+  const std::int64_t ports = s.port_range_max - s.port_range_min + 1;
+  return fmt::format("\nports exhausted: {} connect()s failed with EADDRNOTAVAIL: all {} ports of "
+                     "net.ipv4.ip_local_port_range {}-{} were taken (__inet_hash_connect). What frees them: close "
+                     "from the server first or with RST (TIME_WAIT stays with the side that closes first), fewer "
+                     "connections at once, or a wider net.ipv4.ip_local_port_range.\n",
+                     s.ports_exhausted, ports, s.port_range_min, s.port_range_max);
+}
+
 // A summary-detail run: every connection counted, the interesting ones recorded.
 std::string render_connection_figures(const outcome::Outcome& outcome) {
   const outcome::ConnectionSummary& s = *outcome.summary;
@@ -180,7 +193,11 @@ std::string render_connection_figures(const outcome::Outcome& outcome) {
   std::vector<std::vector<std::string>> rows;
   for (std::size_t o = 0; o < 5; ++o) {
     if (s.outcomes[o] == 0) continue;
-    rows.push_back({outcome::to_string(static_cast<outcome::ConnectionOutcome>(o)), std::to_string(s.outcomes[o])});
+    const auto kind = static_cast<outcome::ConnectionOutcome>(o);
+    rows.push_back({outcome::to_string(kind), std::to_string(s.outcomes[o])});
+    if (kind == outcome::ConnectionOutcome::refused && s.ports_exhausted > 0) {
+      rows.push_back({"  of which no free port", std::to_string(s.ports_exhausted)});
+    }
   }
   rows.push_back({"with a story", std::to_string(s.explained)});
   rows.push_back({fmt::format("stalled > {}", format_duration(s.stall_threshold)), std::to_string(s.stalled)});
@@ -195,6 +212,7 @@ std::string render_connection_figures(const outcome::Outcome& outcome) {
                   fmt::format("{} / {} / {}", s.max_syn_retransmits, s.max_synack_retransmits, s.max_data_retransmits)});
   if (s.syncookies > 0) rows.push_back({"answered with a syncookie", std::to_string(s.syncookies)});
   out += render_table({Align::left, Align::right}, rows);
+  out += port_exhaustion_text(s);
   out += fmt::format("\nrecorded connections ({} of {}: the first ones, and those with a story or not completed{}; "
                      "{} completed without incident are only counted)\n",
                      outcome.connections.size(), s.total,
