@@ -176,14 +176,28 @@ namespace {
 // Port exhaustion is its own result, not one more "refused": how many, the
 // range, and what frees ports (a port stays taken until its socket is gone,
 // and the side that closes first keeps it in TIME_WAIT for 60 s).
+std::string port_exhaustion_text(std::uint64_t count, std::int64_t range_min, std::int64_t range_max) {
+  if (count == 0) return "";
+  const std::string range =
+      range_max >= range_min && range_max > 0
+          ? fmt::format("all {} ports of net.ipv4.ip_local_port_range {}-{} were taken", range_max - range_min + 1,
+                        range_min, range_max)
+          : std::string("every port of net.ipv4.ip_local_port_range was taken");
+  return fmt::format("\nports exhausted: {} connect()s failed with EADDRNOTAVAIL: {} (__inet_hash_connect). What "
+                     "frees them: close from the server first or with RST (TIME_WAIT stays with the side that closes "
+                     "first), fewer connections at once, or a wider net.ipv4.ip_local_port_range.\n",
+                     count, range);
+}
+
 std::string port_exhaustion_text(const outcome::ConnectionSummary& s) {
-  if (s.ports_exhausted == 0) return "";
-  const std::int64_t ports = s.port_range_max - s.port_range_min + 1;
-  return fmt::format("\nports exhausted: {} connect()s failed with EADDRNOTAVAIL: all {} ports of "
-                     "net.ipv4.ip_local_port_range {}-{} were taken (__inet_hash_connect). What frees them: close "
-                     "from the server first or with RST (TIME_WAIT stays with the side that closes first), fewer "
-                     "connections at once, or a wider net.ipv4.ip_local_port_range.\n",
-                     s.ports_exhausted, ports, s.port_range_min, s.port_range_max);
+  return port_exhaustion_text(s.ports_exhausted, s.port_range_min, s.port_range_max);
+}
+
+// A full-detail outcome (a kernel run, a small model run): its records.
+std::string port_exhaustion_text(const std::vector<outcome::ConnectionRecord>& records) {
+  std::uint64_t n = 0;
+  for (const outcome::ConnectionRecord& r : records) n += r.error == "EADDRNOTAVAIL" ? 1 : 0;
+  return port_exhaustion_text(n, 0, -1);
 }
 
 // A summary-detail run: every connection counted, the interesting ones recorded.
@@ -279,6 +293,7 @@ std::string render_summary_without_banner(const outcome::Outcome& outcome) {
   } else {
     out += fmt::format("\nconnections ({})\n", outcome.connections.size());
     out += render_connections(outcome);
+    out += port_exhaustion_text(outcome.connections);
   }
   out += "\nlatency as users see it (connect: connect() called -> returned; first_byte: request written -> response\n"
          "readable, or request delivered when the server answers nothing; total: connect() called -> the same;\n"

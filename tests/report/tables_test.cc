@@ -78,6 +78,25 @@ TEST(Summary, HeaderThenConnectionsThenCounters) {
   EXPECT_LT(connections, counters);
 }
 
+// A kernel run's (or a small model run's) records: port exhaustion said as
+// such, not only as two more "refused" rows.
+TEST(Summary, PortExhaustionIsSaidOnItsOwnLine) {
+  Outcome out = handshake_outcome();
+  EXPECT_EQ(render_summary(out).find("ports exhausted"), std::string::npos);
+  for (int i = 0; i < 2; ++i) {
+    ConnectionRecord r;
+    r.name = "y#" + std::to_string(i);
+    r.outcome = ConnectionOutcome::refused;
+    r.error = "EADDRNOTAVAIL";
+    out.connections.push_back(r);
+  }
+  EXPECT_NE(render_summary(out).find("\nports exhausted: 2 connect()s failed with EADDRNOTAVAIL: every port of "
+                                     "net.ipv4.ip_local_port_range was taken (__inet_hash_connect). What frees them: "
+                                     "close from the server first or with RST"),
+            std::string::npos)
+      << render_summary(out);
+}
+
 TEST(Summary, SaysNoneWhenThereAreNoCounters) {
   Outcome o = handshake_outcome();
   o.counters.clear();
