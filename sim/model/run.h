@@ -31,7 +31,7 @@ struct RunOptions {
   };
 
   std::optional<std::uint64_t> seed;           // overrides the scenario's seed
-  std::uint64_t event_limit = 200'000'000;     // a run that needs more is stopped (exit 3)
+  std::uint64_t event_limit = 500'000'000;     // a run that needs more is stopped (exit 3)
   bool record_packets = true;                  // false: counters and records only (sweeps)
   // Full detail: each connection's sockets as netstat lists them
   // (ConnectionRecord::sockets: the netstat rendering, JSON, the netstat

@@ -197,11 +197,11 @@ TEST(SweepPreparation, UnknownKeyIsReportedAsTheLoaderDoesAtTheKey) {
 }
 
 TEST(SweepPreparation, ValuesThatBreakALimitOnlyTogetherAreFound) {
-  // 1200000 connections in one group is fine; two groups of 1200000 exceed the total limit.
+  // 6000000 connections in one group is fine; two groups of 6000000 exceed the total limit.
   const std::vector<std::string> e =
-      errors_of({"clients.load.count=10,1200000"}, {"clients=[{name: load}, {name: more, count: 1200000}]"});
+      errors_of({"clients.load.count=10,6000000"}, {"clients=[{name: load}, {name: more, count: 6000000}]"});
   ASSERT_EQ(e.size(), 1u);
-  EXPECT_NE(e[0].find("more than the limit of 2000000"), std::string::npos) << e[0];
+  EXPECT_NE(e[0].find("more than the limit of 10000000"), std::string::npos) << e[0];
 }
 
 TEST(SweepPreparation, GridKeyAlsoSetIsAnError) {
