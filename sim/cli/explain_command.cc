@@ -62,7 +62,9 @@ const char* explain_command_description() {
          "somaxconn, accept until EAGAIN, more server threads, tcp_abort_on_overflow=1, tcp_syncookies 0/1/2, a\n"
          "2 ms delay between connect() and send(), a shorter connect timeout: tcp_syn_retries=2) and ranks them by\n"
          "what users see: connections over 1 s or failed, then p99 total latency, then errors; each with its cost.\n"
-         "The table ends the text formats and is a section of --format html.\n";
+         "The table ends the text formats and is a section of --format html.\n"
+         "--out DIR writes every rendering of the explained capture into DIR, as `synsim run --out` does, with the\n"
+         "derived scenario as DIR/scenario.yaml.\n";
 }
 
 int explain_command(const ExplainArgs& args) {
@@ -85,11 +87,16 @@ int explain_command(const ExplainArgs& args) {
     return kExitBadInput;
   }
   std::string yaml;
-  if (args.scenario || args.remedies) yaml = derived_yaml(out, args.file, args.scenario.value_or("derived.yaml"));
+  if (args.scenario || args.remedies || args.out_dir) {
+    yaml = derived_yaml(out, args.file, args.scenario.value_or("derived.yaml"));
+  }
   if (args.scenario) {
     if (!write_file(*args.scenario, yaml)) return kExitBadInput;
     std::cerr << "explain: wrote " << *args.scenario << " (synsim run " << *args.scenario << " plays it)\n";
   }
+  // The directory's scenario.yaml is the derived scenario: `synsim run
+  // DIR/scenario.yaml` plays what the capture implies.
+  if (args.out_dir && !write_run_dir(*args.out_dir, out, yaml)) return kExitBadInput;
   std::vector<report::RemedyRow> remedies;
   if (args.remedies) remedies = play_remedies(yaml, args.scenario.value_or("derived.yaml"));
   if (args.format == "html") {

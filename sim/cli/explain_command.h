@@ -13,6 +13,7 @@ struct ExplainArgs {
   std::string format = "summary";
   std::optional<std::string> scenario;  // --scenario OUT.yaml: the scenario the capture implies
   bool remedies = false;                 // --remedies: that scenario under each remedy, ranked
+  std::optional<std::string> out_dir;    // --out DIR: every rendering, as run --out writes them
 };
 
 const char* explain_command_description();

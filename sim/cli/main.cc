@@ -300,6 +300,10 @@ CLI::App* add_explain(CLI::App& app, ExplainArgs& ex) {
   cmd->add_option("--scenario", ex.scenario,
                   "Also write the scenario the capture implies (arrivals, scripts, backlog, accept behaviour; each "
                   "inference a comment) to this YAML file (written whole or not at all)");
+  cmd->add_option("--out", ex.out_dir,
+                  "Also write every rendering here, as run --out does: timeline.txt, summary.txt, outcome.json, "
+                  "capture.pcap (the packets as read), trace.json, report.html, summary.md, and scenario.yaml (the "
+                  "scenario the capture implies); all or nothing, never over files synsim did not write");
   cmd->add_flag("--remedies", ex.remedies,
                 "Play that scenario on the model under each usual remedy and rank them by what users see, each with "
                 "its cost (a table after the text output; a section of --format html)");

@@ -57,6 +57,30 @@ TEST_F(ExplainCli, ScenarioIsWrittenWithItsInferencesAndLoads) {
   EXPECT_EQ(check.exit_code, 0) << check.output;
 }
 
+// --out DIR: the renderings `--format` prints, and the derived scenario, as
+// `run --out` writes them; never over a directory of someone else's files.
+TEST_F(ExplainCli, OutWritesEveryRenderingAndTheDerivedScenario) {
+  const fs::path out = dir_ / "explained";
+  const Result r = synsim("explain " + pcap_ + " --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* f : {"timeline.txt", "summary.txt", "outcome.json", "capture.pcap", "trace.json", "report.html",
+                        "summary.md", "scenario.yaml"}) {
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+  }
+  EXPECT_EQ(read(out / "summary.txt"), synsim("explain " + pcap_ + " --format summary 2>/dev/null").output);
+  const fs::path derived = dir_ / "derived-for-out.yaml";
+  ASSERT_EQ(synsim("explain " + pcap_ + " --scenario " + derived.string()).exit_code, 0);
+  EXPECT_EQ(read(out / "scenario.yaml"), read(derived));
+  EXPECT_EQ(synsim("check " + (out / "scenario.yaml").string()).exit_code, 0);
+
+  const fs::path foreign = dir_ / "foreign";
+  fs::create_directories(foreign);
+  std::ofstream(foreign / "notes.txt") << "mine\n";
+  const Result refused = synsim("explain " + pcap_ + " --out " + foreign.string());
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  EXPECT_FALSE(fs::exists(foreign / "summary.txt"));
+}
+
 TEST_F(ExplainCli, ATruncatedCaptureWritesNothingAndExitsTwo) {
   const std::string pcap = read(pcap_);
   const fs::path cut = dir_ / "cut.pcap";
