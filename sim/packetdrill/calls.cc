@@ -2,6 +2,8 @@
 // path it stands for; results and errnos are what Linux returns.
 #include "sim/packetdrill/calls.h"
 
+#include "sim/packetdrill/peer.h"
+
 #include <algorithm>
 
 namespace synsim::packetdrill::detail {
@@ -56,7 +58,7 @@ Fd* Calls::fd_of(const SyscallEvent& s) {
   return it == fds_.end() ? nullptr : &it->second;
 }
 
-CallOutcome Calls::start(const SyscallEvent& s, std::size_t) {
+CallOutcome Calls::start(const SyscallEvent& s) {
   if (s.name == "socket") return socket_call(s);
   Fd* fd = fd_of(s);
   if (fd == nullptr) return error("EBADF");

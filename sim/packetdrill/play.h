@@ -20,6 +20,8 @@
 //   - A `>` line without an option list does not check options (packetdrill
 //     expects none); TS val and ecr are not compared, only TS's presence.
 //   - One remote peer, one 4-tuple, as packetdrill's scripts use.
+// The walk through the lines is shared with the kernel's player
+// (local.h, sim/kernel/pkt_player.h).
 //   - Stray segments the stack sends before the script's next inbound
 //     segment or call fail the line (packetdrill notices them only at the
 //     next `>`); those after the last line are listed, not judged.
@@ -63,7 +65,8 @@ struct LineResult {
 
 struct PlayResult {
   std::string file;
-  std::string profile;
+  std::string profile;   // the model's profile ("" on the kernel)
+  std::string side;      // where it ran: "the model (linux-6.18)", "this machine's kernel (6.18.44)"
   bool held = false;
   std::vector<LineResult> lines;
   std::vector<std::string> notes;   // skipped shell commands, ignored sysctls, deviations met

@@ -91,11 +91,11 @@ std::string options_differ(const std::vector<TcpOption>& want, const tcp::Segmen
         }
         break;
       case OptionKind::sack:
-        if (g.has_sack && (o.blocks.size() != 1 || o.blocks[0].first != g.sack_left - Peer::kPeerIsn ||
-                           o.blocks[0].second != g.sack_right - Peer::kPeerIsn)) {
+        if (g.has_sack && (o.blocks.size() != 1 || o.blocks[0].first != g.sack_left - kPeerIsn ||
+                           o.blocks[0].second != g.sack_right - kPeerIsn)) {
           return fmt::format("sack: expected {} block(s) from {}:{}, actual {}:{}", o.blocks.size(),
-                             o.blocks[0].first, o.blocks[0].second, g.sack_left - Peer::kPeerIsn,
-                             g.sack_right - Peer::kPeerIsn);
+                             o.blocks[0].first, o.blocks[0].second, g.sack_left - kPeerIsn,
+                             g.sack_right - kPeerIsn);
         }
         break;
       case OptionKind::nop:
@@ -123,7 +123,7 @@ std::string segment_text(const Sent& s) {
   std::string t = fmt::format("{} {}:{}({})", flag_letters(s.seg.flags), s.seq, s.seq + s.seg.len, s.seg.len);
   if (s.seg.flags & kAck) t += fmt::format(" ack {}", s.ack);
   t += fmt::format(" win {}", s.seg.window);
-  return t + options_text(s.seg, Peer::kPeerIsn);
+  return t + options_text(s.seg, kPeerIsn);
 }
 
 std::string segment_differs(const PacketEvent& want, const Sent& s, std::vector<std::string>& notes,

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/packetdrill/peer.h"
+#include "sim/packetdrill/local.h"
 #include "sim/packetdrill/script.h"
 
 namespace synsim::packetdrill::detail {
