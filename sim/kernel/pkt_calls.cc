@@ -182,7 +182,7 @@ CallOutcome PktKernelLocal::connect(PktFd& fd) {
   socklen_t len = sizeof mine;
   ::getsockname(fd.real, reinterpret_cast<sockaddr*>(&mine), &len);
   local_.port = ntohs(mine.sin_port);
-  remote_.port = kLocalPort;
+  default_remote_ = kLocalPort;
   if (fd.nonblocking) return failed(EINPROGRESS);
   return block_on(fd, POLLOUT);
 }

@@ -102,10 +102,9 @@ std::vector<std::uint8_t> build_inbound(const packetdrill::PacketEvent& p, PktEn
   return b;
 }
 
-std::optional<tcp::Segment> read_outbound(std::span<const std::uint8_t> bytes, PktEndpoint from, PktEndpoint to) {
+std::optional<PktOutbound> read_outbound(std::span<const std::uint8_t> bytes, PktEndpoint from, std::uint32_t to) {
   const std::optional<outcome::Packet> p = capture::parse_ipv4_tcp(bytes);
-  if (!p || p->src_addr != dotted(from.addr) || p->dst_addr != dotted(to.addr) || p->src_port != from.port ||
-      p->dst_port != to.port) {
+  if (!p || p->src_addr != dotted(from.addr) || p->dst_addr != dotted(to) || p->src_port != from.port) {
     return std::nullopt;
   }
   tcp::Segment s;
@@ -125,7 +124,7 @@ std::optional<tcp::Segment> read_outbound(std::span<const std::uint8_t> bytes, P
     s.sack_left = p->options.sack.front().left;
     s.sack_right = p->options.sack.front().right;
   }
-  return s;
+  return PktOutbound{s, p->dst_port};
 }
 
 }  // namespace synsim::kernel

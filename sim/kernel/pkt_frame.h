@@ -42,8 +42,13 @@ std::vector<std::uint8_t> build_inbound(const packetdrill::PacketEvent& p, PktEn
                                         const PktNumbers& numbers);
 
 // What the kernel sent, as the model's Segment (absolute numbers, the
-// first SACK block); nullopt unless it is IPv4 TCP from `from` to `to`.
-std::optional<tcp::Segment> read_outbound(std::span<const std::uint8_t> bytes, PktEndpoint from, PktEndpoint to);
+// first SACK block), and the port it went to; nullopt unless it is IPv4 TCP
+// from `from` (address and port) to the address `to`.
+struct PktOutbound {
+  tcp::Segment seg;
+  std::uint16_t to_port = 0;
+};
+std::optional<PktOutbound> read_outbound(std::span<const std::uint8_t> bytes, PktEndpoint from, std::uint32_t to);
 
 // RFC 1071's one's-complement sum folded to 16 bits, over `bytes` after
 // `sum` (a partial sum, e.g. the pseudo-header's).

@@ -45,9 +45,9 @@ bool PktKernelLocal::drain() {
     }
     // Only the local side's segments to the peer: the device also carries
     // IPv6 neighbour discovery and the like.
-    const std::optional<tcp::Segment> seg =
-        read_outbound(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(r)), local_, remote_);
-    if (seg) record(now(), *seg);
+    const std::optional<PktOutbound> out =
+        read_outbound(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(r)), local_, kRemoteAddr);
+    if (out) record(now(), out->seg, tuple_of(out->to_port));
   }
   return true;
 }
@@ -72,9 +72,9 @@ bool PktKernelLocal::run_until(Time until, const std::function<bool()>& stop) {
   }
 }
 
-void PktKernelLocal::inject(const packetdrill::PacketEvent& p) {
-  const PktNumbers n{packetdrill::kPeerIsn, local_isn().value_or(0), local_ts()};
-  const std::vector<std::uint8_t> bytes = build_inbound(p, remote_, local_, n);
+void PktKernelLocal::inject(const packetdrill::PacketEvent& p, packetdrill::Tuple tuple) {
+  const PktNumbers n{packetdrill::kPeerIsn, local_isn(tuple).value_or(0), local_ts(tuple)};
+  const std::vector<std::uint8_t> bytes = build_inbound(p, PktEndpoint{kRemoteAddr, remote_port(tuple)}, local_, n);
   // A write to a TUN device is the packet's arrival on it (tun_get_user ->
   // netif_rx): the kernel takes it in its softirq, as from a wire.
   if (::write(tun_, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {

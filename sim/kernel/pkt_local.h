@@ -37,16 +37,17 @@ class PktKernelLocal final : public packetdrill::Local {
   bool run_until(Time until, const std::function<bool()>& stop) override;
   std::string stuck() const override { return stuck_; }
   Duration late_look() const override { return sec(3); }
-  void inject(const packetdrill::PacketEvent& p) override;
+  void inject(const packetdrill::PacketEvent& p, packetdrill::Tuple tuple) override;
   packetdrill::CallOutcome start_call(const packetdrill::SyscallEvent& s) override;
   bool call_ready(const packetdrill::PendingCall& p) override;
   packetdrill::CallOutcome complete_call(const packetdrill::SyscallEvent& s) override;
 
-  // 127.0.0.1:8080 and 127.0.0.2:40000 (pkt_player.h).
+  // 127.0.0.1:8080 and 127.0.0.2 (pkt_player.h); the default tuple's
+  // remote port is 40000 (8080 once the script connect()s).
   static constexpr std::uint32_t kLocalAddr = 0x7f000001;
   static constexpr std::uint32_t kRemoteAddr = 0x7f000002;
-  static constexpr std::uint16_t kLocalPort = 8080;
-  static constexpr std::uint16_t kRemotePort = 40000;
+  static constexpr std::uint16_t kLocalPort = packetdrill::kLocalPort;
+  static constexpr std::uint16_t kDefaultRemotePort = 40000;
 
  private:
   // Reads what the kernel wrote to the device; false on a device error.
@@ -67,8 +68,12 @@ class PktKernelLocal final : public packetdrill::Local {
   std::int64_t t0_ns_ = 0;
   std::string stuck_;
   std::map<std::int64_t, PktFd> fds_;
+  // The peer's port on a tuple, and back.
+  std::uint16_t remote_port(packetdrill::Tuple t) const { return t == packetdrill::kDefaultTuple ? default_remote_ : t; }
+  packetdrill::Tuple tuple_of(std::uint16_t port) const { return port == default_remote_ ? packetdrill::kDefaultTuple : port; }
+
   PktEndpoint local_{kLocalAddr, kLocalPort};
-  PktEndpoint remote_{kRemoteAddr, kRemotePort};
+  std::uint16_t default_remote_ = kDefaultRemotePort;
   pollfd watch_{-1, 0, 0};
 };
 

@@ -25,6 +25,7 @@ struct Fd {
   Duration defer_accept{};             // TCP_DEFER_ACCEPT (seconds)
   std::int64_t syncnt = 0;             // TCP_SYNCNT
   std::uint32_t read = 0;              // bytes the application has read
+  std::uint32_t conn = 0;              // the stack's connection (child, client)
 };
 
 class Calls {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,12 +24,23 @@ namespace synsim::packetdrill {
 // The remote peer's ISN (its relative 0), on the model and on the wire alike.
 inline constexpr std::uint32_t kPeerIsn = 1000000000u;
 
+// A script's 4-tuple, named by the remote peer's port its lines give
+// ("< 40001>8080 S ..."); 0 is the tuple of lines that name no ports. A
+// line without ports belongs to the tuple the last line with ports named
+// (the default tuple before any did): our rule where packetdrill keeps one
+// "live" socket.
+using Tuple = std::uint16_t;
+inline constexpr Tuple kDefaultTuple = 0;
+// The ports the local side's listener binds and a connect() reaches.
+inline constexpr std::uint16_t kLocalPort = 8080;
+
 // A segment the local side sent, in the script's terms (relative numbers).
 struct Sent {
   Time at;
   tcp::Segment seg;    // as sent (absolute numbers; the peer's ISN is kPeerIsn)
-  std::uint32_t seq;   // relative to the local side's ISN
+  std::uint32_t seq;   // relative to the local side's ISN on its tuple
   std::uint32_t ack;   // relative to the peer's ISN
+  Tuple tuple = kDefaultTuple;
 };
 
 // What a socket call returned, or that it blocks.
@@ -64,10 +76,10 @@ class Local {
   // looks for the segment, to say when it came (a late SYN-ACK
   // retransmission, say). Virtual time costs nothing; real time does.
   virtual Duration late_look() const { return sec(130); }
-  // The script's `<` segment, now.
-  virtual void inject(const PacketEvent& p) = 0;
-  // Why an inbound segment cannot be played now, if it cannot.
-  virtual std::optional<std::string> refuse_inbound() const { return std::nullopt; }
+  // The script's `<` segment, now, on `tuple`.
+  virtual void inject(const PacketEvent& p, Tuple tuple) = 0;
+  // Why an inbound segment on `tuple` cannot be played now, if it cannot.
+  virtual std::optional<std::string> refuse_inbound(Tuple) const { return std::nullopt; }
 
   // The script's socket calls.
   virtual CallOutcome start_call(const SyscallEvent& s) = 0;
@@ -81,19 +93,27 @@ class Local {
   std::vector<Sent> untaken() const { return {sent_.begin() + static_cast<std::ptrdiff_t>(taken_), sent_.end()}; }
 
  protected:
-  // A segment the local side sent at `t`; its first SYN fixes its ISN.
-  void record(Time t, const tcp::Segment& seg);
-  std::optional<std::uint32_t> local_isn() const { return local_isn_; }
-  // The last TSval the local side sent: an injected TS ecr echoes it, as
-  // packetdrill maps the script's ecr onto the kernel's clock.
-  std::uint32_t local_ts() const { return local_ts_; }
+  // A segment the local side sent at `t` on `tuple`; the tuple's first SYN
+  // (or SYN-ACK) fixes its ISN.
+  void record(Time t, const tcp::Segment& seg, Tuple tuple);
+  std::optional<std::uint32_t> local_isn(Tuple tuple) const;
+  // The last TSval the local side sent on the tuple: an injected TS ecr
+  // echoes it, as packetdrill maps the script's ecr onto the kernel's clock.
+  std::uint32_t local_ts(Tuple tuple) const;
 
  private:
+  struct TupleSeen {
+    std::optional<std::uint32_t> isn;
+    std::uint32_t ts = 0;
+  };
   std::vector<Sent> sent_;
   std::size_t taken_ = 0;
-  std::optional<std::uint32_t> local_isn_;
-  std::uint32_t local_ts_ = 0;
+  std::map<Tuple, TupleSeen> tuples_;
 };
+
+// The tuples a script's lines name, in the order first named (the
+// default tuple not among them).
+std::vector<Tuple> script_tuples(const Script& script);
 
 // Plays the script's lines on `local` into `result` (whose file, side and
 // notes the caller may have begun); the error when the script cannot run.

@@ -23,12 +23,12 @@ class Calls;
 
 class Peer final : public Local, private tcp::StackObserver, public EventHandlerFor<Peer> {
  public:
-  Peer(tcp::StackConfig config, std::string side);
+  // `tuples`: the tuples the script names (local.h), each a connection of
+  // the stack after the default tuple's (connection 0).
+  Peer(tcp::StackConfig config, std::string side, const std::vector<Tuple>& tuples);
   ~Peer();
   Peer(const Peer&) = delete;
   Peer& operator=(const Peer&) = delete;
-
-  static constexpr std::uint32_t kConn = 0;
 
   tcp::Stack& stack() { return *stack_; }
 
@@ -37,8 +37,8 @@ class Peer final : public Local, private tcp::StackObserver, public EventHandler
   Time now() const override { return now_; }
   bool run_until(Time until, const std::function<bool()>& stop) override { return run_events(until, stop); }
   std::string stuck() const override { return "the model ran more than a million events: it is looping"; }
-  void inject(const PacketEvent& p) override;
-  std::optional<std::string> refuse_inbound() const override;
+  void inject(const PacketEvent& p, Tuple tuple) override;
+  std::optional<std::string> refuse_inbound(Tuple tuple) const override;
   CallOutcome start_call(const SyscallEvent& s) override;
   bool call_ready(const PendingCall& p) override;
   CallOutcome complete_call(const SyscallEvent& s) override;
@@ -77,6 +77,8 @@ class Peer final : public Local, private tcp::StackObserver, public EventHandler
   EventQueue events_;
   std::unique_ptr<tcp::Stack> stack_;
   std::unique_ptr<Calls> calls_;
+  std::vector<Tuple> tuples_;  // connection index -> tuple
+  std::uint32_t conn_of(Tuple t) const;
   std::string side_;
   bool stack_is_client_ = false;
   bool connected_ = false;

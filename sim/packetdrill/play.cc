@@ -106,11 +106,11 @@ Time Walk::when(const LineResult& line) const {
 bool Walk::inbound(const Event& e, const PacketEvent& p, LineResult& line) {
   const Time t = when(line);
   if (!advance(t) || !no_strays()) return false;
-  if (const std::optional<std::string> refused = peer.refuse_inbound()) {
+  if (const std::optional<std::string> refused = peer.refuse_inbound(tuple)) {
     cannot_run = ParseError{script.file, e.where, *refused + " (not run)"};
     return false;
   }
-  peer.inject(p);
+  peer.inject(p, tuple);
   line.actual = peer.now() - kTimeZero;
   line.status = LineStatus::ok;
   return settle();
@@ -136,6 +136,9 @@ bool Walk::outbound(const Event& e, const PacketEvent& p, LineResult& line) {
   peer.take_sent();
   line.actual = s.at - kTimeZero;
   line.actual_text = segment_text(s);
+  if (s.tuple != tuple) {
+    return fail_now(fmt::format("4-tuple: expected {}, actual {}", tuple_text(tuple), tuple_text(s.tuple)));
+  }
   const std::string differs = segment_differs(p, s, result.notes, e.where.line);
   if (!differs.empty()) return fail_now(differs);
   if (!on_time(e, line, *line.actual)) return fail_now("timing error");
@@ -223,6 +226,7 @@ bool Walk::line(std::size_t i) {
   due(i, e, line);
   bool ok = true;
   if (const auto* p = std::get_if<PacketEvent>(&e.what)) {
+    if (const std::optional<std::uint16_t> port = p->remote_port()) tuple = *port;
     ok = p->inbound ? inbound(e, *p, line) : outbound(e, *p, line);
   } else {
     ok = syscall(e, std::get<SyscallEvent>(e.what), line);
@@ -298,7 +302,7 @@ std::variant<PlayResult, ParseError> play_on_model(const Script& script, const P
   if (auto err = detail::refuse_unplayable(script)) return *err;
   config.hz = prof->default_hz;
   config.seed = options.seed;
-  detail::Peer peer(std::move(config), fmt::format("the model ({})", prof->name));
+  detail::Peer peer(std::move(config), fmt::format("the model ({})", prof->name), script_tuples(script));
   if (auto err = play_script(script, options, peer, result)) return *err;
   return result;
 }

@@ -42,6 +42,7 @@ class Walk {
   std::optional<PendingCall> pending;
   std::size_t current = 0;
   Duration last_script_time{};
+  Tuple tuple = kDefaultTuple;  // the 4-tuple of lines without ports (local.h)
 };
 
 }  // namespace synsim::packetdrill::detail

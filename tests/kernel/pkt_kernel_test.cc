@@ -15,6 +15,7 @@
 #include "sim/kernel/pkt_player.h"
 #include "sim/packetdrill/parse.h"
 #include "tests/kernel/namespaces.h"
+#include "tests/packetdrill/flipped_scripts.h"
 #include "tests/run_synsim.h"
 
 namespace synsim::kernel {
@@ -45,7 +46,7 @@ std::string cannot_open_tun() {
   return "";
 }
 
-TEST(PacketdrillOnTheKernel, EveryShippedScriptHoldsAndAWrongOneExitsOne) {
+TEST(PacketdrillOnTheKernel, EveryShippedScriptHoldsAndWrongOnesFail) {
   SKIP_WITHOUT_NAMESPACES();
   if (const std::string why = cannot_open_tun(); !why.empty()) GTEST_SKIP() << why;
   const std::vector<std::string> scripts = shipped_scripts();
@@ -57,12 +58,32 @@ TEST(PacketdrillOnTheKernel, EveryShippedScriptHoldsAndAWrongOneExitsOne) {
   auto wrong = std::async(std::launch::async, [] {
     return testing::synsim("kernel " + std::string(SYNSIM_SOURCE_DIR) + "/tests/packetdrill/data/wrong-synack-backoff.pkt");
   });
+  // And the overflow scripts with tcp_abort_on_overflow flipped fail where
+  // the rule shows, as on the model (PacketdrillShippedScripts).
+  const std::pair<std::string, std::uint32_t> flips[] = {{"final-ack-dropped-on-full-accept-queue", 43},
+                                                         {"abort-on-overflow", 35}};
+  std::vector<std::future<Played>> flipped;
+  for (const auto& [name, line] : flips) {
+    flipped.push_back(std::async(std::launch::async, [name] {
+      auto parsed = packetdrill::parse_script(packetdrill::flipped_abort_on_overflow(name), name + ".pkt",
+                                              packetdrill::defaults_sh);
+      if (const auto* e = std::get_if<packetdrill::ParseError>(&parsed)) return Played{*e};
+      return play_on_kernel(std::get<packetdrill::Script>(parsed), packetdrill::PlayOptions{});
+    }));
+  }
   for (std::size_t i = 0; i < scripts.size(); ++i) {
     const Played r = runs[i].get();
     if (const auto* c = std::get_if<PktCannotRun>(&r)) GTEST_SKIP() << "this machine cannot play scripts: " << c->why;
     ASSERT_TRUE(std::holds_alternative<packetdrill::PlayResult>(r)) << std::get<packetdrill::ParseError>(r).message();
     const auto& result = std::get<packetdrill::PlayResult>(r);
     EXPECT_TRUE(result.held) << packetdrill::render(result);
+  }
+  for (std::size_t i = 0; i < flipped.size(); ++i) {
+    const Played r = flipped[i].get();
+    ASSERT_TRUE(std::holds_alternative<packetdrill::PlayResult>(r)) << flips[i].first;
+    const auto& result = std::get<packetdrill::PlayResult>(r);
+    EXPECT_FALSE(result.held) << packetdrill::render(result);
+    EXPECT_EQ(packetdrill::first_failed_line(result), flips[i].second) << packetdrill::render(result);
   }
   const testing::Result w = wrong.get();
   EXPECT_EQ(w.exit_code, 1) << w.output;
