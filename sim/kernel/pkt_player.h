@@ -9,9 +9,11 @@
 // on both sides.
 //
 // The namespace: `lo` stays down; the device holds 127.0.0.1 (the local
-// side, port 8080 for bind()) with the remote peer at 127.0.0.2 (port
-// 40000 for its SYNs, 8080 for connect()), point-to-point, MTU 65535 (MSS
-// 65495, loopback's), route_localnet=1 (wire.h's helpers). The script's
+// side, port 8080 for bind()) with the remote peers at 127.0.0.2,
+// point-to-point, MTU 65535 (MSS 65495, loopback's), route_localnet=1
+// (wire.h's helpers). A remote peer is the port its lines name
+// ("< 40002>8080 S ..."); lines that name none are port 40000's (8080's,
+// the port connect() reaches, once the script connects). The script's
 // sysctls (and its defaults.sh's) are written in that namespace only; one
 // global to the machine is refused unless the host already has its value.
 // Nothing else is touched and the namespace vanishes with the run.
