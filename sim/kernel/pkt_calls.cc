@@ -204,11 +204,10 @@ CallOutcome PktKernelLocal::write(const SyscallEvent& s, PktFd& fd) {
   return w >= 0 ? result(w) : failed(errno);
 }
 
-bool PktKernelLocal::call_ready(const packetdrill::PendingCall& p) {
+bool PktKernelLocal::call_ready(const packetdrill::PendingCall&) {
   if (watch_.fd < 0) return true;
   pollfd q{watch_.fd, watch_.events, 0};
   if (::poll(&q, 1, 0) <= 0) return false;
-  (void)p;
   return q.revents != 0;  // POLLERR and POLLHUP wake a blocked call too
 }
 

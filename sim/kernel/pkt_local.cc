@@ -72,14 +72,16 @@ bool PktKernelLocal::run_until(Time until, const std::function<bool()>& stop) {
   }
 }
 
-void PktKernelLocal::inject(const packetdrill::PacketEvent& p, packetdrill::Tuple tuple) {
+bool PktKernelLocal::inject(const packetdrill::PacketEvent& p, packetdrill::Tuple tuple) {
   const PktNumbers n{packetdrill::kPeerIsn, local_isn(tuple).value_or(0), local_ts(tuple)};
   const std::vector<std::uint8_t> bytes = build_inbound(p, PktEndpoint{kRemoteAddr, remote_port(tuple)}, local_, n);
   // A write to a TUN device is the packet's arrival on it (tun_get_user ->
   // netif_rx): the kernel takes it in its softirq, as from a wire.
   if (::write(tun_, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {
     stuck_ = fmt::format("writing to the TUN device failed: {}", std::strerror(errno));
+    return false;
   }
+  return true;
 }
 
 }  // namespace synsim::kernel

@@ -37,7 +37,7 @@ class PktKernelLocal final : public packetdrill::Local {
   bool run_until(Time until, const std::function<bool()>& stop) override;
   std::string stuck() const override { return stuck_; }
   Duration late_look() const override { return sec(3); }
-  void inject(const packetdrill::PacketEvent& p, packetdrill::Tuple tuple) override;
+  bool inject(const packetdrill::PacketEvent& p, packetdrill::Tuple tuple) override;
   packetdrill::CallOutcome start_call(const packetdrill::SyscallEvent& s) override;
   bool call_ready(const packetdrill::PendingCall& p) override;
   packetdrill::CallOutcome complete_call(const packetdrill::SyscallEvent& s) override;

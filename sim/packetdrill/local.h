@@ -76,8 +76,9 @@ class Local {
   // looks for the segment, to say when it came (a late SYN-ACK
   // retransmission, say). Virtual time costs nothing; real time does.
   virtual Duration late_look() const { return sec(130); }
-  // The script's `<` segment, now, on `tuple`.
-  virtual void inject(const PacketEvent& p, Tuple tuple) = 0;
+  // The script's `<` segment, now, on `tuple`; false when it could not be
+  // sent (stuck() says why).
+  virtual bool inject(const PacketEvent& p, Tuple tuple) = 0;
   // Why an inbound segment on `tuple` cannot be played now, if it cannot.
   virtual std::optional<std::string> refuse_inbound(Tuple) const { return std::nullopt; }
 

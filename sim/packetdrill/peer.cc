@@ -51,7 +51,7 @@ CallOutcome Peer::start_call(const SyscallEvent& s) { return calls_->start(s); }
 bool Peer::call_ready(const PendingCall& p) { return calls_->ready(p); }
 CallOutcome Peer::complete_call(const SyscallEvent& s) { return calls_->complete(s); }
 
-void Peer::inject(const PacketEvent& p, Tuple tuple) {
+bool Peer::inject(const PacketEvent& p, Tuple tuple) {
   tcp::Segment seg;
   seg.conn = conn_of(tuple);
   seg.from_client = !stack_is_client_;
@@ -86,6 +86,7 @@ void Peer::inject(const PacketEvent& p, Tuple tuple) {
     }
   }
   stack_->receive(seg);
+  return true;
 }
 
 }  // namespace synsim::packetdrill::detail

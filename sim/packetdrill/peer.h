@@ -37,7 +37,7 @@ class Peer final : public Local, private tcp::StackObserver, public EventHandler
   Time now() const override { return now_; }
   bool run_until(Time until, const std::function<bool()>& stop) override { return run_events(until, stop); }
   std::string stuck() const override { return "the model ran more than a million events: it is looping"; }
-  void inject(const PacketEvent& p, Tuple tuple) override;
+  bool inject(const PacketEvent& p, Tuple tuple) override;
   std::optional<std::string> refuse_inbound(Tuple tuple) const override;
   CallOutcome start_call(const SyscallEvent& s) override;
   bool call_ready(const PendingCall& p) override;

@@ -110,7 +110,7 @@ bool Walk::inbound(const Event& e, const PacketEvent& p, LineResult& line) {
     cannot_run = ParseError{script.file, e.where, *refused + " (not run)"};
     return false;
   }
-  peer.inject(p, tuple);
+  if (!peer.inject(p, tuple)) return fail_now(peer.stuck());
   line.actual = peer.now() - kTimeZero;
   line.status = LineStatus::ok;
   return settle();
