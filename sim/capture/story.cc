@@ -33,10 +33,13 @@ std::uint32_t confidence(bool loopback, std::uint32_t on_loopback, std::uint32_t
 std::vector<Reason> PacketReading::read(const Packet& p, bool client_established, bool client_rst_scripted) {
   std::vector<Reason> out;
   const SegmentKind kind = outcome::segment_kind(p);
+  // A bare ACK answering a retransmitted SYN-ACK is a challenge ACK unless it
+  // is the handshake's own final ACK: the one classifier decides which.
+  const outcome::SegmentClass klass = classes_.classify(p);
   const bool answer_due = answer_due_;
   answer_due_ = false;
   if (is_client_ack(p) && synacks_ > 0) client_acked_ = true;
-  if (answer_due && p.from_client && p.flags == outcome::kAck && p.length == 0) {
+  if (answer_due && klass == outcome::SegmentClass::ack && p.flags == outcome::kAck) {
     Reason r = because(ReasonKind::kernel_challenge_ack);
     r.flag = !p.options.sack.empty();
     out.push_back(r);

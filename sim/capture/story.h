@@ -27,6 +27,7 @@
 
 #include "sim/core/time.h"
 #include "sim/outcome/outcome.h"
+#include "sim/outcome/segment_kind.h"
 
 namespace synsim::capture {
 
@@ -46,6 +47,7 @@ class PacketReading {
 
  private:
   std::uint32_t syns_ = 0, synacks_ = 0, data_sends_ = 0;
+  outcome::SegmentClassifier classes_;  // the connection's segments, in capture order
   bool answer_due_ = false;  // a retransmitted SYN-ACK went to an established client
   bool client_acked_ = false;  // the client sent an ACK after a SYN-ACK
   bool data_seen_ = false;

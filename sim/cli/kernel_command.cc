@@ -6,6 +6,7 @@
 
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/interrupt.h"
+#include "sim/cli/packetdrill_command.h"
 #include "sim/cli/render.h"
 #include "sim/cli/session.h"
 
@@ -52,6 +53,7 @@ int kernel_command(const KernelArgs& args) {
   // that kills the run. The runner also passes MSG_NOSIGNAL; this covers
   // anything else.
   std::signal(SIGPIPE, SIG_IGN);
+  if (is_packetdrill_script(args.file)) return kernel_packetdrill(args);
   stop_kernel_runs_on_signals();
 
   const std::optional<scenario::Scenario> sc = load_scenario(args.file, args.sets);

@@ -130,7 +130,7 @@ CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
                                       {kExitInterrupted, "interrupted (SIGINT/SIGTERM): what was measured is "
                                                          "printed and written, marked partial (whatever the "
                                                          "expect: results)"}}));
-  kernel_cmd->add_option("file", kern.file, "Scenario file (YAML)")->required();
+  kernel_cmd->add_option("file", kern.file, "Scenario file (YAML), or a packetdrill script (FILE.pkt: played through a TUN device)")->required();
   kernel_cmd->add_option("--set", kern.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   kernel_cmd->add_option("--format", kern.format,
                          "Output: text (timeline + summary), tcpdump, summary, json, perfetto, html, markdown, netstat "

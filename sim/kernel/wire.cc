@@ -24,16 +24,17 @@ namespace synsim::kernel {
 
 namespace {
 
-// A segment kind in the link rules' vocabulary. A bare FIN has no name
-// there (only `any` rules match it; the caller keeps it apart).
-scenario::SegmentKind link_kind(outcome::SegmentKind k) {
-  switch (k) {
-    case outcome::SegmentKind::syn: return scenario::SegmentKind::syn;
-    case outcome::SegmentKind::synack: return scenario::SegmentKind::synack;
-    case outcome::SegmentKind::data: return scenario::SegmentKind::data;
-    case outcome::SegmentKind::rst: return scenario::SegmentKind::rst;
-    case outcome::SegmentKind::fin:
-    case outcome::SegmentKind::ack: return scenario::SegmentKind::ack;
+// A segment's class in the link rules' vocabulary. A bare FIN has no name
+// there (only `any` rules match it: the caller keeps it apart).
+scenario::SegmentKind link_kind(outcome::SegmentClass c) {
+  switch (c) {
+    case outcome::SegmentClass::syn: return scenario::SegmentKind::syn;
+    case outcome::SegmentClass::synack: return scenario::SegmentKind::synack;
+    case outcome::SegmentClass::final_ack: return scenario::SegmentKind::final_ack;
+    case outcome::SegmentClass::data: return scenario::SegmentKind::data;
+    case outcome::SegmentClass::rst: return scenario::SegmentKind::rst;
+    case outcome::SegmentClass::fin:
+    case outcome::SegmentClass::ack: return scenario::SegmentKind::ack;
   }
   return scenario::SegmentKind::ack;
 }
@@ -189,24 +190,14 @@ void Wire::on_packet(bool from_client_side, const std::uint8_t* data, std::size_
   const bool from_client = p->src_port != cfg_.server_port;
   const std::int64_t conn = conn_of(from_client ? p->src_port : p->dst_port);
 
-  // The segment's class as the model's link sees it (link_class() in
-  // sim/tcp/loopback.cc): its kind, and the handshake's final ACK.
-  const outcome::SegmentKind k = outcome::segment_kind(*p);
-  const bool fin_only = k == outcome::SegmentKind::fin;
-  scenario::SegmentKind kind = link_kind(k);
-  if (conn >= 0) {
-    ConnState& s = conns_[static_cast<std::size_t>(conn)];
-    if (kind == scenario::SegmentKind::syn && from_client) {
-      s.client_isn = p->seq;
-      s.have_client_isn = true;
-    } else if (kind == scenario::SegmentKind::synack && !from_client) {
-      s.server_isn = p->seq;
-      s.have_server_isn = true;
-    } else if (kind == scenario::SegmentKind::ack && from_client && !fin_only && s.have_client_isn &&
-               s.have_server_isn && p->seq == s.client_isn + 1 && p->ack == s.server_isn + 1) {
-      kind = scenario::SegmentKind::final_ack;
-    }
-  }
+  // The segment's class by the one classifier the model's link uses too
+  // (outcome::SegmentClassifier): a challenge ACK to a retransmitted
+  // SYN-ACK is an `ack` here as there, not the handshake's final ACK.
+  outcome::SegmentClassifier fresh;  // a port outside the scenario's: no handshake to follow
+  outcome::SegmentClassifier& classes = conn >= 0 ? conns_[static_cast<std::size_t>(conn)].classes : fresh;
+  const outcome::SegmentClass c = classes.classify(p->flags, p->length, p->seq, p->ack, from_client);
+  const bool fin_only = c == outcome::SegmentClass::fin;
+  const scenario::SegmentKind kind = link_kind(c);
 
   Duration extra = cfg_.latency;
   bool dropped = false;

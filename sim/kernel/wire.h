@@ -25,6 +25,7 @@
 
 #include "sim/core/time.h"
 #include "sim/kernel/capture.h"
+#include "sim/outcome/segment_kind.h"
 #include "sim/scenario/scenario.h"
 
 namespace synsim::kernel {
@@ -82,8 +83,7 @@ class Wire {
     std::vector<std::uint8_t> bytes;
   };
   struct ConnState {
-    std::uint32_t client_isn = 0, server_isn = 0;
-    bool have_client_isn = false, have_server_isn = false;
+    outcome::SegmentClassifier classes;  // its segments, both ways, as they leave their sender
   };
 
   WireConfig cfg_;

@@ -2,13 +2,16 @@
 // path it stands for; results and errnos are what Linux returns.
 #include "sim/packetdrill/calls.h"
 
+#include "sim/packetdrill/peer.h"
+
 #include <algorithm>
 
 namespace synsim::packetdrill::detail {
 
 namespace {
 
-constexpr std::uint32_t kConn = Peer::kConn;
+// The connection a connect() plays: the default tuple's.
+constexpr std::uint32_t kClientConn = 0;
 
 CallOutcome result(std::int64_t v) { return CallOutcome{false, v, {}, {}}; }
 CallOutcome error(std::string name) { return CallOutcome{false, -1, std::move(name), {}}; }
@@ -56,7 +59,7 @@ Fd* Calls::fd_of(const SyscallEvent& s) {
   return it == fds_.end() ? nullptr : &it->second;
 }
 
-CallOutcome Calls::start(const SyscallEvent& s, std::size_t) {
+CallOutcome Calls::start(const SyscallEvent& s) {
   if (s.name == "socket") return socket_call(s);
   Fd* fd = fd_of(s);
   if (fd == nullptr) return error("EBADF");
@@ -126,7 +129,9 @@ CallOutcome Calls::accept(const SyscallEvent&, Fd& fd, bool may_block) {
     const std::int64_t conn = peer_.stack().accept();
     if (conn >= 0) {
       const std::int64_t n = lowest_free_fd();
-      fds_[n] = Fd{FdKind::child};
+      Fd child{FdKind::child};
+      child.conn = static_cast<std::uint32_t>(conn);
+      fds_[n] = child;
       return result(n);
     }
   }
@@ -139,20 +144,21 @@ CallOutcome Calls::accept(const SyscallEvent&, Fd& fd, bool may_block) {
 CallOutcome Calls::connect(Fd& fd) {
   if (fd.kind == FdKind::client) return error("EALREADY");
   fd.kind = FdKind::client;
+  fd.conn = kClientConn;
   peer_.set_stack_is_client();
-  peer_.stack().connect(kConn, fd.defer_accept > Duration{});
+  peer_.stack().connect(kClientConn, fd.defer_accept > Duration{});
   if (fd.nonblocking) return error("EINPROGRESS");
   return blocks();
 }
 
 std::uint32_t Calls::unread(const Fd& fd) const {
-  const tcp::Conn& c = peer_.stack().conn(kConn);
+  const tcp::Conn& c = peer_.stack().conn(fd.conn);
   const std::uint32_t got = fd.kind == FdKind::child ? c.child.bytes_received : c.client.bytes_received;
   return got - std::min(got, fd.read);
 }
 
 bool Calls::fin_received(const Fd& fd) const {
-  const tcp::Conn& c = peer_.stack().conn(kConn);
+  const tcp::Conn& c = peer_.stack().conn(fd.conn);
   return fd.kind == FdKind::child ? c.child.fin_received : c.client.fin_received;
 }
 
@@ -172,9 +178,9 @@ CallOutcome Calls::read(const SyscallEvent& s, Fd& fd, bool may_block) {
   const auto n = static_cast<std::uint32_t>(std::min<std::int64_t>(want, have));
   fd.read += n;
   if (fd.kind == FdKind::child) {
-    peer_.stack().child_read(kConn);
+    peer_.stack().child_read(fd.conn);
   } else {
-    peer_.stack().read(kConn);
+    peer_.stack().read(fd.conn);
   }
   return result(n);
 }
@@ -183,15 +189,15 @@ CallOutcome Calls::read(const SyscallEvent& s, Fd& fd, bool may_block) {
 CallOutcome Calls::write(const SyscallEvent& s, Fd& fd) {
   const std::optional<std::int64_t> n = number_arg(s, 2);
   if (!n || *n < 0) return cannot("write() without a byte count");
-  const tcp::Conn& c = peer_.stack().conn(kConn);
+  const tcp::Conn& c = peer_.stack().conn(fd.conn);
   if (fd.kind == FdKind::child) {
     if (c.child.state != tcp::ChildState::established || c.child.fin_sent) return error("EPIPE");
-    peer_.stack().child_send(kConn, static_cast<std::uint32_t>(*n));
+    peer_.stack().child_send(fd.conn, static_cast<std::uint32_t>(*n));
   } else if (fd.kind == FdKind::client) {
     if (c.client.state != tcp::ClientState::established) return error(c.client.error == tcp::SockError::none
                                                                           ? "EPIPE"
                                                                           : errno_of(c.client.error));
-    peer_.stack().send(kConn, static_cast<std::uint32_t>(*n));
+    peer_.stack().send(fd.conn, static_cast<std::uint32_t>(*n));
   } else {
     return error("ENOTCONN");
   }
@@ -205,8 +211,8 @@ CallOutcome Calls::close(std::int64_t n, Fd& fd) {
   switch (fd.kind) {
     case FdKind::socket: break;
     case FdKind::listener: listener_closed_ = true; break;
-    case FdKind::child: peer_.stack().close_child(kConn); break;
-    case FdKind::client: peer_.stack().close_client(kConn, fd.linger_zero); break;
+    case FdKind::child: peer_.stack().close_child(fd.conn); break;
+    case FdKind::client: peer_.stack().close_client(fd.conn, fd.linger_zero); break;
   }
   fds_.erase(n);
   return result(0);

@@ -8,31 +8,31 @@
 #include <string>
 
 #include "sim/core/time.h"
-#include "sim/packetdrill/peer.h"
+#include "sim/packetdrill/local.h"
 #include "sim/packetdrill/script.h"
 
 namespace synsim::packetdrill::detail {
 
-struct CallOutcome {
-  bool blocks = false;
-  std::int64_t value = 0;
-  std::string errno_name;
-  std::optional<std::string> cannot_run;  // the model cannot play this call
-  // "= 4", "= -1 EAGAIN"
-  std::string text() const { return errno_name.empty() ? "= " + std::to_string(value) : "= -1 " + errno_name; }
-};
+class Peer;
 
-struct PendingCall {
-  std::size_t line = 0;
-  const SyscallEvent* call = nullptr;
-  Time due{};
+// What the local side's file descriptors are.
+enum class FdKind : std::uint8_t { socket, listener, child, client };
+
+struct Fd {
+  FdKind kind = FdKind::socket;
+  bool nonblocking = false;
+  bool linger_zero = false;            // SO_LINGER {1, 0}: close() sends a RST
+  Duration defer_accept{};             // TCP_DEFER_ACCEPT (seconds)
+  std::int64_t syncnt = 0;             // TCP_SYNCNT
+  std::uint32_t read = 0;              // bytes the application has read
+  std::uint32_t conn = 0;              // the stack's connection (child, client)
 };
 
 class Calls {
  public:
   explicit Calls(Peer& peer) : peer_(peer) {}
   // The call, now: its result, or that it blocks.
-  CallOutcome start(const SyscallEvent& s, std::size_t line);
+  CallOutcome start(const SyscallEvent& s);
   // Whether a blocked call can return now.
   bool ready(const PendingCall& p) const;
   // The blocked call returns now.

@@ -212,6 +212,14 @@ PacketEvent packet(Cursor& c, bool inbound) {
   if (c.peek() == '[') refuse(c.where(), "ECN codepoints ([ect0], [ect1], [ce], [noecn])");
   if (c.starts_with("udp") || c.starts_with("icmp")) refuse(c.where(), "UDP and ICMP packets");
   if (c.done() || c.peek() == '\n') c.fail("expected TCP flags after the direction");
+  if (c.peek() >= '0' && c.peek() <= '9') {
+    // packetdrill's opt_port_info: "SRC>DST" before the flags.
+    p.src_port = static_cast<std::uint16_t>(c.unsigned_number("a source port", 0xffff));
+    c.expect('>', "between the source and destination ports (SRC>DST)");
+    p.dst_port = static_cast<std::uint16_t>(c.unsigned_number("a destination port", 0xffff));
+    c.skip_blank(false);
+    if (c.done() || c.peek() == '\n') c.fail("expected TCP flags after the ports");
+  }
   p.flags = flags(c);
   c.skip_blank(false);
   const Where seq_at = c.where();

@@ -1,6 +1,7 @@
 // The model's scripted remote peer (play.h): one tcp::Stack, the script's
-// segments injected into it, what it sends recorded. Internal to
-// sim/packetdrill; play.cc walks the script's lines through it.
+// segments injected into it, what it sends recorded: the model's side of
+// local.h. Internal to sim/packetdrill; walk.h walks the script's lines
+// through it.
 #pragma once
 
 #include <cstdint>
@@ -12,61 +13,41 @@
 
 #include "sim/core/event_queue.h"
 #include "sim/core/time.h"
+#include "sim/packetdrill/local.h"
 #include "sim/packetdrill/script.h"
 #include "sim/tcp/stack.h"
 
 namespace synsim::packetdrill::detail {
 
-// A segment the stack sent, in the script's terms (relative numbers).
-struct Sent {
-  Time at;
-  tcp::Segment seg;    // as sent
-  std::uint32_t seq;   // relative to the stack's ISN
-  std::uint32_t ack;   // relative to the peer's ISN
-};
+class Calls;
 
-// What the local side's file descriptors are.
-enum class FdKind : std::uint8_t { socket, listener, child, client };
-
-struct Fd {
-  FdKind kind = FdKind::socket;
-  bool nonblocking = false;
-  bool linger_zero = false;            // SO_LINGER {1, 0}: close() sends a RST
-  Duration defer_accept{};             // TCP_DEFER_ACCEPT (seconds)
-  std::int64_t syncnt = 0;             // TCP_SYNCNT
-  std::uint32_t read = 0;              // bytes the application has read
-};
-
-class Peer final : private tcp::StackObserver, public EventHandlerFor<Peer> {
+class Peer final : public Local, private tcp::StackObserver, public EventHandlerFor<Peer> {
  public:
-  Peer(tcp::StackConfig config);
+  // `tuples`: the tuples the script names (local.h), each a connection of
+  // the stack after the default tuple's (connection 0).
+  Peer(tcp::StackConfig config, std::string side, const std::vector<Tuple>& tuples);
   ~Peer();
   Peer(const Peer&) = delete;
   Peer& operator=(const Peer&) = delete;
 
-  // The peer's ISN (relative 0) on the one connection.
-  static constexpr std::uint32_t kPeerIsn = 1000000000u;
-  static constexpr std::uint32_t kConn = 0;
-
   tcp::Stack& stack() { return *stack_; }
-  Time now() const { return now_; }
+
+  // Local:
+  std::string side() const override { return side_; }
+  Time now() const override { return now_; }
+  bool run_until(Time until, const std::function<bool()>& stop) override { return run_events(until, stop); }
+  std::string stuck() const override { return "the model ran more than a million events: it is looping"; }
+  bool inject(const PacketEvent& p, Tuple tuple) override;
+  std::optional<std::string> refuse_inbound(Tuple tuple) const override;
+  CallOutcome start_call(const SyscallEvent& s) override;
+  bool call_ready(const PendingCall& p) override;
+  CallOutcome complete_call(const SyscallEvent& s) override;
 
   // Runs the stack's events up to and including `until` (timers due then
   // fire first), stopping early, at the event's time, as soon as
   // `stop()` holds after an event. Returns false when the event limit was hit.
   template <typename Stop>
-  bool run_until(Time until, Stop stop);
-  bool run_to(Time until) {
-    return run_until(until, [] { return false; });
-  }
-
-  // The script's `<` segment, now.
-  void inject(const PacketEvent& p);
-  // Segments sent and not yet taken by a `>` line.
-  bool has_unexpected() const { return taken_ < sent_.size(); }
-  const Sent& next_sent() const { return sent_[taken_]; }
-  void take_sent() { ++taken_; }
-  std::vector<Sent> untaken() const { return {sent_.begin() + static_cast<std::ptrdiff_t>(taken_), sent_.end()}; }
+  bool run_events(Time until, Stop stop);
 
   // The stack is the client (connect) on the connection, not the listener.
   void set_stack_is_client() { stack_is_client_ = true; }
@@ -95,10 +76,10 @@ class Peer final : private tcp::StackObserver, public EventHandlerFor<Peer> {
 
   EventQueue events_;
   std::unique_ptr<tcp::Stack> stack_;
-  std::vector<Sent> sent_;
-  std::size_t taken_ = 0;
-  std::optional<std::uint32_t> stack_isn_;
-  std::uint32_t stack_ts_ = 0;  // the last TSval the stack sent
+  std::unique_ptr<Calls> calls_;
+  std::vector<Tuple> tuples_;  // connection index -> tuple
+  std::uint32_t conn_of(Tuple t) const;
+  std::string side_;
   bool stack_is_client_ = false;
   bool connected_ = false;
   tcp::SockError client_error_ = tcp::SockError::none;
@@ -112,7 +93,7 @@ class Peer final : private tcp::StackObserver, public EventHandlerFor<Peer> {
 inline constexpr std::uint64_t kEventLimit = 1000000;
 
 template <typename Stop>
-bool Peer::run_until(Time until, Stop stop) {
+bool Peer::run_events(Time until, Stop stop) {
   if (until < now_) until = now_;
   // Like tests/tcp/stack_harness.cc run_to(): the peer's own event at
   // `until` runs after every stack event already due then; a pass that ran

@@ -8,8 +8,9 @@
 
 #include <algorithm>
 
-#include "sim/packetdrill/walk.h"
+#include "sim/packetdrill/local.h"
 #include "sim/packetdrill/peer.h"
+#include "sim/packetdrill/walk.h"
 #include "sim/packetdrill/segment_text.h"
 #include "sim/packetdrill/setup.h"
 #include "sim/profile/profile.h"
@@ -22,10 +23,6 @@ static_assert(int{kFin} == int{tcp::kFin} && int{kSyn} == int{tcp::kSyn} && int{
 namespace detail {
 
 namespace {
-
-// How long past a `>` line's due time the player looks for the segment,
-// to say when it came (a late SYN-ACK retransmission, say).
-constexpr Duration kLateLook = sec(130);
 
 bool is_inbound(const Event& e) {
   const auto* p = std::get_if<PacketEvent>(&e.what);
@@ -67,9 +64,9 @@ bool Walk::on_time(const Event& e, const LineResult& line, Duration actual) cons
 bool Walk::advance(Time t) {
   if (!settle()) return false;
   while (true) {
-    const bool ok = peer.run_until(t, [this] { return pending && calls.ready(*pending); });
-    if (!ok) return fail_now("the model ran more than a million events: it is looping");
-    if (pending && calls.ready(*pending)) {
+    const bool ok = peer.run_until(t, [this] { return pending && peer.call_ready(*pending); });
+    if (!ok) return fail_now(peer.stuck());
+    if (pending && peer.call_ready(*pending)) {
       if (!finish_pending()) return false;
       continue;
     }
@@ -80,7 +77,7 @@ bool Walk::advance(Time t) {
 // A blocked call whose wait is over returns now (the segment just injected
 // or the call just made woke it: sk_data_ready, sk_state_change).
 bool Walk::settle() {
-  if (pending && calls.ready(*pending)) return finish_pending();
+  if (pending && peer.call_ready(*pending)) return finish_pending();
   return true;
 }
 
@@ -109,13 +106,11 @@ Time Walk::when(const LineResult& line) const {
 bool Walk::inbound(const Event& e, const PacketEvent& p, LineResult& line) {
   const Time t = when(line);
   if (!advance(t) || !no_strays()) return false;
-  if (calls.listener_closed() && !peer.stack_is_client() &&
-      peer.stack().conn(Peer::kConn).child.state == tcp::ChildState::none) {
-    cannot_run = ParseError{script.file, e.where,
-                            "a segment for a closed listener: inet_csk_listen_stop() is not modelled (not run)"};
+  if (const std::optional<std::string> refused = peer.refuse_inbound(tuple)) {
+    cannot_run = ParseError{script.file, e.where, *refused + " (not run)"};
     return false;
   }
-  peer.inject(p);
+  if (!peer.inject(p, tuple)) return fail_now(peer.stuck());
   line.actual = peer.now() - kTimeZero;
   line.status = LineStatus::ok;
   return settle();
@@ -123,24 +118,27 @@ bool Walk::inbound(const Event& e, const PacketEvent& p, LineResult& line) {
 
 bool Walk::outbound(const Event& e, const PacketEvent& p, LineResult& line) {
   if (!settle()) return false;
-  const Time deadline = e.time.kind == TimeKind::any ? peer.now() + kLateLook
+  const Time deadline = e.time.kind == TimeKind::any ? peer.now() + peer.late_look()
                                                      : kTimeZero + *line.expected_to + line.tolerance;
   while (!peer.has_unexpected() && peer.now() < deadline) {
     const bool ok = peer.run_until(deadline, [this] {
-      return peer.has_unexpected() || (pending && calls.ready(*pending));
+      return peer.has_unexpected() || (pending && peer.call_ready(*pending));
     });
-    if (!ok) return fail_now("the model ran more than a million events: it is looping");
-    if (pending && calls.ready(*pending) && !finish_pending()) return false;
+    if (!ok) return fail_now(peer.stuck());
+    if (pending && peer.call_ready(*pending) && !finish_pending()) return false;
   }
   if (!peer.has_unexpected()) {
     // Nothing in time: look on, to say when it came, if it did.
-    peer.run_until(deadline + kLateLook, [this] { return peer.has_unexpected(); });
+    peer.run_until(deadline + peer.late_look(), [this] { return peer.has_unexpected(); });
     if (!peer.has_unexpected()) return fail_now("the kernel sent nothing");
   }
   const Sent s = peer.next_sent();
   peer.take_sent();
   line.actual = s.at - kTimeZero;
   line.actual_text = segment_text(s);
+  if (s.tuple != tuple) {
+    return fail_now(fmt::format("4-tuple: expected {}, actual {}", tuple_text(tuple), tuple_text(s.tuple)));
+  }
   const std::string differs = segment_differs(p, s, result.notes, e.where.line);
   if (!differs.empty()) return fail_now(differs);
   if (!on_time(e, line, *line.actual)) return fail_now("timing error");
@@ -152,7 +150,7 @@ bool Walk::syscall(const Event& e, const SyscallEvent& s, LineResult& line) {
   if (!advance(when(line)) || !no_strays()) return false;
   if (pending) return fail_now(fmt::format("a blocking call (line {}) is still in progress", pending->line + 1));
   line.actual = peer.now() - kTimeZero;
-  CallOutcome out = calls.start(s, current);
+  CallOutcome out = peer.start_call(s);
   if (out.cannot_run) {
     cannot_run = ParseError{script.file, e.where, *out.cannot_run + " (not run)"};
     return false;
@@ -200,7 +198,7 @@ bool Walk::finish_pending() {
   current = p.line;
   LineResult& line = result.lines[p.line];
   line.actual = peer.now() - kTimeZero;
-  const CallOutcome out = calls.complete(*p.call);
+  const CallOutcome out = peer.complete_call(*p.call);
   const bool ok = judge_call(line, *p.call, out);
   current = was;
   if (!ok) failed_line = p.line;
@@ -214,8 +212,8 @@ bool Walk::finish() {
   if (!pending) return true;
   current = pending->line;
   const Time limit = pending->due + options.tolerance;
-  peer.run_until(limit, [this] { return calls.ready(*pending); });
-  if (calls.ready(*pending)) return finish_pending();
+  peer.run_until(limit, [this] { return peer.call_ready(*pending); });
+  if (peer.call_ready(*pending)) return finish_pending();
   failed_line = current;
   result.lines[current].actual.reset();
   return fail_now(fmt::format("still blocked at {} s", format_seconds(peer.now())));
@@ -228,6 +226,7 @@ bool Walk::line(std::size_t i) {
   due(i, e, line);
   bool ok = true;
   if (const auto* p = std::get_if<PacketEvent>(&e.what)) {
+    if (const std::optional<std::uint16_t> port = p->remote_port()) tuple = *port;
     ok = p->inbound ? inbound(e, *p, line) : outbound(e, *p, line);
   } else {
     ok = syscall(e, std::get<SyscallEvent>(e.what), line);
@@ -264,24 +263,14 @@ std::vector<std::string> merge_line_notes(const std::vector<std::string>& notes)
 
 }  // namespace detail
 
-std::variant<PlayResult, ParseError> play_on_model(const Script& script, const PlayOptions& options) {
-  const profile::Profile* prof = profile::find_profile(options.profile);
-  if (prof == nullptr) return ParseError{script.file, {}, fmt::format("unknown kernel profile '{}'", options.profile)};
-  PlayResult result;
+std::optional<ParseError> play_script(const Script& script, const PlayOptions& options, Local& local,
+                                      PlayResult& result) {
   result.file = script.file;
-  result.profile = std::string(prof->name);
+  result.side = local.side();
   for (const Skipped& s : script.skipped) {
     result.notes.push_back(fmt::format("{}:{}: shell command not run: {}", s.file, s.where.line, s.command));
   }
-  tcp::StackConfig config;
-  config.profile = prof;
-  config.sysctls = profile::default_sysctls(*prof);
-  if (auto err = detail::apply_sysctls(script, config.sysctls, result.notes)) return *err;
-  if (auto err = detail::refuse_unplayable(script)) return *err;
-  config.hz = prof->default_hz;
-  config.seed = options.seed;
-  detail::Peer peer(std::move(config));
-  detail::Walk walk{script, options, peer, result};
+  detail::Walk walk{script, options, local, result};
   for (const Event& e : script.events) {
     LineResult line;
     line.where = e.where;
@@ -292,12 +281,29 @@ std::variant<PlayResult, ParseError> play_on_model(const Script& script, const P
   for (std::size_t i = 0; i < script.events.size() && held; ++i) held = walk.line(i);
   held = held && walk.finish();
   if (walk.cannot_run) return *walk.cannot_run;
-  // What the stack sent after the last line (a failed run shows its stray instead).
-  for (const detail::Sent& s : held ? peer.untaken() : std::vector<detail::Sent>{}) {
+  // What the local side sent after the last line (a failed run shows its stray instead).
+  for (const Sent& s : held ? local.untaken() : std::vector<Sent>{}) {
     result.after.push_back(fmt::format("{} > {}", format_seconds(s.at), detail::segment_text(s)));
   }
   result.notes = detail::merge_line_notes(result.notes);
   result.held = held;
+  return std::nullopt;
+}
+
+std::variant<PlayResult, ParseError> play_on_model(const Script& script, const PlayOptions& options) {
+  const profile::Profile* prof = profile::find_profile(options.profile);
+  if (prof == nullptr) return ParseError{script.file, {}, fmt::format("unknown kernel profile '{}'", options.profile)};
+  PlayResult result;
+  result.profile = std::string(prof->name);
+  tcp::StackConfig config;
+  config.profile = prof;
+  config.sysctls = profile::default_sysctls(*prof);
+  if (auto err = detail::apply_sysctls(script, config.sysctls, result.notes)) return *err;
+  if (auto err = detail::refuse_unplayable(script)) return *err;
+  config.hz = prof->default_hz;
+  config.seed = options.seed;
+  detail::Peer peer(std::move(config), fmt::format("the model ({})", prof->name), script_tuples(script));
+  if (auto err = play_script(script, options, peer, result)) return *err;
   return result;
 }
 

@@ -19,7 +19,12 @@
 // Deviations (each printed as a note when a script meets it):
 //   - A `>` line without an option list does not check options (packetdrill
 //     expects none); TS val and ecr are not compared, only TS's presence.
-//   - One remote peer, one 4-tuple, as packetdrill's scripts use.
+//   - Several remote peers (4-tuples) are named by their ports
+//     ("< 40001>8080 S ..."); a line without ports belongs to the tuple the
+//     last line with ports named (local.h Tuple). One listener, or one
+//     connecting socket, per script.
+// The walk through the lines is shared with the kernel's player
+// (local.h, sim/kernel/pkt_player.h).
 //   - Stray segments the stack sends before the script's next inbound
 //     segment or call fail the line (packetdrill notices them only at the
 //     next `>`); those after the last line are listed, not judged.
@@ -63,7 +68,8 @@ struct LineResult {
 
 struct PlayResult {
   std::string file;
-  std::string profile;
+  std::string profile;   // the model's profile ("" on the kernel)
+  std::string side;      // where it ran: "the model (linux-6.18)", "this machine's kernel (6.18.44)"
   bool held = false;
   std::vector<LineResult> lines;
   std::vector<std::string> notes;   // skipped shell commands, ignored sysctls, deviations met

@@ -36,7 +36,7 @@ const char* status(LineStatus s) {
 }  // namespace
 
 std::string render(const PlayResult& r) {
-  std::string out = fmt::format("{} on the model ({}); times in seconds from the script's start\n", r.file, r.profile);
+  std::string out = fmt::format("{} on {}; times in seconds from the script's start\n", r.file, r.side);
   const LineResult* failed = nullptr;
   for (const LineResult& l : r.lines) {
     if (l.status == LineStatus::failed && failed == nullptr) failed = &l;
@@ -55,8 +55,8 @@ std::string render(const PlayResult& r) {
   }
   for (const std::string& a : r.after) out += fmt::format("after the last line: {}\n", a);
   for (const std::string& n : r.notes) out += fmt::format("note: {}\n", n);
-  out += r.held ? fmt::format("{}: the script holds on the model ({})\n", r.file, r.profile)
-                : fmt::format("{}: the script does not hold on the model ({})\n", r.file, r.profile);
+  out += r.held ? fmt::format("{}: the script holds on {}\n", r.file, r.side)
+                : fmt::format("{}: the script does not hold on {}\n", r.file, r.side);
   return out;
 }
 

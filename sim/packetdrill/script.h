@@ -63,9 +63,15 @@ struct TcpOption {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> blocks;  // sack: relative left:right
 };
 
-// "< S 0:0(0) win 65535 <mss 1000,sackOK,nop,nop,nop,wscale 8>"
+// "< S 0:0(0) win 65535 <mss 1000,sackOK,nop,nop,nop,wscale 8>", or with
+// the ports of its 4-tuple, source first: "< 40001>8080 S 0:0(0) ..."
+// (packetdrill's opt_port_info), for scripts with several remote peers.
 struct PacketEvent {
   bool inbound = true;  // `<`: the remote peer sends it; `>`: the local kernel must
+  std::optional<std::uint16_t> src_port;  // both given, or neither
+  std::optional<std::uint16_t> dst_port;
+  // The remote peer's port the line names (its source if inbound), if any.
+  std::optional<std::uint16_t> remote_port() const { return inbound ? src_port : dst_port; }
   std::uint8_t flags = 0;
   std::uint32_t seq = 0;  // relative to the sender's ISN
   std::uint32_t len = 0;

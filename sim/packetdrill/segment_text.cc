@@ -8,16 +8,6 @@ namespace synsim::packetdrill::detail {
 
 namespace {
 
-std::string flag_letters(std::uint8_t f) {
-  std::string s;
-  if (f & kSyn) s += 'S';
-  if (f & kFin) s += 'F';
-  if (f & kRst) s += 'R';
-  if (f & kPsh) s += 'P';
-  if (f & kAck) s += '.';
-  return s;
-}
-
 // The options as Linux lays them out (tcp_options_write()): MSS, then
 // sackOK folded with TS, NOPs padding, wscale, SACK blocks.
 std::string options_text(const tcp::Segment& g, std::uint32_t peer_isn) {
@@ -91,11 +81,11 @@ std::string options_differ(const std::vector<TcpOption>& want, const tcp::Segmen
         }
         break;
       case OptionKind::sack:
-        if (g.has_sack && (o.blocks.size() != 1 || o.blocks[0].first != g.sack_left - Peer::kPeerIsn ||
-                           o.blocks[0].second != g.sack_right - Peer::kPeerIsn)) {
+        if (g.has_sack && (o.blocks.size() != 1 || o.blocks[0].first != g.sack_left - kPeerIsn ||
+                           o.blocks[0].second != g.sack_right - kPeerIsn)) {
           return fmt::format("sack: expected {} block(s) from {}:{}, actual {}:{}", o.blocks.size(),
-                             o.blocks[0].first, o.blocks[0].second, g.sack_left - Peer::kPeerIsn,
-                             g.sack_right - Peer::kPeerIsn);
+                             o.blocks[0].first, o.blocks[0].second, g.sack_left - kPeerIsn,
+                             g.sack_right - kPeerIsn);
         }
         break;
       case OptionKind::nop:
@@ -119,18 +109,23 @@ std::string options_differ(const std::vector<TcpOption>& want, const tcp::Segmen
 
 }  // namespace
 
+std::string tuple_text(Tuple t) {
+  return t == kDefaultTuple ? std::string("the default remote port") : fmt::format("remote port {}", t);
+}
+
 std::string segment_text(const Sent& s) {
-  std::string t = fmt::format("{} {}:{}({})", flag_letters(s.seg.flags), s.seq, s.seq + s.seg.len, s.seg.len);
+  std::string t = s.tuple == kDefaultTuple ? std::string() : fmt::format("{}>{} ", kLocalPort, s.tuple);
+  t += fmt::format("{} {}:{}({})", tcp::flag_letters(s.seg.flags), s.seq, s.seq + s.seg.len, s.seg.len);
   if (s.seg.flags & kAck) t += fmt::format(" ack {}", s.ack);
   t += fmt::format(" win {}", s.seg.window);
-  return t + options_text(s.seg, Peer::kPeerIsn);
+  return t + options_text(s.seg, kPeerIsn);
 }
 
 std::string segment_differs(const PacketEvent& want, const Sent& s, std::vector<std::string>& notes,
                             std::uint32_t line) {
   const tcp::Segment& g = s.seg;
   if (g.flags != want.flags) {
-    return fmt::format("TCP flags: expected {}, actual {}", flag_letters(want.flags), flag_letters(g.flags));
+    return fmt::format("TCP flags: expected {}, actual {}", tcp::flag_letters(want.flags), tcp::flag_letters(g.flags));
   }
   if (s.seq != want.seq) return fmt::format("tcp_seq: expected {}, actual {}", want.seq, s.seq);
   if (g.len != want.len) return fmt::format("payload length: expected {}, actual {}", want.len, g.len);

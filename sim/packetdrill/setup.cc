@@ -85,7 +85,7 @@ std::optional<ParseError> apply_sysctls(const Script& script, profile::Sysctls& 
 // One pass over the calls, tracking what each fd is, as play.cc will.
 std::optional<ParseError> refuse_unplayable(const Script& script) {
   std::set<std::int64_t> listeners, children;
-  bool listened = false, connected = false, accepted = false;
+  bool listened = false, connected = false;
   for (const Event& e : script.events) {
     const auto* s = std::get_if<SyscallEvent>(&e.what);
     if (s == nullptr) continue;
@@ -98,12 +98,8 @@ std::optional<ParseError> refuse_unplayable(const Script& script) {
       if (fd) listeners.insert(*fd);
     }
     if (s->name == "connect") connected = true;
-    if (listened && connected) return refuse("both listen() and connect(): the model plays one 4-tuple");
-    if ((s->name == "accept" || s->name == "accept4") && s->result >= 0) {
-      if (accepted) return refuse("a second accepted connection: the model plays one 4-tuple");
-      accepted = true;
-      children.insert(s->result);
-    }
+    if (listened && connected) return refuse("both listen() and connect(): the players play one listener or one connecting socket");
+    if ((s->name == "accept" || s->name == "accept4") && s->result >= 0) children.insert(s->result);
     const std::string_view opt = symbol(*s, 2);
     if (s->name == "setsockopt" && opt == "TCP_MAXSEG") {
       return refuse("TCP_MAXSEG is not modelled (the model's MSS is the profile's loopback MSS)");

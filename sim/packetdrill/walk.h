@@ -1,19 +1,18 @@
-// The walk through a script's lines on the model (play.cc). Internal.
+// The walk through a script's lines on a local side (local.h): the model or
+// the kernel, the same walk (play.cc). Internal.
 #pragma once
 
 #include <optional>
 #include <string>
 
-#include "sim/packetdrill/calls.h"
-#include "sim/packetdrill/peer.h"
+#include "sim/packetdrill/local.h"
 #include "sim/packetdrill/play.h"
 
 namespace synsim::packetdrill::detail {
 
 class Walk {
  public:
-  Walk(const Script& s, const PlayOptions& o, Peer& p, PlayResult& r)
-      : script(s), options(o), peer(p), result(r), calls(p) {}
+  Walk(const Script& s, const PlayOptions& o, Local& l, PlayResult& r) : script(s), options(o), peer(l), result(r) {}
   // Plays line i; false when the run ends there (a failure, or it cannot run).
   bool line(std::size_t i);
   // After the last line.
@@ -38,12 +37,12 @@ class Walk {
 
   const Script& script;
   const PlayOptions& options;
-  Peer& peer;
+  Local& peer;
   PlayResult& result;
-  Calls calls;
   std::optional<PendingCall> pending;
   std::size_t current = 0;
   Duration last_script_time{};
+  Tuple tuple = kDefaultTuple;  // the 4-tuple of lines without ports (local.h)
 };
 
 }  // namespace synsim::packetdrill::detail

@@ -10,6 +10,7 @@
 #include "sim/core/time.h"
 #include "sim/report/reason_text.h"
 #include "sim/report/wire.h"
+#include "sim/tcp/segment.h"
 
 namespace synsim::report {
 
@@ -17,16 +18,7 @@ namespace {
 
 using outcome::Packet;
 
-// print-tcp.c: tcp_flag_values[], printed by bittok2str_nosep() in table order.
-struct FlagLetter {
-  std::uint8_t bit;
-  char letter;
-};
 constexpr std::uint8_t kUrgFlag = 0x20;  // not in outcome::TcpFlag; printed if set anyway
-constexpr FlagLetter kFlagLetters[] = {
-    {0x01, 'F'}, {0x02, 'S'}, {0x04, 'R'}, {0x08, 'P'},
-    {0x10, '.'}, {0x20, 'U'}, {0x40, 'E'}, {0x80, 'W'},
-};
 
 // The relative-sequence-number memory of tcp_print(): one entry per
 // conversation, keyed in a canonical direction (lower port first; on equal
@@ -183,13 +175,7 @@ std::string packet_line(const Packet& p, SeqBases& bases) {
 
 }  // namespace
 
-std::string tcpdump_flags(std::uint8_t flags) {
-  std::string text;
-  for (const auto& f : kFlagLetters) {
-    if (flags & f.bit) text += f.letter;
-  }
-  return text.empty() ? "none" : text;
-}
+std::string tcpdump_flags(std::uint8_t flags) { return tcp::flag_letters(flags); }
 
 std::string render_tcpdump(const outcome::Outcome& outcome, bool with_annotations) {
   std::string out;

@@ -218,8 +218,6 @@ void Stack::send_client_ack(std::uint32_t conn, const Reason& why) {
   ack.flags = kAck;
   ack.seq = s.snd_nxt;
   ack.ack = s.rcv_nxt;
-  ack.handshake_ack = s.ack_pending || (s.snd_nxt == s.iss + 1 && s.rcv_nxt == s.irs + 1 && s.bytes_received == 0 &&
-                                        !s.fin_received && s.write_seq == s.iss + 1 && why.empty());
   s.ack_pending = false;
   events_.cancel(s.delack_timer);
   xmit(ack, why);

@@ -33,20 +33,19 @@ namespace {
 // The segment's class for the scenario's link rules: its kind
 // (outcome::segment_kind, the one definition), and the client's third
 // segment of the handshake as `final_ack`.
-SegmentClass link_class(const Segment& s) {
-  if (s.handshake_ack) return SegmentClass::final_ack;
-  switch (outcome::segment_kind(s.flags, s.len)) {
-    case outcome::SegmentKind::syn: return SegmentClass::syn;
-    case outcome::SegmentKind::synack: return SegmentClass::synack;
-    case outcome::SegmentKind::data: return SegmentClass::data;
-    case outcome::SegmentKind::fin: return SegmentClass::fin;
-    case outcome::SegmentKind::ack: return SegmentClass::ack;
-    case outcome::SegmentKind::rst: return SegmentClass::rst;
-  }
-  return SegmentClass::ack;
-}
 
 }  // namespace
+
+// What the segment is to the link rules and to the listener's reasons, by
+// the one classifier (outcome::SegmentClassifier) the kernel runner's wire
+// and the capture reader use too; read here, without marking the connection
+// changed (sock()), since classifying changes no socket.
+SegmentClass Stack::classify(const Segment& seg) {
+  const std::uint32_t s = seg.conn < slot_of_.size() ? slot_of_[seg.conn] : kNoSlot;
+  if (s < kReleased) return slots_[s].classes.classify(seg.flags, seg.len, seg.seq, seg.ack, seg.from_client);
+  outcome::SegmentClassifier fresh;  // a released connection's last segments: no handshake left to tell
+  return fresh.classify(seg.flags, seg.len, seg.seq, seg.ack, seg.from_client);
+}
 
 void Stack::note(std::uint32_t conn, const Reason& why) {
   observer_.on_note(now_, current_id_, conn, why, in_timer_);
@@ -60,7 +59,7 @@ void Stack::xmit(const Segment& seg, const Reason& why) {
   if (!why.empty()) observer_.on_note(now_, id, seg.conn, why, false);
 
   Duration extra = config_.link_latency;
-  const SegmentClass klass = link_class(seg);
+  const SegmentClass klass = classify(seg);
   for (LinkRule& rule : config_.link_rules) {
     if (rule.conn >= 0 && static_cast<std::uint32_t>(rule.conn) != seg.conn) continue;
     if (!rule.any_class && rule.klass != klass) continue;
@@ -96,6 +95,8 @@ void Stack::xmit(const Segment& seg, const Reason& why) {
     flight_info_.emplace_back();
   }
   flight_[slot] = seg;
+  // The listener names what it drops by the same class (a final ACK or an ACK).
+  flight_[slot].handshake_ack = klass == SegmentClass::final_ack;
   // Only segments on the local backlog keep the CPU in softirq; a segment
   // held on a (scenario) wire does not.
   flight_info_[slot] = InFlight{id, cpu_, local};
@@ -134,6 +135,9 @@ void Stack::deliver(std::uint32_t slot) {
 }
 
 void Stack::receive(Segment seg) {
+  // Classified as it arrives, as xmit() classifies what the stack sends, so
+  // the connection's classifier sees both directions.
+  seg.handshake_ack = classify(seg) == SegmentClass::final_ack;
   current_id_ = wire_id_++;
   observer_.on_wire(now_, current_id_, seg);
   in_timer_ = false;

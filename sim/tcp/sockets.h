@@ -13,6 +13,7 @@
 
 #include "sim/core/event_queue.h"
 #include "sim/core/time.h"
+#include "sim/outcome/segment_kind.h"
 
 namespace synsim::tcp {
 
@@ -162,6 +163,7 @@ struct Conn {
   std::uint32_t cookie_isn = 0;
   std::uint32_t synack_retransmits = 0;
   std::uint32_t in_flight = 0;  // segments of this connection on the loopback, not yet delivered
+  outcome::SegmentClassifier classes;  // what its segments are, as they are sent (Stack::xmit)
 };
 
 // The listening socket. Linux: struct inet_connection_sock in LISTEN with

@@ -340,6 +340,7 @@ class Stack final : public EventHandlerFor<Stack> {
     return s < kReleased ? slots_[s] : first_use(conn);
   }
   Conn& first_use(std::uint32_t conn);
+  SegmentClass classify(const Segment& seg);
   bool released(std::uint32_t conn) const { return slot_of_[conn] == kReleased; }
   bool unreferenced(const Conn& k) const;
   // Looks at up to `n` retired connections, oldest first; recycles the

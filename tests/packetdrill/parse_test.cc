@@ -118,6 +118,20 @@ TEST(PacketdrillParse, ReadsOptionsAcksAndErrors) {
   EXPECT_EQ(call(s, 5).args.at(2).text, "O_RDWR|O_NONBLOCK");
 }
 
+TEST(PacketdrillParse, PortsBeforeTheFlagsNameTheSegmentsFourTuple) {
+  const Script s = ok("0 < 40002>8080 S 0:0(0) win 65535\n"
+                      "+0 > 8080>40002 S. 0:0(0) ack 1\n"
+                      "+0 < . 1:1(0) ack 1 win 512\n");
+  EXPECT_EQ(packet(s, 0).src_port, 40002);
+  EXPECT_EQ(packet(s, 0).dst_port, 8080);
+  EXPECT_EQ(packet(s, 0).remote_port(), 40002);
+  EXPECT_EQ(packet(s, 1).remote_port(), 40002);  // outbound: the destination
+  EXPECT_FALSE(packet(s, 2).remote_port());
+  EXPECT_EQ(error("0 < 40002 S 0:0(0) win 1\n"), "t.pkt:1:10: expected '>' between the source and destination ports "
+                                                "(SRC>DST), found 'S'");
+  EXPECT_NE(error("0 < 70000>8080 S 0:0(0) win 1\n").find("t.pkt:1:5:"), std::string::npos);
+}
+
 TEST(PacketdrillParse, SysctlLinesBecomeSysctlsAndOtherCommandsAreSkipped) {
   const Script s = ok("`sysctl -q net.ipv4.tcp_synack_retries=2 net.core.somaxconn=\"16\"\n"
                       "tc qdisc add dev tun0 root pfifo; sysctl -w net/ipv4/tcp_syncookies=0`\n"

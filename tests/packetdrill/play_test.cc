@@ -159,3 +159,35 @@ TEST(PacketdrillPlay, SysctlsTheModelDoesNotReadAreNoted) {
 
 }  // namespace
 }  // namespace synsim::packetdrill
+
+namespace synsim::packetdrill {
+namespace {
+
+// Two remote peers by their ports: each has its own sequence numbers, and a
+// `>` line holds only for the segment its tuple was sent.
+TEST(PacketdrillPlay, PortsNameSeveralRemotePeersEachWithItsOwnNumbers) {
+  const std::string_view listen = R"(
+    0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+   +0 bind(3, ..., ...) = 0
+   +0 listen(3, 2) = 0
+   +0 < 40001>8080 S 0:0(0) win 65535 <mss 65495,sackOK,TS val 100 ecr 0,nop,wscale 7>
+   +0 > 8080>40001 S. 0:0(0) ack 1 <...>
+   +0 < 40002>8080 S 500:500(0) win 65535 <mss 65495,sackOK,TS val 100 ecr 0,nop,wscale 7>
+)";
+  const PlayResult ok = played(std::string(listen) + R"(
+   +0 > S. 0:0(0) ack 501 <...>
+ +.01 < 40001>8080 . 1:1(0) ack 1 win 512 <nop,nop,TS val 110 ecr 100>
+ +.01 < 40002>8080 . 501:501(0) ack 1 win 512 <nop,nop,TS val 110 ecr 100>
+   +0 accept(3, ..., ...) = 4
+   +0 accept(3, ..., ...) = 5
+)");
+  EXPECT_TRUE(ok.held) << render(ok);
+  const PlayResult wrong = played(std::string(listen) + R"(
+   +0 > 8080>40001 S. 0:0(0) ack 501 <...>
+)");
+  EXPECT_FALSE(wrong.held);
+  EXPECT_EQ(wrong.lines.back().problem, "4-tuple: expected remote port 40001, actual remote port 40002") << render(wrong);
+}
+
+}  // namespace
+}  // namespace synsim::packetdrill

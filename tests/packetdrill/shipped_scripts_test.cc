@@ -9,6 +9,7 @@
 
 #include "sim/packetdrill/parse.h"
 #include "sim/packetdrill/play.h"
+#include "tests/packetdrill/flipped_scripts.h"
 #include "tests/run_synsim.h"
 
 namespace synsim::packetdrill {
@@ -33,6 +34,21 @@ TEST(PacketdrillShippedScripts, EachHoldsOnTheModel) {
     auto r = play_on_model(std::get<Script>(parsed), PlayOptions{});
     ASSERT_TRUE(std::holds_alternative<PlayResult>(r)) << std::get<ParseError>(r).message();
     EXPECT_TRUE(std::get<PlayResult>(r).held) << render(std::get<PlayResult>(r));
+  }
+}
+
+// The two overflow scripts differ only in tcp_abort_on_overflow: each must
+// fail with the other's value, at the line where the rule shows.
+TEST(PacketdrillShippedScripts, TheOverflowScriptsFailWithTheOtherAbortOnOverflow) {
+  for (const auto& [name, line] : {std::pair{"final-ack-dropped-on-full-accept-queue", 43u},
+                                   std::pair{"abort-on-overflow", 35u}}) {
+    auto parsed = parse_script(flipped_abort_on_overflow(name), std::string(name) + ".pkt", defaults_sh);
+    ASSERT_TRUE(std::holds_alternative<Script>(parsed)) << std::get<ParseError>(parsed).message();
+    auto r = play_on_model(std::get<Script>(parsed), PlayOptions{});
+    ASSERT_TRUE(std::holds_alternative<PlayResult>(r)) << std::get<ParseError>(r).message();
+    const PlayResult& result = std::get<PlayResult>(r);
+    EXPECT_FALSE(result.held) << render(result);
+    EXPECT_EQ(first_failed_line(result), line) << render(result);
   }
 }
 

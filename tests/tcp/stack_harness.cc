@@ -13,16 +13,6 @@ namespace {
 // Enough for any script: a run that needs more is looping.
 constexpr std::uint64_t kEventLimit = 1000000;
 
-std::string flag_letters(std::uint8_t f) {
-  std::string s;
-  if (f & kSyn) s += 'S';
-  if (f & kFin) s += 'F';
-  if (f & kRst) s += 'R';
-  if (f & kPsh) s += 'P';
-  if (f & kAck) s += '.';
-  return s.empty() ? "none" : s;
-}
-
 std::string at_string(Time t) { return format_seconds(t); }
 
 void fail_at(const Loc& loc, const std::string& what) { ADD_FAILURE_AT(loc.file_name(), loc.line()) << what; }
@@ -161,9 +151,6 @@ Segment StackScript::to_segment(const Pkt& p) const {
     seg.sack_left = base + p.sack->first;
     seg.sack_right = base + p.sack->second;
   }
-  // The client's bare ACK right after the SYN-ACK is its handshake ACK
-  // (only the link rules look at this).
-  seg.handshake_ack = seg.from_client && p.flags == kAck && p.seq == 1 && p.ack == 1;
   return seg;
 }
 
