@@ -20,6 +20,7 @@
 #include "sim/cli/terminal_safe.h"
 #include "sim/cli/version_info.h"
 #include "sim/compare/statistics.h"
+#include "sim/vm/image.h"
 #include "sim/profile/profile.h"
 #include "sim/scenario/values.h"
 
@@ -44,6 +45,20 @@ CLI::Validator known_profile() {
       [](std::string& name) -> std::string {
         if (profile::find_profile(name) != nullptr) return {};
         return "unknown kernel profile '" + name + "' (known profiles: " + profile_names() + ")";
+      },
+      "PROFILE");
+}
+
+// --vm PROFILE: only the profiles scripts/vm-image has a Debian kernel for.
+CLI::Validator known_vm_profile() {
+  return CLI::Validator(
+      [](std::string& name) -> std::string {
+        for (const std::string_view p : vm::vm_profiles()) {
+          if (name == p) return {};
+        }
+        std::string known;
+        for (const std::string_view p : vm::vm_profiles()) known += (known.empty() ? "" : ", ") + std::string(p);
+        return "no VM image for kernel profile '" + name + "' (scripts/vm-image prepares: " + known + ")";
       },
       "PROFILE");
 }
@@ -148,6 +163,12 @@ CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
                          "with; refuses defer_final_ack, close.at and wire mode), asio (Boost.Asio, plays everything) "
                          "or auto (default: epoll unless the scenario needs asio)")
       ->check(CLI::IsMember({"auto", "asio", "epoll"}));
+  kernel_cmd->add_option("--vm", kern.vm,
+                         "Play it on Debian's kernel of this profile (linux-6.1) booted under qemu with software "
+                         "emulation, not on this machine's kernel: needs scripts/install-deps --vm and "
+                         "scripts/vm-image PROFILE; ~20 s of boot, and timers run late by the emulation's "
+                         "slowness (README)")
+      ->check(known_vm_profile());
   return kernel_cmd;
 }
 
@@ -206,6 +227,10 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
                           "The kernel side's client program: auto (default: epoll unless the scenario needs "
                           "asio), epoll (a plain epoll loop) or asio (Boost.Asio)")
       ->check(CLI::IsMember({"auto", "asio", "epoll"}));
+  compare_cmd->add_option("--vm", cmp.vm,
+                          "The kernel side on Debian's kernel of this profile under qemu (synsim kernel --vm), "
+                          "all --runs in one boot; the scenario must name that profile (--set kernel=PROFILE)")
+      ->check(known_vm_profile());
   return compare_cmd;
 }
 
