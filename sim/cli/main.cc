@@ -14,6 +14,7 @@
 #include "sim/cli/kernel_command.h"
 #include "sim/cli/calibrate_command.h"
 #include "sim/cli/kernels_command.h"
+#include "sim/cli/vm_side.h"
 #include "sim/cli/probe_command.h"
 #include "sim/cli/render.h"
 #include "sim/cli/sweep_command.h"
@@ -194,7 +195,7 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
   compare_cmd->add_option("--set", cmp.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   compare_cmd->add_option("--out", cmp.out_dir,
                           "Write model/, kernel/, comparison.txt, comparison.json, report.html, summary.md and trace.json here");
-  compare_cmd->add_option("--noise-ms", cmp.noise_ms, "Scheduling noise allowed on every time (default 25)")
+  compare_cmd->add_option("--noise-ms", cmp.noise_ms, "Scheduling noise allowed on every time (default 25; 75 with --vm)")
       ->transform(integer());
   compare_cmd->add_option("--mode", cmp.mode,
                           "connections (packet by packet), statistical (stall counts, quantiles, straggler groups) "
@@ -453,6 +454,8 @@ int main(int argc, char** argv) {
                    [&] { return check_command(check_files, check_sets); });
   }
   if (*kernel_cmd) return guarded({"kernel", kern.file, kern.sets, {}}, [&] { return kernel_command(kern); });
+  // Under emulation the applications' first milliseconds run late (vm_side.h).
+  if (!cmp.vm.empty() && compare_cmd->get_option("--noise-ms")->count() == 0) cmp.noise_ms = kVmNoiseMs;
   if (*compare_cmd) return guarded({"compare", cmp.file, cmp.sets, {}}, [&] { return compare_command(cmp); });
   if (*sweep_cmd) return guarded({"sweep", sweep.file, sweep.sets, {}}, [&] { return sweep_command(sweep); });
   if (*explain_cmd) return guarded({"explain", explain.file, {}, {}, false}, [&] { return explain_command(explain); });

@@ -1,5 +1,6 @@
 #include "sim/cli/vm_side.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -67,6 +68,10 @@ std::variant<Runs, int> run_on_vm(const VmSide& vm, const scenario::Scenario& sc
   request.plan.runs = static_cast<int>(runs);
   request.plan.kernel_args = vm.kernel_args;
   request.scenario_duration = sc.duration;
+  // SYNSIM_VM_CPUS: the guest's vCPUs (default 2, vm_run.h).
+  if (const char* cpus = std::getenv("SYNSIM_VM_CPUS"); cpus != nullptr && std::atoi(cpus) > 0) {
+    request.cpus = std::atoi(cpus);
+  }
   std::cerr << "synsim: booting " << request.image.source << " under qemu (TCG) for " << runs << " run"
             << (runs == 1 ? "" : "s") << " of " << sc.name << '\n';
   const vm::VmRun r = vm::run_in_vm(request);

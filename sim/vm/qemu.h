@@ -22,7 +22,7 @@ struct BootSpec {
   std::string console_path;  // ttyS0: the kernel's console
   std::string results_path;  // ttyS1: the frames
   int memory_mib = 1024;
-  int cpus = 1;
+  int cpus = 2;
   Duration limit = sec(600);  // killed after this
 };
 

@@ -111,6 +111,7 @@ VmRun run_in_vm(const VmRequest& request) {
   spec.console_path = work.path + "/console.txt";
   spec.results_path = work.path + "/results.bin";
   spec.limit = vm_time_limit(request.scenario_duration, plan.runs);
+  spec.cpus = request.cpus;
   const std::string written =
       write_initramfs(spec.initramfs, request.image, request.synsim_binary, request.scenario_text, plan);
   if (!written.empty()) {
