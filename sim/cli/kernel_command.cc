@@ -10,6 +10,7 @@
 #include "sim/cli/render.h"
 #include "sim/cli/session.h"
 #include "sim/cli/vm_side.h"
+#include "sim/scenario/load.h"
 
 namespace synsim::cli {
 
@@ -27,6 +28,19 @@ bool apply_port_range(const std::string& port_range, kernel::KernelOptions& opti
   }
   options.port_range_low = low;
   options.port_range_high = high;
+  return true;
+}
+
+// --teardown-limit into the runner's options; false after saying what is wrong.
+bool apply_teardown_limit(const std::string& text, kernel::KernelOptions& options) {
+  if (text.empty()) return true;
+  std::string error;
+  const std::optional<Duration> d = scenario::parse_duration(text, &error);
+  if (!d || *d <= Duration{0}) {
+    std::cerr << "synsim kernel: --teardown-limit: " << (d ? "must be positive" : error) << '\n';
+    return false;
+  }
+  options.teardown_limit = *d;
   return true;
 }
 
@@ -52,6 +66,7 @@ std::vector<std::string> guest_kernel_args(const KernelArgs& args) {
   for (const std::string& s : args.sets) out.insert(out.end(), {"--set", s});
   if (args.no_capture) out.emplace_back("--no-capture");
   if (!args.port_range.empty()) out.insert(out.end(), {"--port-range", args.port_range});
+  if (!args.teardown_limit.empty()) out.insert(out.end(), {"--teardown-limit", args.teardown_limit});
   out.insert(out.end(), {"--loader", args.loader});
   return out;
 }
@@ -63,7 +78,9 @@ std::variant<KernelRun, int> play(const KernelArgs& args, const scenario::Scenar
     options.host_loopback = args.host_loopback;
     options.capture_packets = !args.no_capture;
     options.loader = kernel::loader_kind_named(args.loader);  // "auto": nullopt, chosen per scenario
-    if (!apply_port_range(args.port_range, options)) return kExitBadInput;
+    if (!apply_port_range(args.port_range, options) || !apply_teardown_limit(args.teardown_limit, options)) {
+      return kExitBadInput;
+    }
     KernelRun run = run_on_kernel(sc, options);
     if (run.refused) return refused(args, *run.refused);
     return run;

@@ -164,6 +164,10 @@ CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
                          "with; refuses defer_final_ack, close.at and wire mode), asio (Boost.Asio, plays everything) "
                          "or auto (default: epoll unless the scenario needs asio)")
       ->check(CLI::IsMember({"auto", "asio", "epoll"}));
+  kernel_cmd->add_option("--teardown-limit", kern.teardown_limit,
+                         "How long the runner waits for its applications to end after the deadline before it gives "
+                         "up on the run (default 2s; the VM's guest takes 30s unless this is given: under emulation on "
+                         "a busy machine the teardown took over 7 s)");
   kernel_cmd->add_option("--vm", kern.vm,
                          "Play it on Debian's kernel of this profile (linux-6.1) booted under qemu with software "
                          "emulation, not on this machine's kernel: needs scripts/install-deps --vm and "
@@ -265,7 +269,10 @@ CLI::App* add_sweep(CLI::App& app, SweepArgs& sweep) {
   sweep_cmd->add_option("--set", sweep.sets, "Override a scenario key for every run: KEY=VALUE (repeatable)");
   sweep_cmd->add_option("--out", sweep.out, "Write the JSON lines here (via FILE.tmp) instead of stdout");
   sweep_cmd->add_option("--html", sweep.html, "Also write a heat map of these runs (self-contained HTML)");
-  sweep_cmd->add_option("--metric", sweep.metric, "What --html shows (default slow_fraction: connections over 1 s from connect() call to response)");
+  sweep_cmd->add_option("--markdown", sweep.markdown,
+                        "Also write these runs side by side as a Markdown table, one row a run (- : on stdout, "
+                        "with --out for the JSON lines): with --grid kernel=..., one scenario on each profile");
+  sweep_cmd->add_option("--metric", sweep.metric, "What --html shows and --markdown adds as a column (default slow_fraction: connections over 1 s from connect() call to response)");
   return sweep_cmd;
 }
 

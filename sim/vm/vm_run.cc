@@ -84,7 +84,7 @@ void read_results(const Frames& frames, int runs, VmRun& r) {
 }  // namespace
 
 Duration vm_time_limit(Duration scenario_duration, int runs) {
-  return sec(180) + runs * (4 * scenario_duration + sec(60));
+  return sec(180) + runs * (4 * scenario_duration + sec(90));
 }
 
 VmRun run_in_vm(const VmRequest& request) {
