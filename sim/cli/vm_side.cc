@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/interrupt.h"
+#include "sim/kernel/runner.h"
 #include "sim/report/json.h"
 #include "sim/vm/vm_run.h"
 
@@ -75,6 +77,9 @@ std::variant<Runs, int> run_on_vm(const VmSide& vm, const scenario::Scenario& sc
     request.plan.kernel_args.insert(request.plan.kernel_args.end(), {"--teardown-limit", "30s"});
   }
   request.scenario_duration = sc.duration;
+  // SIGINT/SIGTERM kill qemu (and with it the guest) rather than leave it running.
+  stop_kernel_runs_on_signals();
+  request.should_stop = [] { return kernel::stop_requested(); };
   // SYNSIM_VM_CPUS: the guest's vCPUs (default 2, vm_run.h).
   if (const char* cpus = std::getenv("SYNSIM_VM_CPUS"); cpus != nullptr && std::atoi(cpus) > 0) {
     request.cpus = std::atoi(cpus);
@@ -84,7 +89,7 @@ std::variant<Runs, int> run_on_vm(const VmSide& vm, const scenario::Scenario& sc
   const vm::VmRun r = vm::run_in_vm(request);
   if (!r.error.empty()) {
     std::cerr << "synsim: the " << vm.profile << " VM: " << r.error << '\n';
-    return r.environment ? kExitEnvironment : kExitBadInput;
+    return r.stopped ? kExitInterrupted : r.environment ? kExitEnvironment : kExitBadInput;
   }
   say_figures(r, vm.profile);
   std::variant<Runs, int> out = outcomes_of(r);

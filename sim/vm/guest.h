@@ -43,7 +43,7 @@ std::vector<std::string> shared_libraries(const std::string& binary);
 
 // Writes the initramfs to `path`: busybox, the modules, the kernel's
 // config under /boot (the runner reads CONFIG_HZ there), `synsim_binary`
-// without its debug sections where objcopy can strip them (85 MB -> ~8 MB:
+// without its debug sections where objcopy can strip them (89 MB -> 4 MB:
 // loaded and unpacked under emulation), its libraries, /scenario.yaml and
 // /init. Empty on success, else what went wrong.
 std::string write_initramfs(const std::string& path, const VmImage& image, const std::string& synsim_binary,

@@ -93,17 +93,20 @@ Boot boot(const BootSpec& spec) {
   for (;;) {
     const pid_t w = ::waitpid(pid, &status, WNOHANG);
     if (w == pid) break;
-    if (std::chrono::steady_clock::now() - start > std::chrono::nanoseconds(to_ns(spec.limit))) {
+    b.stopped = spec.should_stop && spec.should_stop();
+    b.timed_out = std::chrono::steady_clock::now() - start > std::chrono::nanoseconds(to_ns(spec.limit));
+    if (b.stopped || b.timed_out) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
-      b.timed_out = true;
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   b.wall = Duration{std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
                         .count()};
-  if (b.timed_out) {
+  if (b.stopped) {
+    b.error = "stopped (SIGINT/SIGTERM): qemu killed";
+  } else if (b.timed_out) {
     b.error = "qemu did not finish within " + format_duration(spec.limit) + " (killed)";
   } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     b.error = "qemu exited with status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ": " +

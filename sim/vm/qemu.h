@@ -5,6 +5,7 @@
 // console, and the guest's results: guest.h).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -24,11 +25,14 @@ struct BootSpec {
   int memory_mib = 1024;
   int cpus = 2;
   Duration limit = sec(600);  // killed after this
+  // Polled while qemu runs: true kills it (synsim was asked to stop: SIGINT/SIGTERM).
+  std::function<bool()> should_stop;
 };
 
 struct Boot {
   std::string error;       // qemu could not be started, or exited with an error ("" when fine)
   bool timed_out = false;  // killed at BootSpec::limit
+  bool stopped = false;    // killed because BootSpec::should_stop said so
   Duration wall{0};        // from the start of qemu to its exit
 };
 

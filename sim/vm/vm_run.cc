@@ -112,6 +112,7 @@ VmRun run_in_vm(const VmRequest& request) {
   spec.results_path = work.path + "/results.bin";
   spec.limit = vm_time_limit(request.scenario_duration, plan.runs);
   spec.cpus = request.cpus;
+  spec.should_stop = request.should_stop;
   const std::string written =
       write_initramfs(spec.initramfs, request.image, request.synsim_binary, request.scenario_text, plan);
   if (!written.empty()) {
@@ -127,7 +128,8 @@ VmRun run_in_vm(const VmRequest& request) {
   read_results(frames, plan.runs, r);
   if (!b.error.empty()) {
     r.error = b.error;
-    r.environment = true;
+    r.environment = !b.stopped;
+    r.stopped = b.stopped;
   } else if (!frames.complete) {
     r.error = "the guest did not send its results" + (frames.error.empty() ? "" : " (" + frames.error + ")") +
               "; its console ends:\n" + r.console_tail;

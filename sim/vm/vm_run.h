@@ -12,6 +12,7 @@
 // seconds (RTOs, SYN-ACK retransmissions) are not.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,7 @@ struct VmRequest {
   // answers the server's FIN with its own FIN only, no ACK before it (the
   // 2003 stall on 1 vCPU, twice); with 2 they agree with the model.
   int cpus = 2;
+  std::function<bool()> should_stop;  // BootSpec::should_stop
 };
 
 struct GuestRun {
@@ -46,6 +48,7 @@ struct GuestRun {
 struct VmRun {
   std::string error;        // the VM did not run or did not report ("" when it did)
   bool environment = false;  // error is this machine's (no qemu, no image): exit 4
+  bool stopped = false;      // stopped on request (SIGINT/SIGTERM)
   std::string release;      // the guest's uname -r
   std::string clocksource;  // the guest kernel's clocksource (tsc, hpet, ...)
   std::optional<Duration> boot;  // guest uptime when /init started
