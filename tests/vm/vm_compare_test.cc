@@ -34,5 +34,26 @@ TEST(Vm, E1OnDebiansLinux61AgreesWithTheModelsLinux61Profile) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
+// What --vm refuses before any boot (no qemu needed).
+TEST(Vm, RefusesAProfileWithoutAnImageAndAComparisonThatWouldNotBeLikeForLike) {
+  const std::string e1 = "scenarios/measured/e1-accept-at-500ms.yaml";
+  const testing::Result other = testing::synsim("kernel --vm linux-6.18 " + e1);
+  EXPECT_EQ(other.exit_code, 2) << other.output;
+  EXPECT_NE(other.output.find("no VM image for kernel profile 'linux-6.18'"), std::string::npos) << other.output;
+  // The scenario names linux-6.18: the model would play other rules than the guest's.
+  const testing::Result unlike = testing::synsim("compare --vm linux-6.1 " + e1);
+  EXPECT_EQ(unlike.exit_code, 2) << unlike.output;
+  EXPECT_NE(unlike.output.find("--set kernel=linux-6.1"), std::string::npos) << unlike.output;
+  const testing::Result calibrated = testing::synsim("compare --vm linux-6.1 --set kernel=linux-6.1 --calibrate " + e1);
+  EXPECT_EQ(calibrated.exit_code, 2) << calibrated.output;
+}
+
+TEST(Vm, WithoutTheImageTheRunSaysWhichCommandPreparesIt) {
+  const testing::Result r = testing::shell("SYNSIM_VM_CACHE=/nonexistent " + std::string(SYNSIM_BINARY) +
+                                           " kernel --vm linux-6.1 scenarios/measured/e1-accept-at-500ms.yaml 2>&1");
+  EXPECT_EQ(r.exit_code, 4) << r.output;
+  EXPECT_NE(r.output.find("scripts/vm-image linux-6.1"), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace synsim
