@@ -236,6 +236,10 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
                           "The kernel side on Debian's kernel of this profile under qemu (synsim kernel --vm), "
                           "all --runs in one boot; the scenario must name that profile (--set kernel=PROFILE)")
       ->check(known_vm_profile());
+  // Under emulation the applications' first milliseconds run late (vm_side.h).
+  compare_cmd->parse_complete_callback([&cmp, compare_cmd] {
+    if (!cmp.vm.empty() && compare_cmd->get_option("--noise-ms")->count() == 0) cmp.noise_ms = kVmNoiseMs;
+  });
   return compare_cmd;
 }
 
@@ -461,8 +465,6 @@ int main(int argc, char** argv) {
                    [&] { return check_command(check_files, check_sets); });
   }
   if (*kernel_cmd) return guarded({"kernel", kern.file, kern.sets, {}}, [&] { return kernel_command(kern); });
-  // Under emulation the applications' first milliseconds run late (vm_side.h).
-  if (!cmp.vm.empty() && compare_cmd->get_option("--noise-ms")->count() == 0) cmp.noise_ms = kVmNoiseMs;
   if (*compare_cmd) return guarded({"compare", cmp.file, cmp.sets, {}}, [&] { return compare_command(cmp); });
   if (*sweep_cmd) return guarded({"sweep", sweep.file, sweep.sets, {}}, [&] { return sweep_command(sweep); });
   if (*explain_cmd) return guarded({"explain", explain.file, {}, {}, false}, [&] { return explain_command(explain); });
