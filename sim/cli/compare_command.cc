@@ -13,6 +13,7 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/interrupt.h"
 #include "sim/cli/session.h"
+#include "sim/cli/vm_side.h"
 
 namespace synsim::cli {
 
@@ -69,6 +70,13 @@ std::variant<Runs, int> kernel_side(const CompareArgs& args, const scenario::Sce
     if (!saved) return kExitBadInput;
     return std::move(*saved);
   }
+  if (!args.vm.empty()) {
+    VmSide vm{args.vm, {}};
+    for (const std::string& s : args.sets) vm.kernel_args.insert(vm.kernel_args.end(), {"--set", s});
+    if (mode != compare::Mode::connections && !args.capture) vm.kernel_args.emplace_back("--no-capture");
+    vm.kernel_args.insert(vm.kernel_args.end(), {"--loader", args.loader});
+    return run_on_vm(vm, sc, runs);
+  }
   kernel::KernelOptions options;
   options.capture_packets = mode == compare::Mode::connections || args.capture;
   options.loader = kernel::loader_kind_named(args.loader);  // "auto": nullopt, chosen per scenario
@@ -95,7 +103,17 @@ int compare_command(const CompareArgs& args) {
   const std::optional<scenario::Scenario> loaded = load_scenario(args.file, args.sets);
   if (!loaded) return kExitBadInput;
   const scenario::Scenario& sc = *loaded;
-  if (sc.kernel != host_profile_name()) {
+  if (!args.vm.empty() && (!args.kernel_outcomes.empty() || args.calibrate)) {
+    std::cerr << "synsim compare: --vm runs the kernel side in the VM; not with "
+              << (args.calibrate ? "--calibrate (it fits the model to this machine)" : "--kernel-outcome") << '\n';
+    return kExitBadInput;
+  }
+  if (!args.vm.empty() && sc.kernel != args.vm) {
+    std::cerr << args.file << ": the kernel side runs the " << args.vm << " VM; compare needs the " << args.vm
+              << " profile (got " << sc.kernel << "; --set kernel=" << args.vm << ")\n";
+    return kExitBadInput;
+  }
+  if (args.vm.empty() && sc.kernel != host_profile_name()) {
     std::cerr << args.file << ": the kernel side runs this machine's kernel; compare needs the "
               << host_profile_name() << " profile (got " << sc.kernel << ")\n";
     return kExitBadInput;

@@ -30,6 +30,8 @@ struct CompareArgs {
   // Before the comparison, fit the model's machine costs to this machine
   // (`synsim calibrate`, 3 kernel runs) and judge the model so calibrated.
   bool calibrate = false;
+  // The kernel side on Debian's kernel of this profile under qemu (vm_side.h), not this machine's.
+  std::string vm;
 };
 
 int compare_command(const CompareArgs& args);

@@ -3,12 +3,15 @@
 #include <csignal>
 #include <iostream>
 #include <sstream>
+#include <variant>
 
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/interrupt.h"
 #include "sim/cli/packetdrill_command.h"
 #include "sim/cli/render.h"
 #include "sim/cli/session.h"
+#include "sim/cli/vm_side.h"
+#include "sim/scenario/load.h"
 
 namespace synsim::cli {
 
@@ -29,6 +32,19 @@ bool apply_port_range(const std::string& port_range, kernel::KernelOptions& opti
   return true;
 }
 
+// --teardown-limit into the runner's options; false after saying what is wrong.
+bool apply_teardown_limit(const std::string& text, kernel::KernelOptions& options) {
+  if (text.empty()) return true;
+  std::string error;
+  const std::optional<Duration> d = scenario::parse_duration(text, &error);
+  if (!d || *d <= Duration{0}) {
+    std::cerr << "synsim kernel: --teardown-limit: " << (d ? "must be positive" : error) << '\n';
+    return false;
+  }
+  options.teardown_limit = *d;
+  return true;
+}
+
 int refused(const KernelArgs& args, const KernelRefusal& r) {
   if (!r.environment) {
     std::cerr << args.file << ": " << r.what << '\n';
@@ -42,6 +58,43 @@ int refused(const KernelArgs& args, const KernelRefusal& r) {
                  "on the host\n";
   }
   return kExitEnvironment;
+}
+
+// What `synsim kernel` in the guest is told beyond the scenario file: the
+// same options as here (--vm's guest plays them on its own loopback).
+std::vector<std::string> guest_kernel_args(const KernelArgs& args) {
+  std::vector<std::string> out;
+  for (const std::string& s : args.sets) out.insert(out.end(), {"--set", s});
+  if (args.no_capture) out.emplace_back("--no-capture");
+  if (!args.port_range.empty()) out.insert(out.end(), {"--port-range", args.port_range});
+  if (!args.teardown_limit.empty()) out.insert(out.end(), {"--teardown-limit", args.teardown_limit});
+  out.insert(out.end(), {"--loader", args.loader});
+  return out;
+}
+
+// The run, on this machine's kernel or in the VM; an exit code when there is none.
+std::variant<KernelRun, int> play(const KernelArgs& args, const scenario::Scenario& sc) {
+  if (args.vm.empty()) {
+    kernel::KernelOptions options;
+    options.host_loopback = args.host_loopback;
+    options.capture_packets = !args.no_capture;
+    options.loader = kernel::loader_kind_named(args.loader);  // "auto": nullopt, chosen per scenario
+    if (!apply_port_range(args.port_range, options) || !apply_teardown_limit(args.teardown_limit, options)) {
+      return kExitBadInput;
+    }
+    KernelRun run = run_on_kernel(sc, options);
+    if (run.refused) return refused(args, *run.refused);
+    return run;
+  }
+  if (args.host_loopback) {
+    std::cerr << "synsim kernel: --host-loopback is for this machine; the VM's guest has a loopback of its own\n";
+    return kExitBadInput;
+  }
+  std::variant<Runs, int> vm = run_on_vm({args.vm, guest_kernel_args(args)}, sc, 1);
+  if (const int* rc = std::get_if<int>(&vm)) return *rc;
+  KernelRun run;
+  run.outcome = std::move(std::get<Runs>(vm).outcomes.front());
+  return run;
 }
 
 }  // namespace
@@ -59,19 +112,17 @@ int kernel_command(const KernelArgs& args) {
   const std::optional<scenario::Scenario> sc = load_scenario(args.file, args.sets);
   if (!sc) return kExitBadInput;
 
-  // The kernel side plays this machine's rules, whatever the scenario names.
-  if (sc->kernel != host_profile_name()) {
-    std::cerr << "synsim kernel: note: this machine's kernel follows " << host_profile_name() << "'s rules; the "
-              << "scenario names " << sc->kernel << ", whose rules the model plays (synsim run): the two are not "
-              << "like for like (synsim kernels diff " << host_profile_name() << " " << sc->kernel << ")\n";
+  // The kernel side plays this machine's rules (or the VM's), whatever the scenario names.
+  const std::string machine = args.vm.empty() ? std::string(host_profile_name()) : args.vm;
+  if (sc->kernel != machine) {
+    std::cerr << "synsim kernel: note: " << (args.vm.empty() ? "this machine's kernel" : "the VM's kernel")
+              << " follows " << machine << "'s rules; the scenario names " << sc->kernel
+              << ", whose rules the model plays (synsim run): the two are not like for like (synsim kernels diff "
+              << machine << " " << sc->kernel << ")\n";
   }
-  kernel::KernelOptions options;
-  options.host_loopback = args.host_loopback;
-  options.capture_packets = !args.no_capture;
-  options.loader = kernel::loader_kind_named(args.loader);  // "auto": nullopt, chosen per scenario
-  if (!apply_port_range(args.port_range, options)) return kExitBadInput;
-  KernelRun run = run_on_kernel(*sc, options);
-  if (run.refused) return refused(args, *run.refused);
+  std::variant<KernelRun, int> played = play(args, *sc);
+  if (const int* rc = std::get_if<int>(&played)) return *rc;
+  KernelRun& run = std::get<KernelRun>(played);
   // What the runner changed beyond the scenario (a widened port range).
   for (const std::string& note : run.notes) std::cerr << "synsim " << note << '\n';
   outcome::Outcome& out = run.outcome;

@@ -19,6 +19,8 @@ struct KernelArgs {
   bool no_capture = false;     // --no-capture: records and counters only
   std::string port_range;      // --port-range LOW-HIGH ("" = automatic)
   std::string loader = "auto"; // --loader auto|asio|epoll (kernel::LoaderKind; auto: kernel::chosen_loader)
+  std::string teardown_limit;  // --teardown-limit DURATION ("": kernel::KernelOptions' default)
+  std::string vm;              // --vm PROFILE: play it on Debian's kernel of PROFILE under qemu (vm_side.h)
 };
 
 // Exit codes from exit_codes.h: 0, 1 (an expect: hypothesis failed on the

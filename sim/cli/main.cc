@@ -15,12 +15,14 @@
 #include "sim/cli/kernel_command.h"
 #include "sim/cli/calibrate_command.h"
 #include "sim/cli/kernels_command.h"
+#include "sim/cli/vm_side.h"
 #include "sim/cli/probe_command.h"
 #include "sim/cli/render.h"
 #include "sim/cli/sweep_command.h"
 #include "sim/cli/terminal_safe.h"
 #include "sim/cli/version_info.h"
 #include "sim/compare/statistics.h"
+#include "sim/vm/image.h"
 #include "sim/profile/profile.h"
 #include "sim/scenario/values.h"
 
@@ -45,6 +47,20 @@ CLI::Validator known_profile() {
       [](std::string& name) -> std::string {
         if (profile::find_profile(name) != nullptr) return {};
         return "unknown kernel profile '" + name + "' (known profiles: " + profile_names() + ")";
+      },
+      "PROFILE");
+}
+
+// --vm PROFILE: only the profiles scripts/vm-image has a Debian kernel for.
+CLI::Validator known_vm_profile() {
+  return CLI::Validator(
+      [](std::string& name) -> std::string {
+        for (const std::string_view p : vm::vm_profiles()) {
+          if (name == p) return {};
+        }
+        std::string known;
+        for (const std::string_view p : vm::vm_profiles()) known += (known.empty() ? "" : ", ") + std::string(p);
+        return "no VM image for kernel profile '" + name + "' (scripts/vm-image prepares: " + known + ")";
       },
       "PROFILE");
 }
@@ -154,6 +170,16 @@ CLI::App* add_kernel(CLI::App& app, KernelArgs& kern) {
                          "with; refuses defer_final_ack, close.at and wire mode), asio (Boost.Asio, plays everything) "
                          "or auto (default: epoll unless the scenario needs asio)")
       ->check(CLI::IsMember({"auto", "asio", "epoll"}));
+  kernel_cmd->add_option("--teardown-limit", kern.teardown_limit,
+                         "How long the runner waits for its applications to end after the deadline before it gives "
+                         "up on the run (default 2s; the VM's guest takes 30s unless this is given: under emulation on "
+                         "a busy machine the teardown took over 7 s)");
+  kernel_cmd->add_option("--vm", kern.vm,
+                         "Play it on Debian's kernel of this profile (linux-6.1) booted under qemu with software "
+                         "emulation, not on this machine's kernel: needs scripts/install-deps --vm and "
+                         "scripts/vm-image PROFILE; ~20 s of boot, and timers run late by the emulation's "
+                         "slowness (README)")
+      ->check(known_vm_profile());
   return kernel_cmd;
 }
 
@@ -179,7 +205,7 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
   compare_cmd->add_option("--set", cmp.sets, "Override a scenario key: KEY=VALUE (repeatable)");
   compare_cmd->add_option("--out", cmp.out_dir,
                           "Write model/, kernel/, comparison.txt, comparison.json, report.html, summary.md and trace.json here");
-  compare_cmd->add_option("--noise-ms", cmp.noise_ms, "Scheduling noise allowed on every time (default 25)")
+  compare_cmd->add_option("--noise-ms", cmp.noise_ms, "Scheduling noise allowed on every time (default 25; 75 with --vm)")
       ->transform(integer());
   compare_cmd->add_option("--mode", cmp.mode,
                           "connections (packet by packet), statistical (stall counts, quantiles, straggler groups) "
@@ -217,6 +243,14 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
                           "The kernel side's client program: auto (default: epoll unless the scenario needs "
                           "asio), epoll (a plain epoll loop) or asio (Boost.Asio)")
       ->check(CLI::IsMember({"auto", "asio", "epoll"}));
+  compare_cmd->add_option("--vm", cmp.vm,
+                          "The kernel side on Debian's kernel of this profile under qemu (synsim kernel --vm), "
+                          "all --runs in one boot; the scenario must name that profile (--set kernel=PROFILE)")
+      ->check(known_vm_profile());
+  // Under emulation the applications' first milliseconds run late (vm_side.h).
+  compare_cmd->parse_complete_callback([&cmp, compare_cmd] {
+    if (!cmp.vm.empty() && compare_cmd->get_option("--noise-ms")->count() == 0) cmp.noise_ms = kVmNoiseMs;
+  });
   return compare_cmd;
 }
 
@@ -250,7 +284,10 @@ CLI::App* add_sweep(CLI::App& app, SweepArgs& sweep) {
   sweep_cmd->add_option("--set", sweep.sets, "Override a scenario key for every run: KEY=VALUE (repeatable)");
   sweep_cmd->add_option("--out", sweep.out, "Write the JSON lines here (via FILE.tmp) instead of stdout");
   sweep_cmd->add_option("--html", sweep.html, "Also write a heat map of these runs (self-contained HTML)");
-  sweep_cmd->add_option("--metric", sweep.metric, "What --html shows (default slow_fraction: connections over 1 s from connect() call to response)");
+  sweep_cmd->add_option("--markdown", sweep.markdown,
+                        "Also write these runs side by side as a Markdown table, one row a run (- : on stdout, "
+                        "with --out for the JSON lines): with --grid kernel=..., one scenario on each profile");
+  sweep_cmd->add_option("--metric", sweep.metric, "What --html shows and --markdown adds as a column (default slow_fraction: connections over 1 s from connect() call to response)");
   return sweep_cmd;
 }
 

@@ -14,6 +14,7 @@
 #include "sim/sweep/execute.h"
 #include "sim/sweep/grid.h"
 #include "sim/sweep/heatmap.h"
+#include "sim/sweep/markdown.h"
 #include "sim/sweep/merge.h"
 #include "sim/sweep/metric.h"
 #include "sim/sweep/plan.h"
@@ -35,7 +36,17 @@ int write_heatmap(std::vector<sweep::SweepRecord> records, const sweep::Metric& 
   return write_file(path, page.html) ? kExitOk : kExitBadInput;
 }
 
-// --grid, --shard, --metric (with --html) and --jobs: every problem is
+// --markdown FILE ("-": stdout, after the JSON lines, which then want --out).
+int write_markdown(std::vector<sweep::SweepRecord> records, const sweep::Metric& metric, const std::string& path) {
+  const std::string md = sweep::render_sweep_markdown(std::move(records), metric);
+  if (path == "-") {
+    std::cout << md;
+    return std::cout ? kExitOk : kExitBadInput;
+  }
+  return write_file(path, md) ? kExitOk : kExitBadInput;
+}
+
+// --grid, --shard, --metric (with --html or --markdown) and --jobs: every problem is
 // reported before anything runs. False after saying what is wrong.
 bool check_options(const SweepArgs& args, sweep::GridsParse& grid, sweep::Shard& shard,
                    std::optional<sweep::Metric>& metric) {
@@ -52,7 +63,7 @@ bool check_options(const SweepArgs& args, sweep::GridsParse& grid, sweep::Shard&
       bad = true;
     }
   }
-  if (args.html) {
+  if (args.html || args.markdown) {
     std::string error;
     metric = sweep::find_metric(args.metric, &error);
     if (!metric) {
@@ -102,7 +113,7 @@ std::optional<int> run_sweep(const SweepArgs& args, const sweep::PreparedSweep& 
     out << sweep::to_json_line(r) << '\n';
     out.flush();  // line by line: `tail -f FILE.tmp` shows progress
     ++written;
-    if (args.html) kept.push_back(r);
+    if (args.html || args.markdown) kept.push_back(r);
   };
   options.on_progress = [&](std::uint64_t done, std::uint64_t n) { progress.update(done, n); };
   progress.update(0, total);
@@ -141,7 +152,11 @@ int sweep_command(const SweepArgs& args) {
     }
   }
   std::ostream& out = args.out ? static_cast<std::ostream&>(file) : std::cout;
-  std::vector<sweep::SweepRecord> kept;  // for --html
+  std::vector<sweep::SweepRecord> kept;  // for --html and --markdown
+  if (args.markdown && *args.markdown == "-" && !args.out) {
+    std::cerr << "synsim: --markdown - prints the table on stdout, where the JSON lines go without --out FILE\n";
+    return kExitBadInput;
+  }
   if (const std::optional<int> rc = run_sweep(args, *sw, out, tmp, kept)) return *rc;
   if (!out) {
     std::cerr << "synsim: cannot write " << (args.out ? tmp : std::string("stdout")) << '\n';
@@ -150,6 +165,10 @@ int sweep_command(const SweepArgs& args) {
   if (args.out) {
     file.close();
     if (!commit_written_file(tmp, *args.out)) return kExitBadInput;
+  }
+  if (args.markdown) {
+    const int rc = write_markdown(kept, *metric, *args.markdown);
+    if (rc != kExitOk) return rc;
   }
   if (args.html) return write_heatmap(std::move(kept), *metric, *args.html);
   return kExitOk;

@@ -29,6 +29,7 @@ struct SweepArgs {
   std::vector<std::string> sets;   // --set KEY=VALUE, applied before the grid's values
   std::optional<std::string> out;  // JSON lines; stdout when absent
   std::optional<std::string> html; // heat map of this invocation's runs
+  std::optional<std::string> markdown;  // the runs side by side as a Markdown table ("-": stdout)
   std::string metric = "slow_fraction";
 };
 
