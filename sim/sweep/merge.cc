@@ -30,24 +30,16 @@ class Merger {
   explicit Merger(MergeResult& out) : out_(out) {}
 
   void add_text(const std::string& name, std::string_view text) {
-    std::size_t pos = 0;
-    std::uint64_t line_no = 0;
-    while (pos < text.size()) {
-      std::size_t end = text.find('\n', pos);
-      if (end == std::string_view::npos) end = text.size();
-      std::string_view line = text.substr(pos, end - pos);
-      pos = end + 1;
-      ++line_no;
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    for_each_jsonl_line(text, [&](std::uint64_t line_no, std::string_view line) {
       RecordParse p = parse_json_line(line);
       const std::string origin = fmt::format("{}:{}", name, line_no);
       if (!p.record) {
         out_.errors.push_back(fmt::format("{}: {}", origin, p.error));
-        return;  // one error per file: its first bad line
+        return false;  // one error per file: its first bad line
       }
       add(Placed{std::move(*p.record), origin});
-    }
+      return true;
+    });
   }
 
   void finish() {

@@ -185,22 +185,29 @@ RecordParse parse_json_line(std::string_view line) {
   return result;
 }
 
-void read_jsonl_text(std::string_view text, const std::string& name, ReadResult& into) {
-  const std::size_t records_before = into.records.size();
-  std::size_t line_no = 0;
+void for_each_jsonl_line(std::string_view text,
+                         const std::function<bool(std::uint64_t, std::string_view)>& line) {
+  std::uint64_t line_no = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::size_t end = text.find('\n', pos);
     if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
+    std::string_view l = text.substr(pos, end - pos);
     pos = end + 1;
     ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    if (l.find_first_not_of(" \t") == std::string_view::npos) continue;
+    if (!line(line_no, l)) return;
+  }
+}
+
+void read_jsonl_text(std::string_view text, const std::string& name, ReadResult& into) {
+  const std::size_t records_before = into.records.size();
+  for_each_jsonl_line(text, [&](std::uint64_t line_no, std::string_view line) {
     RecordParse p = parse_json_line(line);
     if (p.record) {
       into.records.push_back(std::move(*p.record));
-      continue;
+      return true;
     }
     // One error per file: the first bad line says what is wrong with the
     // file; a file that is not JSON lines at all (a pretty-printed JSON
@@ -211,8 +218,8 @@ void read_jsonl_text(std::string_view text, const std::string& name, ReadResult&
     } else {
       into.errors.push_back(fmt::format("{}:{}: {}", name, line_no, p.error));
     }
-    return;
-  }
+    return false;
+  });
 }
 
 ReadResult read_jsonl_files(const std::vector<std::string>& paths) {

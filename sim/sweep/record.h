@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -52,5 +53,10 @@ struct ReadResult {
 ReadResult read_jsonl_files(const std::vector<std::string>& paths);
 // The same for text already in memory (`name` stands for the file in errors).
 void read_jsonl_text(std::string_view text, const std::string& name, ReadResult& into);
+
+// Calls `line(number, text)` for each non-blank line of JSON-lines text
+// (1-based numbers, a trailing CR dropped) until it returns false.
+void for_each_jsonl_line(std::string_view text,
+                         const std::function<bool(std::uint64_t, std::string_view)>& line);
 
 }  // namespace synsim::sweep
