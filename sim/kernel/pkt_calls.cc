@@ -24,6 +24,8 @@ namespace {
 using packetdrill::Arg;
 using packetdrill::CallOutcome;
 using packetdrill::SyscallEvent;
+using packetdrill::number_arg;
+using packetdrill::symbol_arg;
 
 CallOutcome result(std::int64_t v) { return CallOutcome{false, v, {}, {}}; }
 CallOutcome error_named(std::string name) { return CallOutcome{false, -1, std::move(name), {}}; }
@@ -35,20 +37,6 @@ std::string errno_name(int e) {
 }
 CallOutcome failed(int e) { return error_named(errno_name(e)); }
 
-std::optional<std::int64_t> number_arg(const SyscallEvent& s, std::size_t i) {
-  if (i >= s.args.size()) return std::nullopt;
-  const Arg& a = s.args[i];
-  if (a.kind == Arg::Kind::number) return a.number;
-  if (a.kind == Arg::Kind::list && a.elements.size() == 1 && a.elements[0].kind == Arg::Kind::number) {
-    return a.elements[0].number;
-  }
-  return std::nullopt;
-}
-
-std::string_view symbol_arg(const SyscallEvent& s, std::size_t i) {
-  return i < s.args.size() && s.args[i].kind == Arg::Kind::symbol ? std::string_view(s.args[i].text)
-                                                                   : std::string_view();
-}
 
 sockaddr_in address(PktEndpoint e) {
   sockaddr_in a{};

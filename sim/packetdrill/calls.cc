@@ -18,20 +18,6 @@ CallOutcome error(std::string name) { return CallOutcome{false, -1, std::move(na
 CallOutcome blocks() { return CallOutcome{true, 0, {}, {}}; }
 CallOutcome cannot(std::string why) { return CallOutcome{false, 0, {}, std::move(why)}; }
 
-std::optional<std::int64_t> number_arg(const SyscallEvent& s, std::size_t i) {
-  if (i >= s.args.size()) return std::nullopt;
-  const Arg& a = s.args[i];
-  if (a.kind == Arg::Kind::number) return a.number;
-  if (a.kind == Arg::Kind::list && a.elements.size() == 1 && a.elements[0].kind == Arg::Kind::number) {
-    return a.elements[0].number;
-  }
-  return std::nullopt;
-}
-
-std::string_view symbol_arg(const SyscallEvent& s, std::size_t i) {
-  return i < s.args.size() && s.args[i].kind == Arg::Kind::symbol ? std::string_view(s.args[i].text)
-                                                                   : std::string_view();
-}
 
 std::string errno_of(tcp::SockError e) {
   switch (e) {

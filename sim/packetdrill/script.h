@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -102,6 +103,25 @@ struct SyscallEvent {
   std::string errno_name;             // "EAGAIN" when result is -1 with an errno
   std::optional<Duration> end;        // `...END`: a blocking call returns at END (the same kind as the start)
 };
+
+// A call's i-th argument as a number (`5` or packetdrill's `[5]`), or as a
+// symbol (`O_NONBLOCK`); nullopt / empty when it is something else. Both
+// players read arguments this way (the model's calls.cc, the kernel's
+// pkt_calls.cc).
+inline std::optional<std::int64_t> number_arg(const SyscallEvent& s, std::size_t i) {
+  if (i >= s.args.size()) return std::nullopt;
+  const Arg& a = s.args[i];
+  if (a.kind == Arg::Kind::number) return a.number;
+  if (a.kind == Arg::Kind::list && a.elements.size() == 1 && a.elements[0].kind == Arg::Kind::number) {
+    return a.elements[0].number;
+  }
+  return std::nullopt;
+}
+
+inline std::string_view symbol_arg(const SyscallEvent& s, std::size_t i) {
+  return i < s.args.size() && s.args[i].kind == Arg::Kind::symbol ? std::string_view(s.args[i].text)
+                                                                   : std::string_view();
+}
 
 // A sysctl a shell line sets (`sysctl -q NAME=VALUE`), in the script or in
 // the defaults.sh it runs.
