@@ -23,16 +23,6 @@ namespace {
 
 using Played = std::variant<packetdrill::PlayResult, packetdrill::ParseError, PktCannotRun>;
 
-std::vector<std::string> shipped_scripts() {
-  std::vector<std::string> paths;
-  const std::filesystem::path root = std::filesystem::path(SYNSIM_SOURCE_DIR) / "scenarios" / "packetdrill";
-  for (const auto& e : std::filesystem::directory_iterator(root)) {
-    if (e.path().extension() == ".pkt") paths.push_back(e.path().string());
-  }
-  std::sort(paths.begin(), paths.end());
-  return paths;
-}
-
 Played play(const std::string& path) {
   auto parsed = packetdrill::parse_file(path);
   if (const auto* e = std::get_if<packetdrill::ParseError>(&parsed)) return *e;
@@ -49,7 +39,7 @@ std::string cannot_open_tun() {
 TEST(PacketdrillOnTheKernel, EveryShippedScriptHoldsAndWrongOnesFail) {
   SKIP_WITHOUT_NAMESPACES();
   if (const std::string why = cannot_open_tun(); !why.empty()) GTEST_SKIP() << why;
-  const std::vector<std::string> scripts = shipped_scripts();
+  const std::vector<std::string> scripts = packetdrill::shipped_scripts();
   ASSERT_GE(scripts.size(), 5u);
   std::vector<std::future<Played>> runs;
   for (const std::string& path : scripts) runs.push_back(std::async(std::launch::async, [path] { return play(path); }));

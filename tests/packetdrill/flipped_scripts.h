@@ -5,16 +5,30 @@
 // one), abort-on-overflow.pkt has it set to 0.
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "sim/packetdrill/parse.h"
 #include "sim/packetdrill/play.h"
 
 namespace synsim::packetdrill {
+
+// Every .pkt the project ships (scenarios/packetdrill/), sorted: what the
+// model's test and the kernel's both play.
+inline std::vector<std::string> shipped_scripts() {
+  std::vector<std::string> paths;
+  const std::filesystem::path root = std::filesystem::path(SYNSIM_SOURCE_DIR) / "scenarios" / "packetdrill";
+  for (const auto& e : std::filesystem::directory_iterator(root)) {
+    if (e.path().extension() == ".pkt") paths.push_back(e.path().string());
+  }
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
 
 inline std::string read_text(const std::filesystem::path& p) {
   std::ifstream in(p);

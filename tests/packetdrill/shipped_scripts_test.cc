@@ -15,16 +15,6 @@
 namespace synsim::packetdrill {
 namespace {
 
-std::vector<std::string> shipped_scripts() {
-  std::vector<std::string> paths;
-  const std::filesystem::path root = std::filesystem::path(SYNSIM_SOURCE_DIR) / "scenarios" / "packetdrill";
-  for (const auto& e : std::filesystem::directory_iterator(root)) {
-    if (e.path().extension() == ".pkt") paths.push_back(e.path().string());
-  }
-  std::sort(paths.begin(), paths.end());
-  return paths;
-}
-
 TEST(PacketdrillShippedScripts, EachHoldsOnTheModel) {
   const std::vector<std::string> scripts = shipped_scripts();
   EXPECT_GE(scripts.size(), 5u);
