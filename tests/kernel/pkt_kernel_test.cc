@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <future>
+#include <iostream>
 
 #include "sim/kernel/pkt_player.h"
 #include "sim/packetdrill/parse.h"
@@ -23,10 +25,36 @@ namespace {
 
 using Played = std::variant<packetdrill::PlayResult, packetdrill::ParseError, PktCannotRun>;
 
+// A call that returns more than the tolerance late judges this machine's
+// scheduling, not the kernel's rules: with ten scripts starting at once on
+// two vCPUs, a script's first socket() returned 4-8 ms after its time in 3
+// of 10 runs (never another line). Such a run is played again, at most
+// twice more; a script that breaks a rule breaks it every time, and a
+// wrong line of a segment is never played again.
+bool failed_on_a_late_call(const Played& r) {
+  const auto* result = std::get_if<packetdrill::PlayResult>(&r);
+  if (result == nullptr || result->held) return false;
+  return std::any_of(result->lines.begin(), result->lines.end(), [](const packetdrill::LineResult& l) {
+    return l.status == packetdrill::LineStatus::failed && l.problem == "timing error: the call returned at another time";
+  });
+}
+
+Played play_judged(const std::function<Played()>& play_once) {
+  Played r = play_once();
+  for (int again = 0; again < 2 && failed_on_a_late_call(r); ++again) {
+    std::cerr << "played again: a call returned late (this machine was busy):\n"
+              << packetdrill::render(std::get<packetdrill::PlayResult>(r));
+    r = play_once();
+  }
+  return r;
+}
+
 Played play(const std::string& path) {
-  auto parsed = packetdrill::parse_file(path);
-  if (const auto* e = std::get_if<packetdrill::ParseError>(&parsed)) return *e;
-  return play_on_kernel(std::get<packetdrill::Script>(parsed), packetdrill::PlayOptions{});
+  return play_judged([&path] {
+    auto parsed = packetdrill::parse_file(path);
+    if (const auto* e = std::get_if<packetdrill::ParseError>(&parsed)) return Played{*e};
+    return play_on_kernel(std::get<packetdrill::Script>(parsed), packetdrill::PlayOptions{});
+  });
 }
 
 std::string cannot_open_tun() {
@@ -46,7 +74,13 @@ TEST(PacketdrillOnTheKernel, EveryShippedScriptHoldsAndWrongOnesFail) {
   // The wrong script through the command, meanwhile: its second SYN-ACK
   // retransmission is stated 1 s after the first, where the kernel waits 2 s.
   auto wrong = std::async(std::launch::async, [] {
-    return testing::synsim("kernel " + std::string(SYNSIM_SOURCE_DIR) + "/tests/packetdrill/data/wrong-synack-backoff.pkt");
+    const std::string command = "kernel " + std::string(SYNSIM_SOURCE_DIR) + "/tests/packetdrill/data/wrong-synack-backoff.pkt";
+    testing::Result r = testing::synsim(command);
+    for (int again = 0; again < 2 && r.output.find("the call returned at another time") != std::string::npos; ++again) {
+      std::cerr << "played again: a call returned late (this machine was busy):\n" << r.output;
+      r = testing::synsim(command);
+    }
+    return r;
   });
   // And the overflow scripts with tcp_abort_on_overflow flipped fail where
   // the rule shows, as on the model (PacketdrillShippedScripts).
@@ -55,10 +89,12 @@ TEST(PacketdrillOnTheKernel, EveryShippedScriptHoldsAndWrongOnesFail) {
   std::vector<std::future<Played>> flipped;
   for (const auto& [name, line] : flips) {
     flipped.push_back(std::async(std::launch::async, [name] {
-      auto parsed = packetdrill::parse_script(packetdrill::flipped_abort_on_overflow(name), name + ".pkt",
-                                              packetdrill::defaults_sh);
-      if (const auto* e = std::get_if<packetdrill::ParseError>(&parsed)) return Played{*e};
-      return play_on_kernel(std::get<packetdrill::Script>(parsed), packetdrill::PlayOptions{});
+      return play_judged([&name] {
+        auto parsed = packetdrill::parse_script(packetdrill::flipped_abort_on_overflow(name), name + ".pkt",
+                                                packetdrill::defaults_sh);
+        if (const auto* e = std::get_if<packetdrill::ParseError>(&parsed)) return Played{*e};
+        return play_on_kernel(std::get<packetdrill::Script>(parsed), packetdrill::PlayOptions{});
+      });
     }));
   }
   for (std::size_t i = 0; i < scripts.size(); ++i) {
