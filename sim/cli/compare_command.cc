@@ -14,6 +14,7 @@
 #include "sim/cli/interrupt.h"
 #include "sim/cli/session.h"
 #include "sim/cli/vm_side.h"
+#include "sim/expect/evaluate.h"
 
 namespace synsim::cli {
 
@@ -97,6 +98,16 @@ std::variant<Runs, int> kernel_side(const CompareArgs& args, const scenario::Sce
   return std::move(k.runs);
 }
 
+// A statistical verdict reads counts, latencies and stalls, which a
+// summary-detail run holds exactly (tests/compare/summary_detail_test.cc) at
+// a fraction of the time; --out keeps full detail for the model's
+// timelines, and so does an expect: that reads connection records.
+model::RunOptions::Detail model_detail(const CompareArgs& args, const scenario::Scenario& sc, compare::Mode mode) {
+  const bool summary =
+      mode == compare::Mode::statistical && !args.out_dir && !expect::needs_connection_records(sc.expect);
+  return summary ? model::RunOptions::Detail::summary : model::RunOptions::Detail::full;
+}
+
 }  // namespace
 
 int compare_command(const CompareArgs& args) {
@@ -143,7 +154,7 @@ int compare_command(const CompareArgs& args) {
   }
   // An InvariantViolation escapes to the caller: an internal error
   // (internal_error.h), before anything was written.
-  std::optional<Runs> models = run_on_model_seeds(model_sc, runs, args.file, args.jobs);
+  std::optional<Runs> models = run_on_model_seeds(model_sc, runs, args.file, args.jobs, model_detail(args, sc, mode));
   if (!models) return kExitBadInput;
   std::variant<Runs, int> side = kernel_side(args, sc, runs, mode);
   if (const int* rc = std::get_if<int>(&side)) return *rc;

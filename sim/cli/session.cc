@@ -152,7 +152,7 @@ std::optional<outcome::Outcome> run_on_model(const scenario::Scenario& sc, const
 }
 
 std::optional<Runs> run_on_model_seeds(const scenario::Scenario& sc, std::size_t runs, const std::string& file,
-                                       unsigned jobs) {
+                                       unsigned jobs, model::RunOptions::Detail detail) {
   Runs r;
   r.outcomes.resize(runs);
   std::vector<Duration> walls(runs, Duration{0});
@@ -164,6 +164,11 @@ std::optional<Runs> run_on_model_seeds(const scenario::Scenario& sc, std::size_t
         [&](std::size_t i) {
           model::RunOptions options;
           options.seed = sc.seed + i;
+          options.detail = detail;
+          if (detail == model::RunOptions::Detail::summary) {
+            options.record_packets = false;
+            options.record_sockets = false;
+          }
           walls[i] = timed([&] { r.outcomes[i] = model::run(sc, options); });
         },
         [&](std::size_t done) { progress.update(done, runs); });

@@ -54,9 +54,12 @@ struct Runs {
 // `runs` model runs with seeds sc.seed, sc.seed + 1, ..., timed (the model
 // never reads a clock; the command measures it for the speed ratio: the
 // runs' own times added up, whatever `jobs` ran at once). `jobs` as for
-// run_indices(); the outcomes are the same for any value.
+// run_indices(); the outcomes are the same for any value. `detail`: summary
+// detail counts every connection but records few (no packets, no sockets):
+// enough for compare's statistical verdict, at a fraction of the time.
 std::optional<Runs> run_on_model_seeds(const scenario::Scenario& sc, std::size_t runs, const std::string& file,
-                                       unsigned jobs = 1);
+                                       unsigned jobs = 1,
+                                       model::RunOptions::Detail detail = model::RunOptions::Detail::full);
 
 // Why the kernel runner did not run the scenario: the scenario asks for
 // what it cannot do (kernel::Unsupported), or this machine cannot run it

@@ -68,9 +68,15 @@ const std::vector<std::string>& statistical_counters() {
 
 std::vector<StragglerGroup> straggler_groups(const outcome::Outcome& o, const StatOptions& options) {
   std::vector<Time> deliveries;
-  for (const ConnectionRecord& r : o.connections) {
-    const auto s = r.stall();
-    if (s && *s > options.noise_floor) deliveries.push_back(*r.data_delivered);
+  if (o.summary && o.summary->stall_threshold == options.noise_floor) {
+    // Summary detail: the deliveries of the stalls above its threshold, every
+    // one of them (the records kept are only some).
+    for (const std::int64_t t : o.summary->stalled_deliveries) deliveries.push_back(kTimeZero + Duration{t});
+  } else {
+    for (const ConnectionRecord& r : o.connections) {
+      const auto s = r.stall();
+      if (s && *s > options.noise_floor) deliveries.push_back(*r.data_delivered);
+    }
   }
   std::sort(deliveries.begin(), deliveries.end());
   std::vector<StragglerGroup> groups;
@@ -95,6 +101,9 @@ SideStatistics side_statistics(const outcome::Outcome& o, const StatOptions& opt
     s.timed_out = count(ConnectionOutcome::timed_out);
     s.refused = count(ConnectionOutcome::refused);
     s.open_at_end = count(ConnectionOutcome::open_at_end);
+    s.syn_retransmits = static_cast<std::int64_t>(o.summary->syn_retransmits);
+    s.synack_retransmits = static_cast<std::int64_t>(o.summary->synack_retransmits);
+    s.data_retransmits = static_cast<std::int64_t>(o.summary->data_retransmits);
   }
   // Summary detail keeps retransmissions as counters only.
   static const std::vector<ConnectionRecord> kNoRecords;
@@ -121,7 +130,9 @@ SideStatistics side_statistics(const outcome::Outcome& o, const StatOptions& opt
     s.quantiles.push_back(q);
   }
   if (!stalls.empty()) s.longest_tail = Duration{stalls.back()};
-  if (o.info.source != "kernel") {
+  if (o.summary) {
+    s.syncookies = static_cast<std::int64_t>(o.summary->syncookies);
+  } else if (o.info.source != "kernel") {
     std::int64_t cookies = 0;
     for (const ConnectionRecord& r : o.connections) cookies += r.syncookie ? 1 : 0;
     s.syncookies = cookies;

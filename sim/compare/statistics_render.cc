@@ -221,7 +221,12 @@ std::string render_statistics_text(const StatisticalComparison& c) {
   s += "  model:  " + groups_text(c.model.groups) + "\n";
   s += "  kernel: " + groups_text(c.kernel.groups) + "\n";
   if (c.model_wall || c.kernel_wall) {
-    s += fmt::format("\nwall time: model {}, kernel {}\n", opt_duration(c.model_wall), opt_duration(c.kernel_wall));
+    s += fmt::format("\nwall time: model {}, kernel {}", opt_duration(c.model_wall), opt_duration(c.kernel_wall));
+    // The runs' own times, both sides measured in this one command.
+    if (c.model_wall && c.kernel_wall && to_ns(*c.model_wall) > 0) {
+      s += fmt::format(" (the model {}x faster)", to_ns(*c.kernel_wall) / to_ns(*c.model_wall));
+    }
+    s += "\n";
   }
   return s;
 }

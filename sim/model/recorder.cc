@@ -144,12 +144,18 @@ void Recorder::count(const outcome::ConnectionRecord& r, bool explained) {
   if (explained) ++s.explained;
   if (const auto stall = r.stall()) {
     s.stalls.push_back(to_ns(*stall));  // sorted at finish()
-    if (*stall > s.stall_threshold) ++s.stalled;
+    if (*stall > s.stall_threshold) {
+      ++s.stalled;
+      s.stalled_deliveries.push_back(to_ns(*r.data_delivered - kTimeZero));  // sorted at finish()
+    }
   }
   outcome::add_latencies(s.latencies, r, run_end_);
   s.max_syn_retransmits = std::max(s.max_syn_retransmits, r.syn_retransmits);
   s.max_synack_retransmits = std::max(s.max_synack_retransmits, r.synack_retransmits);
   s.max_data_retransmits = std::max(s.max_data_retransmits, r.data_retransmits);
+  s.syn_retransmits += r.syn_retransmits;
+  s.synack_retransmits += r.synack_retransmits;
+  s.data_retransmits += r.data_retransmits;
   if (r.syncookie) ++s.syncookies;
   if (r.outcome == outcome::ConnectionOutcome::refused && r.error == "EADDRNOTAVAIL") ++s.ports_exhausted;
 }
@@ -411,6 +417,7 @@ outcome::Outcome Recorder::finish(Duration stall_threshold, std::size_t app_byte
     for (const std::uint32_t c : kept_) conns_.push_back(std::move(records_[entries_[c].record]));
     std::vector<outcome::ConnectionRecord>().swap(records_);
     std::sort(summary_figures_.stalls.begin(), summary_figures_.stalls.end());
+    std::sort(summary_figures_.stalled_deliveries.begin(), summary_figures_.stalled_deliveries.end());
     outcome::sort_latencies(summary_figures_.latencies);
     out_.summary = std::move(summary_figures_);
   }

@@ -271,6 +271,15 @@ struct ConnectionSummary {
   std::uint32_t max_syn_retransmits = 0;
   std::uint32_t max_synack_retransmits = 0;
   std::uint32_t max_data_retransmits = 0;
+  // Their sums over every connection, as compare's statistical verdict adds
+  // them up from records in full detail (compare::side_statistics).
+  std::uint64_t syn_retransmits = 0;
+  std::uint64_t synack_retransmits = 0;
+  std::uint64_t data_retransmits = 0;
+  // When each request stalled longer than stall_threshold was delivered (ns
+  // from the run's start, ascending): the straggler groups compare reads
+  // (requests delivered together after waiting on one timer).
+  std::vector<std::int64_t> stalled_deliveries;
   std::uint64_t syncookies = 0;
   // connect()s that failed with EADDRNOTAVAIL (counted among `refused`):
   // every port of ip_local_port_range [port_range_min, port_range_max] taken.
