@@ -257,7 +257,17 @@ class Explainer {
         k["TcpExtListenOverflows"] += r.a;
         k["TcpExtListenDrops"] += r.a;
         break;
-      case ReasonKind::capture_syn_dropped: k["TcpExtListenDrops"] += r.a; break;
+      case ReasonKind::capture_syn_dropped:
+        // With tcp_syncookies=1 (the default) a full SYN queue answers with
+        // a cookie, so an unanswered SYN met a full accept queue:
+        // tcp_conn_request counts ListenOverflows and ListenDrops.
+        k["TcpExtListenOverflows"] += r.a;
+        k["TcpExtListenDrops"] += r.a;
+        break;
+      case ReasonKind::capture_acceptq_ignored:
+        k["TcpExtListenOverflows"] += r.a;
+        k["TcpExtListenDrops"] += r.a;
+        break;
       case ReasonKind::capture_syncookie:
         ++k["TcpExtSyncookiesSent"];
         k["TcpExtListenOverflows"] += r.a;

@@ -10,11 +10,15 @@
 //     (the application's read() is not on the wire); `accepted` is unknown;
 //   - the reasons are the capture's (story.h): what each segment is, and what
 //     the listener must have done, with a confidence;
-//   - the counters are deduced, under their nstat names: ListenOverflows
-//     (the client segments a full accept queue ignored), ListenDrops (those,
-//     and the SYNs left unanswered), TCPSynRetrans (SYN and SYN-ACK
-//     retransmissions), RetransSegs (and the data's), SyncookiesSent,
-//     EmbryonicRsts (tcp_abort_on_overflow), OutRsts, ActiveOpens.
+//   - the counters are deduced, under their nstat names, as today's kernels
+//     count them: ListenOverflows and ListenDrops (the client segments a full
+//     accept queue ignored, and the SYNs left unanswered: with the default
+//     tcp_syncookies=1 only a full accept queue leaves a SYN unanswered;
+//     2.5-era kernels counted those AttemptFails), TCPSynRetrans (SYN and
+//     SYN-ACK retransmissions), RetransSegs (and the data's), SyncookiesSent
+//     (only the cookies whose ACK was ignored long enough to tell: a cookie
+//     that went through at once looks like any handshake, so this is a lower
+//     bound), EmbryonicRsts (tcp_abort_on_overflow), OutRsts, ActiveOpens.
 #pragma once
 
 #include <cstdint>

@@ -102,6 +102,8 @@ class Inferring {
     } else if (later_synack_ < n_ && later_synack_ < child_) {
       final_ack_dropped();
       if (child_ >= n_) request_expired();
+    } else if (!cookie && child_ < n_) {
+      acceptq_ignored();
     }
     return std::move(out_);
   }
@@ -195,6 +197,31 @@ class Inferring {
     const std::uint32_t ignored = ignored_segments(&data);
     add(final_ack_, Reason{.kind = ReasonKind::capture_final_ack_dropped, .flag = data, .a = ignored,
                            .c = data ? 0u : 1u, .d = data ? sure(90, 50) : sure(60, 40)});
+  }
+
+  // The final ACK (and the data) ignored, then a retransmission let the
+  // child in before anything told a cookie from a kept request: no SYN-ACK
+  // was retransmitted (a request's timer fires after 1 s, 3 s on 2.5.66),
+  // and the wait was too short for syncookie() to rule the timer out. Each
+  // ignored segment still met a full accept queue: ListenOverflows counts it
+  // either way (tcp_v4_syn_recv_sock), so the counters need this case.
+  // Only a retransmitted request tells: without one, the final ACK may as
+  // well have created the child and the data gone to it.
+  void acceptq_ignored() {
+    std::optional<std::uint32_t> first_data;
+    bool retransmitted = false;
+    for (std::size_t i = final_ack_; i < child_; ++i) {
+      const Packet& p = *ps_[i];
+      if (!is_client_ack(p) || p.length == 0) continue;
+      if (first_data && !seq::after(p.seq, *first_data)) retransmitted = true;
+      if (!first_data) first_data = p.seq;
+    }
+    if (!retransmitted) return;
+    bool data = false;
+    const std::uint32_t ignored = ignored_segments(&data);
+    if (ignored == 0) return;
+    add(final_ack_, Reason{.kind = ReasonKind::capture_acceptq_ignored, .flag = data, .a = ignored,
+                           .d = sure(85, 40)});
   }
 
   // No child ever: the request expired if the listener then answered the

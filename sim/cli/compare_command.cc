@@ -1,6 +1,7 @@
 #include "sim/cli/compare_command.h"
 
 #include <algorithm>
+#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "sim/capture/explain.h"
 #include "sim/cli/calibrate_command.h"
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/interrupt.h"
@@ -49,10 +51,44 @@ bool same_experiment(const std::string& path, const scenario::Scenario& sc, cons
   return true;
 }
 
-// The saved kernel outcomes of --kernel-outcome; nullopt after saying why not.
+// Whether a --kernel-outcome file is a capture (pcap, pcapng, tcpdump
+// text) rather than an outcome.json: an outcome is a JSON object.
+bool is_capture(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char c = 0;
+  while (in.get(c) && (c == ' ' || c == '\n' || c == '\r' || c == '\t')) {
+  }
+  return in && c != '{';
+}
+
+// A capture as the kernel side (`synsim explain`'s outcome): it names no
+// scenario and no settings, so it is taken to be this experiment, and said.
+std::optional<outcome::Outcome> read_capture_side(const std::string& path, const scenario::Scenario& sc) {
+  try {
+    capture::Input in = capture::read_capture_file(path);
+    outcome::Outcome out = capture::explain(in, capture::ExplainOptions{});
+    out.info.scenario = sc.name;
+    std::cerr << "synsim: note: " << path << " is a capture: its connections as `synsim explain` reads them, its "
+              << "counters deduced from the segments; it names no scenario or settings and is taken to be "
+              << sc.name << " as given\n";
+    return out;
+  } catch (const capture::InputError& e) {
+    std::cerr << e.what() << '\n';
+    return std::nullopt;
+  }
+}
+
+// The saved kernel outcomes of --kernel-outcome (outcome.json files or
+// captures); nullopt after saying why not.
 std::optional<Runs> read_kernel_outcomes(const std::vector<std::string>& paths, const scenario::Scenario& sc) {
   Runs kernels;
   for (const std::string& path : paths) {
+    if (is_capture(path)) {
+      std::optional<outcome::Outcome> out = read_capture_side(path, sc);
+      if (!out) return std::nullopt;
+      kernels.outcomes.push_back(std::move(*out));
+      continue;
+    }
     std::optional<outcome::Outcome> out = read_kernel_outcome_file(path);
     if (!out || !same_experiment(path, sc, *out)) return std::nullopt;
     kernels.outcomes.push_back(std::move(*out));
@@ -98,6 +134,42 @@ std::variant<Runs, int> kernel_side(const CompareArgs& args, const scenario::Sce
   return std::move(k.runs);
 }
 
+// Whether the kernel side can be the scenario's kernel: the VM's profile,
+// or this machine's; false after saying why.
+bool kernel_side_fits(const CompareArgs& args, const scenario::Scenario& sc) {
+  if (!args.vm.empty() && (!args.kernel_outcomes.empty() || args.calibrate)) {
+    std::cerr << "synsim compare: --vm runs the kernel side in the VM; not with "
+              << (args.calibrate ? "--calibrate (it fits the model to this machine)" : "--kernel-outcome") << '\n';
+    return false;
+  }
+  if (!args.vm.empty() && sc.kernel != args.vm) {
+    std::cerr << args.file << ": the kernel side runs the " << args.vm << " VM; compare needs the " << args.vm
+              << " profile (got " << sc.kernel << "; --set kernel=" << args.vm << ")\n";
+    return false;
+  }
+  if (args.vm.empty() && sc.kernel != host_profile_name()) {
+    std::cerr << args.file << ": the kernel side runs this machine's kernel; compare needs the "
+              << host_profile_name() << " profile (got " << sc.kernel << ")\n";
+    return false;
+  }
+  return true;
+}
+
+// --mode, where a capture on the kernel side allows only statistical: its
+// connections are named by their ports, not by the scenario's names, so
+// there is nothing to align them with one by one.
+std::optional<compare::Mode> chosen_mode(const CompareArgs& args, const scenario::Scenario& sc) {
+  if (std::none_of(args.kernel_outcomes.begin(), args.kernel_outcomes.end(), is_capture)) {
+    return comparison_mode(args.mode, sc);
+  }
+  if (args.mode == "connections") {
+    std::cerr << "synsim compare: --mode connections aligns connections by the scenario's names; a capture's are "
+                 "named by their ports, so a capture is compared statistically (--mode statistical or auto)\n";
+    return std::nullopt;
+  }
+  return compare::Mode::statistical;
+}
+
 // A statistical verdict reads counts, latencies and stalls, which a
 // summary-detail run holds exactly (tests/compare/summary_detail_test.cc) at
 // a fraction of the time; --out keeps full detail for the model's
@@ -114,24 +186,12 @@ int compare_command(const CompareArgs& args) {
   const std::optional<scenario::Scenario> loaded = load_scenario(args.file, args.sets);
   if (!loaded) return kExitBadInput;
   const scenario::Scenario& sc = *loaded;
-  if (!args.vm.empty() && (!args.kernel_outcomes.empty() || args.calibrate)) {
-    std::cerr << "synsim compare: --vm runs the kernel side in the VM; not with "
-              << (args.calibrate ? "--calibrate (it fits the model to this machine)" : "--kernel-outcome") << '\n';
-    return kExitBadInput;
-  }
-  if (!args.vm.empty() && sc.kernel != args.vm) {
-    std::cerr << args.file << ": the kernel side runs the " << args.vm << " VM; compare needs the " << args.vm
-              << " profile (got " << sc.kernel << "; --set kernel=" << args.vm << ")\n";
-    return kExitBadInput;
-  }
-  if (args.vm.empty() && sc.kernel != host_profile_name()) {
-    std::cerr << args.file << ": the kernel side runs this machine's kernel; compare needs the "
-              << host_profile_name() << " profile (got " << sc.kernel << ")\n";
-    return kExitBadInput;
-  }
+  if (!kernel_side_fits(args, sc)) return kExitBadInput;
   const std::optional<compare::StatOptions> stat_options = statistical_options(args.stall_threshold);
   if (!stat_options) return kExitBadInput;
-  const compare::Mode mode = comparison_mode(args.mode, sc);
+  const std::optional<compare::Mode> chosen = chosen_mode(args, sc);
+  if (!chosen) return kExitBadInput;
+  const compare::Mode mode = *chosen;
 
   const std::size_t runs = args.runs > 0 ? args.runs : std::max<std::size_t>(1, args.kernel_outcomes.size());
   // The model's machine, fitted to this one now (--calibrate): the kernel

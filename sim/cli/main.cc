@@ -217,7 +217,8 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
   compare_cmd->add_option("--kernel-outcome", cmp.kernel_outcomes,
                           "Compare with this saved kernel outcome.json (from synsim kernel --out DIR, or DIR/kernel/ "
                           "of a previous compare) instead of running the kernel; repeatable, one per kernel run. "
-                          "An outcome of other settings (another --set) is refused");
+                          "An outcome of other settings (another --set) is refused. A capture (pcap, pcapng, "
+                          "tcpdump text: read as synsim explain reads it) is compared statistically");
   compare_cmd->add_option("--runs", cmp.runs,
                           "Statistical mode: run the kernel N times and the model with N seeds (the scenario's seed, "
                           "seed+1, ...) and judge the model's median run against the kernel's range (default 1, or "

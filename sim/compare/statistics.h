@@ -158,6 +158,9 @@ struct Judged {
   std::int64_t model_median = 0;
   Band band;                        // the kernel's range, widened
   bool agree = false;
+  // Why the figure is shown and not judged (empty: judged): a capture on
+  // the kernel side cannot count it.
+  std::string not_judged;
 };
 
 // One run's value of a judged figure.

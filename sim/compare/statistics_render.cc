@@ -51,8 +51,9 @@ std::vector<Row> rows(const StatisticalComparison& c) {
   std::vector<Row> r;
   for (const Judged& j : c.judged) {
     r.push_back({j.what, runs_text(j, j.model, true), runs_text(j, j.kernel, false),
-                 fmt::format("{} (band {}..{})", j.agree ? "ok" : "MISS", figure_text(j.figure, j.band.lo),
-                             figure_text(j.figure, j.band.hi))});
+                 !j.not_judged.empty() ? j.not_judged
+                                       : fmt::format("{} (band {}..{})", j.agree ? "ok" : "MISS",
+                                                     figure_text(j.figure, j.band.lo), figure_text(j.figure, j.band.hi))});
   }
   for (const outcome::Latency which : outcome::kLatencies) {
     const auto& lm = m.latency[static_cast<std::size_t>(which)];
@@ -326,7 +327,9 @@ json::Value statistics_json(const StatisticalComparison& c, const Comparison* pe
                                           {"model_median", value_json(x.model_median)},
                                           {"kernel", values(x.kernel)},
                                           {"band", std::move(band)},
-                                          {"agree", x.agree}}));
+                                          {"agree", x.agree},
+                                          {"not_judged", x.not_judged.empty() ? json::Value(nullptr)
+                                                                              : json::Value(x.not_judged)}}));
   }
   j["judged"] = judged;
   j["model"] = side_json(c.model, c.model_info);

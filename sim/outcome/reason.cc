@@ -115,6 +115,7 @@ constexpr Traits traits(ReasonKind k) {
     case ReasonKind::capture_final_ack_dropped: return {"capture_final_ack_dropped", "tcp_v4_syn_recv_sock -> listen_overflow", kIncident | kDrop};
     case ReasonKind::capture_abort_on_overflow: return {"capture_abort_on_overflow", "tcp_check_req embryonic_reset", kIncident};
     case ReasonKind::capture_request_expired: return {"capture_request_expired", "reqsk_timer_handler -> inet_csk_reqsk_queue_drop_and_put", kIncident};
+    case ReasonKind::capture_acceptq_ignored: return {"capture_acceptq_ignored", "tcp_v4_syn_recv_sock -> listen_overflow", kIncident | kDrop};
     case ReasonKind::saved: return {"saved", "saved outcome", kSaved};
   }
   return {"?", "?", 0};

@@ -148,6 +148,8 @@ enum class ReasonKind : std::uint8_t {
                                 //   not ruled out (no data), d
   capture_abort_on_overflow,    // flag = an RST without ACK at the final ACK's ack_seq, d
   capture_request_expired,      // a = SYN-ACK retransmissions, flag = a later client segment got an RST, d
+  capture_acceptq_ignored,      // a = client segments ignored before a retransmission got in, no SYN-ACK
+                                //   retransmitted meanwhile (a cookie's ACK or a kept request), flag = data, d
 
   // Words read back from an outcome saved by synsim before its JSON carried
   // typed reasons (format version 1): `text` holds them, and the few facts

@@ -296,6 +296,13 @@ std::string reason_text(const Reason& r) {
       return fmt::format("the server resets the handshake at the final ACK{}: tcp_abort_on_overflow=1 and the "
                          "accept queue full (tcp_check_req embryonic_reset){}",
                          r.flag ? " (RST without ACK at its ack_seq)" : "", confidence(r));
+    case ReasonKind::capture_acceptq_ignored:
+      return fmt::format("the final ACK{} went unanswered until a retransmission got in, and no SYN-ACK was "
+                         "retransmitted meanwhile: a full accept queue dropped {} segment{} (ListenOverflows), each "
+                         "either a syncookie's ACK (cookie_v4_check -> tcp_get_cookie_sock) or one for a request "
+                         "whose SYN-ACK timer had not fired yet (tcp_v4_syn_recv_sock -> listen_overflow); the "
+                         "capture cannot tell which{}",
+                         r.flag ? " and the data after it" : "", r.a, r.a == 1 ? "" : "s", confidence(r));
     case ReasonKind::capture_request_expired:
       return fmt::format("the server gave up the request after {} SYN-ACK retransmissions "
                          "(net.ipv4.tcp_synack_retries={}): removed silently{} "

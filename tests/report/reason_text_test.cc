@@ -215,6 +215,8 @@ const std::vector<Words>& every_reason() {
      "the server resets the handshake at the final ACK (RST without ACK at its ack_seq): tcp_abort_on_overflow=1 and the accept queue full (tcp_check_req embryonic_reset) [inferred from the capture, confidence 85%]"},
     {Reason{.kind = ReasonKind::capture_request_expired, .flag = true, .a = 2, .d = 85},
      "the server gave up the request after 2 SYN-ACK retransmissions (net.ipv4.tcp_synack_retries=2): removed silently, the client's next segment answered with RST (reqsk_timer_handler -> inet_csk_reqsk_queue_drop_and_put) [inferred from the capture, confidence 85%]"},
+    {Reason{.kind = ReasonKind::capture_acceptq_ignored, .flag = true, .a = 2, .d = 85},
+     "the final ACK and the data after it went unanswered until a retransmission got in, and no SYN-ACK was retransmitted meanwhile: a full accept queue dropped 2 segments (ListenOverflows), each either a syncookie's ACK (cookie_v4_check -> tcp_get_cookie_sock) or one for a request whose SYN-ACK timer had not fired yet (tcp_v4_syn_recv_sock -> listen_overflow); the capture cannot tell which [inferred from the capture, confidence 85%]"},
     {Reason{.kind = ReasonKind::saved, .text = "whatever a saved outcome said"},
      "whatever a saved outcome said"},
     {Reason{.kind = ReasonKind::none},
