@@ -15,7 +15,8 @@ std::string secs(Duration d) {
   return fmt::format("{}.{:06}", us_total / 1000000, us_total % 1000000);
 }
 
-std::string when(const ScriptLine& l) {
+std::string when(const ScriptLine& l, const ScriptLine* before) {
+  if (l.answers && before != nullptr) return "+" + secs(l.at - before->at);
   const Duration at = l.at - kTimeZero;
   if (l.slack == Duration{}) return secs(at);
   const Duration from = at > l.slack ? at - l.slack : Duration{};
@@ -87,7 +88,8 @@ std::string header(const scenario::Scenario& sc, const ScriptOrigin& o) {
                      "// before or after {}.\n",
                      o.apart, o.apart == 1 ? "" : "s", o.subject);
   }
-  h += "// Times are the model's, in seconds from the run's start. A retransmitted\n"
+  h += "// Times are the model's, in seconds from the run's start; a line that answers\n"
+       "// the one before at once is timed from it (+0.000001). A retransmitted\n"
        "// SYN-ACK's time is a range: its timer is rounded up on the timer wheel from\n"
        "// the kernel's jiffies, not the model's (kernel/time/timer.c\n"
        "// calc_wheel_index()). TS val and ecr count from 100 on each side; `>` lines\n"
@@ -122,8 +124,10 @@ std::string setup(const scenario::Scenario& sc) {
 std::string script_text(const scenario::Scenario& sc, const ScriptOrigin& origin,
                         const std::vector<ScriptLine>& lines) {
   std::string t = header(sc, origin) + setup(sc);
+  const ScriptLine* before = nullptr;
   for (const ScriptLine& l : lines) {
-    t += fmt::format("{:>9} {}\n", when(l), l.kind == LineKind::call ? l.call : segment_text(l));
+    t += fmt::format("{:>9} {}\n", when(l, before), l.kind == LineKind::call ? l.call : segment_text(l));
+    before = &l;
     for (const std::string& n : l.notes) t += "//   " + n + "\n";
   }
   return t;
