@@ -16,7 +16,7 @@ std::string secs(Duration d) {
 }
 
 std::string when(const ScriptLine& l, const ScriptLine* before) {
-  if (l.answers && before != nullptr) return "+" + secs(l.at - before->at);
+  if (l.follows && before != nullptr) return l.at == before->at ? "+0" : "+" + secs(l.at - before->at);
   const Duration at = l.at - kTimeZero;
   if (l.slack == Duration{}) return secs(at);
   const Duration from = at > l.slack ? at - l.slack : Duration{};
@@ -88,8 +88,9 @@ std::string header(const scenario::Scenario& sc, const ScriptOrigin& o) {
                      "// before or after {}.\n",
                      o.apart, o.apart == 1 ? "" : "s", o.subject);
   }
-  h += "// Times are the model's, in seconds from the run's start; a line that answers\n"
-       "// the one before at once is timed from it (+0.000001). A retransmitted\n"
+  h += "// Times are the model's, in seconds from the run's start; a line within a\n"
+       "// millisecond of the one before follows from it (an answer, the application\n"
+       "// woken) and is timed from it (+0.000001). A retransmitted\n"
        "// SYN-ACK's time is a range: its timer is rounded up on the timer wheel from\n"
        "// the kernel's jiffies, not the model's (kernel/time/timer.c\n"
        "// calc_wheel_index()). TS val and ecr count from 100 on each side; `>` lines\n"

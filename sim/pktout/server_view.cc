@@ -305,12 +305,8 @@ void answers_follow_their_segments(std::vector<ScriptLine>& lines) {
   }
 }
 
-bool answers(const ScriptLine& before, const ScriptLine& l) {
-  if (l.slack != Duration{} || l.at - before.at > kBurst) return false;
-  if (l.kind == LineKind::outbound) {
-    return before.kind == LineKind::call || (before.kind == LineKind::inbound && before.port == l.port);
-  }
-  return l.kind == LineKind::inbound && before.kind == LineKind::outbound && before.port == l.port;
+bool follows(const ScriptLine& before, const ScriptLine& l) {
+  return l.slack == Duration{} && l.at - before.at <= kBurst;
 }
 
 // Two shown connections on one client port would be one remote peer.
@@ -340,7 +336,7 @@ ServerView server_view(const scenario::Scenario& sc, const outcome::Outcome& out
   view.lines = packet_lines(out, shown, end, *prof);
   insert_calls(view.lines, server_calls(sc, out, shown, end), out);
   answers_follow_their_segments(view.lines);
-  for (std::size_t i = 1; i < view.lines.size(); ++i) view.lines[i].answers = answers(view.lines[i - 1], view.lines[i]);
+  for (std::size_t i = 1; i < view.lines.size(); ++i) view.lines[i].follows = follows(view.lines[i - 1], view.lines[i]);
   return view;
 }
 

@@ -49,12 +49,13 @@ struct ScriptLine {
   // An outbound line the kernel's timer wheel may move: due anywhere in
   // [at - slack, at + slack] (timer_slack.h). Zero: due at `at`.
   Duration slack{};
-  // Written relative to the line before (`+0.000001`): it answers that
-  // line at once (the kernel's answer to a segment or a call, the client's
-  // to the kernel's segment), so it is due when that line actually
+  // Written relative to the line before (`+0.000001`): it follows that line
+  // within a millisecond, as its consequence (the kernel's answer to a
+  // segment or a call, the client's to the kernel's segment, the
+  // application woken by a segment), so it is due when that line actually
   // happened, not when the model had it: a player woken late, or a timer
   // the kernel's wheel fired elsewhere in its slack, moves both together.
-  bool answers = false;
+  bool follows = false;
   LineKind kind = LineKind::call;
   std::uint16_t port = 0;  // the client's port: the remote peer (segments)
   ScriptSegment segment;   // segments
