@@ -57,6 +57,20 @@ std::string segment_text(const ScriptLine& l) {
   return t + options_text(s.options, (s.flags & outcome::kSyn) != 0);
 }
 
+// "//   a, b, c" lines of at most 80 characters.
+std::string comment_list(const std::vector<std::string>& names) {
+  std::string out, line;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string word = names[i] + (i + 1 < names.size() ? "," : "");
+    if (!line.empty() && line.size() + 1 + word.size() > 80) {
+      out += line + "\n";
+      line.clear();
+    }
+    line += line.empty() ? "//   " + word : " " + word;
+  }
+  return out + line + "\n";
+}
+
 std::string header(const scenario::Scenario& sc, const ScriptOrigin& o) {
   const std::string seed = o.seed == sc.seed ? std::string() : fmt::format(" --seed {}", o.seed);
   const std::string profile = o.profile == "linux-6.18" ? std::string() : " --kernel " + o.profile;
@@ -79,9 +93,10 @@ std::string header(const scenario::Scenario& sc, const ScriptOrigin& o) {
     for (const std::string& f : o.further) h += "//   " + f + "\n";
   }
   if (!o.left_out.empty()) {
-    h += fmt::format("// Folded out: {}. They met the listener while {} did, but it treats {} the\n"
-                     "// same without them (this script holds on the model without them).\n",
-                     fmt::join(o.left_out, ", "), o.subject, o.subject);
+    h += fmt::format("// Folded out: they met the listener while {} did, but it treats {} the same\n"
+                     "// without them (this script holds on the model without them):\n",
+                     o.subject, o.subject);
+    h += comment_list(o.left_out);
   }
   if (o.apart > 0) {
     h += fmt::format("// Not shown: the scenario's {} other connection{}, which met the listener only\n"
