@@ -141,7 +141,8 @@ std::vector<Call> subject_calls(const scenario::Scenario& sc, const outcome::Con
   const std::uint32_t request = group != nullptr && group->send ? group->send->bytes : 0;
   if (c.data_delivered && request > 0) {
     // tcp_recvmsg(): the request, whole, once it is queued and accepted.
-    calls.push_back({std::max(*c.accepted, *c.data_delivered), fmt::format("read({}, ..., {}) = {}", fd, request, request)});
+    calls.push_back(
+        {std::max(*c.accepted, *c.data_delivered), fmt::format("read({}, ..., {}) = {}", fd, request, request)});
   }
   if (const outcome::Packet* w = first_server(s, 0, true)) {
     // tcp_sendmsg(): the response, one write.
@@ -187,10 +188,6 @@ std::vector<Call> server_calls(const scenario::Scenario& sc, const outcome::Outc
   std::stable_sort(calls.begin(), calls.end(), [](const Call& a, const Call& b) { return a.at < b.at; });
   return calls;
 }
-
-}  // namespace
-
-namespace {
 
 // The model's reasons under each packet, for the shown connections only
 // (another connection's reason would speak of a peer the script leaves out).
@@ -254,15 +251,23 @@ std::vector<ScriptLine> packet_lines(const outcome::Outcome& out, const std::vec
 // A call at `at` goes after every segment before it, and after the
 // clients' segments at the same time (the call saw them), but before the
 // server's at the same time (the call sent them).
+// Where a call's line goes, from `from` on.
+std::size_t place_of(const std::vector<ScriptLine>& lines, std::size_t from, const Call& c,
+                     const outcome::Outcome& out) {
+  std::size_t i = from;
+  for (; i < lines.size(); ++i) {
+    const ScriptLine& l = lines[i];
+    if (c.sent != nullptr && l.packet && &out.packets[*l.packet] == c.sent) break;  // right before what it sent
+    if (l.at > c.at) break;
+    if (l.at == c.at && c.sent == nullptr && l.kind == LineKind::outbound) break;
+  }
+  return i;
+}
+
 void insert_calls(std::vector<ScriptLine>& lines, const std::vector<Call>& calls, const outcome::Outcome& out) {
   std::size_t from = 0;
   for (const Call& c : calls) {
-    std::size_t i = from;
-    auto is_sent = [&](const ScriptLine& l) { return c.sent != nullptr && l.packet && &out.packets[*l.packet] == c.sent; };
-    while (i < lines.size() && !is_sent(lines[i]) &&
-           (lines[i].at < c.at || (lines[i].at == c.at && (c.sent != nullptr || lines[i].kind != LineKind::outbound)))) {
-      ++i;
-    }
+    const std::size_t i = place_of(lines, from, c, out);
     ScriptLine line;
     line.at = c.at;
     line.kind = LineKind::call;

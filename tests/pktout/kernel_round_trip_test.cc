@@ -72,7 +72,9 @@ TEST(WrittenScriptOnTheKernel, StallE1AndE4HoldAndAnAlteredOneFails) {
   const testing::Case cases[] = {testing::kCases[0], testing::kCases[1], testing::kCases[4]};
   for (const testing::Case& c : cases) {
     const Played r = play_on_kernel(testing::written(c.scenario, c.connection));
-    if (const auto* no = std::get_if<kernel::PktCannotRun>(&r)) GTEST_SKIP() << "this machine cannot play scripts: " << no->why;
+    if (const auto* no = std::get_if<kernel::PktCannotRun>(&r)) {
+      GTEST_SKIP() << "this machine cannot play scripts: " << no->why;
+    }
     ASSERT_TRUE(std::holds_alternative<packetdrill::PlayResult>(r)) << std::get<packetdrill::ParseError>(r).message();
     const auto& result = std::get<packetdrill::PlayResult>(r);
     EXPECT_TRUE(result.held) << c.name << ":\n" << packetdrill::render(result);

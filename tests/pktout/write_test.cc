@@ -36,7 +36,8 @@ TEST(PacketdrillOut, StallScriptShowsThePeersThatFillTheAcceptQueueAndFoldsOutTh
   std::vector<packetdrill::Tuple> tuples = packetdrill::script_tuples(s);
   std::sort(tuples.begin(), tuples.end());
   EXPECT_EQ(tuples, (std::vector<packetdrill::Tuple>{49436, 49438, 49440, 49442}));
-  EXPECT_NE(text.find("without them (this script holds on the model without them):\n//   x#2, x#3\n"), std::string::npos)
+  EXPECT_NE(text.find("without them (this script holds on the model without them):\n//   x#2, x#3\n"),
+            std::string::npos)
       << text;
   EXPECT_NE(text.find("the model's run with seed 1\n// on the kernel profile linux-6.18 (HZ 250)"), std::string::npos);
   EXPECT_NE(text.find("synsim run scenarios/stall/loopback-stall-2003.yaml --format pkt --connection x#1"),
