@@ -16,7 +16,7 @@ std::string secs(Duration d) {
 }
 
 std::string when(const ScriptLine& l, const ScriptLine* before) {
-  if (l.follows && before != nullptr) return l.at == before->at ? "+0" : "+" + secs(l.at - before->at);
+  if (l.follows && before != nullptr) return l.at - before->at < us(1) ? "+0" : "+" + secs(l.at - before->at);
   const Duration at = l.at - kTimeZero;
   if (l.slack == Duration{}) return secs(at);
   const Duration from = at > l.slack ? at - l.slack : Duration{};

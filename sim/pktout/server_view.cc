@@ -175,7 +175,10 @@ std::vector<Call> server_calls(const scenario::Scenario& sc, const outcome::Outc
   std::optional<int> subject_fd;
   for (const Shown* s : accepted) {
     const outcome::ConnectionRecord& c = out.connections[s->record];
-    if (subject_fd && subject_close && *subject_close <= *c.accepted) open.erase(*subject_fd);
+    if (subject_fd && subject_close && *subject_close <= *c.accepted) {
+      open.erase(*subject_fd);
+      subject_fd.reset();
+    }
     int fd = kListenerFd + 1;
     while (open.count(fd)) ++fd;
     open.insert(fd);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "sim/packetdrill/parse.h"
 #include "sim/packetdrill/play.h"
@@ -48,27 +49,31 @@ struct Span {
   Time to = kTimeZero;
 };
 
-Span span_of(const outcome::Outcome& out, const std::string& name) {
-  Span s;
+// Every connection's span, in one pass over the packets (a load run has
+// a million of them).
+std::map<std::string, Span> spans_of(const outcome::Outcome& out) {
+  std::map<std::string, Span> spans;
   for (const outcome::Packet& p : out.packets) {
-    if (p.connection != name) continue;
+    Span& s = spans[p.connection];
     s.from = std::min(s.from, p.time);
     s.to = std::max(s.to, p.time);
   }
-  return s;
+  return spans;
 }
 
 // The other connections that met the listener while the subject did: a
 // first segment before the subject's last, and no accept() before the
 // subject's first (a child accepted before is gone from the queues).
 std::vector<std::size_t> candidates(const outcome::Outcome& out, std::size_t subject) {
-  const Span life = span_of(out, out.connections[subject].name);
+  const std::map<std::string, Span> spans = spans_of(out);
+  const auto own = spans.find(out.connections[subject].name);
+  const Span life = own == spans.end() ? Span{} : own->second;
   std::vector<std::size_t> out_list;
   for (std::size_t i = 0; i < out.connections.size(); ++i) {
     if (i == subject) continue;
     const outcome::ConnectionRecord& c = out.connections[i];
-    const Span s = span_of(out, c.name);
-    if (s.from > life.to) continue;
+    const auto s = spans.find(c.name);
+    if (s == spans.end() || s->second.from > life.to) continue;
     if (c.accepted && *c.accepted < life.from) continue;
     out_list.push_back(i);
   }
@@ -148,10 +153,10 @@ std::variant<std::string, CannotWrite> write_script(const scenario::Scenario& sc
   ViewRequest req;
   req.subject = *subject;
   req.further = candidates(out, *subject);
-  if (req.further.size() > kMaxFurtherPeers) {
-    return refuse(fmt::format("{} other connections met the listener while it did (at most {} fit a script a "
-                              "reader can follow)",
-                              req.further.size(), kMaxFurtherPeers));
+  if (req.further.size() > kMaxCandidates) {
+    return refuse(fmt::format("{} other connections met the listener while it did (the writer tries at most {}, "
+                              "and at most {} fit a script a reader can follow)",
+                              req.further.size(), kMaxCandidates, kMaxFurtherPeers));
   }
   Attempt whole = attempt(sc, out, scenario_file, req, {});
   if (!whole.cannot.empty()) return refuse(whole.cannot);
@@ -168,6 +173,11 @@ std::variant<std::string, CannotWrite> write_script(const scenario::Scenario& sc
     req = fewer;
     left_out = more;
     whole = a;
+  }
+  if (req.further.size() > kMaxFurtherPeers) {
+    return refuse(fmt::format("it needs {} further peers, the connections it shares the listener's queues with "
+                              "(at most {} fit a script a reader can follow)",
+                              req.further.size(), kMaxFurtherPeers));
   }
   return whole.text;
 }

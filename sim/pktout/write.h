@@ -30,6 +30,9 @@ struct CannotWrite {
 // Connections a script may show as remote peers besides its subject: more
 // would be a load test, not a reproducer a reader can follow.
 inline constexpr std::size_t kMaxFurtherPeers = 16;
+// Connections the writer tries to fold out (each try plays the script on
+// the model once, a few milliseconds at this size).
+inline constexpr std::size_t kMaxCandidates = 64;
 
 // `out` is a full-detail model run of `sc` with packets recorded;
 // `scenario_file` is named in the header as given.

@@ -129,8 +129,8 @@ TEST(PacketdrillOut, RefusesWhatAScriptCannotSayNamingIt) {
             std::string::npos);
   EXPECT_NE(refusal(kStall, "x#9").find("no connection of that name (the scenario's: pre#0, pre#1, x#0"),
             std::string::npos);
-  // Twenty clients connecting together: x#1 meets 21 others at the listener.
-  EXPECT_NE(refusal(kStall, "x#1", {"clients.x.count=20"}).find("21 other connections met the listener while it did"),
+  // Seventy clients connecting together: x#1 meets 71 others at the listener.
+  EXPECT_NE(refusal(kStall, "x#1", {"clients.x.count=70"}).find("71 other connections met the listener while it did"),
             std::string::npos);
   EXPECT_NE(refusal(kStall, "x#1", {"kernel=linux-2.5.66"}).find("one sweep timer per listener"), std::string::npos);
 }
