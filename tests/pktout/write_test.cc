@@ -114,6 +114,37 @@ TEST(PacketdrillOut, AnswersFollowTheirSegmentsInABurst) {
 
 // Each from a small scenario (a --set override where it takes one), so
 // that no refusal waits on a load run.
+// A load scenario's connection: of the others that met the listener while
+// it did, none is needed (each was tried and folded out). Shown with all of
+// them, the application closes the subject's descriptor and the next
+// accept() alone takes it again: that script holds on the model too.
+TEST(PacketdrillOut, LoadConnectionFoldsOutEveryOtherAndReusesItsDescriptorOnce) {
+  const char* const load = "scenarios/load/c16-b8.yaml";
+  const packetdrill::Script alone = parsed(written(load, "load#9"));
+  EXPECT_EQ(packetdrill::script_tuples(alone), (std::vector<packetdrill::Tuple>{49454}));
+  const scenario::Scenario sc = testing::load(load);
+  const outcome::Outcome out = model::run(sc);
+  ViewRequest req;
+  for (std::size_t i = 0; i < out.connections.size(); ++i) {
+    if (out.connections[i].name == "load#9") req.subject = i;
+  }
+  for (std::size_t i = 4; i < 20; ++i) {
+    if (i != req.subject) req.further.push_back(i);
+  }
+  ScriptOrigin origin;
+  origin.subject = "load#9";
+  const std::string text = script_text(sc, origin, server_view(sc, out, req).lines);
+  const std::size_t closed = text.find("close(9) = 0");
+  ASSERT_NE(closed, std::string::npos) << text;
+  const std::size_t again = text.find("accept(3, ..., ...) = 9", closed);
+  ASSERT_NE(again, std::string::npos) << text;
+  EXPECT_NE(text.find("accept(3, ..., ...) = 16", again), std::string::npos) << text;
+  auto played = packetdrill::play_on_model(parsed(text), packetdrill::PlayOptions{});
+  ASSERT_TRUE(std::holds_alternative<packetdrill::PlayResult>(played));
+  EXPECT_TRUE(std::get<packetdrill::PlayResult>(played).held)
+      << packetdrill::render(std::get<packetdrill::PlayResult>(played));
+}
+
 std::string refusal(const std::string& relative, const std::string& connection,
                     const std::vector<std::string>& sets = {}) {
   scenario::LoadResult loaded = scenario::load_file(std::string(SYNSIM_SOURCE_DIR) + "/" + relative, sets);
