@@ -7,6 +7,7 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/parallel_runs.h"
 #include "sim/cli/packetdrill_command.h"
+#include "sim/cli/pkt_format.h"
 #include "sim/cli/progress_bar.h"
 #include "sim/cli/render.h"
 #include "sim/cli/session.h"
@@ -103,6 +104,11 @@ int run_command(const RunArgs& args) {
   std::optional<scenario::Scenario> sc = load_scenario(args.file, sets);
   if (!sc) return kExitBadInput;
 
+  if (args.format == "pkt") return run_pkt_format(args, *sc);
+  if (args.connection) {
+    std::cerr << "--connection: only with --format pkt (the connection its script is of)\n";
+    return kExitBadInput;
+  }
   if (args.seeds > 0) return run_seeds(args, *sc);
   std::optional<Time> at;
   if (!snapshot_time(args, *sc, &at)) return kExitBadInput;

@@ -19,6 +19,7 @@ struct RunArgs {
   std::optional<std::string> out_dir;
   std::uint32_t seeds = 0;        // > 0: run this many seeds (from --seed or the scenario's) and print their spread
   unsigned jobs = 1;              // --seeds: runs at once (0: one per hardware thread); the output is the same
+  std::optional<std::string> connection;  // --format pkt: the connection the script is of ("x#1")
 };
 
 int run_command(const RunArgs& args);

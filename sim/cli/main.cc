@@ -107,8 +107,12 @@ CLI::App* add_run(CLI::App& app, RunArgs& run) {
   run_cmd->add_option("--format", run.format,
                       "Output: text (timeline + summary), tcpdump, summary, json, perfetto (trace JSON for "
                       "ui.perfetto.dev), html (self-contained report), markdown, netstat (every socket's state, "
-                      "Recv-Q and Send-Q as netstat -tan prints them, at --at)")
-      ->check(CLI::IsMember(output_formats()));
+                      "Recv-Q and Send-Q as netstat -tan prints them, at --at), pkt (a packetdrill script of "
+                      "--connection as its server saw it, for `synsim run FILE.pkt` and `synsim kernel FILE.pkt`)")
+      ->check(CLI::IsMember(run_formats()));
+  run_cmd->add_option("--connection", run.connection,
+                      "With --format pkt: the connection the script is of (x#1); the connections that shared the "
+                      "listener's queues with it are further remote peers, those it does not need are folded out");
   run_cmd->add_option("--at", run.at,
                       "With --format netstat: when, as a duration since the run's start (2s, 450ms, 1.5s); "
                       "default: the end of the run");

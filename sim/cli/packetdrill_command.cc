@@ -12,7 +12,7 @@ namespace synsim::cli {
 bool is_packetdrill_script(const std::string& file) { return file.ends_with(".pkt"); }
 
 int run_packetdrill(const RunArgs& args) {
-  if (args.format != "text" || !args.sets.empty() || args.out_dir || args.at || args.seeds > 0) {
+  if (args.format != "text" || !args.sets.empty() || args.out_dir || args.at || args.seeds > 0 || args.connection) {
     std::cerr << args.file
               << ": a packetdrill script takes --kernel and --seed only (its sysctls are in the script; "
                  "its report is text)\n";

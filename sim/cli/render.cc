@@ -17,6 +17,15 @@ const std::vector<std::string>& output_formats() {
   return formats;
 }
 
+const std::vector<std::string>& run_formats() {
+  static const std::vector<std::string> formats = [] {
+    std::vector<std::string> f = output_formats();
+    f.push_back("pkt");
+    return f;
+  }();
+  return formats;
+}
+
 std::string render_format(const std::string& format, const outcome::Outcome& out, const std::string& scenario_text,
                           std::optional<Time> at) {
   if (format == "netstat") {

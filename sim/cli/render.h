@@ -11,6 +11,9 @@ namespace synsim::cli {
 
 // text | tcpdump | summary | json | perfetto | html | markdown | netstat
 const std::vector<std::string>& output_formats();
+// `synsim run`'s: output_formats() and pkt (a packetdrill script of one
+// connection: pkt_format.h, not a rendering of the whole outcome).
+const std::vector<std::string>& run_formats();
 // `out` in `format`, as printed on stdout. Every format but perfetto
 // carries the expect: results the outcome holds (Outcome::expect): text and
 // summary open with a banner when one failed and close with every result,

@@ -27,7 +27,7 @@ struct PktEndpoint {
 
 // Where the script's numbers land: the remote peer's ISN (its relative 0)
 // and the local kernel's (its SYN's or SYN-ACK's sequence number), and the
-// last TSval the kernel sent (an injected TS ecr other than 0 echoes it).
+// TSval an injected TS ecr other than 0 echoes (Local::local_ts()).
 struct PktNumbers {
   std::uint32_t peer_isn = 0;
   std::uint32_t local_isn = 0;

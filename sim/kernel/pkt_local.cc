@@ -73,7 +73,11 @@ bool PktKernelLocal::run_until(Time until, const std::function<bool()>& stop) {
 }
 
 bool PktKernelLocal::inject(const packetdrill::PacketEvent& p, packetdrill::Tuple tuple) {
-  const PktNumbers n{packetdrill::kPeerIsn, local_isn(tuple).value_or(0), local_ts(tuple)};
+  std::uint32_t script_ecr = 0;
+  for (const packetdrill::TcpOption& o : p.options.value_or(std::vector<packetdrill::TcpOption>{})) {
+    if (o.kind == packetdrill::OptionKind::timestamp) script_ecr = o.b;
+  }
+  const PktNumbers n{packetdrill::kPeerIsn, local_isn(tuple).value_or(0), local_ts(tuple, script_ecr)};
   const std::vector<std::uint8_t> bytes = build_inbound(p, PktEndpoint{kRemoteAddr, remote_port(tuple)}, local_, n);
   // A write to a TUN device is the packet's arrival on it (tun_get_user ->
   // netif_rx): the kernel takes it in its softirq, as from a wire.

@@ -22,9 +22,15 @@ std::optional<std::uint32_t> Local::local_isn(Tuple tuple) const {
   return it == tuples_.end() ? std::nullopt : it->second.isn;
 }
 
-std::uint32_t Local::local_ts(Tuple tuple) const {
+std::uint32_t Local::local_ts(Tuple tuple, std::uint32_t script_ecr) const {
   const auto it = tuples_.find(tuple);
-  return it == tuples_.end() ? 0 : it->second.ts;
+  if (it == tuples_.end()) return 0;
+  const auto mapped = it->second.ts_of_script.find(script_ecr);
+  return mapped == it->second.ts_of_script.end() ? it->second.ts : mapped->second;
+}
+
+void Local::map_script_ts(Tuple tuple, std::uint32_t script_val, std::uint32_t actual) {
+  tuples_[tuple].ts_of_script[script_val] = actual;
 }
 
 std::vector<Tuple> script_tuples(const Script& script) {

@@ -93,19 +93,31 @@ class Local {
   void take_sent() { ++taken_; }
   std::vector<Sent> untaken() const { return {sent_.begin() + static_cast<std::ptrdiff_t>(taken_), sent_.end()}; }
 
+  // A `>` line that states a TS val matched a segment the local side sent
+  // with `actual`: an injected ecr of that script value echoes `actual`, as
+  // packetdrill maps the script's TS clock onto the kernel's. A peer that
+  // echoes an older TSval than the last is then played as written (a client
+  // whose ts_recent a retransmitted SYN-ACK did not move: the echo tells
+  // the listener the SYN-ACK's retransmission was spurious,
+  // tcp_try_undo_spurious_syn(), net/ipv4/tcp_input.c).
+  void map_script_ts(Tuple tuple, std::uint32_t script_val, std::uint32_t actual);
+
  protected:
   // A segment the local side sent at `t` on `tuple`; the tuple's first SYN
   // (or SYN-ACK) fixes its ISN.
   void record(Time t, const tcp::Segment& seg, Tuple tuple);
   std::optional<std::uint32_t> local_isn(Tuple tuple) const;
-  // The last TSval the local side sent on the tuple: an injected TS ecr
-  // echoes it, as packetdrill maps the script's ecr onto the kernel's clock.
-  std::uint32_t local_ts(Tuple tuple) const;
+  // What an injected TS ecr of `script_ecr` echoes on the tuple: the TSval
+  // of the `>` line that stated that value (map_script_ts), else the last
+  // TSval the local side sent there, as packetdrill maps the script's ecr
+  // onto the kernel's clock.
+  std::uint32_t local_ts(Tuple tuple, std::uint32_t script_ecr) const;
 
  private:
   struct TupleSeen {
     std::optional<std::uint32_t> isn;
     std::uint32_t ts = 0;
+    std::map<std::uint32_t, std::uint32_t> ts_of_script;  // a `>` line's TS val -> the TSval sent
   };
   std::vector<Sent> sent_;
   std::size_t taken_ = 0;

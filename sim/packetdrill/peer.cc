@@ -71,10 +71,11 @@ bool Peer::inject(const PacketEvent& p, Tuple tuple) {
         case OptionKind::wscale: seg.wscale = static_cast<std::int8_t>(o.a > 14 ? 14 : o.a); break;
         case OptionKind::timestamp:
           // TSecr echoes the stack's last TSval, as packetdrill maps it
-          // (the script's ecr is relative to a clock the model does not share).
+          // (the script's ecr is relative to a clock the model does not share):
+          // the one of the `>` line with that TS val, else the last (local.h).
           seg.has_ts = true;
           seg.ts_val = o.a;
-          seg.ts_ecr = o.b == 0 ? 0 : local_ts(tuple);
+          seg.ts_ecr = o.b == 0 ? 0 : local_ts(tuple, o.b);
           break;
         case OptionKind::sack:
           // The model carries one block: the first.

@@ -142,6 +142,9 @@ bool Walk::outbound(const Event& e, const PacketEvent& p, LineResult& line) {
   const std::string differs = segment_differs(p, s, result.notes, e.where.line);
   if (!differs.empty()) return fail_now(differs);
   if (!on_time(e, line, *line.actual)) return fail_now("timing error");
+  for (const TcpOption& o : p.options.value_or(std::vector<TcpOption>{})) {
+    if (o.kind == OptionKind::timestamp && s.seg.has_ts) peer.map_script_ts(tuple, o.a, s.seg.ts_val);
+  }
   line.status = LineStatus::ok;
   return true;
 }

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 // Layers that must be pure functions of (scenario, seed).
 const char* const kDeterministicLayers[] = {"core",   "profile", "tcp",     "model",      "scenario",
-                                            "outcome", "expect", "compare", "packetdrill"};
+                                            "outcome", "expect", "compare", "packetdrill", "pktout"};
 
 struct Banned {
   const char* token;
