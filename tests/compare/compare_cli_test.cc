@@ -47,6 +47,11 @@ const std::string kLoad = src("scenarios/hypotheses/connect-send-delay-under-loa
 // 2 connections: packet by packet under --mode auto.
 const std::string kSmall = src("scenarios/measured/e2-accept-at-13s.yaml");
 
+// The model's own capture of a load (2,000 connections at backlog 8: SYNs
+// dropped, cookie ACKs ignored on a full accept queue, data retransmitted).
+const std::string kCaptured = src("scenarios/load/c64-b8.yaml");
+const std::string kCapturedSets = " --set clients.load.count=2000 --set duration=6s";
+
 class CompareCli : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -61,6 +66,14 @@ class CompareCli : public ::testing::Test {
     const Result r = synsim("run " + scenario + " --format summary " + extra + " --out " + (dir_ / "saved").string());
     EXPECT_LE(r.exit_code, 1) << r.output;
     return (dir_ / "saved" / "outcome.json").string();
+  }
+  // The model's own capture of kCaptured (with `extra` overrides), as
+  // `synsim run --out` writes it.
+  std::string captured(const std::string& extra = "") {
+    const Result run = synsim("run " + kCaptured + kCapturedSets + extra + " --format summary --out " +
+                              (dir_ / "run").string());
+    EXPECT_LE(run.exit_code, 1) << run.output;
+    return (dir_ / "run" / "capture.pcap").string();
   }
   std::filesystem::path dir_;
 };
@@ -387,15 +400,8 @@ TEST_F(CompareCli, MarkdownAndHtmlShowEveryRunsExpectations) {
   EXPECT_NE(html.find("<title>FAILED: "), std::string::npos);
 }
 
-// The model's own capture of a load (2,000 connections at backlog 8: SYNs
-// dropped, cookie ACKs ignored on a full accept queue, data retransmitted).
-const std::string kCaptured = src("scenarios/load/c64-b8.yaml");
-const std::string kCapturedSets = " --set clients.load.count=2000 --set duration=6s";
-
 TEST_F(CompareCli, ACaptureIsTheKernelSideAndItsOwnModelRunAgreesWithItFigureForFigure) {
-  const Result run = synsim("run " + kCaptured + kCapturedSets + " --format summary --out " + (dir_ / "run").string());
-  ASSERT_LE(run.exit_code, 1) << run.output;
-  const std::string pcap = (dir_ / "run" / "capture.pcap").string();
+  const std::string pcap = captured();
   const Result r = synsim("compare " + kCaptured + kCapturedSets + " --kernel-outcome " + pcap);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("verdict: AGREE (statistical: 0 misses)"), std::string::npos) << r.output;
@@ -411,19 +417,14 @@ TEST_F(CompareCli, ACaptureIsTheKernelSideAndItsOwnModelRunAgreesWithItFigureFor
 TEST_F(CompareCli, ACaptureOfAnotherWorkloadDisagrees) {
   // Captured with a backlog of 128 (nothing dropped), compared with the
   // scenario at backlog 8 (45 connect()s over a second): DISAGREE.
-  const Result run = synsim("run " + kCaptured + kCapturedSets + " --set server.backlog=128 --format summary --out " +
-                            (dir_ / "run").string());
-  ASSERT_LE(run.exit_code, 1) << run.output;
   const Result r =
-      synsim("compare " + kCaptured + kCapturedSets + " --kernel-outcome " + (dir_ / "run" / "capture.pcap").string());
+      synsim("compare " + kCaptured + kCapturedSets + " --kernel-outcome " + captured(" --set server.backlog=128"));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("connect > 1s: model 45 (median of 45), kernel 0"), std::string::npos) << r.output;
 }
 
 TEST_F(CompareCli, ACaptureIsNeverAlignedConnectionByConnectionAndABrokenOneIsBadInput) {
-  const Result run = synsim("run " + kCaptured + kCapturedSets + " --format summary --out " + (dir_ / "run").string());
-  ASSERT_LE(run.exit_code, 1) << run.output;
-  const std::string pcap = (dir_ / "run" / "capture.pcap").string();
+  const std::string pcap = captured();
   const Result r = synsim("compare " + kCaptured + kCapturedSets + " --mode connections --kernel-outcome " + pcap);
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("a capture is compared statistically"), std::string::npos) << r.output;

@@ -9,15 +9,13 @@
 // absolute paths.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "sim/expect/evaluate.h"
 #include "sim/report/expect_text.h"
 #include "sim/report/tables.h"
 #include "sim/report/tcpdump.h"
 #include "tests/model/harness.h"
+#include "tests/golden_file.h"
 #include "tests/model/shipped_scenarios.h"
 
 namespace synsim::testing {
@@ -43,17 +41,8 @@ TEST_P(Golden, TimelineMatchesTheCheckedInOne) {
     if (c == '/') c = '-';
   }
   golden_name.replace(golden_name.size() - 5, 5, ".txt");
-  const std::string golden = std::string(SYNSIM_SOURCE_DIR) + "/tests/golden/" + golden_name;
-  if (std::getenv("SYNSIM_UPDATE_GOLDEN") != nullptr) {
-    std::ofstream(golden, std::ios::binary) << text;
-    GTEST_SKIP() << "regenerated " << golden;
-  }
-  std::ifstream in(golden, std::ios::binary);
-  ASSERT_TRUE(in) << "no golden file " << golden << "; run SYNSIM_UPDATE_GOLDEN=1 ctest -L golden";
-  std::stringstream expected;
-  expected << in.rdbuf();
-  EXPECT_EQ(text, expected.str()) << "timeline of " << path << " changed; if on purpose, regenerate with "
-                                  << "SYNSIM_UPDATE_GOLDEN=1 ctest -L golden";
+  testing::expect_golden(text, std::string(SYNSIM_SOURCE_DIR) + "/tests/golden/" + golden_name,
+                         "timeline of " + path);
 }
 
 // Every shipped scenario's `expect:` hypotheses hold on the model.
