@@ -25,7 +25,8 @@ namespace {
 // Another scenario's outcome would compare two different experiments, and
 // so would the same scenario with other settings (a --set on one side
 // only). False after saying why.
-bool same_experiment(const std::string& path, const scenario::Scenario& sc, const outcome::Outcome& out) {
+bool same_experiment(const std::string& path, const scenario::Scenario& sc, const outcome::Outcome& out,
+                     const char* side = "kernel") {
   if (out.info.scenario != sc.name) {
     std::cerr << path << ": holds an outcome of scenario " << out.info.scenario << ", not " << sc.name << '\n';
     return false;
@@ -45,8 +46,9 @@ bool same_experiment(const std::string& path, const scenario::Scenario& sc, cons
     for (const std::string& s : ours) std::cerr << "  this comparison:  " << s << '\n';
     return false;
   }
-  if (out.info.source != "kernel") {
-    std::cerr << "synsim: note: " << path << " holds a " << out.info.source << " outcome, compared as the kernel side\n";
+  if (out.info.source != side) {
+    std::cerr << "synsim: note: " << path << " holds a " << out.info.source << " outcome, compared as the " << side
+              << " side\n";
   }
   return true;
 }
@@ -94,6 +96,19 @@ std::optional<Runs> read_kernel_outcomes(const std::vector<std::string>& paths, 
     kernels.outcomes.push_back(std::move(*out));
   }
   return kernels;
+}
+
+// The model side as saved (--model-outcome): a model run's outcome.json, or
+// a kernel run's, to judge the kernel against itself (what the verdict says
+// of two runs of one experiment: its noise, scripts/verdict-noise).
+std::optional<Runs> read_model_outcomes(const std::vector<std::string>& paths, const scenario::Scenario& sc) {
+  Runs models;
+  for (const std::string& path : paths) {
+    std::optional<outcome::Outcome> out = read_kernel_outcome_file(path);
+    if (!out || !same_experiment(path, sc, *out, "model")) return std::nullopt;
+    models.outcomes.push_back(std::move(*out));
+  }
+  return models;
 }
 
 // The kernel side: saved outcomes, or `runs` runs on this machine's kernel.
@@ -199,6 +214,10 @@ int compare_command(const CompareArgs& args) {
   scenario::Scenario model_sc = sc;
   std::string calibration;
   if (args.calibrate) {
+    if (!args.model_outcomes.empty()) {
+      std::cerr << "synsim compare: --calibrate fits the model it runs; --model-outcome runs none\n";
+      return kExitBadInput;
+    }
     if (!args.kernel_outcomes.empty()) {
       std::cerr << "synsim compare: --calibrate measures this machine now, and saved kernel runs were measured on "
                    "the machine as it was then; give the model the --set values fitted then instead\n";
@@ -214,7 +233,9 @@ int compare_command(const CompareArgs& args) {
   }
   // An InvariantViolation escapes to the caller: an internal error
   // (internal_error.h), before anything was written.
-  std::optional<Runs> models = run_on_model_seeds(model_sc, runs, args.file, args.jobs, model_detail(args, sc, mode));
+  std::optional<Runs> models = args.model_outcomes.empty()
+                                   ? run_on_model_seeds(model_sc, runs, args.file, args.jobs, model_detail(args, sc, mode))
+                                   : read_model_outcomes(args.model_outcomes, sc);
   if (!models) return kExitBadInput;
   std::variant<Runs, int> side = kernel_side(args, sc, runs, mode);
   if (const int* rc = std::get_if<int>(&side)) return *rc;

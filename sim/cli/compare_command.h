@@ -20,6 +20,7 @@ struct CompareArgs {
   std::string mode = "auto";             // auto | connections | statistical
   std::string stall_threshold = "1s";    // statistical mode: the judged stall count is stall > this
   std::vector<std::string> kernel_outcomes;  // saved kernel outcome.json files instead of kernel runs
+  std::vector<std::string> model_outcomes;   // saved outcome.json files instead of model runs
   std::uint32_t runs = 0;                // runs a side (kernel runs, model seeds); 0: one, or one per saved outcome
   unsigned jobs = 1;                     // model seeds at once (0: one per hardware thread); before the kernel runs
   std::string format = "text";           // text | json (the statistical table, machine-readable)

@@ -223,6 +223,10 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& cmp) {
                           "of a previous compare) instead of running the kernel; repeatable, one per kernel run. "
                           "An outcome of other settings (another --set) is refused. A capture (pcap, pcapng, "
                           "tcpdump text: read as synsim explain reads it) is compared statistically");
+  compare_cmd->add_option("--model-outcome", cmp.model_outcomes,
+                          "Judge this saved outcome.json as the model side instead of running the model; "
+                          "repeatable, one per seed. A kernel run's outcome judged against another run of the same "
+                          "experiment measures the verdict's own noise (scripts/verdict-noise)");
   compare_cmd->add_option("--runs", cmp.runs,
                           "Statistical mode: run the kernel N times and the model with N seeds (the scenario's seed, "
                           "seed+1, ...) and judge the model's median run against the kernel's range (default 1, or "

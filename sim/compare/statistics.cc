@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 
 namespace synsim::compare {
 
@@ -38,12 +39,11 @@ Band widened(std::int64_t kernel_min, std::int64_t kernel_max, std::int64_t slac
   Band b;
   // Every kernel run left its p99 unfinished: only an unfinished model p99 matches.
   if (kernel_min == kUnfinished) return Band{kUnfinished, kUnfinished};
-  b.lo = std::max<std::int64_t>(0, std::min(scaled(kernel_min, kFactorDenominator, kFactorNumerator, false),
-                                            kernel_min - slack));
+  b.lo = std::max<std::int64_t>(0, std::min(scaled(kernel_min, 1, kFactor, false), kernel_min - slack));
   if (kernel_max == kUnfinished) {
     b.hi = kUnfinished;
   } else {
-    b.hi = std::max(scaled(kernel_max, kFactorNumerator, kFactorDenominator, true),
+    b.hi = std::max(scaled(kernel_max, kFactor, 1, true),
                     kernel_max > INT64_MAX - slack ? INT64_MAX : kernel_max + slack);
   }
   return b;
@@ -51,9 +51,8 @@ Band widened(std::int64_t kernel_min, std::int64_t kernel_max, std::int64_t slac
 
 std::string tolerance_rule() {
   return fmt::format("a figure agrees when the model's median run lies within the kernel's range of runs widened "
-                     "by x{:.1f} either way or by ±{} (counts) / ±{} (durations), whichever is wider",
-                     static_cast<double>(kFactorNumerator) / static_cast<double>(kFactorDenominator), kCountSlack,
-                     format_duration(kDurationSlack));
+                     "by x{} either way or by ±{} (counts) / ±{} (durations), whichever is wider",
+                     kFactor, kCountSlack, format_duration(kDurationSlack));
 }
 
 bool is_duration(Figure f) { return f == Figure::total_p99 || f == Figure::longest_stall; }
@@ -292,21 +291,56 @@ StatisticalComparison compare_statistics(const std::vector<outcome::Outcome>& mo
   c.model = m.front();
   c.kernel = k.front();
   for (std::size_t i = 0; i < kJudgedFigures; ++i) {
-    Judged j;
-    j.figure = static_cast<Figure>(i);
+    const auto f = static_cast<Figure>(i);
+    std::vector<std::int64_t> model;
+    std::vector<std::int64_t> kernel;
+    for (const SideStatistics& s : m) model.push_back(figure_value(s, f));
+    for (const SideStatistics& s : k) kernel.push_back(figure_value(s, f));
+    Judged j = judge_figure(f, std::move(model), std::move(kernel));
     j.what = figure_name(j.figure, options);
-    for (const SideStatistics& s : m) j.model.push_back(figure_value(s, j.figure));
-    for (const SideStatistics& s : k) j.kernel.push_back(figure_value(s, j.figure));
-    j.model_median = lower_median(j.model);
-    const auto [lo, hi] = std::minmax_element(j.kernel.begin(), j.kernel.end());
-    j.band = widened(*lo, *hi, is_duration(j.figure) ? to_ns(kDurationSlack) : kCountSlack);
-    j.agree = j.band.lo <= j.model_median && j.model_median <= j.band.hi;
     j.not_judged = why_not_judged(kernels.front(), j.figure);
     if (!j.not_judged.empty()) j.agree = true;
     if (!j.agree) c.misses.push_back(miss_line(j));
     c.judged.push_back(std::move(j));
   }
+  c.unsettled = kernel_unsettled(c.judged);
   return c;
+}
+
+Judged judge_figure(Figure f, std::vector<std::int64_t> model, std::vector<std::int64_t> kernel) {
+  if (model.empty() || kernel.empty()) throw std::logic_error("judge_figure: a side without a run");
+  Judged j;
+  j.figure = f;
+  j.model = std::move(model);
+  j.kernel = std::move(kernel);
+  j.model_median = lower_median(j.model);
+  const auto [lo, hi] = std::minmax_element(j.kernel.begin(), j.kernel.end());
+  j.band = widened(*lo, *hi, is_duration(f) ? to_ns(kDurationSlack) : kCountSlack);
+  j.agree = j.band.lo <= j.model_median && j.model_median <= j.band.hi;
+  return j;
+}
+
+std::vector<std::string> kernel_unsettled(const std::vector<Judged>& judged) {
+  std::vector<std::string> lines;
+  for (const Judged& j : judged) {
+    if (!j.not_judged.empty() || j.kernel.size() < 2) continue;
+    for (std::size_t i = 0; i < j.kernel.size(); ++i) {
+      std::vector<std::int64_t> rest;
+      std::string names;
+      for (std::size_t r = 0; r < j.kernel.size(); ++r) {
+        if (r == i) continue;
+        rest.push_back(j.kernel[r]);
+        names += fmt::format("{}{}", names.empty() ? "" : ", ", r + 1);
+      }
+      const Judged self = judge_figure(j.figure, {j.kernel[i]}, rest);
+      if (self.agree) continue;
+      lines.push_back(fmt::format("{}: run {} ({}) outside run{} {} (band {}..{})", j.what, i + 1,
+                                  figure_text(j.figure, j.kernel[i]), rest.size() == 1 ? "" : "s", names,
+                                  figure_text(j.figure, self.band.lo), figure_text(j.figure, self.band.hi)));
+      break;  // one line a figure: the first run that stands apart
+    }
+  }
+  return lines;
 }
 
 }  // namespace synsim::compare

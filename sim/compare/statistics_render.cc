@@ -190,6 +190,23 @@ std::string busy_text(const StatisticalComparison& c) {
   return s;
 }
 
+// What the verdict cannot tell from the kernel's own spread: with one
+// kernel run, that it is unmeasured; with several, the figures on which the
+// kernel's runs fall outside each other's band (kernel_unsettled()).
+std::string unsettled_text(const StatisticalComparison& c, const char* bullet) {
+  if (c.kernel_runs == 1) {
+    return fmt::format("note: one kernel run: its spread from run to run is unmeasured, and at many saved load "
+                       "experiments the kernel's runs differ beyond the rule (reports/verdict/README.md); "
+                       "--runs 3 measures it\n");
+  }
+  if (c.unsettled.empty()) return {};
+  std::string s = fmt::format("note: the kernel's own runs spread beyond the rule on {} figure{}; a miss there may be "
+                              "the kernel's run-to-run regimes as much as the model (reports/verdict/README.md)\n",
+                              c.unsettled.size(), c.unsettled.size() == 1 ? "" : "s");
+  for (const std::string& u : c.unsettled) s += bullet + u + "\n";
+  return s;
+}
+
 }  // namespace
 
 std::string render_statistics_text(const StatisticalComparison& c) {
@@ -199,6 +216,7 @@ std::string render_statistics_text(const StatisticalComparison& c) {
                    seeds_text(c), c.kernel_info.kernel, c.kernel_info.hz, c.kernel_runs, c.kernel_runs == 1 ? "" : "s",
                    c.kernel_info.captured ? ", packets captured" : ", no packet capture");
   s += busy_text(c);
+  s += unsettled_text(c, "  ");
   s += fmt::format("judged: the first {} rows; {}\n", c.judged.size(), tolerance_rule());
   s += "total: connect() called -> response readable; connect: connect() called -> returned; unfinished ones count\n"
        "stall: first request byte sent -> read by the server application, over delivered requests (nearest rank)\n";
@@ -283,6 +301,7 @@ std::string render_statistics_markdown(const StatisticalComparison& c) {
     for (const std::string& b : c.busy_kernel_runs) s += "- " + b + "\n";
     s += "\n";
   }
+  if (const std::string u = unsettled_text(c, "- "); !u.empty()) s += u + "\n";
   s += "| | model | kernel | |\n|---|---:|---:|---|\n";
   for (const Row& r : rows(c)) s += fmt::format("| {} | {} | {} | {} |\n", r.label, r.model, r.kernel, r.note);
   s += fmt::format("\nStraggler groups (first delivery s:size), model: {}\n\nkernel: {}\n\n", groups_text(c.model.groups),
@@ -304,6 +323,7 @@ json::Value statistics_json(const StatisticalComparison& c, const Comparison* pe
   j["misses"] = json::array_of(per_connection != nullptr ? per_connection->disagreements : c.misses);
   j["rule"] = tolerance_rule();
   j["busy_kernel_runs"] = json::array_of(c.busy_kernel_runs);
+  j["kernel_unsettled"] = json::array_of(c.unsettled);
   j["model_runs"] = c.model_runs;
   j["kernel_runs"] = c.kernel_runs;
   j["stall_threshold_ns"] = to_ns(c.options.stall_threshold);

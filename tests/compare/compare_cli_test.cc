@@ -117,7 +117,7 @@ TEST_F(CompareCli, StatisticalMissExitsOneAndSaysByHowMuch) {
   std::ofstream(saved) << json.dump(2);
   const Result r = synsim("compare " + kLoad + " --kernel-outcome " + saved);
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("TcpExtListenOverflows: model 196 (median of 196), kernel 1434 (band 956..2151): outside "
+  EXPECT_NE(r.output.find("TcpExtListenOverflows: model 196 (median of 196), kernel 1434 (band 478..4302): outside "
                           "the band"),
             std::string::npos)
       << r.output;
@@ -145,6 +145,30 @@ TEST_F(CompareCli, KernelOutcomeOfOtherSettingsIsRefusedNotJudged) {
   const Result machine =
       synsim("compare " + kLoad + " --set server.backlog=128 --set machine.cpus=2 --kernel-outcome " + saved);
   EXPECT_NE(machine.output.find("verdict"), std::string::npos) << machine.output;
+}
+
+TEST_F(CompareCli, ASavedModelSideIsJudgedAsRunAndRefusedWhenItIsAnotherExperiment) {
+  // --model-outcome replaces the model's run: a run judged against a copy of
+  // itself agrees; one with the kernel's overflows pasted in does not; one of
+  // other settings is refused as on the kernel side.
+  const std::string saved = saved_outcome(kLoad);
+  const std::filesystem::path other = dir_ / "other.json";
+  nlohmann::json json = nlohmann::json::parse(read(saved));
+  json["counters"]["TcpExtListenOverflows"] = 1434;
+  std::ofstream(other) << json.dump(2);
+  const Result same = synsim("compare " + kLoad + " --model-outcome " + saved + " --kernel-outcome " + saved);
+  EXPECT_EQ(same.exit_code, 0) << same.output;
+  EXPECT_NE(same.output.find("verdict: AGREE"), std::string::npos) << same.output;
+  const Result miss = synsim("compare " + kLoad + " --model-outcome " + saved + " --kernel-outcome " + other.string());
+  EXPECT_EQ(miss.exit_code, 1) << miss.output;
+  EXPECT_NE(miss.output.find("TcpExtListenOverflows: model 196 (median of 196), kernel 1434"), std::string::npos)
+      << miss.output;
+  const std::string at_128 = saved_outcome(kLoad, "--set server.backlog=128");  // rewrites `saved` too
+  const Result refused =
+      synsim("compare " + kLoad + " --set server.backlog=8 --model-outcome " + at_128 + " --kernel-outcome " + saved);
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  EXPECT_NE(refused.output.find("with other settings"), std::string::npos) << refused.output;
+  EXPECT_EQ(refused.output.find("verdict"), std::string::npos) << refused.output;
 }
 
 TEST_F(CompareCli, SeveralRunsASideAreJudgedTogether) {
