@@ -69,3 +69,32 @@ def decompressed(path, tmp, tag):
         with gzip.open(path) as src, open(out, "wb") as dst:
             dst.write(src.read())
     return out
+
+
+# A duration that never ended ("unfinished" in compare's JSON; compare::kUnfinished).
+UNFINISHED = 2**63 - 1
+
+
+def value(x):
+    """A judged figure's value from compare's JSON: a count, a duration in ns, or "unfinished"."""
+    return UNFINISHED if x == "unfinished" else int(x)
+
+
+def in_band(what, model, kernel, factor, slack=5, duration_slack=20_000_000):
+    """compare's band (compare::widened) with another factor and slacks, to try other rules on saved
+    verdicts: the kernel's range widened by `factor` either way or by the slack, whichever is wider.
+    scripts/verdict-noise checks that the shipped factor gives synsim's own verdicts."""
+    lo, hi = min(kernel), max(kernel)
+    s = duration_slack if what.endswith("p99") else slack
+    if lo == UNFINISHED:
+        return model == UNFINISHED
+    blo = max(0, min(lo // factor if factor == int(factor) else int(lo / factor), lo - s))
+    bhi = UNFINISHED if hi == UNFINISHED else max(-(-hi * factor // 1) if factor == int(factor) else -int(-hi * factor),
+                                                  hi + s)
+    return blo <= model <= bhi
+
+
+def agrees_within(judged, factor):
+    """Whether every judged figure of a compare JSON's `judged` lies within `factor` of the kernel's range."""
+    return all(in_band(f["what"], value(f["model_median"]), [value(k) for k in f["kernel"]], factor)
+               for f in judged if not f.get("not_judged"))
