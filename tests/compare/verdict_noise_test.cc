@@ -83,25 +83,36 @@ struct Rate {
   int percent() const { return of == 0 ? 0 : 100 * hits / of; }
 };
 
-// Each run against one other run (1 kernel run) or both others of three (2).
+// Calls `each` with every `k`-subset of `runs` (in order), as
+// scripts/verdict-noise takes them.
+template <typename Each>
+void subsets(const std::vector<const SavedRun*>& runs, std::size_t k, std::size_t from,
+             std::vector<const SavedRun*>& chosen, Each&& each) {
+  if (chosen.size() == k) {
+    each(chosen);
+    return;
+  }
+  for (std::size_t i = from; i < runs.size(); ++i) {
+    chosen.push_back(runs[i]);
+    subsets(runs, k, i + 1, chosen, each);
+    chosen.pop_back();
+  }
+}
+
+// Each run against every `kernel_runs` of its experiment's other runs.
 Rate false_alarms(const Experiments& experiments, std::size_t kernel_runs) {
   Rate r;
   for (const auto& [name, runs] : experiments) {
-    if (runs.size() < kernel_runs + 1) continue;
     for (std::size_t m = 0; m < runs.size(); ++m) {
       std::vector<const SavedRun*> others;
       for (std::size_t k = 0; k < runs.size(); ++k) {
         if (k != m) others.push_back(runs[k]);
       }
-      if (kernel_runs == 1) {
-        for (const SavedRun* k : others) {
-          ++r.of;
-          r.hits += !verdict_agrees(*runs[m], {k});
-        }
-      } else if (others.size() == kernel_runs) {
+      std::vector<const SavedRun*> chosen;
+      subsets(others, kernel_runs, 0, chosen, [&](const std::vector<const SavedRun*>& kernel) {
         ++r.of;
-        r.hits += !verdict_agrees(*runs[m], others);
-      }
+        r.hits += !verdict_agrees(*runs[m], kernel);
+      });
     }
   }
   return r;
