@@ -98,3 +98,17 @@ def agrees_within(judged, factor):
     """Whether every judged figure of a compare JSON's `judged` lies within `factor` of the kernel's range."""
     return all(in_band(f["what"], value(f["model_median"]), [value(k) for k in f["kernel"]], factor)
                for f in judged if not f.get("not_judged"))
+
+
+def run_pairs(judged, side, factor=3):
+    """One side's runs judged one against another by the band (`side`: "model" or "kernel", the
+    per-run values compare's JSON lists): (pairs that disagree on some judged figure, pairs)."""
+    figures = [f for f in judged if not f.get("not_judged")]
+    n = len(figures[0][side]) if figures else 0
+    apart = pairs = 0
+    for a in range(n):
+        for b in range(n):
+            if a != b:
+                pairs += 1
+                apart += not all(in_band(f["what"], value(f[side][a]), [value(f[side][b])], factor) for f in figures)
+    return apart, pairs
