@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 namespace synsim::compare {
@@ -304,7 +305,30 @@ StatisticalComparison compare_statistics(const std::vector<outcome::Outcome>& mo
     c.judged.push_back(std::move(j));
   }
   c.unsettled = kernel_unsettled(c.judged);
+  c.slow_kernel_runs = slow_machine_runs(kernels);
   return c;
+}
+
+std::vector<std::string> slow_machine_runs(const std::vector<outcome::Outcome>& kernels) {
+  std::optional<Duration> fastest;
+  for (const outcome::Outcome& k : kernels) {
+    if (k.info.host && k.info.host->loopback_cycle > Duration{0}) {
+      fastest = fastest ? std::min(*fastest, k.info.host->loopback_cycle) : k.info.host->loopback_cycle;
+    }
+  }
+  std::vector<std::string> lines;
+  if (!fastest) return lines;
+  for (std::size_t i = 0; i < kernels.size(); ++i) {
+    const auto& host = kernels[i].info.host;
+    if (!host || host->loopback_cycle.count() * kSlowMachineDenominator <= fastest->count() * kSlowMachineNumerator) {
+      continue;
+    }
+    const std::int64_t per_cent = host->loopback_cycle.count() * 100 / fastest->count();
+    const auto micros = [](Duration d) { return fmt::format("{}.{} us", d.count() / 1000, d.count() % 1000 / 100); };
+    lines.push_back(fmt::format("run {}: loopback cycle {}, x{}.{:02} the fastest run's {}", i + 1,
+                                micros(host->loopback_cycle), per_cent / 100, per_cent % 100, micros(*fastest)));
+  }
+  return lines;
 }
 
 Judged judge_figure(Figure f, std::vector<std::int64_t> model, std::vector<std::int64_t> kernel) {

@@ -177,6 +177,18 @@ struct Judged {
 // One run's value of a judged figure.
 std::int64_t figure_value(const SideStatistics& s, Figure f);
 
+// A kernel run whose loopback cycle (outcome::HostLoad::loopback_cycle) is
+// more than 1.3x the fastest run's ran on a slower machine. Why 1.3: within
+// one load-space experiment (three runs a minute apart) this VM's cycle was
+// either within 1.19x of the experiment's fastest or 1.42x-1.61x slower (28
+// quiet experiments of 2026-12-06, reports/verdict/README.md): a slow phase
+// of the VM itself. Run pairs that far apart stood outside each other's band
+// in 9 of 16 pairs, against 8 of 59 for pairs within 1.1x. Such a run
+// measures the machine's phase as much as the workload, as a busy one does.
+inline constexpr std::int64_t kSlowMachineNumerator = 13;
+inline constexpr std::int64_t kSlowMachineDenominator = 10;
+std::vector<std::string> slow_machine_runs(const std::vector<outcome::Outcome>& kernels);
+
 // The rule applied to one figure's values, one per run of each side
 // (neither empty): model_median, band and agree set; `what` and not_judged
 // are the caller's.
@@ -204,6 +216,11 @@ struct StatisticalComparison {
   // 0.93 CPU on average"). The verdict stands, but says it may be the
   // machine's: such a run measures the competition as much as the workload.
   std::vector<std::string> busy_kernel_runs;
+  // Kernel runs on a slower machine than the fastest of them: the loopback
+  // cycle the runner times before each run (outcome::HostLoad) more than
+  // kSlowMachineNumerator / kSlowMachineDenominator of the fastest run's
+  // (slow_machine_runs()). One line each.
+  std::vector<std::string> slow_kernel_runs;
   // kernel_unsettled() of the judged figures: where the kernel's own runs
   // spread beyond the rule (a workload with regimes), a miss there may be
   // the kernel's spread as much as the model's error.

@@ -190,6 +190,17 @@ std::string busy_text(const StatisticalComparison& c) {
   return s;
 }
 
+// Kernel runs on a slower phase of the machine (slow_machine_runs()).
+std::string slow_text(const StatisticalComparison& c, const char* bullet) {
+  if (c.slow_kernel_runs.empty()) return {};
+  std::string s = fmt::format("warning: {} of {} kernel runs on a slower machine than the fastest of them (its "
+                              "loopback cycle, timed before each run, over x1.3); such a run measures the "
+                              "machine's phase as much as the workload\n",
+                              c.slow_kernel_runs.size(), c.kernel_runs);
+  for (const std::string& l : c.slow_kernel_runs) s += bullet + l + "\n";
+  return s;
+}
+
 // What the verdict cannot tell from the kernel's own spread: with one
 // kernel run, that it is unmeasured; with several, the figures on which the
 // kernel's runs fall outside each other's band (kernel_unsettled()).
@@ -216,6 +227,7 @@ std::string render_statistics_text(const StatisticalComparison& c) {
                    seeds_text(c), c.kernel_info.kernel, c.kernel_info.hz, c.kernel_runs, c.kernel_runs == 1 ? "" : "s",
                    c.kernel_info.captured ? ", packets captured" : ", no packet capture");
   s += busy_text(c);
+  s += slow_text(c, "  ");
   s += unsettled_text(c, "  ");
   s += fmt::format("judged: the first {} rows; {}\n", c.judged.size(), tolerance_rule());
   s += "total: connect() called -> response readable; connect: connect() called -> returned; unfinished ones count\n"
@@ -301,6 +313,7 @@ std::string render_statistics_markdown(const StatisticalComparison& c) {
     for (const std::string& b : c.busy_kernel_runs) s += "- " + b + "\n";
     s += "\n";
   }
+  if (const std::string w = slow_text(c, "- "); !w.empty()) s += w + "\n";
   if (const std::string u = unsettled_text(c, "- "); !u.empty()) s += u + "\n";
   s += "| | model | kernel | |\n|---|---:|---:|---|\n";
   for (const Row& r : rows(c)) s += fmt::format("| {} | {} | {} | {} |\n", r.label, r.model, r.kernel, r.note);
@@ -324,6 +337,7 @@ json::Value statistics_json(const StatisticalComparison& c, const Comparison* pe
   j["rule"] = tolerance_rule();
   j["busy_kernel_runs"] = json::array_of(c.busy_kernel_runs);
   j["kernel_unsettled"] = json::array_of(c.unsettled);
+  j["slow_kernel_runs"] = json::array_of(c.slow_kernel_runs);
   j["model_runs"] = c.model_runs;
   j["kernel_runs"] = c.kernel_runs;
   j["stall_threshold_ns"] = to_ns(c.options.stall_threshold);

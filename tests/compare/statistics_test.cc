@@ -267,6 +267,26 @@ TEST(StatisticalComparison, KernelRunsThatFallOutsideEachOthersBandAreNamed) {
             std::string::npos);
 }
 
+TEST(StatisticalComparison, AKernelRunOnASlowerPhaseOfTheMachineIsNamed) {
+  // Loopback cycles 21.0, 22.0 and 31.5 us: the third is x1.50 the fastest.
+  std::vector<Outcome> kernels = {load("kernel", 2000, 0, 0), load("kernel", 2000, 0, 0), load("kernel", 2000, 0, 0)};
+  const std::int64_t cycles[] = {21'000, 22'000, 31'500};
+  for (std::size_t i = 0; i < kernels.size(); ++i) {
+    kernels[i].info.host = outcome::HostLoad{};
+    kernels[i].info.host->loopback_cycle = Duration{cycles[i]};
+  }
+  const StatisticalComparison c = compare_statistics({load("model", 2000, 0, 0)}, kernels);
+  ASSERT_EQ(c.slow_kernel_runs.size(), 1u);
+  EXPECT_EQ(c.slow_kernel_runs[0], "run 3: loopback cycle 31.5 us, x1.50 the fastest run's 21.0 us");
+  EXPECT_NE(render_statistics_text(c).find("warning: 1 of 3 kernel runs on a slower machine"), std::string::npos);
+  // Within x1.3 (27.3 us), or unmeasured: nothing said.
+  kernels[2].info.host->loopback_cycle = Duration{27'300};
+  EXPECT_TRUE(compare_statistics({load("model", 2000, 0, 0)}, kernels).slow_kernel_runs.empty());
+  kernels[0].info.host.reset();
+  kernels[2].info.host->loopback_cycle = Duration{0};
+  EXPECT_TRUE(compare_statistics({load("model", 2000, 0, 0)}, kernels).slow_kernel_runs.empty());
+}
+
 TEST(StatisticalComparison, EachJudgedMissSaysByHowMuch) {
   // Model 12 stalled > 1s of 100, kernel 40 of 100: outside 13..120.
   std::vector<ConnectionRecord> m = group_of(12, at_ns(2'000'000'000), ms(1), sec(2));
