@@ -101,6 +101,12 @@ struct Costs {
   // The scheduler tick (CONFIG_HZ): a long sleeper waiting behind the
   // waker's thread gets the CPU at the next tick at the latest.
   Duration tick{};
+  // The machine's slow phases (machine.phases: measured): the share of runs,
+  // in thousandths, that this VM ran slower than its usual speed, and how
+  // much slower each such run was (every per-call and per-packet cost times
+  // one of these, in thousandths, drawn per run).
+  std::uint32_t slow_phase_per_mille = 0;
+  std::vector<std::uint32_t> slow_phase_scales;
 };
 
 // The figures synsim uses unless a scenario says otherwise.

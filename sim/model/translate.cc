@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "sim/core/rng.h"
 #include "sim/model/run.h"
 #include "sim/profile/profile.h"
 #include "sim/profile/sysctls.h"
@@ -70,6 +71,23 @@ Costs machine_costs(const scenario::Scenario& sc) {
   return c;
 }
 
+std::uint32_t slow_phase(const scenario::Scenario& sc, std::uint64_t seed) {
+  const Costs c = machine_costs(sc);
+  if (!sc.machine.phases || c.slow_phase_scales.empty()) return 0;
+  // The machine's own stream, so that the draw changes no other.
+  Rng rng(seed, "machine.phases");
+  if (rng.below(1000) >= c.slow_phase_per_mille) return 0;
+  return c.slow_phase_scales[rng.below(c.slow_phase_scales.size())];
+}
+
+Costs machine_costs(const scenario::Scenario& sc, std::uint64_t seed) {
+  Costs c = machine_costs(sc);
+  if (const std::uint32_t scale = slow_phase(sc, seed); scale > 0) {
+    for (const CostField& f : cost_fields()) c.*f.cost = Duration{(c.*f.cost).count() * scale / 1000};
+  }
+  return c;
+}
+
 tcp::StackConfig stack_config(const scenario::Scenario& sc, std::uint64_t seed, const Costs& costs) {
   const profile::Profile& profile = kernel_profile(sc);
   tcp::StackConfig cfg;
@@ -116,6 +134,7 @@ outcome::RunInfo run_info(const scenario::Scenario& sc, std::uint64_t seed) {
   info.duration = sc.duration;
   info.server_port = sc.server.port;
   info.server_address = sc.server.address;
+  info.slow_phase_per_mille = slow_phase(sc, seed);
   return info;
 }
 

@@ -29,6 +29,13 @@ namespace synsim::model {
 // The CPU costs of the machine: measured_costs() with the scenario's
 // machine.costs over them.
 Costs machine_costs(const scenario::Scenario& sc);
+// The same for one run: with machine.phases: measured, the run draws from
+// its seed whether the machine is in a slow phase (Costs::slow_phase_*) and
+// how slow, and every per-call and per-packet cost is scaled by it.
+Costs machine_costs(const scenario::Scenario& sc, std::uint64_t seed);
+// The slow phase a run draws (the scale, in thousandths, of its costs), or 0
+// for the usual speed (always, without machine.phases: measured).
+std::uint32_t slow_phase(const scenario::Scenario& sc, std::uint64_t seed);
 
 // The costs a scenario's machine.costs sets, each with its key and its
 // place in Costs and in the scenario: the one list of them.

@@ -15,7 +15,7 @@ World::World(const scenario::Scenario& sc, std::uint64_t seed, const Recorder::O
     : sc_(sc),
       events_(events),
       roster_(sc),
-      costs_(machine_costs(sc)),
+      costs_(machine_costs(sc, seed)),
       stack_(std::make_unique<tcp::Stack>(stack_config(sc, seed, costs_), roster_.total(), events, *this)),
       recorder_(sc, seed, recording, roster_, *stack_, trace),
       machine_(make_machine(sc, seed, costs_, events, *stack_, *this)),

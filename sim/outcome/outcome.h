@@ -242,6 +242,9 @@ struct RunInfo {
   // A kernel run's machine load; nullopt for the model, and for kernel runs
   // saved before 2026-12-06 or where /proc/stat could not be read.
   std::optional<HostLoad> host;
+  // The model with machine.phases: measured: the slow phase this run drew,
+  // every CPU cost times this / 1000; 0: the machine's usual speed.
+  std::uint32_t slow_phase_per_mille = 0;
   // What the applications' threads took (threads 0: not measured: kernel
   // runs saved before 2026-12-06, wire mode).
   ThreadTimes loader_threads;

@@ -284,6 +284,8 @@ std::string render_json(const outcome::Outcome& outcome) {
                                       {"loopback_cycle_ns", to_ns(info.host->loopback_cycle)},
                                       {"cross_cpu_cycle_ns", to_ns(info.host->cross_cpu_cycle)}});
   }
+  // Only for a model run that drew a slow phase (machine.phases: measured).
+  if (info.slow_phase_per_mille > 0) j["info"]["slow_phase_per_mille"] = info.slow_phase_per_mille;
   // Where measured (the model; kernel runs from 2026-12-06 on).
   for (const auto& [key, t] : {std::pair{"loader_threads", &info.loader_threads},
                                std::pair{"server_threads", &info.server_threads}}) {
@@ -366,6 +368,7 @@ outcome::RunInfo info_from(const Reader& info) {
                                .loopback_cycle = Duration{host.integer_or_zero<std::int64_t>("loopback_cycle_ns")},
                                .cross_cpu_cycle = Duration{host.integer_or_zero<std::int64_t>("cross_cpu_cycle_ns")}};
   }
+  if (info.has("slow_phase_per_mille")) r.slow_phase_per_mille = info.integer<std::uint32_t>("slow_phase_per_mille");
   // Optional: outcomes written before 2026-12-06 lack them.
   for (const auto& [key, t] : {std::pair{"loader_threads", &r.loader_threads},
                                std::pair{"server_threads", &r.server_threads}}) {

@@ -278,6 +278,10 @@ std::string render_summary_without_banner(const outcome::Outcome& outcome) {
   }
   if (!info.loader.empty()) header.push_back({"loader", info.loader});
   if (info.host) header.push_back({"machine", host_load_text(*info.host)});
+  if (info.slow_phase_per_mille > 0) {
+    header.push_back({"machine", fmt::format("a slow phase: every CPU cost x{}.{:03} (machine.phases: measured)",
+                                             info.slow_phase_per_mille / 1000, info.slow_phase_per_mille % 1000)});
+  }
   // The kernel's (the model's are in its JSON and in compare, not in its
   // summary, whose lines the golden files pin).
   if (info.source == "kernel" && info.loader_threads.threads > 0) header.push_back({"threads", threads_text(info)});

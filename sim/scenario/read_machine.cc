@@ -10,7 +10,7 @@ namespace synsim::scenario::detail {
 
 void ScenarioReader::read_machine(const Item& item, MachineSpec& machine) {
   machine.where = item.where;
-  const std::optional<Fields> f = r_.mapping(item, {"cpus", "stops", "placement", "costs"});
+  const std::optional<Fields> f = r_.mapping(item, {"cpus", "stops", "placement", "phases", "costs"});
   if (!f) return;
   if (const Item* i = f->get("costs")) read_costs(*i, machine.costs);
   if (const Item* i = f->get("stops")) {
@@ -20,6 +20,9 @@ void ScenarioReader::read_machine(const Item& item, MachineSpec& machine) {
     if (std::optional<bool> v = r_.choice<bool>(*i, {{"fixed", false}, {"measured", true}})) {
       machine.placement_measured = *v;
     }
+  }
+  if (const Item* i = f->get("phases")) {
+    if (std::optional<bool> v = r_.choice<bool>(*i, {{"none", false}, {"measured", true}})) machine.phases = *v;
   }
   if (const Item* i = f->get("cpus")) {
     if (std::optional<std::int64_t> v = r_.integer(*i, 1, kMaxCpus)) machine.cpus = static_cast<std::uint32_t>(*v);

@@ -168,11 +168,12 @@ std::string write_yaml(const Scenario& sc, const KeyComments& comments) {
     for (const SysctlSetting& s : sc.sysctls) w.line(2, "sysctl." + s.name, s.name, std::to_string(s.value));
   }
   const MachineSpec& m = sc.machine;
-  if (m.cpus != 1 || m.stops || m.placement_measured) {
+  if (m.cpus != 1 || m.stops || m.placement_measured || m.phases) {
     w.text("\n");
     std::string v = fmt::format("{{cpus: {}", m.cpus);
     if (m.stops) v += ", stops: measured";
     if (m.placement_measured) v += ", placement: measured";
+    if (m.phases) v += ", phases: measured";
     w.line(0, "machine", "machine", v + "}");
   }
   w.text("\n");

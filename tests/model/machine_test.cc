@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/model/machine.h"
+#include "sim/model/translate.h"
 #include "sim/scenario/load.h"
 #include "tests/model/harness.h"
 
@@ -153,6 +154,49 @@ TEST(Stops, AreAScenarioKey) {
   EXPECT_TRUE(ok.scenario->machine.stops);
   const scenario::LoadResult bad =
       scenario::load_string("name: t\ndescription: t\nduration: 1s\nmachine: {stops: often}\n", "t.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.errors.front().where.line, 4);
+}
+
+// With `machine.phases: measured` each run draws whether the machine is in
+// one of its slow phases, at the measured share, and every CPU cost is then
+// one of the measured factors higher; the run says so. Without it, or for a
+// seed that drew the usual speed, nothing changes, byte for byte.
+TEST(Phases, ASlowPhaseIsDrawnPerRunAtTheMeasuredShareAndSaid) {
+  Scenario sc = burst_of_connects(2);
+  sc.machine.phases = true;
+  const model::Costs m = model::measured_costs();
+  int slow = 0;
+  for (std::uint64_t seed = 1; seed <= 2000; ++seed) {
+    const std::uint32_t scale = model::slow_phase(sc, seed);
+    if (scale == 0) continue;
+    ++slow;
+    EXPECT_NE(std::find(m.slow_phase_scales.begin(), m.slow_phase_scales.end(), scale), m.slow_phase_scales.end());
+  }
+  // 129 per mille of 2,000 runs: 258, binomial sd ~15.
+  EXPECT_GT(slow, 200);
+  EXPECT_LT(slow, 320);
+  std::uint64_t slow_seed = 1;
+  while (model::slow_phase(sc, slow_seed) == 0) ++slow_seed;
+  std::uint64_t usual_seed = 1;
+  while (model::slow_phase(sc, usual_seed) != 0) ++usual_seed;
+  const auto run = [&](std::uint64_t seed, bool phases) {
+    Scenario s = sc;
+    s.machine.phases = phases;
+    model::RunOptions o;
+    o.seed = seed;
+    return model::run(s, o);
+  };
+  EXPECT_EQ(run(usual_seed, true).info.trace_hash, run(usual_seed, false).info.trace_hash);
+  const Outcome usual = run(slow_seed, false);
+  const Outcome phased = run(slow_seed, true);
+  EXPECT_EQ(usual.info.slow_phase_per_mille, 0u);
+  EXPECT_EQ(phased.info.slow_phase_per_mille, model::slow_phase(sc, slow_seed));
+  // Every cost higher: the burst's last connect() starts later.
+  ASSERT_EQ(usual.connections.size(), phased.connections.size());
+  EXPECT_GT(phased.connections.back().connect_start, usual.connections.back().connect_start);
+  const scenario::LoadResult bad =
+      scenario::load_string("name: t\ndescription: t\nduration: 1s\nmachine: {phases: sometimes}\n", "t.yaml");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.errors.front().where.line, 4);
 }
