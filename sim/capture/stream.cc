@@ -254,6 +254,7 @@ void StreamExplainer::read_and_free(std::uint32_t slot, Time end, std::span<cons
   r.client_port = c.key.client_port;
   read_connection(ps, c.has_syn, end, r, counters_, nullptr);
   add_latencies(r);
+  if (every_) every_(r);
   keep(std::move(r));
   if (c.attached) {
     by_key_.erase(c.key);

@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -59,11 +60,16 @@ struct StreamedExplanation {
 
 inline constexpr std::size_t kSkippedKept = 10;
 
+// Each connection's whole record as it is read (tests hold the stream to
+// explain() with it); the stream keeps only the ones a summary shows.
+using EveryRecord = std::function<void(const outcome::ConnectionRecord&)>;
+
 // The file (pcap, pcapng or tcpdump text); throws InputError with the
 // messages read_capture_file() and explain() give, NotStreamable (above).
-StreamedExplanation explain_stream_file(const std::string& path, const ExplainOptions& options = {});
+StreamedExplanation explain_stream_file(const std::string& path, const ExplainOptions& options = {},
+                                        const EveryRecord& every = {});
 // The same from bytes (tests).
 StreamedExplanation explain_stream_bytes(std::string_view bytes, const std::string& name,
-                                         const ExplainOptions& options = {});
+                                         const ExplainOptions& options = {}, const EveryRecord& every = {});
 
 }  // namespace synsim::capture

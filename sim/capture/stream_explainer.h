@@ -53,6 +53,7 @@ class StreamExplainer {
   // Reads what is still open, at the capture's end. Throws InputError when
   // no segment was to or from the server.
   StreamedExplanation finish(std::vector<Skipped> read_skipped, std::size_t read_skipped_count);
+  void every_record(EveryRecord f) { every_ = std::move(f); }
 
  private:
   struct Held {
@@ -139,6 +140,7 @@ class StreamExplainer {
   std::array<std::vector<Time>, 3> waiting_at_end_;  // waits unfinished when the capture ends: their start
   std::vector<Skipped> skipped_;
   std::size_t skipped_count_ = 0;
+  EveryRecord every_;
 };
 
 }  // namespace synsim::capture

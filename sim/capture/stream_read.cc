@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <utility>
@@ -136,8 +137,13 @@ WireSegment wire_of(const Segment& s, const std::string& name) {
 }
 
 // tcpdump text is read whole (tcpdump_text.h reads a wrapped line with the
-// lines after it), then streamed from memory.
-StreamedExplanation explain_input(Input& in, const ExplainOptions& options) {
+// lines after it), put in time order as explain() puts it (a mail may quote
+// one connection after another), then streamed from memory.
+StreamedExplanation explain_input(Input& in, const ExplainOptions& options, const EveryRecord& every) {
+  const auto by_time = [](const Segment& a, const Segment& b) { return a.ns < b.ns; };
+  if (!std::is_sorted(in.segments.begin(), in.segments.end(), by_time)) {
+    std::stable_sort(in.segments.begin(), in.segments.end(), by_time);
+  }
   Survey survey;
   std::vector<WireSegment> wires;
   wires.reserve(in.segments.size());
@@ -147,6 +153,7 @@ StreamedExplanation explain_input(Input& in, const ExplainOptions& options) {
   }
   for (Skipped& s : in.skipped) survey.skipped(std::move(s));
   StreamExplainer x = survey.explainer(in.name, options, in.notes);
+  x.every_record(every);
   for (std::size_t i = 0; i < in.segments.size(); ++i) {
     x.segment(in.segments[i].ns, wires[i], &in.segments[i].where, i + 1);
   }
@@ -155,32 +162,35 @@ StreamedExplanation explain_input(Input& in, const ExplainOptions& options) {
 
 }  // namespace
 
-StreamedExplanation explain_stream_file(const std::string& path, const ExplainOptions& options) {
+StreamedExplanation explain_stream_file(const std::string& path, const ExplainOptions& options,
+                                        const EveryRecord& every) {
   std::ifstream f(path, std::ios::binary);
   if (!f) throw InputError(fmt::format("{}: cannot read", path));
   char head[4] = {};
   f.read(head, 4);
   if (!looks_like_pcap(std::string_view(head, static_cast<std::size_t>(f.gcount())))) {
     Input in = read_capture_file(path);
-    return explain_input(in, options);
+    return explain_input(in, options, every);
   }
   Survey survey;
   read_pcap_file(path, survey);
   StreamExplainer x = survey.explainer(path, options, {});
+  x.every_record(every);
   Feed feed(x);
   read_pcap_file(path, feed);
   return x.finish(survey.skipped_, survey.skipped_count_);
 }
 
 StreamedExplanation explain_stream_bytes(std::string_view bytes, const std::string& name,
-                                         const ExplainOptions& options) {
+                                         const ExplainOptions& options, const EveryRecord& every) {
   if (!looks_like_pcap(bytes)) {
     Input in = read_tcpdump_text(bytes, name);
-    return explain_input(in, options);
+    return explain_input(in, options, every);
   }
   Survey survey;
   read_pcap_bytes(bytes, name, survey);
   StreamExplainer x = survey.explainer(name, options, {});
+  x.every_record(every);
   Feed feed(x);
   read_pcap_bytes(bytes, name, feed);
   return x.finish(survey.skipped_, survey.skipped_count_);
