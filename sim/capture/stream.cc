@@ -31,8 +31,11 @@ constexpr Duration kLingerFloor = ms(1);
 constexpr Duration kLingerUnmeasured = sec(1);  // TCP_TIMEOUT_INIT
 // A connection read after its close is remembered this long: a segment on
 // its 4-tuple that explain() would have given it (not a new SYN) is then
-// caught (NotStreamable) instead of starting a wrong connection. One
-// silent for kIdle is remembered to the end.
+// caught (NotStreamable) instead of starting a wrong connection. One read
+// after kIdle of silence is remembered for another kIdle: a segment after
+// more than twice the longest backoff (a keepalive probe after
+// tcp_keepalive_time, 2 hours) would start a connection of its own where
+// explain() adds it to the old one.
 constexpr Duration kGoneRemembered = sec(1);  // TCP_TIMEOUT_INIT
 // A connection whose inference still depends on when the capture ends (a
 // syncookie's silence, a request's SYN-ACKs stopping) is looked at again
@@ -133,12 +136,10 @@ std::uint32_t StreamExplainer::open_connection(const ConnectionKey& key, bool sy
     slots_.emplace_back();
   }
   Open& c = slots_[slot];
-  const std::uint32_t serial = c.serial + 1;
   std::vector<Held> segments = std::move(c.segments);
   segments.clear();
   c = Open{};
   c.segments = std::move(segments);
-  c.serial = serial;
   c.key = key;
   c.index = next_index_++;
   c.has_syn = syn;
@@ -173,21 +174,22 @@ Time StreamExplainer::due_time(const Open& c) const { return c.last + (c.closed_
 
 void StreamExplainer::schedule(std::uint32_t slot, Time at) {
   Open& c = slots_[slot];
-  ++c.serial;
-  due_.push(Due{at, slot, c.serial});
+  if (c.due) due_.erase({*c.due, slot});
+  due_.emplace(at, slot);
+  c.due = at;
 }
 
 void StreamExplainer::expire(Time now) {
-  while (!due_.empty() && due_.top().at <= now) {
-    const Due d = due_.top();
-    due_.pop();
-    if (slots_[d.slot].serial != d.serial) continue;  // rescheduled since, or gone
-    const Time at = due_time(slots_[d.slot]);
-    if (slots_[d.slot].attached && at > now) {
-      schedule(d.slot, at);
+  while (!due_.empty() && due_.begin()->first <= now) {
+    const std::uint32_t slot = due_.begin()->second;
+    due_.erase(due_.begin());
+    slots_[slot].due.reset();
+    const Time at = due_time(slots_[slot]);
+    if (slots_[slot].attached && at > now) {
+      schedule(slot, at);
       continue;
     }
-    finish_or_wait(d.slot, now);
+    finish_or_wait(slot, now);
   }
   forget_gone(now);
 }
@@ -258,25 +260,27 @@ void StreamExplainer::read_and_free(std::uint32_t slot, Time end, std::span<cons
   keep(std::move(r));
   if (c.attached) {
     by_key_.erase(c.key);
-    const bool closed = c.closed_at.has_value();
-    gone_[c.key] = Gone{c.has_syn, c.isn, c.index, closed ? end : kTimeZero + sec(1'000'000'000)};
-    if (closed) gone_order_.emplace_back(end, c.key);
+    gone_[c.key] = Gone{c.has_syn, c.isn, c.index, end};
+    (c.closed_at ? gone_closed_ : gone_silent_).emplace_back(end, c.key);
     max_.max_remembered = std::max(max_.max_remembered, gone_.size());
   }
   held_ -= c.segments.size();
   c.segments.clear();
   if (c.segments.capacity() > 64) c.segments.shrink_to_fit();  // a long one's memory goes with it
-  ++c.serial;
+  if (c.due) due_.erase({*c.due, slot});
+  c.due.reset();
   c.attached = false;
   --open_;
   free_slots_.push_back(slot);
 }
 
 void StreamExplainer::forget_gone(Time now) {
-  while (!gone_order_.empty() && gone_order_.front().first + kGoneRemembered < now) {
-    const auto g = gone_.find(gone_order_.front().second);
-    if (g != gone_.end() && g->second.at == gone_order_.front().first) gone_.erase(g);
-    gone_order_.pop_front();
+  for (auto [order, kept] : {std::pair{&gone_closed_, kGoneRemembered}, std::pair{&gone_silent_, kIdle}}) {
+    while (!order->empty() && order->front().first + kept < now) {
+      const auto g = gone_.find(order->front().second);
+      if (g != gone_.end() && g->second.at == order->front().first) gone_.erase(g);
+      order->pop_front();
+    }
   }
 }
 
@@ -315,11 +319,11 @@ void StreamExplainer::add_latencies(const outcome::ConnectionRecord& r) {
   for (const outcome::Latency which : outcome::kLatencies) {
     const auto start = outcome::latency_start(r, which);
     if (!start) continue;
-    outcome::LatencySamples& s = latencies_[which];
+    outcome::LatencyTally& s = latencies_[static_cast<std::size_t>(which)];
     if (const auto end = outcome::latency_end(r, which)) {
-      s.finished.push_back(to_ns(*end - *start));
+      s.add_finished(to_ns(*end - *start));
     } else if (r.outcome != outcome::ConnectionOutcome::open_at_end && r.closed) {
-      s.unfinished.push_back(to_ns(outcome::unfinished_wait(r, which, kTimeZero)));
+      s.add_unfinished(to_ns(outcome::unfinished_wait(r, which, kTimeZero)));
     } else {
       waiting_at_end_[static_cast<std::size_t>(which)].push_back(*start);
     }
@@ -340,12 +344,12 @@ StreamedExplanation StreamExplainer::finish(std::vector<Skipped> read_skipped, s
       outcome::ConnectionRecord r;  // open at the end: its wait lasted to the end (judge.h, unfinished_wait)
       r.connect_start = start;
       r.first_data_sent = start;
-      latencies_[which].unfinished.push_back(to_ns(outcome::unfinished_wait(r, which, end)));
+      latencies_[static_cast<std::size_t>(which)].add_unfinished(to_ns(outcome::unfinished_wait(r, which, end)));
     }
+    out.latencies[static_cast<std::size_t>(which)] = latencies_[static_cast<std::size_t>(which)].figures(which);
   }
-  outcome::sort_latencies(latencies_);
-  out.latencies = std::move(latencies_);
   out.connections = next_index_;
+  out.segments = packets_;
   for (auto& [index, k] : kept_) out.kept.connections.push_back(std::move(k.record));
   std::erase_if(counters_, [](const auto& kv) { return kv.second == 0; });
   out.kept.counters = std::move(counters_);

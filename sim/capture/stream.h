@@ -20,6 +20,7 @@
 //   - tcpdump text whose addresses are names, not numbers.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -30,6 +31,7 @@
 
 #include "sim/capture/explain.h"
 #include "sim/capture/input.h"
+#include "sim/outcome/latency.h"
 #include "sim/outcome/outcome.h"
 
 namespace synsim::capture {
@@ -52,7 +54,10 @@ struct StreamedExplanation {
   // capture order, the first 200 with a story or not completed), in order.
   outcome::Outcome kept;
   std::size_t connections = 0;        // every connection
-  outcome::UserLatencies latencies;   // every connection's, sorted
+  std::uint64_t segments = 0;         // to or from the server
+  // Every connection's latencies, the figures latency_figures() gives of
+  // them (counted by value as they come: outcome/latency_tally.h).
+  std::array<outcome::LatencyFigures, 3> latencies{};
   std::vector<Skipped> skipped;       // the first kSkippedKept, in the order explain() lists them
   std::size_t skipped_count = 0;      // all of them
   StreamHeld held;

@@ -10,7 +10,7 @@
 #include <deque>
 #include <map>
 #include <optional>
-#include <queue>
+#include <set>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -18,6 +18,7 @@
 
 #include "sim/capture/stream.h"
 #include "sim/capture/wire_segment.h"
+#include "sim/outcome/latency_tally.h"
 
 namespace synsim::capture {
 
@@ -64,7 +65,7 @@ class StreamExplainer {
   struct Open {
     ConnectionKey key;
     std::uint32_t index = 0;
-    std::uint32_t serial = 0;  // bumped when its due time changes: older heap entries are stale
+    std::optional<Time> due;  // its entry in due_
     bool has_syn = false;
     bool attached = true;  // the 4-tuple's current connection (a new SYN detaches it)
     std::uint32_t isn = 0;
@@ -82,14 +83,6 @@ class StreamExplainer {
     std::uint32_t isn = 0;
     std::uint32_t index = 0;
     Time at{};
-  };
-  struct Due {
-    Time at{};
-    std::uint32_t slot = 0;
-    std::uint32_t serial = 0;
-    bool operator>(const Due& o) const {
-      return at != o.at ? at > o.at : (slot != o.slot ? slot > o.slot : serial > o.serial);
-    }
   };
   struct Kept {
     outcome::ConnectionRecord record;
@@ -120,9 +113,12 @@ class StreamExplainer {
   std::vector<Open> slots_;
   std::vector<std::uint32_t> free_slots_;
   std::unordered_map<ConnectionKey, std::uint32_t, ConnectionKeyHash> by_key_;  // lookups only, never iterated
-  std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
+  // When each open connection is next looked at, one entry each (a heap
+  // with stale entries left in would hold one a connection ever seen).
+  std::set<std::pair<Time, std::uint32_t>> due_;
   std::unordered_map<ConnectionKey, Gone, ConnectionKeyHash> gone_;  // lookups only
-  std::deque<std::pair<Time, ConnectionKey>> gone_order_;            // to forget them after kGoneRemembered
+  // In the order they were read, to forget them: after their close, after their silence.
+  std::deque<std::pair<Time, ConnectionKey>> gone_closed_, gone_silent_;
   std::size_t open_ = 0, held_ = 0;
   StreamHeld max_;
 
@@ -136,7 +132,7 @@ class StreamExplainer {
   outcome::Counters counters_;
   std::map<std::uint32_t, Kept> kept_;  // by index: the summary's order
   std::size_t kept_rows_ = 0, kept_stories_ = 0;
-  outcome::UserLatencies latencies_;
+  std::array<outcome::LatencyTally, 3> latencies_;  // by Latency
   std::array<std::vector<Time>, 3> waiting_at_end_;  // waits unfinished when the capture ends: their start
   std::vector<Skipped> skipped_;
   std::size_t skipped_count_ = 0;

@@ -151,7 +151,8 @@ std::string latency_quantile_text(const outcome::LatencyFigures& f, std::size_t 
 }  // namespace
 
 namespace {
-std::string latencies_text(const outcome::UserLatencies& u) {
+// By Latency (outcome::kLatencies).
+std::string latencies_text(const std::array<outcome::LatencyFigures, 3>& figures) {
   std::vector<Align> align = {Align::left, Align::right, Align::right, Align::right};
   std::vector<std::string> head = {"latency", "started", "finished", "unfinished"};
   for (const Duration t : outcome::kSlowThresholds) {
@@ -164,7 +165,7 @@ std::string latencies_text(const outcome::UserLatencies& u) {
   }
   std::vector<std::vector<std::string>> rows = {head};
   for (const outcome::Latency which : outcome::kLatencies) {
-    const outcome::LatencyFigures f = outcome::latency_figures(u[which], which);
+    const outcome::LatencyFigures& f = figures[static_cast<std::size_t>(which)];
     std::vector<std::string> row = {outcome::to_string(which), std::to_string(f.started), std::to_string(f.finished),
                                     std::to_string(f.unfinished)};
     for (const std::uint64_t n : f.over) row.push_back(std::to_string(n));
@@ -175,7 +176,14 @@ std::string latencies_text(const outcome::UserLatencies& u) {
 }
 }  // namespace
 
-std::string render_latencies(const outcome::Outcome& outcome) { return latencies_text(outcome::user_latencies(outcome)); }
+std::string render_latencies(const outcome::Outcome& outcome) {
+  const outcome::UserLatencies u = outcome::user_latencies(outcome);
+  std::array<outcome::LatencyFigures, 3> figures;
+  for (const outcome::Latency which : outcome::kLatencies) {
+    figures[static_cast<std::size_t>(which)] = outcome::latency_figures(u[which], which);
+  }
+  return latencies_text(figures);
+}
 
 std::string render_counters(const outcome::Outcome& outcome) {
   std::vector<std::vector<std::string>> rows;
@@ -270,7 +278,7 @@ namespace {
 // `total`, `latencies`: a capture explained as a stream (`outcome` keeps
 // only the records shown); null: every record is there.
 std::string summary_text(const outcome::Outcome& outcome, const std::size_t* total,
-                         const outcome::UserLatencies* latencies) {
+                         const std::array<outcome::LatencyFigures, 3>* latencies) {
   const auto& info = outcome.info;
   // A capture (synsim explain) has no seed, HZ, events or trace: its file
   // and how it was read instead.
@@ -335,7 +343,8 @@ std::string render_summary_without_banner(const outcome::Outcome& outcome) {
   return summary_text(outcome, nullptr, nullptr);
 }
 
-std::string render_summary(const outcome::Outcome& kept, std::size_t total, const outcome::UserLatencies& latencies) {
+std::string render_summary(const outcome::Outcome& kept, std::size_t total,
+                           const std::array<outcome::LatencyFigures, 3>& latencies) {
   return expectations_banner(kept) + summary_text(kept, &total, &latencies);
 }
 

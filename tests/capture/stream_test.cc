@@ -45,10 +45,19 @@ void expect_same_record(const outcome::ConnectionRecord& a, const outcome::Conne
   EXPECT_EQ(a.explanation, b.explanation) << a.name;  // the typed reasons, in order
 }
 
-void expect_same_latencies(const outcome::UserLatencies& a, const outcome::UserLatencies& b) {
+// The stream's figures, counted by value, against latency_figures() of
+// every wait.
+void expect_same_latencies(const std::array<outcome::LatencyFigures, 3>& a, const outcome::UserLatencies& b) {
   for (const outcome::Latency which : outcome::kLatencies) {
-    EXPECT_EQ(a[which].finished, b[which].finished) << outcome::to_string(which);
-    EXPECT_EQ(a[which].unfinished, b[which].unfinished) << outcome::to_string(which);
+    const outcome::LatencyFigures& s = a[static_cast<std::size_t>(which)];
+    const outcome::LatencyFigures w = outcome::latency_figures(b[which], which);
+    EXPECT_EQ(s.started, w.started) << outcome::to_string(which);
+    EXPECT_EQ(s.finished, w.finished) << outcome::to_string(which);
+    EXPECT_EQ(s.unfinished, w.unfinished) << outcome::to_string(which);
+    EXPECT_EQ(s.over, w.over) << outcome::to_string(which);
+    for (std::size_t i = 0; i < s.quantiles.size() && w.started > 0; ++i) {
+      EXPECT_EQ(s.quantiles[i].value, w.quantiles[i].value) << outcome::to_string(which) << " " << i;
+    }
   }
 }
 
@@ -150,6 +159,7 @@ TEST(StreamExplain, HeldSegmentsStayBoundedAsTheCaptureGrows) {
   EXPECT_LE(a.max_segments_held, 60u * 10u);
   EXPECT_LE(b.max_open_connections, a.max_open_connections + 5);
   EXPECT_LE(b.max_segments_held, a.max_segments_held + 50);
+  EXPECT_LE(b.max_remembered, a.max_remembered + 50);
   EXPECT_GT(longer_made.packets, 2 * b.max_segments_held * 100);
 }
 
