@@ -1,6 +1,7 @@
 #include "sim/capture/stream_explainer.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -42,19 +43,7 @@ constexpr Duration kGoneRemembered = sec(1);  // TCP_TIMEOUT_INIT
 // this much later.
 constexpr Duration kSettleAgain = sec(1);
 
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) { return (h ^ v) * 0x100000001b3ull; }
-
 }  // namespace
-
-std::size_t ConnectionKeyHash::operator()(const ConnectionKey& k) const {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (const IpAddress* a : {&k.client, &k.server}) {
-    for (std::size_t i = 0; i < (a->version == 4 ? 4u : 16u); ++i) h = mix(h, a->bytes[i]);
-  }
-  h = mix(h, k.client_port);
-  h = mix(h, k.server_port);
-  return static_cast<std::size_t>(h ^ (h >> 29));
-}
 
 StreamExplainer::StreamExplainer(std::string name, std::vector<ServerEndpoint> servers, std::string servers_text,
                                  std::int64_t t0_ns, std::vector<std::string> notes)
@@ -98,16 +87,16 @@ void StreamExplainer::segment(std::int64_t ns, const WireSegment& w, const std::
                                         : ConnectionKey{w.dst, w.dst_port, w.src, w.src_port};
   const bool syn = from_client && outcome::segment_kind(w.flags, w.length) == outcome::SegmentKind::syn;
   std::uint32_t slot = 0;
-  const auto it = by_key_.find(key);
-  if (it != by_key_.end() && (!syn || !slots_[it->second].has_syn || slots_[it->second].isn == w.seq)) {
-    slot = it->second;
+  const std::uint32_t* found = by_key_.find(key);
+  if (found != nullptr && (!syn || !slots_[*found].has_syn || slots_[*found].isn == w.seq)) {
+    slot = *found;
   } else {
-    if (it != by_key_.end()) {
+    if (found != nullptr) {
       // A new SYN on the 4-tuple: the connection before it gets no more
       // segments (explain() starts a new one too).
-      const std::uint32_t before = it->second;
+      const std::uint32_t before = *found;
       slots_[before].attached = false;
-      by_key_.erase(it);
+      by_key_.erase(key);
       finish_or_wait(before, t);
     }
     slot = open_connection(key, syn, w);
@@ -121,11 +110,11 @@ void StreamExplainer::segment(std::int64_t ns, const WireSegment& w, const std::
 }
 
 std::uint32_t StreamExplainer::open_connection(const ConnectionKey& key, bool syn, const WireSegment& w) {
-  if (const auto g = gone_.find(key); g != gone_.end()) {
-    if (!syn || !g->second.has_syn || g->second.isn == w.seq) {
-      throw NotStreamable(fmt::format("{}: a segment of c#{} after it was read", name_, g->second.index));
+  if (const Gone* g = gone_.find(connection_hash(key))) {
+    if (!syn || !g->has_syn || g->isn == w.seq) {
+      throw NotStreamable(fmt::format("{}: a segment of c#{} after it was read", name_, g->index));
     }
-    gone_.erase(g);
+    gone_.erase(connection_hash(key));
   }
   std::uint32_t slot = 0;
   if (!free_slots_.empty()) {
@@ -146,7 +135,7 @@ std::uint32_t StreamExplainer::open_connection(const ConnectionKey& key, bool sy
   c.isn = syn ? w.seq : 0;
   c.client_text = to_string(key.client);
   c.server_text = to_string(key.server);
-  by_key_[key] = slot;
+  by_key_.set(key, slot);
   max_.max_open_connections = std::max(max_.max_open_connections, ++open_);
   schedule(slot, now_ + kIdle);
   return slot;
@@ -260,8 +249,9 @@ void StreamExplainer::read_and_free(std::uint32_t slot, Time end, std::span<cons
   keep(std::move(r));
   if (c.attached) {
     by_key_.erase(c.key);
-    gone_[c.key] = Gone{c.has_syn, c.isn, c.index, end};
-    (c.closed_at ? gone_closed_ : gone_silent_).emplace_back(end, c.key);
+    const std::uint64_t fingerprint = connection_hash(c.key);
+    gone_.set(fingerprint, Gone{c.isn, c.index, c.has_syn});
+    (c.closed_at ? gone_closed_ : gone_silent_).push_back(GoneAt{end, fingerprint, c.index});
     max_.max_remembered = std::max(max_.max_remembered, gone_.size());
   }
   held_ -= c.segments.size();
@@ -276,9 +266,9 @@ void StreamExplainer::read_and_free(std::uint32_t slot, Time end, std::span<cons
 
 void StreamExplainer::forget_gone(Time now) {
   for (auto [order, kept] : {std::pair{&gone_closed_, kGoneRemembered}, std::pair{&gone_silent_, kIdle}}) {
-    while (!order->empty() && order->front().first + kept < now) {
-      const auto g = gone_.find(order->front().second);
-      if (g != gone_.end() && g->second.at == order->front().first) gone_.erase(g);
+    while (!order->empty() && order->front().at + kept < now) {
+      const Gone* g = gone_.find(order->front().key);
+      if (g != nullptr && g->index == order->front().index) gone_.erase(order->front().key);  // not since replaced
       order->pop_front();
     }
   }
@@ -299,18 +289,19 @@ void StreamExplainer::keep(outcome::ConnectionRecord r) {
   kept_.emplace(index, Kept{std::move(r), row, story});
   kept_rows_ += row;
   kept_stories_ += story;
+  // The highest index first: usually the one just added.
   const auto drop_last = [&](bool Kept::*flag, std::size_t& count) {
-    for (auto it = kept_.rbegin(); count > outcome::kSummaryRows && it != kept_.rend(); ++it) {
+    auto it = kept_.end();
+    while (count > outcome::kSummaryRows && it != kept_.begin()) {
+      --it;
       if (!(it->second.*flag)) continue;
       it->second.*flag = false;
       --count;
+      if (!it->second.row && !it->second.story && it->first >= outcome::kSummaryRows) it = kept_.erase(it);
     }
   };
   drop_last(&Kept::row, kept_rows_);
   drop_last(&Kept::story, kept_stories_);
-  std::erase_if(kept_, [](const auto& kv) {
-    return !kv.second.row && !kv.second.story && kv.first >= outcome::kSummaryRows;
-  });
 }
 
 // Every connection's waits (latency.h); one still waiting when the capture

@@ -13,26 +13,14 @@
 #include <set>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "sim/capture/connection_table.h"
 #include "sim/capture/stream.h"
 #include "sim/capture/wire_segment.h"
 #include "sim/outcome/latency_tally.h"
 
 namespace synsim::capture {
-
-// A connection's 4-tuple, the client's side first.
-struct ConnectionKey {
-  IpAddress client;
-  std::uint16_t client_port = 0;
-  IpAddress server;
-  std::uint16_t server_port = 0;
-  bool operator==(const ConnectionKey&) const = default;
-};
-struct ConnectionKeyHash {
-  std::size_t operator()(const ConnectionKey& k) const;
-};
 
 // The listening side: every endpoint explain() would call the server's.
 struct ServerEndpoint {
@@ -77,12 +65,18 @@ class StreamExplainer {
     bool client_fin = false, server_fin = false;
   };
   // A connection read and gone: a later segment on its 4-tuple that
-  // explain() would have given it makes the stream's answer wrong.
+  // explain() would have given it makes the stream's answer wrong. Kept
+  // under the 4-tuple's 64-bit hash, not the 40-byte 4-tuple: two 4-tuples
+  // of one hash only make the stream give up (NotStreamable) needlessly.
   struct Gone {
-    bool has_syn = false;
     std::uint32_t isn = 0;
     std::uint32_t index = 0;
+    bool has_syn = false;
+  };
+  struct GoneAt {
     Time at{};
+    std::uint64_t key = 0;
+    std::uint32_t index = 0;
   };
   struct Kept {
     outcome::ConnectionRecord record;
@@ -112,13 +106,13 @@ class StreamExplainer {
 
   std::vector<Open> slots_;
   std::vector<std::uint32_t> free_slots_;
-  std::unordered_map<ConnectionKey, std::uint32_t, ConnectionKeyHash> by_key_;  // lookups only, never iterated
+  ConnectionTable<std::uint32_t> by_key_;  // the slot of the 4-tuple's current connection
   // When each open connection is next looked at, one entry each (a heap
   // with stale entries left in would hold one a connection ever seen).
   std::set<std::pair<Time, std::uint32_t>> due_;
-  std::unordered_map<ConnectionKey, Gone, ConnectionKeyHash> gone_;  // lookups only
+  FlatTable<std::uint64_t, Gone, Fingerprint> gone_;
   // In the order they were read, to forget them: after their close, after their silence.
-  std::deque<std::pair<Time, ConnectionKey>> gone_closed_, gone_silent_;
+  std::deque<GoneAt> gone_closed_, gone_silent_;
   std::size_t open_ = 0, held_ = 0;
   StreamHeld max_;
 
