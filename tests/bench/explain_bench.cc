@@ -15,7 +15,6 @@
 // capture held in memory (read_capture_file + explain(), what the other
 // formats read). The summary is rendered too. --capture FILE keeps the file
 // (and reuses it when it exists).
-#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -105,9 +104,6 @@ int main(int argc, char** argv) {
   std::printf("  wall %.3f s, cpu %.3f s: %.0f packets/s (wall), %.0f packets/s (cpu)\n", wall, cpu,
               static_cast<double>(segments) / wall, static_cast<double>(segments) / cpu);
   std::printf("  peak RSS %.1f MiB (%.1f MiB before explaining)\n", peak_rss_mib(), rss_before);
-  const struct mallinfo2 m = mallinfo2();
-  std::printf("  heap now: %.1f MiB in use, %.1f MiB free in the arena\n", static_cast<double>(m.uordblks) / 1048576.0,
-              static_cast<double>(m.fordblks) / 1048576.0);
   if (!whole) {
     std::printf("  held at most: %zu connections open, %zu segments, %zu 4-tuples remembered\n",
                 held.max_open_connections, held.max_segments_held, held.max_remembered);
