@@ -98,9 +98,9 @@ const char* explain_command_description() {
          "The default --format summary, without --scenario, --remedies or --out, reads a pcap or pcapng file as a\n"
          "stream: memory bounded by the connections open at once, not by the packets (a connection is explained\n"
          "and freed once it has closed or been silent past the kernel's longest retransmission backoff). Every\n"
-         "other format (text, tcpdump, json, perfetto, html, markdown, netstat) and those options need every\n"
-         "packet and hold the capture in memory, as does a capture out of time order or one with a segment after\n"
-         "its connection was explained (the summary then reads it in memory too: the same answers either way).\n";
+         "other format (text, tcpdump, json, perfetto, html, markdown, netstat) and those options read every\n"
+         "packet or every record and hold the capture in memory, as does a capture out of time order or one with a\n"
+         "segment after its connection was explained (the summary then reads it in memory: the same answers).\n";
 }
 
 int explain_command(const ExplainArgs& args) {

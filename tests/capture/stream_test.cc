@@ -163,6 +163,26 @@ TEST(StreamExplain, HeldSegmentsStayBoundedAsTheCaptureGrows) {
   EXPECT_GT(longer_made.packets, 2 * b.max_segments_held * 100);
 }
 
+// IPv6 (the addresses as 16 bytes), a line that is not a packet line
+// (skipped and said in its place), and a connection whose SYN-ACK is
+// retransmitted after the client's data, answered by a duplicate ACK with
+// a D-SACK block (options kept as the in-memory packet has them).
+TEST(StreamExplain, Ipv6TextWithASkippedLineGivesExplainsAnswers) {
+  const std::string text =
+      "0.000000 IP6 ::1.40000 > ::1.8080: Flags [S], seq 1000, win 65476, options [mss 65476,sackOK,TS val 1 "
+      "ecr 0,nop,wscale 7], length 0\n"
+      "0.000010 IP6 ::1.8080 > ::1.40000: Flags [S.], seq 5000, ack 1001, win 65464, options [mss 65476,sackOK,TS "
+      "val 2 ecr 1,nop,wscale 7], length 0\n"
+      "this line is not a packet line\n"
+      "0.000020 IP6 ::1.40000 > ::1.8080: Flags [.], ack 5001, win 512, length 0\n"
+      "0.000030 IP6 ::1.40000 > ::1.8080: Flags [P.], seq 1001:1006, ack 5001, win 512, length 5\n"
+      "1.024000 IP6 ::1.8080 > ::1.40000: Flags [S.], seq 5000, ack 1001, win 65464, length 0\n"
+      "1.024010 IP6 ::1.40000 > ::1.8080: Flags [.], ack 5001, win 512, options [nop,nop,sack 1 {5000:5001}], "
+      "length 0\n"
+      "1.024020 IP6 ::1.8080 > ::1.40000: Flags [.], ack 1006, win 512, length 0\n";
+  expect_stream_as_explain(text, "v6.txt");
+}
+
 // A segment of a connection already read cannot be given to it: the stream
 // says so (the command then reads the capture whole) instead of answering
 // differently.
