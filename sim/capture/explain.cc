@@ -11,11 +11,10 @@
 
 #include <fmt/format.h>
 
+#include "sim/capture/connection_reading.h"
 #include "sim/capture/pcap_file.h"
 #include "sim/capture/story.h"
 #include "sim/capture/tcpdump_text.h"
-#include "sim/core/seq.h"
-#include "sim/outcome/judge.h"
 #include "sim/outcome/segment_kind.h"
 
 namespace synsim::capture {
@@ -23,8 +22,6 @@ namespace synsim::capture {
 namespace {
 
 using outcome::Packet;
-using outcome::Reason;
-using outcome::ReasonKind;
 
 std::string endpoint_text(const std::string& addr, std::uint16_t port) {
   return addr.find(':') != std::string::npos ? fmt::format("[{}]:{}", addr, port) : fmt::format("{}:{}", addr, port);
@@ -37,58 +34,7 @@ struct Connection {
   std::uint32_t isn = 0;            // the client's, from its SYN
   bool has_syn = false;
   std::vector<std::size_t> packets;  // indices into Outcome::packets
-  PacketReading reading;
-  std::vector<outcome::ExplanationStep> steps;
-  bool incident = false;
 };
-
-// The connection's record from its packets (explain.h says what each time means).
-void fill_record(const outcome::Outcome& out, const Connection& c, outcome::ConnectionRecord& r) {
-  std::optional<std::uint32_t> request_end;
-  bool synack_seen = false;
-  bool client_closed = false;
-  bool server_data = false;
-  for (const std::size_t i : c.packets) {
-    const Packet& p = out.packets[i];
-    const outcome::SegmentKind kind = outcome::segment_kind(p);
-    if (p.from_client) {
-      if (kind == outcome::SegmentKind::syn && !r.connect_start) r.connect_start = p.time;
-      if ((p.flags & outcome::kAck) && !(p.flags & (outcome::kSyn | outcome::kRst)) && synack_seen && !r.connect_done) {
-        r.connect_done = p.time;
-      }
-      if (p.length > 0 && !r.first_data_sent) {
-        r.first_data_sent = p.time;
-        request_end = p.seq + p.length;
-      }
-      if ((p.flags & (outcome::kFin | outcome::kRst)) && !r.closed) {
-        r.closed = p.time;
-        client_closed = true;
-      }
-      continue;
-    }
-    if (kind == outcome::SegmentKind::synack) synack_seen = true;
-    if (kind == outcome::SegmentKind::rst && !client_closed && r.error.empty()) {
-      r.outcome = synack_seen ? outcome::ConnectionOutcome::reset : outcome::ConnectionOutcome::refused;
-      r.error = synack_seen ? "ECONNRESET" : "ECONNREFUSED";
-      if (!r.closed) r.closed = p.time;
-    }
-    if (kind == outcome::SegmentKind::syn || kind == outcome::SegmentKind::synack || kind == outcome::SegmentKind::rst) {
-      continue;
-    }
-    if (request_end && !r.data_delivered && (p.flags & outcome::kAck) && !seq::before(p.ack, *request_end)) {
-      r.data_delivered = p.time;
-    }
-    if (p.length > 0 && !r.response_received) {
-      r.response_received = p.time;
-      server_data = true;
-    }
-  }
-  r.syn_retransmits = c.reading.syn_retransmits();
-  r.synack_retransmits = c.reading.synack_retransmits();
-  r.data_retransmits = c.reading.data_retransmits();
-  const outcome::Script script{.sends = r.first_data_sent.has_value(), .expects_response = server_data, .closes = true};
-  r.outcome = outcome::judged_outcome(r, script);
-}
 
 class Explainer {
  public:
@@ -166,7 +112,6 @@ class Explainer {
     c.packets.push_back(index);
     const Packet& q = out_.packets.back();
     if (!server_port_) server_port_ = q.from_client ? q.dst_port : q.src_port;
-    for (const Reason& why : c.reading.read(q)) note(c, index, why);
   }
 
   // The connection of a 4-tuple; a new one when a SYN with another ISN
@@ -199,48 +144,22 @@ class Explainer {
     return conns_.back();
   }
 
-  void note(Connection& c, std::size_t index, const Reason& why) {
-    c.steps.push_back(outcome::ExplanationStep{out_.packets[index].time, why});
-    if (outcome::is_incident(why)) c.incident = true;
-    out_.annotations.push_back(outcome::Annotation{index, why, out_.packets[index].connection, std::nullopt});
-  }
-
+  // Each connection read (connection_reading.h), its reasons noted under
+  // their packets: the timeline's annotations, in packet order.
   void finish() {
     const Time end = out_.packets.back().time;
     outcome::Counters& k = out_.counters;
+    std::vector<const Packet*> ps;
+    std::vector<PacketNote> notes;
     for (std::size_t i = 0; i < conns_.size(); ++i) {
-      Connection& c = conns_[i];
-      conn_index_ = i;
-      std::vector<const Packet*> ps;
+      const Connection& c = conns_[i];
+      ps.clear();
+      notes.clear();
       for (const std::size_t p : c.packets) ps.push_back(&out_.packets[p]);
-      const bool loopback = !ps.empty() && is_loopback(*ps.front());
-      for (const Inference& f : infer(ps, loopback, end)) {
-        note(c, c.packets[f.packet], f.reason);
-        count(f.reason);
-      }
-      outcome::ConnectionRecord& r = out_.connections[i];
-      fill_record(out_, c, r);
-      r.syncookie = std::any_of(c.steps.begin(), c.steps.end(), [](const outcome::ExplanationStep& s) {
-        return s.reason.kind == ReasonKind::capture_syncookie;
-      });
-      if (c.has_syn) ++k["TcpActiveOpens"];
-      k["TcpExtTCPSynRetrans"] += r.syn_retransmits + r.synack_retransmits;
-      k["TcpRetransSegs"] += r.syn_retransmits + r.synack_retransmits + r.data_retransmits;
-      for (const std::size_t p : c.packets) {
-        if (out_.packets[p].flags & outcome::kRst) ++k["TcpOutRsts"];
-      }
-      if (!outcome::worth_explaining(r, c.incident)) continue;
-      std::stable_sort(c.steps.begin(), c.steps.end(),
-                       [](const outcome::ExplanationStep& a, const outcome::ExplanationStep& b) { return a.at < b.at; });
-      r.explanation = c.steps;
-      if (r.first_data_sent) {
-        const auto at = std::upper_bound(r.explanation.begin(), r.explanation.end(), *r.first_data_sent,
-                                         [](Time t, const outcome::ExplanationStep& s) { return t < s.at; });
-        r.explanation.insert(at, outcome::ExplanationStep{*r.first_data_sent,
-                                                          Reason{.kind = ReasonKind::kernel_request_written}});
-      }
-      if (const std::optional<Reason> e = outcome::conclusion(r)) {
-        r.explanation.push_back(outcome::ExplanationStep{std::nullopt, *e});
+      read_connection(ps, c.has_syn, end, out_.connections[i], k, &notes);
+      for (const PacketNote& n : notes) {
+        const std::size_t index = c.packets[n.packet];
+        out_.annotations.push_back(outcome::Annotation{index, n.reason, out_.packets[index].connection, std::nullopt});
       }
     }
     std::erase_if(k, [](const auto& kv) { return kv.second == 0; });
@@ -256,38 +175,6 @@ class Explainer {
     out_.info.captured = true;
     out_.info.settings = in_.notes;
     out_.queues.push_back(outcome::QueueSample{});
-  }
-
-  void count(const Reason& r) {
-    outcome::Counters& k = out_.counters;
-    switch (r.kind) {
-      case ReasonKind::capture_final_ack_dropped:
-        k["TcpExtListenOverflows"] += r.a;
-        k["TcpExtListenDrops"] += r.a;
-        break;
-      case ReasonKind::capture_syn_dropped:
-        // With tcp_syncookies=1 (the default) a full SYN queue answers with
-        // a cookie, so an unanswered SYN met a full accept queue:
-        // tcp_conn_request counts ListenOverflows and ListenDrops.
-        k["TcpExtListenOverflows"] += r.a;
-        k["TcpExtListenDrops"] += r.a;
-        break;
-      case ReasonKind::capture_acceptq_ignored:
-        k["TcpExtListenOverflows"] += r.a;
-        k["TcpExtListenDrops"] += r.a;
-        break;
-      case ReasonKind::capture_syncookie:
-        ++k["TcpExtSyncookiesSent"];
-        k["TcpExtListenOverflows"] += r.a;
-        k["TcpExtListenDrops"] += r.a;
-        break;
-      case ReasonKind::capture_abort_on_overflow:
-        ++k["TcpExtEmbryonicRsts"];
-        ++k["TcpExtListenOverflows"];
-        ++k["TcpExtListenDrops"];
-        break;
-      default: break;
-    }
   }
 
   Input& in_;

@@ -14,12 +14,9 @@ std::uint32_t be32(const std::uint8_t* p) {
   return static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
          static_cast<std::uint32_t>(p[2]) << 8 | p[3];
 }
-std::string dotted(const std::uint8_t* p) { return fmt::format("{}.{}.{}.{}", p[0], p[1], p[2], p[3]); }
-// RFC 5952 text, as tcpdump prints it ("::1").
-std::string ipv6_text(const std::uint8_t* p) {
-  char text[INET6_ADDRSTRLEN] = {};
-  ::inet_ntop(AF_INET6, p, text, sizeof text);
-  return text;
+void copy_address(const std::uint8_t* p, std::size_t n, IpAddress& a) {
+  std::copy(p, p + n, a.bytes.begin());
+  a.version = n == 4 ? 4 : 6;
 }
 
 constexpr std::uint8_t kIpProtoTcp = 6;
@@ -50,7 +47,7 @@ Decoded not_tcp(std::uint8_t protocol) {
 }
 
 // The TCP header at `t` (`avail` bytes captured), `tcp_bytes` long on the wire.
-Decoded decode_tcp(const std::uint8_t* t, std::size_t avail, std::size_t tcp_bytes, outcome::Packet p) {
+Decoded decode_tcp(const std::uint8_t* t, std::size_t avail, std::size_t tcp_bytes, WireSegment& p) {
   if (avail < 20 || tcp_bytes < 20) {
     return malformed(fmt::format("TCP header cut short: {} of 20 bytes", std::min(avail, tcp_bytes)));
   }
@@ -67,11 +64,11 @@ Decoded decode_tcp(const std::uint8_t* t, std::size_t avail, std::size_t tcp_byt
   p.flags = static_cast<std::uint8_t>(t[13] & 0x1f);  // FIN SYN RST PSH ACK (URG/ECE/CWR not kept)
   p.window = be16(t + 14);
   p.length = static_cast<std::uint32_t>(tcp_bytes - doff);
-  parse_tcp_options(std::span<const std::uint8_t>(t + 20, doff - 20), p.options);
-  return Decoded{Decoded::Kind::tcp, std::move(p), {}};
+  parse_wire_options(t + 20, doff - 20, p);
+  return Decoded{Decoded::Kind::tcp, std::nullopt, {}};
 }
 
-Decoded decode_ipv4(std::span<const std::uint8_t> b) {
+Decoded decode_ipv4(std::span<const std::uint8_t> b, WireSegment& p) {
   if (b.size() < 20) return malformed(fmt::format("IPv4 header cut short: {} of 20 bytes", b.size()));
   const std::size_t ihl = static_cast<std::size_t>(b[0] & 0x0f) * 4;
   if (ihl < 20) return malformed(fmt::format("IPv4 header length {} bytes (at least 20)", ihl));
@@ -81,13 +78,12 @@ Decoded decode_ipv4(std::span<const std::uint8_t> b) {
   const std::uint16_t frag = be16(&b[6]);
   if (b[9] != kIpProtoTcp) return not_tcp(b[9]);
   if ((frag & 0x1fff) != 0 || (frag & 0x2000) != 0) return other("IPv4 fragment");
-  outcome::Packet p;
-  p.src_addr = dotted(&b[12]);
-  p.dst_addr = dotted(&b[16]);
-  return decode_tcp(b.data() + ihl, b.size() - ihl, total - ihl, std::move(p));
+  copy_address(&b[12], 4, p.src);
+  copy_address(&b[16], 4, p.dst);
+  return decode_tcp(b.data() + ihl, b.size() - ihl, total - ihl, p);
 }
 
-Decoded decode_ipv6(std::span<const std::uint8_t> b) {
+Decoded decode_ipv6(std::span<const std::uint8_t> b, WireSegment& p) {
   if (b.size() < kIpv6Header) return malformed(fmt::format("IPv6 header cut short: {} of 40 bytes", b.size()));
   std::size_t payload = be16(&b[4]);  // bytes after the fixed header (0: jumbogram, not on TCP here)
   std::uint8_t next = b[6];
@@ -106,24 +102,23 @@ Decoded decode_ipv6(std::span<const std::uint8_t> b) {
     payload -= len;
   }
   if (next != kIpProtoTcp) return not_tcp(next);
-  outcome::Packet p;
-  p.src_addr = ipv6_text(&b[8]);
-  p.dst_addr = ipv6_text(&b[24]);
+  copy_address(&b[8], 16, p.src);
+  copy_address(&b[24], 16, p.dst);
   if (b.size() < at) return malformed("IPv6 extension headers cut short");
-  return decode_tcp(b.data() + at, b.size() - at, payload, std::move(p));
+  return decode_tcp(b.data() + at, b.size() - at, payload, p);
 }
 
 // The IP packet after a header whose EtherType-style protocol field says what it is.
-Decoded by_ethertype(std::uint16_t type, std::span<const std::uint8_t> rest) {
-  if (type == kEtherTypeIpv4 || type == kEtherTypeIpv6) return decode_ip(rest);
+Decoded by_ethertype(std::uint16_t type, std::span<const std::uint8_t> rest, WireSegment& w) {
+  if (type == kEtherTypeIpv4 || type == kEtherTypeIpv6) return decode_ip(rest, w);
   if (type == 0x0806) return other("ARP");
   return other(fmt::format("EtherType 0x{:04x}", type));
 }
 
-Decoded by_address_family(std::uint32_t family, std::span<const std::uint8_t> rest) {
+Decoded by_address_family(std::uint32_t family, std::span<const std::uint8_t> rest, WireSegment& w) {
   // AF_INET is 2 everywhere; AF_INET6 is 10 (Linux), 24 (NetBSD, OpenBSD),
   // 28 (FreeBSD), 30 (macOS).
-  if (family == 2 || family == 10 || family == 24 || family == 28 || family == 30) return decode_ip(rest);
+  if (family == 2 || family == 10 || family == 24 || family == 28 || family == 30) return decode_ip(rest, w);
   return other(fmt::format("address family {}", family));
 }
 
@@ -141,19 +136,19 @@ const char* to_string(LinkType t) {
   return "?";
 }
 
-void parse_tcp_options(std::span<const std::uint8_t> o, outcome::TcpOptions& out) {
+void parse_wire_options(const std::uint8_t* o, std::size_t size, WireSegment& out) {
   std::size_t i = 0;
-  while (i < o.size()) {
+  while (i < size) {
     const std::uint8_t kind = o[i];
     if (kind == 0) return;  // EOL
     if (kind == 1) {        // NOP
       ++i;
       continue;
     }
-    if (i + 1 >= o.size()) return;
+    if (i + 1 >= size) return;
     const std::uint8_t len = o[i + 1];
-    if (len < 2 || i + len > o.size()) return;
-    const std::uint8_t* p = o.data() + i + 2;
+    if (len < 2 || i + len > size) return;
+    const std::uint8_t* p = o + i + 2;
     switch (kind) {
       case 2:  // MSS
         if (len == 4) out.mss = be16(p);
@@ -165,8 +160,9 @@ void parse_tcp_options(std::span<const std::uint8_t> o, outcome::TcpOptions& out
         if (len == 2) out.sack_permitted = true;
         break;
       case 5:  // SACK blocks
-        for (std::size_t b = 0; b + 8 <= static_cast<std::size_t>(len - 2); b += 8) {
-          out.sack.push_back(outcome::SackBlock{be32(p + b), be32(p + b + 4)});
+        for (std::size_t b = 0; b + 8 <= static_cast<std::size_t>(len - 2) && out.sack_blocks < out.sack.size();
+             b += 8) {
+          out.sack[out.sack_blocks++] = outcome::SackBlock{be32(p + b), be32(p + b + 4)};
         }
         break;
       case 8:  // timestamps
@@ -183,18 +179,59 @@ void parse_tcp_options(std::span<const std::uint8_t> o, outcome::TcpOptions& out
   }
 }
 
-Decoded decode_ip(std::span<const std::uint8_t> b) {
+void parse_tcp_options(std::span<const std::uint8_t> o, outcome::TcpOptions& out) {
+  WireSegment w;
+  parse_wire_options(o.data(), o.size(), w);
+  copy_options(w, out);
+}
+
+void copy_options(const WireSegment& w, outcome::TcpOptions& out) {
+  if (w.mss != 0) out.mss = w.mss;
+  if (w.wscale >= 0) out.wscale = w.wscale;
+  out.sack_permitted = out.sack_permitted || w.sack_permitted;
+  if (w.has_timestamp) {
+    out.has_timestamp = true;
+    out.ts_val = w.ts_val;
+    out.ts_ecr = w.ts_ecr;
+  }
+  out.sack.insert(out.sack.end(), w.sack.begin(), w.sack.begin() + w.sack_blocks);
+}
+
+std::string to_string(const IpAddress& a) {
+  if (a.version == 4) return fmt::format("{}.{}.{}.{}", a.bytes[0], a.bytes[1], a.bytes[2], a.bytes[3]);
+  // RFC 5952 text, as tcpdump prints it ("::1").
+  char text[INET6_ADDRSTRLEN] = {};
+  ::inet_ntop(AF_INET6, a.bytes.data(), text, sizeof text);
+  return text;
+}
+
+outcome::Packet to_packet(const WireSegment& w) {
+  outcome::Packet p;
+  p.src_addr = to_string(w.src);
+  p.dst_addr = to_string(w.dst);
+  p.src_port = w.src_port;
+  p.dst_port = w.dst_port;
+  p.flags = w.flags;
+  p.seq = w.seq;
+  p.ack = w.ack;
+  p.window = w.window;
+  p.length = w.length;
+  copy_options(w, p.options);
+  return p;
+}
+
+Decoded decode_ip(std::span<const std::uint8_t> b, WireSegment& w) {
   if (b.empty()) return malformed("no IP header");
   switch (b[0] >> 4) {
-    case 4: return decode_ipv4(b);
-    case 6: return decode_ipv6(b);
+    case 4: return decode_ipv4(b, w);
+    case 6: return decode_ipv6(b, w);
     default: return malformed(fmt::format("IP version {}", b[0] >> 4));
   }
 }
 
-Decoded decode_frame(LinkType link, std::span<const std::uint8_t> f) {
+Decoded decode_frame(LinkType link, std::span<const std::uint8_t> f, WireSegment& w) {
   switch (link) {
-    case LinkType::raw: return decode_ip(f);
+    case LinkType::raw: return decode_ip(f, w);
     case LinkType::null_bsd:
     case LinkType::loop: {
       if (f.size() < 4) return malformed(fmt::format("loopback header cut short: {} of 4 bytes", f.size()));
@@ -205,7 +242,7 @@ Decoded decode_frame(LinkType link, std::span<const std::uint8_t> f) {
                                      static_cast<std::uint32_t>(f[2]) << 16 | static_cast<std::uint32_t>(f[3]) << 24;
         family = little < 256 ? little : be32(f.data());
       }
-      return by_address_family(family, f.subspan(4));
+      return by_address_family(family, f.subspan(4), w);
     }
     case LinkType::ethernet: {
       if (f.size() < kEthernetHeader) {
@@ -217,16 +254,33 @@ Decoded decode_frame(LinkType link, std::span<const std::uint8_t> f) {
         at += 4;
         type = be16(&f[at]);
       }
-      return by_ethertype(type, f.subspan(at + 2));
+      return by_ethertype(type, f.subspan(at + 2), w);
     }
     case LinkType::linux_sll:
       if (f.size() < kSllHeader) return malformed(fmt::format("SLL header cut short: {} of 16 bytes", f.size()));
-      return by_ethertype(be16(&f[14]), f.subspan(kSllHeader));
+      return by_ethertype(be16(&f[14]), f.subspan(kSllHeader), w);
     case LinkType::linux_sll2:
       if (f.size() < kSll2Header) return malformed(fmt::format("SLL2 header cut short: {} of 20 bytes", f.size()));
-      return by_ethertype(be16(&f[0]), f.subspan(kSll2Header));
+      return by_ethertype(be16(&f[0]), f.subspan(kSll2Header), w);
   }
   return malformed("unknown link type");
+}
+
+namespace {
+Decoded with_packet(Decoded d, const WireSegment& w) {
+  if (d.kind == Decoded::Kind::tcp) d.packet = to_packet(w);
+  return d;
+}
+}  // namespace
+
+Decoded decode_ip(std::span<const std::uint8_t> b) {
+  WireSegment w;
+  return with_packet(decode_ip(b, w), w);
+}
+
+Decoded decode_frame(LinkType link, std::span<const std::uint8_t> f) {
+  WireSegment w;
+  return with_packet(decode_frame(link, f, w), w);
 }
 
 std::optional<outcome::Packet> parse_ipv4_tcp(std::span<const std::uint8_t> b) {

@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 
+#include "sim/capture/wire_segment.h"
 #include "sim/outcome/outcome.h"
 
 namespace synsim::capture {
@@ -49,6 +50,10 @@ struct Decoded {
 Decoded decode_ip(std::span<const std::uint8_t> bytes);
 // A frame of the given link type.
 Decoded decode_frame(LinkType link, std::span<const std::uint8_t> frame);
+// The same decoder without the Packet: a TCP segment's headers go into `w`
+// (Decoded::packet stays empty), nothing allocated unless it is not TCP.
+Decoded decode_ip(std::span<const std::uint8_t> bytes, WireSegment& w);
+Decoded decode_frame(LinkType link, std::span<const std::uint8_t> frame, WireSegment& w);
 
 // The kernel runner's forms: nullopt for anything but a well-formed TCP
 // segment. An IPv4 (or IPv6) packet; an Ethernet frame as AF_PACKET SOCK_RAW

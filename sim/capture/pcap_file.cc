@@ -37,13 +37,7 @@ struct PcapClose {
 };
 
 // Packets are numbered from 1, as Wireshark and `tcpdump -#` number them.
-// `bytes`: the file's size, for a first guess of how many segments it holds
-// (a loopback TCP segment takes ~70-90 bytes with its record header).
-Input read_open(pcap_t* pcap, const std::string& name, const std::string& format, std::uint64_t bytes) {
-  Input in;
-  in.name = name;
-  in.format = format;
-  in.segments.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(bytes / 64, 50'000'000)));
+void read_records(pcap_t* pcap, const std::string& name, SegmentSink& sink) {
   const int dlt = pcap_datalink(pcap);
   const std::optional<LinkType> link = link_type(dlt);
   if (!link) {
@@ -55,7 +49,9 @@ Input read_open(pcap_t* pcap, const std::string& name, const std::string& format
   const bool nano = pcap_get_tstamp_precision(pcap) == PCAP_TSTAMP_PRECISION_NANO;
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
-  std::uint64_t number = 0;
+  std::uint64_t number = 0, segments = 0;
+  std::string first_skipped;
+  WireSegment w;
   for (;;) {
     const int rc = pcap_next_ex(pcap, &header, &data);
     if (rc == PCAP_ERROR_BREAK) break;  // end of file
@@ -63,26 +59,54 @@ Input read_open(pcap_t* pcap, const std::string& name, const std::string& format
     if (rc != 1) {
       throw InputError(fmt::format("{}: packet {}: {}", name, number, pcap_geterr(pcap)));
     }
-    const std::string where = fmt::format("packet {}", number);
-    Decoded d = decode_frame(*link, std::span<const std::uint8_t>(data, header->caplen));
+    w = WireSegment{};
+    Decoded d = decode_frame(*link, std::span<const std::uint8_t>(data, header->caplen), w);
     switch (d.kind) {
       case Decoded::Kind::tcp: {
         const std::int64_t frac = static_cast<std::int64_t>(header->ts.tv_usec) * (nano ? 1 : 1000);
-        in.segments.push_back(Segment{static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 + frac,
-                                      std::move(*d.packet), where});
+        sink.segment(static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 + frac, w, number);
+        ++segments;
         break;
       }
-      case Decoded::Kind::other: in.skipped.push_back(Skipped{where, "not TCP: " + d.why}); break;
+      case Decoded::Kind::other:
+        if (first_skipped.empty()) first_skipped = "not TCP: " + d.why;
+        sink.skipped(Skipped{fmt::format("packet {}", number), "not TCP: " + d.why});
+        break;
       case Decoded::Kind::malformed:
-        throw InputError(fmt::format("{}: {}: {} ({} link layer, {} of {} bytes captured)", name, where, d.why,
-                                     to_string(*link), header->caplen, header->len));
+        throw InputError(fmt::format("{}: packet {}: {} ({} link layer, {} of {} bytes captured)", name, number,
+                                     d.why, to_string(*link), header->caplen, header->len));
     }
   }
-  if (in.segments.empty()) {
+  if (segments == 0) {
     throw InputError(fmt::format("{}: no TCP segment in the capture ({} packets{})", name, number,
-                                 in.skipped.empty() ? "" : ", first: " + in.skipped.front().why));
+                                 first_skipped.empty() ? "" : ", first: " + first_skipped));
   }
-  return in;
+}
+
+// The Input of every segment, its Packet made of it.
+class InputSink : public SegmentSink {
+ public:
+  InputSink(const std::string& name, const std::string& format, std::uint64_t bytes) {
+    in_.name = name;
+    in_.format = format;
+    // A first guess of how many segments the file holds (a loopback TCP
+    // segment takes ~70-90 bytes with its record header).
+    in_.segments.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(bytes / 64, 50'000'000)));
+  }
+  void segment(std::int64_t ns, const WireSegment& w, std::uint64_t number) override {
+    in_.segments.push_back(Segment{ns, to_packet(w), fmt::format("packet {}", number)});
+  }
+  void skipped(Skipped s) override { in_.skipped.push_back(std::move(s)); }
+  Input take() { return std::move(in_); }
+
+ private:
+  Input in_;
+};
+
+Input read_open(pcap_t* pcap, const std::string& name, const std::string& format, std::uint64_t bytes) {
+  InputSink sink(name, format, bytes);
+  read_records(pcap, name, sink);
+  return sink.take();
 }
 
 std::string format_of(std::string_view head) {
@@ -100,7 +124,9 @@ bool looks_like_pcap(std::string_view head) {
   return false;
 }
 
-Input read_pcap_file(const std::string& path) {
+namespace {
+
+std::unique_ptr<pcap_t, PcapClose> open_file(const std::string& path, std::string& format, std::uint64_t& size) {
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) throw InputError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
@@ -115,11 +141,13 @@ Input read_pcap_file(const std::string& path) {
     throw InputError(fmt::format("{}: not a readable pcap or pcapng file: {}", path, errbuf));
   }
   std::error_code ec;
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  return read_open(pcap.get(), path, format_of(std::string_view(head, got)), ec ? 0 : size);
+  const std::uintmax_t bytes = std::filesystem::file_size(path, ec);
+  size = ec ? 0 : bytes;
+  format = format_of(std::string_view(head, got));
+  return pcap;
 }
 
-Input read_pcap_bytes(std::string_view bytes, const std::string& name) {
+std::unique_ptr<pcap_t, PcapClose> open_bytes(std::string_view bytes, const std::string& name) {
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   if (bytes.empty()) throw InputError(fmt::format("{}: empty file", name));
   std::FILE* f = ::fmemopen(const_cast<char*>(bytes.data()), bytes.size(), "rb");
@@ -130,7 +158,30 @@ Input read_pcap_bytes(std::string_view bytes, const std::string& name) {
     std::fclose(f);
     throw InputError(fmt::format("{}: not a readable pcap or pcapng file: {}", name, errbuf));
   }
-  return read_open(pcap.get(), name, format_of(bytes), bytes.size());
+  return pcap;
+}
+
+}  // namespace
+
+void read_pcap_file(const std::string& path, SegmentSink& sink) {
+  std::string format;
+  std::uint64_t size = 0;
+  read_records(open_file(path, format, size).get(), path, sink);
+}
+
+void read_pcap_bytes(std::string_view bytes, const std::string& name, SegmentSink& sink) {
+  read_records(open_bytes(bytes, name).get(), name, sink);
+}
+
+Input read_pcap_file(const std::string& path) {
+  std::string format;
+  std::uint64_t size = 0;
+  const std::unique_ptr<pcap_t, PcapClose> pcap = open_file(path, format, size);
+  return read_open(pcap.get(), path, format, size);
+}
+
+Input read_pcap_bytes(std::string_view bytes, const std::string& name) {
+  return read_open(open_bytes(bytes, name).get(), name, format_of(bytes), bytes.size());
 }
 
 }  // namespace synsim::capture

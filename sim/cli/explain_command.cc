@@ -1,16 +1,20 @@
 #include "sim/cli/explain_command.h"
 
 #include <iostream>
+#include <optional>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "sim/capture/derive.h"
 #include "sim/capture/explain.h"
+#include "sim/capture/stream.h"
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/remedies.h"
 #include "sim/cli/render.h"
 #include "sim/cli/session.h"
 #include "sim/report/html.h"
+#include "sim/report/tables.h"
 #include "sim/scenario/load.h"
 #include "sim/scenario/write.h"
 
@@ -22,13 +26,39 @@ namespace {
 // a line, then how many more.
 constexpr std::size_t kSkippedShown = 10;
 
-void say_skipped(const capture::Input& in) {
-  for (std::size_t i = 0; i < in.skipped.size() && i < kSkippedShown; ++i) {
-    std::cerr << in.skipped[i].where << ": skipped: " << in.skipped[i].why << '\n';
+static_assert(kSkippedShown <= capture::kSkippedKept);
+
+void say_skipped(const std::vector<capture::Skipped>& skipped, std::size_t count, const std::string& name) {
+  for (std::size_t i = 0; i < skipped.size() && i < kSkippedShown; ++i) {
+    std::cerr << skipped[i].where << ": skipped: " << skipped[i].why << '\n';
   }
-  if (in.skipped.size() > kSkippedShown) {
-    std::cerr << fmt::format("{}: {} more skipped ({} in all)\n", in.name, in.skipped.size() - kSkippedShown,
-                             in.skipped.size());
+  if (count > kSkippedShown) {
+    std::cerr << fmt::format("{}: {} more skipped ({} in all)\n", name, count - kSkippedShown, count);
+  }
+}
+
+// The summary reads every connection's record but no packet: it is the one
+// rendering made from a capture explained as a stream (capture/stream.h:
+// memory bounded by the connections open at once). Every other format, and
+// --scenario, --remedies, --out, read the packets: the capture is held.
+bool streams(const ExplainArgs& args) {
+  return args.format == "summary" && !args.scenario && !args.remedies && !args.out_dir;
+}
+
+// Nothing reaches stdout before the whole capture is read: bad input found
+// at its last packet still leaves no half-written summary. nullopt: the
+// capture cannot be streamed with explain()'s answers (read it whole).
+std::optional<int> explain_streamed(const ExplainArgs& args, const capture::ExplainOptions& options) {
+  try {
+    const capture::StreamedExplanation s = capture::explain_stream_file(args.file, options);
+    say_skipped(s.skipped, s.skipped_count, args.file);
+    std::cout << report::render_summary(s.kept, s.connections, s.latencies);
+    return kExitOk;
+  } catch (const capture::NotStreamable&) {
+    return std::nullopt;
+  } catch (const capture::InputError& e) {
+    std::cerr << e.what() << '\n';
+    return kExitBadInput;
   }
 }
 
@@ -64,7 +94,13 @@ const char* explain_command_description() {
          "what users see: connections over 1 s or failed, then p99 total latency, then errors; each with its cost.\n"
          "The table ends the text formats and is a section of --format html.\n"
          "--out DIR writes every rendering of the explained capture into DIR, as `synsim run --out` does, with the\n"
-         "derived scenario as DIR/scenario.yaml.\n";
+         "derived scenario as DIR/scenario.yaml.\n"
+         "The default --format summary, without --scenario, --remedies or --out, reads a pcap or pcapng file as a\n"
+         "stream: memory bounded by the connections open at once, not by the packets (a connection is explained\n"
+         "and freed once it has closed or been silent past the kernel's longest retransmission backoff). Every\n"
+         "other format (text, tcpdump, json, perfetto, html, markdown, netstat) and those options read every\n"
+         "packet or every record and hold the capture in memory, as does a capture out of time order or one with a\n"
+         "segment after its connection was explained (the summary then reads it in memory: the same answers).\n";
 }
 
 int explain_command(const ExplainArgs& args) {
@@ -77,11 +113,14 @@ int explain_command(const ExplainArgs& args) {
       return kExitBadInput;
     }
   }
+  if (streams(args)) {
+    if (const std::optional<int> rc = explain_streamed(args, options)) return *rc;
+  }
   outcome::Outcome out;
   try {
     capture::Input in = capture::read_capture_file(args.file);
     out = capture::explain(in, options);
-    say_skipped(in);
+    say_skipped(in.skipped, in.skipped.size(), in.name);
   } catch (const capture::InputError& e) {
     std::cerr << e.what() << '\n';
     return kExitBadInput;

@@ -47,6 +47,9 @@ bool stalled(const ConnectionRecord& r, Duration threshold = kStallThreshold);
 // complete. A kernel run without a capture sees no incident; its slow
 // connections are still told.
 bool worth_explaining(const ConnectionRecord& r, bool incident, Duration threshold = kStallThreshold);
+// A summary of more connections than this lists only those worth a row,
+// this many at most, and as many stories (sim/report/tables.h).
+inline constexpr std::size_t kSummaryRows = 200;
 
 // Latency as users see it, each measured on the client's side:
 //   connect     connect() called -> connect() returned

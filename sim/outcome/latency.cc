@@ -41,10 +41,14 @@ std::uint64_t count_over(const LatencySamples& s, Duration bound) {
   return count_above(s.finished, to_ns(bound)) + count_above(s.unfinished, to_ns(bound));
 }
 
+std::uint64_t quantile_rank(std::uint64_t n, std::uint32_t permille) {
+  return std::clamp<std::uint64_t>((std::uint64_t{permille} * n + 999) / 1000, 1, n);
+}
+
 LatencyQuantile latency_quantile(const LatencySamples& s, std::uint32_t permille) {
   const std::uint64_t n = s.started();
   if (n == 0) return {};
-  const std::uint64_t rank = std::clamp<std::uint64_t>((std::uint64_t{permille} * n + 999) / 1000, 1, n);
+  const std::uint64_t rank = quantile_rank(n, permille);
   if (rank > s.finished.size()) return {};
   return {Duration{s.finished[rank - 1]}};
 }

@@ -60,5 +60,7 @@ LatencyFigures latency_figures(const LatencySamples& s, Latency which);
 std::uint64_t count_over(const LatencySamples& s, Duration bound);
 // Nearest rank over every wait that began, the unfinished ranking last.
 LatencyQuantile latency_quantile(const LatencySamples& s, std::uint32_t permille);
+// That rank among `n` waits (1..n, n > 0).
+std::uint64_t quantile_rank(std::uint64_t n, std::uint32_t permille);
 
 }  // namespace synsim::outcome

@@ -88,7 +88,11 @@ std::string threads_text(const outcome::RunInfo& info) {
   return text;
 }
 
-std::string render_connections(const outcome::Outcome& outcome) {
+namespace {
+// `records`: all of the run's, or (a capture explained as a stream) those
+// the table shows of `total`.
+std::string connections_text(const std::vector<outcome::ConnectionRecord>& records, std::size_t total,
+                             bool captured) {
   using A = Align;
   const std::vector<Align> align = {A::left,  A::right, A::right, A::right, A::right, A::right, A::right,
                                     A::left,  A::left,  A::right, A::right, A::right, A::right};
@@ -98,17 +102,17 @@ std::string render_connections(const outcome::Outcome& outcome) {
   // A run of thousands of connections lists the ones with a story (an
   // explanation or an outcome other than completed) and counts the rest;
   // --format json always has every record.
-  constexpr std::size_t kMaxRows = 200;
-  const bool trim = outcome.connections.size() > kMaxRows;
+  constexpr std::size_t kMaxRows = outcome::kSummaryRows;
+  const bool trim = total > kMaxRows;
   std::size_t shown = 0;
-  for (const auto& c : outcome.connections) {
+  for (const auto& c : records) {
     if (trim && (shown >= kMaxRows || !outcome::worth_explaining(c, !c.explanation.empty()))) {
       continue;
     }
     ++shown;
     auto stall = c.stall();
     // Read off the packets: unknown without a capture.
-    const auto rtx = [&](std::uint32_t n) { return outcome.info.captured ? std::to_string(n) : std::string("-"); };
+    const auto rtx = [&](std::uint32_t n) { return captured ? std::to_string(n) : std::string("-"); };
     rows.push_back({c.name, std::to_string(c.client_port), seconds_or_dash(c.connect_start),
                     seconds_or_dash(c.connect_done), seconds_or_dash(c.first_data_sent), seconds_or_dash(c.accepted),
                     seconds_or_dash(c.data_delivered), outcome::to_string(c.outcome), c.error.empty() ? "-" : c.error,
@@ -119,10 +123,10 @@ std::string render_connections(const outcome::Outcome& outcome) {
   if (trim) {
     out += fmt::format("({} of {} connections shown: those with an explanation, slow (> {}) or not completed, at most {}; "
                        "--format json lists every one)\n",
-                       shown, outcome.connections.size(), format_duration(outcome::kStallThreshold), kMaxRows);
+                       shown, total, format_duration(outcome::kStallThreshold), kMaxRows);
   }
   std::size_t explained = 0;
-  for (const auto& c : outcome.connections) {
+  for (const auto& c : records) {
     if (c.explanation.empty()) continue;
     if (trim && ++explained > kMaxRows) break;
     out += '\n';
@@ -131,6 +135,11 @@ std::string render_connections(const outcome::Outcome& outcome) {
     for (const outcome::ExplanationStep& s : c.explanation) out += fmt::format("  {}\n", step_text(s));
   }
   return out;
+}
+}  // namespace
+
+std::string render_connections(const outcome::Outcome& outcome) {
+  return connections_text(outcome.connections, outcome.connections.size(), outcome.info.captured);
 }
 
 namespace {
@@ -141,8 +150,9 @@ std::string latency_quantile_text(const outcome::LatencyFigures& f, std::size_t 
 }
 }  // namespace
 
-std::string render_latencies(const outcome::Outcome& outcome) {
-  const outcome::UserLatencies u = outcome::user_latencies(outcome);
+namespace {
+// By Latency (outcome::kLatencies).
+std::string latencies_text(const std::array<outcome::LatencyFigures, 3>& figures) {
   std::vector<Align> align = {Align::left, Align::right, Align::right, Align::right};
   std::vector<std::string> head = {"latency", "started", "finished", "unfinished"};
   for (const Duration t : outcome::kSlowThresholds) {
@@ -155,7 +165,7 @@ std::string render_latencies(const outcome::Outcome& outcome) {
   }
   std::vector<std::vector<std::string>> rows = {head};
   for (const outcome::Latency which : outcome::kLatencies) {
-    const outcome::LatencyFigures f = outcome::latency_figures(u[which], which);
+    const outcome::LatencyFigures& f = figures[static_cast<std::size_t>(which)];
     std::vector<std::string> row = {outcome::to_string(which), std::to_string(f.started), std::to_string(f.finished),
                                     std::to_string(f.unfinished)};
     for (const std::uint64_t n : f.over) row.push_back(std::to_string(n));
@@ -163,6 +173,16 @@ std::string render_latencies(const outcome::Outcome& outcome) {
     rows.push_back(std::move(row));
   }
   return render_table(align, rows);
+}
+}  // namespace
+
+std::string render_latencies(const outcome::Outcome& outcome) {
+  const outcome::UserLatencies u = outcome::user_latencies(outcome);
+  std::array<outcome::LatencyFigures, 3> figures;
+  for (const outcome::Latency which : outcome::kLatencies) {
+    figures[static_cast<std::size_t>(which)] = outcome::latency_figures(u[which], which);
+  }
+  return latencies_text(figures);
 }
 
 std::string render_counters(const outcome::Outcome& outcome) {
@@ -253,7 +273,12 @@ std::string render_summary(const outcome::Outcome& outcome) {
   return expectations_banner(outcome) + render_summary_without_banner(outcome);
 }
 
-std::string render_summary_without_banner(const outcome::Outcome& outcome) {
+namespace {
+
+// `total`, `latencies`: a capture explained as a stream (`outcome` keeps
+// only the records shown); null: every record is there.
+std::string summary_text(const outcome::Outcome& outcome, const std::size_t* total,
+                         const std::array<outcome::LatencyFigures, 3>* latencies) {
   const auto& info = outcome.info;
   // A capture (synsim explain) has no seed, HZ, events or trace: its file
   // and how it was read instead.
@@ -295,14 +320,15 @@ std::string render_summary_without_banner(const outcome::Outcome& outcome) {
   if (outcome.summary) {
     out += render_connection_figures(outcome);
   } else {
-    out += fmt::format("\nconnections ({})\n", outcome.connections.size());
-    out += render_connections(outcome);
+    const std::size_t n = total ? *total : outcome.connections.size();
+    out += fmt::format("\nconnections ({})\n", n);
+    out += connections_text(outcome.connections, n, info.captured);
     out += port_exhaustion_text(outcome.connections);
   }
   out += "\nlatency as users see it (connect: connect() called -> returned; first_byte: request written -> response\n"
          "readable, or request delivered when the server answers nothing; total: connect() called -> the same;\n"
          "unfinished waits rank last and count above a bound once they had waited that long)\n";
-  out += render_latencies(outcome);
+  out += latencies ? latencies_text(*latencies) : render_latencies(outcome);
   out += capture ? "\ncounters (deduced from the capture)\n" : "\ncounters\n";
   out += outcome.counters.empty() ? "(none)\n" : render_counters(outcome);
   out += expectations_section(outcome);
@@ -313,6 +339,17 @@ std::string render_summary_without_banner(const outcome::Outcome& outcome) {
     out += render_memory(*outcome.memory);
   }
   return out;
+}
+
+}  // namespace
+
+std::string render_summary_without_banner(const outcome::Outcome& outcome) {
+  return summary_text(outcome, nullptr, nullptr);
+}
+
+std::string render_summary(const outcome::Outcome& kept, std::size_t total,
+                           const std::array<outcome::LatencyFigures, 3>& latencies) {
+  return expectations_banner(kept) + summary_text(kept, &total, &latencies);
 }
 
 }  // namespace synsim::report

@@ -2,8 +2,11 @@
 // counters under their nstat names, and a run summary combining both.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <string>
 
+#include "sim/outcome/latency.h"
 #include "sim/outcome/outcome.h"
 
 namespace synsim::report {
@@ -32,6 +35,11 @@ std::string render_summary(const outcome::Outcome& outcome);
 // The same without the banner, for a report that already opens with it
 // (`--format text`: the banner, the timeline, then this).
 std::string render_summary_without_banner(const outcome::Outcome& outcome);
+// The same of a capture explained as a stream (sim/capture/stream.h), which
+// keeps only the records the summary shows of its `total` connections, and
+// every connection's latencies: the text render_summary() gives of them all.
+std::string render_summary(const outcome::Outcome& kept, std::size_t total,
+                           const std::array<outcome::LatencyFigures, 3>& latencies);
 
 // A kernel run's machine load, one line: "2 CPUs; other processes took 0.93
 // CPU on average during the run: BUSY, ...".

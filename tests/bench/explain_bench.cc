@@ -1,122 +1,113 @@
-// `synsim explain` of a large capture: packets explained per second and the
-// process's peak memory (getrusage), for a synthetic loopback capture of
-// 1,000,000 packets (and more). Prints figures; asserts nothing (style.md 11).
-// Its own program, so that the peak memory is this work's alone:
+// `synsim explain` of a large capture from a file: packets explained per
+// second and the process's peak memory (getrusage), for a synthetic loopback
+// capture (tests/synthetic_capture.h) of 1,000,000 packets or more. Prints
+// figures; asserts nothing (style.md 11). Its own program, one capture a
+// process, so that the peak memory is this capture's alone:
 //
-//   cmake --build build --target explain_bench && build/tests/bench/explain_bench
+//   cmake --build build --target explain_bench
+//   build/tests/bench/explain_bench --packets 1000000
+//   build/tests/bench/explain_bench --packets 10000000
+//   scripts/bench-explain          (both, and the capture held whole, side by side)
 //
-// The capture: closed-loop-like connections 10 us apart, each SYN, SYN-ACK,
-// ACK, a 5-byte request, its ACK, a 100-byte response, its ACK and the
-// client's RST (8 packets); every 100th connection's first SYN goes
-// unanswered and is retransmitted 1 s later (a dropped SYN to explain).
-// Client addresses 127.0.N.1 with ports 10000-59999, as a loader cycling
-// through its ephemeral ports would.
-#include <benchmark/benchmark.h>
-
+// The capture is written to a temporary file a few thousand packets at a
+// time and explained from it, as `synsim explain FILE` does: the stream
+// (capture/stream.h, what the default summary reads), or with --whole the
+// capture held in memory (read_capture_file + explain(), what the other
+// formats read). The summary is rendered too. --capture FILE keeps the file
+// (and reuses it when it exists).
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
-#include "sim/capture/explain.h"
-#include "sim/capture/pcap_file.h"
-#include "sim/report/pcap.h"
+#include <fmt/format.h>
 
-namespace synsim {
+#include "sim/capture/explain.h"
+#include "sim/capture/stream.h"
+#include "sim/report/tables.h"
+#include "tests/synthetic_capture.h"
+
 namespace {
 
-outcome::Packet segment(const std::string& client, std::uint16_t port, bool from_client, std::int64_t t_ns,
-                        std::uint8_t flags, std::uint32_t seq, std::uint32_t ack, std::uint32_t length) {
-  outcome::Packet p;
-  p.time = at_ns(t_ns);
-  p.src_addr = from_client ? client : "127.0.0.1";
-  p.dst_addr = from_client ? "127.0.0.1" : client;
-  p.src_port = from_client ? port : 8080;
-  p.dst_port = from_client ? 8080 : port;
-  p.flags = flags;
-  p.seq = seq;
-  p.ack = ack;
-  p.length = length;
-  p.window = 512;
-  p.from_client = from_client;
-  return p;
+using namespace synsim;
+
+double seconds(clockid_t clock) {
+  timespec t{};
+  clock_gettime(clock, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
-// At least `packets` packets, in time order.
-std::string synthetic_capture(std::size_t packets) {
-  using namespace outcome;
-  Outcome o;
-  std::vector<std::vector<Packet>> late;  // retransmitted handshakes, 1 s on
-  std::size_t i = 0;
-  while (o.packets.size() < packets) {
-    const std::string client = "127.0." + std::to_string(i / 50000) + ".1";
-    const auto port = static_cast<std::uint16_t>(10000 + i % 50000);
-    const std::int64_t t = static_cast<std::int64_t>(i) * 10'000;
-    const std::uint32_t c = 1000 + static_cast<std::uint32_t>(i) * 7, s = 900000 + static_cast<std::uint32_t>(i) * 13;
-    const bool dropped = i % 100 == 99;
-    std::int64_t u = t;
-    if (dropped) {
-      o.packets.push_back(segment(client, port, true, t, kSyn, c, 0, 0));
-      u = t + 1'000'000'000;
-      late.emplace_back();
-    }
-    std::vector<Packet>& into = dropped ? late.back() : o.packets;
-    into.push_back(segment(client, port, true, u, kSyn, c, 0, 0));
-    into.push_back(segment(client, port, false, u + 5'000, kSyn | kAck, s, c + 1, 0));
-    into.push_back(segment(client, port, true, u + 10'000, kAck, c + 1, s + 1, 0));
-    into.push_back(segment(client, port, true, u + 11'000, kAck | kPsh, c + 1, s + 1, 5));
-    into.push_back(segment(client, port, false, u + 15'000, kAck, s + 1, c + 6, 0));
-    into.push_back(segment(client, port, false, u + 40'000, kAck | kPsh, s + 1, c + 6, 100));
-    into.push_back(segment(client, port, true, u + 45'000, kAck, c + 6, s + 101, 0));
-    into.push_back(segment(client, port, true, u + 50'000, kRst | kAck, c + 6, s + 101, 0));
-    ++i;
-  }
-  for (std::vector<Packet>& v : late) {
-    for (Packet& p : v) o.packets.push_back(std::move(p));
-  }
-  std::stable_sort(o.packets.begin(), o.packets.end(), [](const Packet& a, const Packet& b) { return a.time < b.time; });
-  return report::render_pcap(o);
-}
-
-void BM_Explain(benchmark::State& state) {
-  const std::string pcap = synthetic_capture(static_cast<std::size_t>(state.range(0)));
-  std::uint64_t packets = 0, connections = 0;
-  timespec start{};
-  clock_gettime(CLOCK_MONOTONIC, &start);
-  for (auto _ : state) {
-    capture::Input in = capture::read_pcap_bytes(pcap, "synthetic.pcap");
-    packets += in.segments.size();
-    const outcome::Outcome out = capture::explain(in);
-    connections += out.connections.size();
-    benchmark::DoNotOptimize(out.counters);
-  }
-  timespec end{};
-  clock_gettime(CLOCK_MONOTONIC, &end);
+double peak_rss_mib() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  const double wall = static_cast<double>(end.tv_sec - start.tv_sec) + static_cast<double>(end.tv_nsec - start.tv_nsec) * 1e-9;
-  state.counters["packets/s"] = benchmark::Counter(static_cast<double>(packets), benchmark::Counter::kIsRate);
-  state.counters["connections"] = static_cast<double>(connections / state.iterations());
-  state.counters["wall_s"] = wall / static_cast<double>(state.iterations());
-  state.counters["pcap_MiB"] = static_cast<double>(pcap.size()) / (1024.0 * 1024.0);
-  state.counters["max_rss_MiB"] = static_cast<double>(ru.ru_maxrss) / 1024.0;
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;
 }
-BENCHMARK(BM_Explain)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
-// The reading alone (libpcap, frame decoding, segments), to tell its share.
-void BM_ReadOnly(benchmark::State& state) {
-  const std::string pcap = synthetic_capture(static_cast<std::size_t>(state.range(0)));
-  std::uint64_t packets = 0;
-  for (auto _ : state) {
-    const capture::Input in = capture::read_pcap_bytes(pcap, "synthetic.pcap");
-    packets += in.segments.size();
-    benchmark::DoNotOptimize(in.segments.data());
-  }
-  state.counters["packets/s"] = benchmark::Counter(static_cast<double>(packets), benchmark::Counter::kIsRate);
+int usage() {
+  std::fprintf(stderr, "usage: explain_bench [--packets N] [--capture FILE] [--whole]\n");
+  return 2;
 }
-BENCHMARK(BM_ReadOnly)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
 }  // namespace
-}  // namespace synsim
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  std::uint64_t packets = 1'000'000;
+  std::string path;
+  bool whole = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--packets" && i + 1 < argc) {
+      packets = std::stoull(argv[++i]);
+    } else if (a == "--capture" && i + 1 < argc) {
+      path = argv[++i];
+    } else if (a == "--whole") {
+      whole = true;
+    } else {
+      return usage();
+    }
+  }
+  const bool keep = !path.empty();
+  if (!keep) path = (std::filesystem::temp_directory_path() / fmt::format("explain-bench-{}.pcap", ::getpid())).string();
+  if (!std::filesystem::exists(path)) {
+    std::ofstream out(path, std::ios::binary);
+    const testing::SyntheticCapture made =
+        testing::write_synthetic_capture(packets, 10'000, [&](const std::string& b) { out << b; });
+    std::fprintf(stderr, "wrote %s: %llu packets, %llu connections\n", path.c_str(),
+                 static_cast<unsigned long long>(made.packets), static_cast<unsigned long long>(made.connections));
+  }
+  const double rss_before = peak_rss_mib();
+  const double wall0 = seconds(CLOCK_MONOTONIC), cpu0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
+  std::uint64_t segments = 0;
+  std::size_t connections = 0, text = 0;
+  capture::StreamHeld held;
+  if (whole) {
+    capture::Input in = capture::read_capture_file(path);
+    segments = in.segments.size();
+    const outcome::Outcome out = capture::explain(in);
+    connections = out.connections.size();
+    text = report::render_summary(out).size();
+  } else {
+    const capture::StreamedExplanation s = capture::explain_stream_file(path);
+    segments = s.segments;
+    connections = s.connections;
+    held = s.held;
+    text = report::render_summary(s.kept, s.connections, s.latencies).size();
+  }
+  const double wall = seconds(CLOCK_MONOTONIC) - wall0, cpu = seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+  const double mib = static_cast<double>(std::filesystem::file_size(path)) / (1024.0 * 1024.0);
+  std::printf("%s: %llu packets, %zu connections, %.1f MiB of pcap, summary %zu bytes\n",
+              whole ? "held whole" : "streamed", static_cast<unsigned long long>(segments), connections, mib, text);
+  std::printf("  wall %.3f s, cpu %.3f s: %.0f packets/s (wall), %.0f packets/s (cpu)\n", wall, cpu,
+              static_cast<double>(segments) / wall, static_cast<double>(segments) / cpu);
+  std::printf("  peak RSS %.1f MiB (%.1f MiB before explaining)\n", peak_rss_mib(), rss_before);
+  if (!whole) {
+    std::printf("  held at most: %zu connections open, %zu segments, %zu 4-tuples remembered\n",
+                held.max_open_connections, held.max_segments_held, held.max_remembered);
+  }
+  if (!keep) std::filesystem::remove(path);
+  return 0;
+}

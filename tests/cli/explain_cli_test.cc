@@ -93,6 +93,22 @@ TEST_F(ExplainCli, ATruncatedCaptureWritesNothingAndExitsTwo) {
   for (const auto& e : fs::directory_iterator(dir_)) EXPECT_EQ(e.path().filename().string().find(".never"), std::string::npos);
 }
 
+// The default summary reads the capture as a stream: a capture cut short in
+// its last record is still refused whole, naming the packet, with nothing
+// on stdout (no summary of the packets before it).
+TEST_F(ExplainCli, ASummaryOfACaptureCutInItsLastPacketPrintsNothingAndExitsTwo) {
+  const std::string pcap = read(pcap_);
+  const fs::path cut = dir_ / "cut-at-end.pcap";
+  std::ofstream(cut, std::ios::binary) << pcap.substr(0, pcap.size() - 3);
+  const Result out = synsim::testing::shell(std::string(SYNSIM_BINARY) + " explain " + cut.string() + " 2>/dev/null");
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_EQ(out.output, "");
+  const Result err = synsim("explain " + cut.string());
+  EXPECT_EQ(err.exit_code, 2);
+  EXPECT_NE(err.output.find("cut-at-end.pcap: packet "), std::string::npos) << err.output;
+  EXPECT_EQ(err.output.find("packet 1:"), std::string::npos) << err.output;  // the last one, not the first
+}
+
 TEST_F(ExplainCli, RemediesEndTheTextAndAreASectionOfTheHtml) {
   const Result text = synsim("explain " + pcap_ + " --remedies");
   ASSERT_EQ(text.exit_code, 0) << text.output;
