@@ -24,15 +24,16 @@
 // median, not its range, is judged, so that many seeds cannot make a wide
 // model range agree with anything. Why a factor of 3: it was chosen on what
 // the verdict says of the kernel against itself (scripts/verdict-noise,
-// reports/verdict/README.md). Over the 71 saved quiet load experiments with
-// three kernel runs each (reports/load), one run judged as the model side
-// against another run of the same experiment is a false alarm when it
-// disagrees, and judged against a run of another experiment a catch. x1.5
-// (the factor the first load grid suggested) raised a false alarm in 44% of
-// one-run verdicts and 27% of two-run ones, for 96% / 95% of catches; x3
-// about halves the false alarms (26% / 12%) for one or two points of catches
-// (95% / 93%); a wider factor or slack buys little more, because what is left
-// is the kernel's own regimes: at 28 of the 71 experiments one run stands
+// reports/verdict/README.md). Over the 74 saved load experiments with three
+// or four kernel runs each (reports/load, busy runs left out), one run judged
+// as the model side against others of the same experiment is a false alarm
+// when it disagrees, and judged against a run of another experiment a catch.
+// x1.5 (the factor the first load grid suggested) raised a false alarm in 46%
+// of one-run verdicts, 27% of two-run and 13% of three-run ones, for 96% /
+// 95% / 94% of catches; x3 about halves the false alarms (25% / 12% / 5%) for
+// one or two points of catches (95% / 93% / 92%); a wider factor or slack buys
+// little more, because what is left is the kernel's own regimes: at 30 of the
+// 74 experiments one run stands
 // apart from another (at one point 0, 0 and 3,161 connections unfinished:
 // the accept queue overflowed in one run only), part of them the VM's own
 // slow phases (slow_machine_runs() below), which no band around one run can
@@ -181,10 +182,10 @@ std::int64_t figure_value(const SideStatistics& s, Figure f);
 // A kernel run whose loopback cycle (outcome::HostLoad::loopback_cycle) is
 // more than 1.3x the fastest run's ran on a slower machine. Why 1.3: within
 // one load-space experiment (three runs a minute apart) this VM's cycle was
-// either within 1.19x of the experiment's fastest or 1.42x-1.61x slower (28
-// quiet experiments of 2026-12-06, reports/verdict/README.md): a slow phase
-// of the VM itself. Run pairs that far apart stood outside each other's band
-// in 9 of 16 pairs, against 8 of 59 for pairs within 1.1x. Such a run
+// either within 1.19x of the experiment's fastest or 1.45x-1.76x slower (29
+// quiet experiments of 2026-12-06/07, reports/verdict/README.md): a slow
+// phase of the VM itself. Run pairs that far apart stood outside each other's
+// band in 14 of 27 pairs, against 16 of 99 for pairs within 1.1x. Such a run
 // measures the machine's phase as much as the workload, as a busy one does.
 inline constexpr std::int64_t kSlowMachineNumerator = 13;
 inline constexpr std::int64_t kSlowMachineDenominator = 10;
