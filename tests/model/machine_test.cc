@@ -173,9 +173,12 @@ TEST(Phases, ASlowPhaseIsDrawnPerRunAtTheMeasuredShareAndSaid) {
     ++slow;
     EXPECT_NE(std::find(m.slow_phase_scales.begin(), m.slow_phase_scales.end(), scale), m.slow_phase_scales.end());
   }
-  // 129 per mille of 2,000 runs: 258, binomial sd ~15.
-  EXPECT_GT(slow, 200);
-  EXPECT_LT(slow, 320);
+  // The measured share of 2,000 runs, within four binomial standard
+  // deviations (101 per mille: 202 +- 54); the seeds are fixed, so this
+  // draws the same every time (192).
+  const auto expected = static_cast<int>(m.slow_phase_per_mille * 2);
+  EXPECT_GT(slow, expected - 54);
+  EXPECT_LT(slow, expected + 54);
   std::uint64_t slow_seed = 1;
   while (model::slow_phase(sc, slow_seed) == 0) ++slow_seed;
   std::uint64_t usual_seed = 1;
