@@ -136,15 +136,21 @@ TEST_P(LoaderThreads, TwoThreadsBothRunAndEveryConnectionCompletes) {
     EXPECT_EQ(c.outcome, outcome::ConnectionOutcome::completed);
     EXPECT_TRUE(c.accepted && c.response_received);
   }
-  int loaders = 0;
+  std::vector<long> loaders;
   for (const auto& [name, handlers] : traced_threads(trace)) {
-    if (name != "synsim-loader") continue;
-    ++loaders;
-    // Each thread runs half the closed loop and ten spaced connections:
-    // several handlers for each of its ~160 connections.
-    EXPECT_GT(handlers, 300) << "a loader thread that did not do its share";
+    if (name == "synsim-loader") loaders.push_back(handlers);
   }
-  EXPECT_EQ(loaders, 2);
+  ASSERT_EQ(loaders.size(), 2u);
+  // Each thread runs half the closed loop and ten spaced connections: at
+  // least one handler for each of its ~160 connections, and a fair part of
+  // the two threads' handlers. How many handlers a connection takes depends
+  // on how epoll batches its events, which the machine's load moves (279 and
+  // over 300 a thread have been seen), so the share is judged, not a count.
+  const long all = loaders[0] + loaders[1];
+  for (const long handlers : loaders) {
+    EXPECT_GT(handlers, 160) << "a loader thread that did not do its share";
+    EXPECT_GE(handlers * 4, all) << "a loader thread that did not do its share: " << handlers << " of " << all;
+  }
   std::filesystem::remove(trace);
 }
 
