@@ -209,6 +209,11 @@ outcome::Packet to_packet(const WireSegment& w) {
   outcome::Packet p;
   p.src_addr = to_string(w.src);
   p.dst_addr = to_string(w.dst);
+  fill_packet(w, p);
+  return p;
+}
+
+void fill_packet(const WireSegment& w, outcome::Packet& p) {
   p.src_port = w.src_port;
   p.dst_port = w.dst_port;
   p.flags = w.flags;
@@ -216,8 +221,13 @@ outcome::Packet to_packet(const WireSegment& w) {
   p.ack = w.ack;
   p.window = w.window;
   p.length = w.length;
+  p.options.mss = 0;
+  p.options.wscale = -1;
+  p.options.sack_permitted = false;
+  p.options.has_timestamp = false;
+  p.options.ts_val = p.options.ts_ecr = 0;
+  p.options.sack.clear();
   copy_options(w, p.options);
-  return p;
 }
 
 Decoded decode_ip(std::span<const std::uint8_t> b, WireSegment& w) {

@@ -53,5 +53,9 @@ void copy_options(const WireSegment& w, outcome::TcpOptions& out);
 // The outcome::Packet decode_frame() gives (time, connection, from_client
 // left for the caller).
 outcome::Packet to_packet(const WireSegment& w);
+// The same into `p` but for its addresses (the caller's: the stream reuses
+// one text a connection), its options reset without giving up their SACK
+// vector's storage: the stream refills one scratch packet per segment.
+void fill_packet(const WireSegment& w, outcome::Packet& p);
 
 }  // namespace synsim::capture

@@ -33,6 +33,13 @@ TEST(Wakeup, MeasuredDistributionHasTheVirtualMachinesTail) {
 }
 
 // A closed loop of 64 connects against backlog 8 with a fast acceptor.
+// One run of `sc` with `seed`.
+Outcome run_seed(const Scenario& sc, std::uint64_t seed) {
+  model::RunOptions o;
+  o.seed = seed;
+  return model::run(sc, o);
+}
+
 Scenario burst_of_connects(std::uint32_t cpus) {
   Scenario sc = scenario_named("burst", sec(3));
   sc.machine.cpus = cpus;
@@ -133,9 +140,7 @@ TEST(Stops, SpreadSeedsAndKeepEachSeedIdentical) {
   const auto run = [&](std::uint64_t seed, bool stops) {
     Scenario s = sc;
     s.machine.stops = stops;
-    model::RunOptions o;
-    o.seed = seed;
-    return model::run(s, o);
+    return run_seed(s, seed);
   };
   EXPECT_EQ(run(1, true).info.trace_hash, run(1, true).info.trace_hash);
   EXPECT_NE(run(1, true).info.trace_hash, run(2, true).info.trace_hash);
@@ -186,9 +191,7 @@ TEST(Phases, ASlowPhaseIsDrawnPerRunAtTheMeasuredShareAndSaid) {
   const auto run = [&](std::uint64_t seed, bool phases) {
     Scenario s = sc;
     s.machine.phases = phases;
-    model::RunOptions o;
-    o.seed = seed;
-    return model::run(s, o);
+    return run_seed(s, seed);
   };
   EXPECT_EQ(run(usual_seed, true).info.trace_hash, run(usual_seed, false).info.trace_hash);
   const Outcome usual = run(slow_seed, false);
