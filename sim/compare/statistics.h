@@ -25,15 +25,15 @@
 // model range agree with anything. Why a factor of 3: it was chosen on what
 // the verdict says of the kernel against itself (scripts/verdict-noise,
 // reports/verdict/README.md). Over the 74 saved load experiments with three
-// or four kernel runs each (reports/load, busy runs left out), one run judged
+// to six kernel runs each (reports/load, busy runs left out), one run judged
 // as the model side against others of the same experiment is a false alarm
 // when it disagrees, and judged against a run of another experiment a catch.
-// x1.5 (the factor the first load grid suggested) raised a false alarm in 46%
-// of one-run verdicts, 27% of two-run and 13% of three-run ones, for 96% /
-// 95% / 94% of catches; x3 about halves the false alarms (25% / 12% / 5%) for
-// one or two points of catches (95% / 93% / 92%); a wider factor or slack buys
-// little more, because what is left is the kernel's own regimes: at 30 of the
-// 74 experiments one run stands
+// x1.5 (the factor the first load grid suggested) raised a false alarm in 50%
+// of one-run verdicts, 31% of two-run and 20% of three-run ones, for 96% /
+// 95% / 95% of catches; x3 about halves the false alarms (25% / 12% / 8%) for
+// one to three points of catches (95% / 93% / 92%); a wider factor or slack
+// buys little more, because what is left is the kernel's own regimes: at 32
+// of the 74 experiments one run stands
 // apart from another (at one point 0, 0 and 3,161 connections unfinished:
 // the accept queue overflowed in one run only), part of them the VM's own
 // slow phases (slow_machine_runs() below), which no band around one run can
