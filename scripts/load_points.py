@@ -104,10 +104,6 @@ def outside(judged, factor):
             and not in_band(f["what"], value(f["model_median"]), [value(k) for k in f["kernel"]], factor)]
 
 
-def agrees_within(judged, factor):
-    """Whether every judged figure of a compare JSON's `judged` lies within `factor` of the kernel's range."""
-    return not outside(judged, factor)
-
 
 def run_pairs(judged, side, factor=3):
     """One side's runs judged one against another by the band (`side`: "model" or "kernel", the
