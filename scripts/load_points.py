@@ -104,7 +104,6 @@ def outside(judged, factor):
             and not in_band(f["what"], value(f["model_median"]), [value(k) for k in f["kernel"]], factor)]
 
 
-
 def run_pairs(judged, side, factor=3):
     """One side's runs judged one against another by the band (`side`: "model" or "kernel", the
     per-run values compare's JSON lists): (pairs that disagree on some judged figure, pairs)."""
