@@ -97,9 +97,7 @@ def in_band(what, model, kernel, factor, slack=5, duration_slack=20_000_000):
 def outside(judged, factor):
     """The judged figures of a compare JSON's `judged` outside `factor` of the kernel's range, as
     "what: model M (median), kernel K1, K2, ..." lines."""
-    def text(x):
-        return x if isinstance(x, str) else str(x)
-    return [f"{f['what']}: model {text(f['model_median'])}, kernel {', '.join(text(k) for k in f['kernel'])}"
+    return [f"{f['what']}: model {f['model_median']}, kernel {', '.join(str(k) for k in f['kernel'])}"
             for f in judged if not f.get("not_judged")
             and not in_band(f["what"], value(f["model_median"]), [value(k) for k in f["kernel"]], factor)]
 

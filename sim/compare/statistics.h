@@ -181,11 +181,11 @@ std::int64_t figure_value(const SideStatistics& s, Figure f);
 
 // A kernel run whose loopback cycle (outcome::HostLoad::loopback_cycle) is
 // more than 1.3x the fastest run's ran on a slower machine. Why 1.3: within
-// one load-space experiment (three runs a minute apart) this VM's cycle was
-// either within 1.19x of the experiment's fastest or 1.45x-1.76x slower (29
-// quiet experiments of 2026-12-06/07, reports/verdict/README.md): a slow
-// phase of the VM itself. Run pairs that far apart stood outside each other's
-// band in 14 of 27 pairs, against 16 of 99 for pairs within 1.1x. Such a run
+// one load-space experiment (three to six runs a minute apart) this VM's
+// cycle was either within 1.19x of the experiment's fastest or 1.38x-1.76x
+// slower (32 experiments of 2026-12-06/07, reports/verdict/README.md): a
+// slow phase of the VM itself. Run pairs that far apart stood outside each other's band in
+// 39 of 97 pairs, against 35 of 192 for pairs within 1.1x. Such a run
 // measures the machine's phase as much as the workload, as a busy one does.
 inline constexpr std::int64_t kSlowMachineNumerator = 13;
 inline constexpr std::int64_t kSlowMachineDenominator = 10;

@@ -211,8 +211,8 @@ struct MachineSpec {
   // (sim/model/machine.h). `fixed` (default): each thread keeps its CPU.
   bool placement_measured = false;
   // `phases: measured`: each run draws from the seed whether this VM was in
-  // one of its slow phases (its loopback cycle 1.37-1.67x its usual in 11 of
-  // 109 quiet kernel runs, sim/model/machine.cc), and then every CPU cost is
+  // one of its slow phases (its loopback cycle 1.30-1.68x its usual in 24 of
+  // 157 quiet kernel runs, sim/model/machine.cc), and then every CPU cost is
   // that much higher, so that seeds spread as kernel runs do. `none`
   // (default): every run at the measured speed.
   bool phases = false;

@@ -32,7 +32,6 @@ TEST(Wakeup, MeasuredDistributionHasTheVirtualMachinesTail) {
   EXPECT_GT(model::wakeup_latency(c, 999'500), ms(1));
 }
 
-// A closed loop of 64 connects against backlog 8 with a fast acceptor.
 // One run of `sc` with `seed`.
 Outcome run_seed(const Scenario& sc, std::uint64_t seed) {
   model::RunOptions o;
@@ -40,6 +39,7 @@ Outcome run_seed(const Scenario& sc, std::uint64_t seed) {
   return model::run(sc, o);
 }
 
+// A closed loop of 64 connects against backlog 8 with a fast acceptor.
 Scenario burst_of_connects(std::uint32_t cpus) {
   Scenario sc = scenario_named("burst", sec(3));
   sc.machine.cpus = cpus;
