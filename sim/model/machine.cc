@@ -138,9 +138,20 @@ void Machine::on_stop(std::uint32_t c) {
 }
 
 void Machine::submit(Executor ex, const Task& task, bool front) {
-  std::deque<Task>& q = queues_[ex.id];
+  const bool was_asleep = asleep(ex);
+  queues_[ex.id].push_socket(task, front);
+  note_submitted(ex, was_asleep);
+}
+
+void Machine::submit_due(Executor ex, const Task& task) {
+  const bool was_asleep = asleep(ex);
+  queues_[ex.id].push_due(task);
+  note_submitted(ex, was_asleep);
+}
+
+void Machine::note_submitted(Executor ex, bool was_asleep) {
   const Duration slept = now() - last_active_[ex.id];
-  if (pack_long_sleepers_ && asleep(ex) && slept >= costs_.affine_sleep &&
+  if (pack_long_sleepers_ && was_asleep && slept >= costs_.affine_sleep &&
       placement_rng_.below(1'000'000) < costs_.pack_share_ppm) {
     const std::uint32_t waker = stack_.cpu();
     const Cpu& w = cpus_[waker];
@@ -149,11 +160,6 @@ void Machine::submit(Executor ex, const Task& task, bool front) {
     }
   }
   if (!ready_since_[ex.id] && running_[ex.id] == 0 && !in_own_softirq(ex)) ready_since_[ex.id] = now();
-  if (front) {
-    q.push_front(task);
-  } else {
-    q.push_back(task);
-  }
   for (std::uint32_t c = 0; c < cpus_.size(); ++c) {
     const Cpu& cpu = cpus_[c];
     if (std::find(cpu.serves.begin(), cpu.serves.end(), ex) == cpu.serves.end()) continue;
@@ -310,9 +316,9 @@ void Machine::run_loop(std::uint32_t c) {
     }
     // The thread holding the CPU keeps it while it has work and its slice
     // lasts; otherwise the next thread with work (round robin) gets it.
-    std::deque<Task>* queue = nullptr;
+    EventLoopQueue<Task>* queue = nullptr;
     const auto n = static_cast<std::int32_t>(cpu.serves.size());
-    auto work_of = [&](std::int32_t i) -> std::deque<Task>& { return queues_[cpu.serves[i].id]; };
+    auto work_of = [&](std::int32_t i) -> EventLoopQueue<Task>& { return queues_[cpu.serves[i].id]; };
     // Work a paused thread cannot start yet: the CPU looks again when the
     // pause ends.
     auto has_work = [&](std::int32_t i) {
@@ -337,8 +343,7 @@ void Machine::run_loop(std::uint32_t c) {
       }
     }
     if (queue == nullptr) return;
-    cpu.task = queue->front();
-    queue->pop_front();
+    cpu.task = queue->pop();
     cpu.task_of = cpu.serves[cpu.current];
     const std::uint32_t e = cpu.task_of.id;
     ++running_[e];

@@ -59,6 +59,7 @@
 
 #include "sim/core/event_queue.h"
 #include "sim/core/rng.h"
+#include "sim/model/event_loop_queue.h"
 #include "sim/outcome/outcome.h"
 #include "sim/tcp/stack.h"
 
@@ -163,10 +164,14 @@ class Machine final : public EventHandlerFor<Machine> {
           std::uint64_t seed, EventQueue& events, tcp::Stack& stack, TaskRunner& runner, bool stops = false,
           bool pack_long_sleepers = false);
 
-  // Queues a task for the loader or the server's threads. `front`: the
-  // thread continues with it before anything else that is ready (an accept
-  // loop that keeps accepting).
+  // Queues a task for the loader or the server's threads, as a socket of
+  // their event loop turning ready. `front`: the thread continues with it
+  // before anything else that is ready (an accept loop that keeps
+  // accepting).
   void submit(Executor ex, const Task& task, bool front = false);
+  // Queues a task on the executor's timeline, due now: its loop runs it
+  // after the socket handlers of its current pass (event_loop_queue.h).
+  void submit_due(Executor ex, const Task& task);
   // A stop-the-world pause of the executor's threads (a garbage collector,
   // SIGSTOP): none of them starts a task in [from, until); a task in
   // progress finishes (tasks are microseconds long). Their CPU goes to the
@@ -223,13 +228,16 @@ class Machine final : public EventHandlerFor<Machine> {
   void wake(std::uint32_t cpu, Time at);
   // The end of the pause `ex` is in now, or now() when it is not paused.
   Time paused_until(Executor ex) const;
+  // submit()'s bookkeeping once the task is queued: placement, waiting
+  // time, waking an idle CPU.
+  void note_submitted(Executor ex, bool was_asleep);
   Time now() const { return stack_.now(); }
 
   std::uint32_t loader_threads_ = 1;
   std::vector<Cpu> cpus_;
   // By executor id: ready work, pauses [from, until), when its last task
   // ended (or started), tasks in progress, a visit.
-  std::vector<std::deque<Task>> queues_;
+  std::vector<EventLoopQueue<Task>> queues_;
   std::vector<std::vector<std::pair<Time, Time>>> pauses_;
   bool pack_long_sleepers_ = false;
   std::vector<Time> last_active_;

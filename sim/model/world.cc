@@ -45,11 +45,12 @@ void World::start() {
 void World::on_event(Event e) {
   const std::uint32_t conn = e.arg;
   switch (e.kind) {
+    // The loader's timeline: due now, run after its loop's socket handlers.
     case App::send:
-      machine_->submit(loader_of(conn), Task{Work::send, conn});
+      machine_->submit_due(loader_of(conn), Task{Work::send, conn});
       return;
     case App::close:
-      machine_->submit(loader_of(conn), Task{Work::close, conn});
+      machine_->submit_due(loader_of(conn), Task{Work::close, conn});
       return;
     case App::accept:
       accept_queued_ = false;
@@ -99,20 +100,14 @@ void World::on_event(Event e) {
 Duration World::cost(const Task& t) const {
   switch (t.work) {
     case Work::connect: return costs_.connect;
-    case Work::connected: {
-      // The handler that sees the connect complete writes the request (or
-      // closes) at once when that is what comes next.
-      const scenario::ClientGroup& grp = group_of(t.conn);
-      if (grp.send) return sends_at_once(grp) ? costs_.send : Duration{0};
-      return grp.close.kind == CloseSpec::Kind::after_response ? costs_.close : Duration{0};
-    }
+    // The handler that sees the connect complete only records it: the
+    // request (or the close) is on the loop's timeline (app_connected()).
+    case Work::connected: return Duration{0};
     case Work::send: return costs_.send;
-    case Work::read: {
-      // The loader reads the response and, in the same handler, closes.
-      const bool closes = group_of(t.conn).close.kind == CloseSpec::Kind::after_response;
-      return costs_.read + (closes ? costs_.close : Duration{0});
-    }
-    case Work::close: return costs_.close;
+    case Work::read: return costs_.read;
+    // A close of a connection already closed returns at once (a second
+    // timeline entry for it: after the exchange and on the EOF).
+    case Work::close: return apps_[t.conn].closing || apps_[t.conn].over ? Duration{0} : costs_.close;
     case Work::accept: return costs_.accept + sc_.server.accept.per_accept_cost;
     case Work::serve: {
       const scenario::OnDataSpec& d = sc_.server.on_data;
@@ -141,10 +136,7 @@ void World::execute(const Task& t) {
       client_send(t.conn);
       return;
     case Work::read:
-      // The loader's read() takes the whole response (and the FIN if it came).
-      stack_->read(t.conn);
-      if (outcome::ConnectionRecord& r = recorder_.record(t.conn); !r.response_received) r.response_received = now();
-      if (group_of(t.conn).close.kind == CloseSpec::Kind::after_response) client_close(t.conn);
+      client_read(t.conn);
       return;
     case Work::close:
       client_close(t.conn);
@@ -167,9 +159,10 @@ void World::on_softirq_idle(std::uint32_t cpu) { machine_->softirq_idle(cpu); }
 
 // --- client application ------------------------------------------------------
 
+// The connect() is on the loader's timeline (PlainLoop: kArrival, kStart).
 void World::start_connection(std::uint32_t conn, std::uint32_t thread) {
   apps_[conn].thread = static_cast<std::uint8_t>(thread);
-  machine_->submit(machine_->loader(apps_[conn].thread), Task{Work::connect, conn});
+  machine_->submit_due(machine_->loader(apps_[conn].thread), Task{Work::connect, conn});
 }
 
 // The socket is ESTABLISHED (tcp_rcv_synsent_state_process): the loader's
@@ -187,14 +180,14 @@ void World::app_connected(std::uint32_t conn) {
   const scenario::ClientGroup& grp = group_of(conn);
   if (grp.send) {
     if (sends_at_once(grp)) {
-      client_send(conn);
+      machine_->submit_due(loader_of(conn), Task{Work::send, conn});
     } else {
       const Time t =
           grp.send->anchor == SendSpec::Anchor::absolute ? kTimeZero + grp.send->time : now() + grp.send->time;
       schedule(t, App::send, conn);
     }
   } else if (grp.close.kind == CloseSpec::Kind::after_response) {
-    client_close(conn);
+    machine_->submit_due(loader_of(conn), Task{Work::close, conn});
   }
 }
 
@@ -228,24 +221,55 @@ void World::on_response(std::uint32_t conn, std::uint32_t bytes) {
   const bool was_complete = app.response_bytes >= sc_.server.on_data.respond_bytes;
   app.response_bytes += bytes;
   // The loader's read() handler runs once the whole response is there.
-  if (!was_complete && app.response_bytes >= sc_.server.on_data.respond_bytes) {
-    machine_->submit(loader_of(conn), Task{Work::read, conn});
+  if (!was_complete && app.response_bytes >= sc_.server.on_data.respond_bytes) want_read(conn);
+}
+
+// The socket turned readable: one handler, however many segments came
+// before it ran (an edge-triggered epoll event per socket).
+void World::want_read(std::uint32_t conn) {
+  ClientApp& app = apps_[conn];
+  if (app.read_queued) return;
+  app.read_queued = true;
+  machine_->submit(loader_of(conn), Task{Work::read, conn});
+}
+
+// PlainLoop::read_all: the loader reads what is there, the response and the
+// FIN behind it; a whole response ends the exchange, a read() of 0 puts a
+// close on the timeline.
+void World::client_read(std::uint32_t conn) {
+  ClientApp& app = apps_[conn];
+  app.read_queued = false;
+  stack_->read(conn);
+  if (app.response_bytes >= sc_.server.on_data.respond_bytes && sc_.server.on_data.respond_bytes > 0) {
+    if (outcome::ConnectionRecord& r = recorder_.record(conn); !r.response_received) r.response_received = now();
+    after_exchange(conn);
+  }
+  if (app.eof && group_of(conn).close.kind != CloseSpec::Kind::never) {
+    machine_->submit_due(loader_of(conn), Task{Work::close, conn});
   }
 }
 
-// The request was acked, when no response is expected.
+// The exchange is over (the whole response read, or the request acked when
+// no response is expected): a closing client puts its close on the
+// timeline (PlainLoop::after_exchange).
+// Deviation: when the server's FIN follows its response, the kernel
+// runner's loader also sets a 5 ms timer to close should the FIN not come
+// (loader_shares.cc close_wait_after_exchange()); the model closes on the
+// FIN alone, which on loopback comes with the response.
 void World::after_exchange(std::uint32_t conn) {
-  if (group_of(conn).close.kind == CloseSpec::Kind::after_response) {
-    machine_->submit(loader_of(conn), Task{Work::close, conn});
-  }
+  ClientApp& app = apps_[conn];
+  if (app.exchanged) return;
+  app.exchanged = true;
+  if (group_of(conn).close.kind != CloseSpec::Kind::after_response) return;
+  const scenario::OnDataSpec& d = sc_.server.on_data;
+  if (d.close == scenario::ServerClose::after_response && d.respond_bytes > 0) return;
+  machine_->submit_due(loader_of(conn), Task{Work::close, conn});
 }
 
 void World::on_client_fin(std::uint32_t conn) {
-  // read() returns 0: the application closes, unless it never closes.
-  if (group_of(conn).close.kind != CloseSpec::Kind::never) {
-    apps_[conn].eof = true;
-    machine_->submit(loader_of(conn), Task{Work::close, conn});
-  }
+  // The FIN makes the socket readable: read() returns 0 (client_read()).
+  apps_[conn].eof = true;
+  want_read(conn);
 }
 
 void World::on_client_done(std::uint32_t conn) {

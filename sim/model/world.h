@@ -81,7 +81,9 @@ class World final : public EventHandlerFor<World>, public tcp::StackObserver, pu
     bool closing : 1 = false;
     bool delivered : 1 = false;       // the server application read the request
     bool over : 1 = false;            // the application is done with it (closed it, or it failed)
-    bool eof : 1 = false;             // its read() returned 0: it closes, having read the FIN
+    bool eof : 1 = false;             // the FIN came: read() returns 0, and it closes
+    bool read_queued : 1 = false;     // a read handler is queued (one per readable edge)
+    bool exchanged : 1 = false;       // the exchange is over (PlainLoop's `exchanged`)
   };
 
   struct GroupState {
@@ -102,6 +104,8 @@ class World final : public EventHandlerFor<World>, public tcp::StackObserver, pu
   void want_accept();
   void do_accept();
   bool accept_blocked_until(Time* wake) const;
+  void want_read(std::uint32_t conn);
+  void client_read(std::uint32_t conn);
   void after_exchange(std::uint32_t conn);
   void connection_over(std::uint32_t conn);
   void server_read(std::uint32_t conn);

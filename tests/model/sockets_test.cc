@@ -160,12 +160,15 @@ TEST(NetstatStates, ThePassiveCloserWalksCloseWaitAndLastAckTheActiveOneEndsInTi
   // SYN_SENT: the SYN is the one byte in flight (ss: "SYN-SENT 0 1").
   ASSERT_FALSE(c.sockets.client.empty());
   EXPECT_EQ(c.sockets.client.front().view, (SocketView{TcpState::syn_sent, false, 0, 1}));
-  // CLOSE_WAIT: the response and the FIN are unread (Recv-Q 6); LAST_ACK:
-  // read, and the client's own FIN is unacked (Send-Q 1).
+  // CLOSE_WAIT: the response and the FIN are unread (Recv-Q 6), then read
+  // (0) before the close on the loop's timeline; LAST_ACK: the client's own
+  // FIN is unacked (Send-Q 1).
+  std::vector<std::uint32_t> close_wait_recv_q;
   for (const SocketSample& s : c.sockets.client) {
-    if (s.view.state == TcpState::close_wait) EXPECT_EQ(s.view.recv_q, 6u);
+    if (s.view.state == TcpState::close_wait) close_wait_recv_q.push_back(s.view.recv_q);
     if (s.view.state == TcpState::last_ack) EXPECT_EQ(s.view, (SocketView{TcpState::last_ack, false, 0, 1}));
   }
+  EXPECT_EQ(close_wait_recv_q, (std::vector<std::uint32_t>{6, 0}));
 }
 
 TEST(NetstatStates, TimeWaitLastsSixtySeconds) {
