@@ -45,6 +45,15 @@ class EventLoopQueue {
   }
   // Work for "now" on the loop's timeline.
   void push_due(const Task& t) { due_.push_back(t); }
+  // The thread ran out of work, its last handler's softirq done: its loop
+  // finished its due work and blocks in epoll_pwait2(), so what turns ready
+  // next starts a new pass, sockets first. A no-op while work is queued.
+  void idle() {
+    if (!empty()) return;
+    phase_ = Phase::due;
+    due_left_ = 0;
+    pass_left_ = 0;
+  }
 
   // The next task; the queue must not be empty.
   Task pop() {

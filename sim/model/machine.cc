@@ -310,6 +310,9 @@ void Machine::run_loop(std::uint32_t c) {
     // The thread is inside its syscall until the packets it sent are
     // processed (softirq on its own CPU).
     if (stack_.softirq_busy(c)) return;
+    // Its handler and that softirq done with nothing queued: its event loop
+    // blocks, and the next work starts a pass of its own.
+    if (running_[cpu.task_of.id] == 0) queues_[cpu.task_of.id].idle();
     if (now() < cpu.stopped_until) {
       wake(c, cpu.stopped_until);
       return;

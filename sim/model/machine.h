@@ -129,6 +129,7 @@ enum class Work : std::uint8_t {
   accept,        // server: accept() once
   serve,         // server: read() the request, reply
   server_close,  // server: close() after reading EOF
+  failed,        // loader: its event loop sees the socket's error (EPOLLERR, SO_ERROR)
 };
 
 struct Task {

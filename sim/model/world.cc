@@ -115,6 +115,7 @@ Duration World::cost(const Task& t) const {
       return costs_.serve + d.cost + (closes ? costs_.close : Duration{0});
     }
     case Work::server_close: return costs_.close;
+    case Work::failed: return Duration{0};
   }
   return Duration{0};
 }
@@ -151,6 +152,9 @@ void World::execute(const Task& t) {
       // The server's read() returned 0 (on_child_fin): it has read the FIN, and closes.
       stack_->child_read(t.conn);
       stack_->close_child(t.conn);
+      return;
+    case Work::failed:
+      client_failed(t.conn);
       return;
   }
 }
@@ -228,7 +232,8 @@ void World::on_response(std::uint32_t conn, std::uint32_t bytes) {
 // before it ran (an edge-triggered epoll event per socket).
 void World::want_read(std::uint32_t conn) {
   ClientApp& app = apps_[conn];
-  if (app.read_queued) return;
+  // A closed descriptor has left the epoll set (a FIN in FIN_WAIT wakes nobody).
+  if (app.read_queued || app.closing || app.over) return;
   app.read_queued = true;
   machine_->submit(loader_of(conn), Task{Work::read, conn});
 }
@@ -277,11 +282,29 @@ void World::on_client_done(std::uint32_t conn) {
   connection_over(conn);
 }
 
+// A socket error (a reset, a connect() refused or timed out) is seen by the
+// loader's event loop in its next pass (PlainLoop::on_socket -> fail(): the
+// error recorded, then the closed loop's next connect() on the timeline).
+// EADDRNOTAVAIL is connect()'s own return value, seen in the call; a socket
+// the application has closed is in no epoll set, and its error is only
+// recorded.
 void World::on_client_error(std::uint32_t conn, tcp::SockError e) {
-  recorder_.on_client_error(conn, e);
-  // An error ends the connection (its closed-loop group starts the next);
-  // SockError::none is not one.
-  if (e != tcp::SockError::none) connection_over(conn);
+  ClientApp& app = apps_[conn];
+  if (e == tcp::SockError::none || e == tcp::SockError::eaddrnotavail || app.closing || app.over) {
+    recorder_.on_client_error(conn, e);
+    // An error ends the connection (its closed-loop group starts the next);
+    // SockError::none is not one.
+    if (e != tcp::SockError::none) connection_over(conn);
+    return;
+  }
+  if (app.error != 0) return;  // one error a socket
+  app.error = static_cast<std::uint8_t>(e);
+  machine_->submit(loader_of(conn), Task{Work::failed, conn});
+}
+
+void World::client_failed(std::uint32_t conn) {
+  recorder_.on_client_error(conn, static_cast<tcp::SockError>(apps_[conn].error));
+  connection_over(conn);
 }
 
 // A closed-loop group starts its next connection when one ends.

@@ -84,6 +84,7 @@ class World final : public EventHandlerFor<World>, public tcp::StackObserver, pu
     bool eof : 1 = false;             // the FIN came: read() returns 0, and it closes
     bool read_queued : 1 = false;     // a read handler is queued (one per readable edge)
     bool exchanged : 1 = false;       // the exchange is over (PlainLoop's `exchanged`)
+    std::uint8_t error = 0;           // its tcp::SockError, until the loop sees it (Work::failed)
   };
 
   struct GroupState {
@@ -105,6 +106,7 @@ class World final : public EventHandlerFor<World>, public tcp::StackObserver, pu
   void do_accept();
   bool accept_blocked_until(Time* wake) const;
   void want_read(std::uint32_t conn);
+  void client_failed(std::uint32_t conn);
   void client_read(std::uint32_t conn);
   void after_exchange(std::uint32_t conn);
   void connection_over(std::uint32_t conn);

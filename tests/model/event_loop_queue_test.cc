@@ -69,6 +69,26 @@ TEST(EventLoopQueue, ADueRunTakesAtMost4096Entries) {
   EXPECT_EQ(order[4097], 4096);
 }
 
+// A loop that ran out of work blocks in epoll_pwait2(): whatever turns
+// ready next starts a new pass, its sockets first, not the old pass's due run.
+TEST(EventLoopQueue, AfterAnIdleLoopTheNextPassStartsWithItsSockets) {
+  Queue q;
+  q.push_socket(1);
+  EXPECT_EQ(q.pop(), 1);
+  q.idle();
+  q.push_due(2);
+  q.push_socket(3);
+  EXPECT_EQ(drain(q), (std::vector<int>{3, 2}));
+  q.idle();
+  // idle() with work queued changes nothing.
+  q.push_socket(4);
+  q.push_due(5);
+  EXPECT_EQ(q.pop(), 4);
+  q.idle();
+  q.push_socket(6);
+  EXPECT_EQ(drain(q), (std::vector<int>{5, 6}));
+}
+
 // The server's executor is given only socket events: it is one FIFO, with
 // an accept loop that continues at the front.
 TEST(EventLoopQueue, SocketEventsAloneAreOneFifoWithTheFrontForTheRunningHandler) {
