@@ -30,7 +30,6 @@ class EventLoopQueue {
   static constexpr std::uint32_t kDuePerPass = 4096;     // PlainLoop::kEventsPerPass
 
   bool empty() const { return sockets_.empty() && due_.empty(); }
-  std::size_t size() const { return sockets_.size() + due_.size(); }
 
   // A socket turned ready (an epoll event). `front`: the handler running
   // goes on with it before anything else (an accept loop that keeps
