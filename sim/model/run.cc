@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <functional>
-
 #include "sim/core/event_queue.h"
 #include "sim/core/invariant.h"
 #include "sim/core/trace.h"
@@ -14,8 +12,12 @@ namespace synsim::model {
 namespace {
 
 // The model's invariants, checked after every event: queue lengths within
-// their limits, the accept queue's count matching its contents.
-void check_queues(const tcp::Stack& stack, const std::function<void(const std::string&)>& fail) {
+// their limits, the accept queue's count matching its contents. `fail` is
+// the caller's lambda itself, not a std::function: wrapping it in one per
+// event allocated (its captures exceed the small-object buffer) 17 times a
+// connection, 7% of the report load's time in malloc and free.
+template <class Fail>
+void check_queues(const tcp::Stack& stack, const Fail& fail) {
   const tcp::Listener& l = stack.listener();
   if (l.ack_backlog < 0 || l.ack_backlog > l.max_ack_backlog + 1) {
     fail(fmt::format("accept queue holds {} children, limit is backlog+1 = {}", l.ack_backlog,
@@ -32,7 +34,8 @@ void check_queues(const tcp::Stack& stack, const std::function<void(const std::s
 
 // At the end: every byte a client sent was delivered, or its connection
 // ended with a reported reset or timeout, or the run ended first.
-void check_end(const outcome::Outcome& out, const std::function<void(const std::string&)>& fail) {
+template <class Fail>
+void check_end(const outcome::Outcome& out, const Fail& fail) {
   for (const outcome::ConnectionRecord& r : out.connections) {
     if (r.first_data_sent && !r.data_delivered) {
       switch (r.outcome) {
