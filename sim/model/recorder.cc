@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "sim/core/sort_samples.h"
 #include "sim/outcome/judge.h"
 #include "sim/outcome/latency.h"
 #include "sim/scenario/connections.h"
@@ -416,8 +417,8 @@ outcome::Outcome Recorder::finish(Duration stall_threshold, std::size_t app_byte
     conns_.reserve(kept_.size());
     for (const std::uint32_t c : kept_) conns_.push_back(std::move(records_[entries_[c].record]));
     std::vector<outcome::ConnectionRecord>().swap(records_);
-    std::sort(summary_figures_.stalls.begin(), summary_figures_.stalls.end());
-    std::sort(summary_figures_.stalled_deliveries.begin(), summary_figures_.stalled_deliveries.end());
+    sort_samples(summary_figures_.stalls);
+    sort_samples(summary_figures_.stalled_deliveries);
     outcome::sort_latencies(summary_figures_.latencies);
     out_.summary = std::move(summary_figures_);
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/core/sort_samples.h"
+
 namespace synsim::outcome {
 
 namespace {
@@ -23,8 +25,8 @@ void add_latencies(UserLatencies& u, const ConnectionRecord& r, Time run_end) {
 
 void sort_latencies(UserLatencies& u) {
   for (LatencySamples& s : u.of) {
-    std::sort(s.finished.begin(), s.finished.end());
-    std::sort(s.unfinished.begin(), s.unfinished.end());
+    sort_samples(s.finished);
+    sort_samples(s.unfinished);
   }
 }
 
