@@ -197,6 +197,14 @@ void EventQueue::take_run(Chain& chain) {
   const std::size_t n = chain.size;
   if (run_.size() < n) run_.resize(n);
   run_end_ = n;
+  if (n == 1) {
+    // The common case under a connection load: about one event a window
+    // (16.8 events a connection at 30,000 connections/s is one per 2 us).
+    run_[0] = chunks_[chain.first].entries[0];
+    free_chunks_.push_back(chain.first);
+    chain.size = 0;
+    return;
+  }
   if (n <= 32) {
     // Tiny (a sparse wheel): copy, then insertion sort.
     std::uint32_t c = chain.first;
