@@ -73,6 +73,7 @@ std::string part_of(const std::string& fn) {
       // Most specific first.
       {"synsim::model::Recorder::finish", "summaries (sorting, quantiles, the outcome)"},
       {"synsim::outcome::sort_latencies", "summaries (sorting, quantiles, the outcome)"},
+      {"synsim::sort_samples", "summaries (sorting, quantiles, the outcome)"},
       {"synsim::outcome::", "recording (records, stories, latencies)"},
       {"synsim::model::Recorder::", "recording (records, stories, latencies)"},
       {"synsim::report::", "summaries (sorting, quantiles, the outcome)"},
