@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/core/sort_samples.h"
+
 namespace synsim::outcome {
 
 const char* to_string(ConnectionOutcome o) {
@@ -47,7 +49,7 @@ std::vector<std::int64_t> sorted_stalls(const Outcome& out) {
   for (const ConnectionRecord& r : out.connections) {
     if (const auto s = r.stall()) v.push_back(to_ns(*s));
   }
-  std::sort(v.begin(), v.end());
+  sort_samples(v);
   return v;
 }
 
@@ -57,7 +59,7 @@ std::vector<std::int64_t> sorted_connect_latencies(const Outcome& out) {
   for (const ConnectionRecord& r : out.connections) {
     if (r.connect_start && r.connect_done) v.push_back(to_ns(*r.connect_done - *r.connect_start));
   }
-  std::sort(v.begin(), v.end());
+  sort_samples(v);
   return v;
 }
 
