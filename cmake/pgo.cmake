@@ -7,10 +7,11 @@
 # Why: the model's time is spread over the event queue, the TCP rules, the
 # machine and the recorder (scripts/bench-profile: no function above 10%),
 # a branchy path that a compiler lays out better when it knows which
-# branches are taken: the report's load ran 0.79x the plain Release build's
-# wall time (farm-bench, 5 pairs, 2026-12-07; spread 0.60-1.01x on this VM).
-# Same instructions, same output: the golden tests hold either way, and
-# scripts/speed-report checks the two builds' summaries byte for byte.
+# branches are taken: build-pgo (with link-time optimisation) ran the
+# report's load in 0.79x (0.76-0.81x) the plain Release build's wall time,
+# 3 pairs in turn (scripts/speed-report, 2026-12-07 12:20 UTC). Other
+# machine code, the same output: the model's arithmetic is integers only,
+# and scripts/speed-report checks the two builds' summaries byte for byte.
 #
 # -fprofile-prefix-path: the counters' files are named after each object's
 # path relative to the build tree, so the instrumented build and the
