@@ -39,8 +39,8 @@ elseif(SYNSIM_PGO STREQUAL "USE")
                       -fprofile-prefix-path=${PROJECT_BINARY_DIR})
   # The counters' digest on every command line (scripts/build-pgo sets it):
   # neither ninja nor ccache knows an object depends on its counters' file,
-  # but both see a changed command line, so new counters rebuild
-  # everything and an unchanged profile is served from the cache.
+  # but both see a changed command line, so new counters rebuild every
+  # object (they differ from one training to the next: scripts/build-pgo).
   set(SYNSIM_PGO_PROFILE_DIGEST "" CACHE STRING "A digest of the counters in SYNSIM_PGO_DIR")
   if(SYNSIM_PGO_PROFILE_DIGEST)
     add_compile_definitions(SYNSIM_PGO_PROFILE_DIGEST=${SYNSIM_PGO_PROFILE_DIGEST})
