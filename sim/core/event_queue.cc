@@ -84,7 +84,7 @@ void EventQueue::drain(std::uint64_t last) {
     far_base_ = start;
     std::vector<Entry>& from = far_[digit];
     for (const Entry& e : from) {
-      if (keep_if_live(e)) near_place(e.when) = e;
+      if (keep_if_live(e)) place_near(e);
     }
     from.clear();
     far_occupied_[0].clear(digit);
@@ -112,7 +112,14 @@ EventId EventQueue::schedule_payload(Time when, EventHandler* handler, EventPayl
   ++s.generation;  // odd: pending
   const auto u = static_cast<std::uint64_t>(t);
   const std::uint64_t seq_slot = (next_seq_++ << kSlotBits) | slot;
-  if ((u >> kSuperShift) <= (base_ >> kSuperShift) + 1 && (u >> kWindowBits) != (base_ >> kWindowBits)) {
+  if (sparse_) {
+    if ((u >> kSuperShift) <= (base_ >> kSuperShift) + 1) {
+      soon_insert(Entry{u, seq_slot, handler, payload.arg});
+      if (soon_.size() > kSoonMax) to_wheel();
+    } else {
+      far_push(Entry{u, seq_slot, handler, payload.arg});
+    }
+  } else if ((u >> kSuperShift) <= (base_ >> kSuperShift) + 1 && (u >> kWindowBits) != (base_ >> kWindowBits)) {
     // The common case, written in place (a temporary Entry copied in was
     // measured slower).
     Entry& e = near_place(u);
@@ -144,33 +151,17 @@ bool EventQueue::cancel(EventId id) {
   return true;
 }
 
-bool EventQueue::advance() {
+void EventQueue::advance() {
   run_end_ = 0;
   run_head_ = 0;
   // The near wheel holds windows after base_'s up to the end of the next
   // superwindow, fewer than kNear, so the circular scan from the window
-  // after base_'s meets them in time order.
-  std::uint64_t from = (base_ >> kWindowBits) + 1;
-  int b = near_occupied_.next_circular(from & kNearMask);
-  while (b < 0) {
-    // Nothing within the next superwindow: jump to the far tier's earliest
-    // superwindow and pull it and the one after it into the wheel. All of
-    // their entries may have been cancelled (and dropped on the way): then
-    // the next one.
-    if (far_levels_ == 0) return false;
-    int level;
-    std::uint64_t digit;
-    const std::uint64_t start = far_lowest(level, digit);
-    if (level > 0) {
-      far_split(level, digit, start);
-      continue;
-    }
-    const std::uint64_t s = (far_base_ & ~kDigitMask) | digit;
-    base_ = s << kSuperShift;
-    drain(s + 1);
-    from = base_ >> kWindowBits;  // this window may hold entries itself
-    b = near_occupied_.next_circular(from & kNearMask);
-  }
+  // after base_'s meets them in time order. It is not empty: refill() goes
+  // back to soon_, which jumps to the far tier itself, when it holds
+  // kSoonBack entries or fewer.
+  const std::uint64_t from = (base_ >> kWindowBits) + 1;
+  const int b = near_occupied_.next_circular(from & kNearMask);
+  assert(b >= 0 && near_count_ > kSoonBack);
   const std::uint64_t window = from + ((static_cast<std::uint64_t>(b) - from) & kNearMask);
   const bool next_super = (window >> kSuperBits) != (base_ >> kSuperShift);
   base_ = window << kWindowBits;
@@ -188,18 +179,18 @@ bool EventQueue::advance() {
     ahead_line_ = 0;
     ahead_lines_ = static_cast<std::uint32_t>((next.size * sizeof(Entry) + 63) / 64);
   }
-  return true;
 }
 
 void EventQueue::take_run(Chain& chain) {
   // Stable: a time's entries keep their scheduling order (the chain's).
   // All entries share base_'s window, so the low bits are the whole key.
   const std::size_t n = chain.size;
+  near_count_ -= n;
   if (run_.size() < n) run_.resize(n);
   run_end_ = n;
   if (n == 1) {
-    // The common case under a connection load: about one event a window
-    // (16.8 events a connection at 30,000 connections/s is one per 2 us).
+    // A sparse window (a population just above kSoonBack spread over a
+    // millisecond or two).
     run_[0] = chunks_[chain.first].entries[0];
     free_chunks_.push_back(chain.first);
     chain.size = 0;
@@ -263,7 +254,12 @@ bool EventQueue::refill() {
     const std::uint64_t in_fifo =
         now_occupied_.any() ? (base_ & ~kWindowMask) | static_cast<std::uint64_t>(now_occupied_.lowest()) : UINT64_MAX;
     if (in_run == UINT64_MAX && in_fifo == UINT64_MAX) {
-      if (!advance()) return false;
+      // The window is used up: a good moment to go back to soon_.
+      if (near_count_ <= kSoonBack) {
+        to_soon();
+        return ready_sparse();
+      }
+      advance();
       continue;
     }
     // At equal times the run goes first: its entries are the older ones.
@@ -279,6 +275,119 @@ bool EventQueue::refill() {
   }
 }
 
+EventQueue::Entry EventQueue::soon_take() {
+  const Entry e = soon_.back();
+  soon_.pop_back();
+  return e;
+}
+
+bool EventQueue::jump_far() {
+  while (far_levels_ != 0) {
+    int level;
+    std::uint64_t digit;
+    const std::uint64_t start = far_lowest(level, digit);
+    if (level > 0) {
+      far_split(level, digit, start);
+      continue;
+    }
+    const std::uint64_t s = (far_base_ & ~kDigitMask) | digit;
+    base_ = s << kSuperShift;
+    drain(s + 1);
+    return true;
+  }
+  return false;
+}
+
+bool EventQueue::ready_sparse() {
+  for (;;) {
+    if (soon_.empty()) {
+      if (!jump_far()) return false;
+      // All of it may have been cancelled (then the next one), or be too
+      // much for soon_.
+      if (soon_.size() > kSoonMax) {
+        to_wheel();
+        return ready();
+      }
+      continue;
+    }
+    const Entry& top = soon_.back();
+    if (!live(top)) {
+      free_.push_back(slot_of(top));  // a cancelled entry reached: free its slot
+      soon_take();
+      continue;
+    }
+    const bool next_super = (top.when >> kSuperShift) != (base_ >> kSuperShift);
+    base_ = top.when;
+    if (next_super) {
+      // As advance(): the superwindow after the new one comes into the near
+      // range before anything is scheduled with the new base_ (its entries
+      // are all later than the top).
+      drain((base_ >> kSuperShift) + 1);
+      if (soon_.size() > kSoonMax) {
+        to_wheel();
+        return ready();
+      }
+    }
+    return true;
+  }
+}
+
+// Every entry of soon_ is at or after base_ and within the near range: those
+// of base_'s window become the run (sorted on (time, seq)), the
+// others go to their near buckets in (time, seq) order, which keeps each
+// bucket's equal times in scheduling order as the wheel requires.
+void EventQueue::to_wheel() {
+  std::sort(soon_.begin(), soon_.end(), [](const Entry& a, const Entry& b) { return later(b, a); });
+  sparse_ = false;
+  run_head_ = 0;
+  run_end_ = 0;
+  ahead_lines_ = 0;
+  const std::uint64_t window = base_ >> kWindowBits;
+  for (const Entry& e : soon_) {
+    if (!live(e)) {
+      free_.push_back(slot_of(e));
+    } else if ((e.when >> kWindowBits) == window) {
+      if (run_end_ < run_.size()) {
+        run_[run_end_] = e;
+      } else {
+        run_.push_back(e);
+      }
+      ++run_end_;
+    } else {
+      near_place(e.when) = e;
+    }
+  }
+  soon_.clear();
+}
+
+// Called with the current window used up (the run consumed, no FIFO
+// occupied): only the near buckets hold entries, and soon_ sorts them
+// by (time, seq) whatever order they are pushed in.
+void EventQueue::to_soon() {
+  sparse_ = true;
+  run_head_ = 0;
+  run_end_ = 0;
+  ahead_lines_ = 0;
+  while (near_occupied_.any()) {
+    const auto b = static_cast<std::uint64_t>(near_occupied_.lowest());
+    near_occupied_.clear(b);
+    Chain& chain = near_[b];
+    std::uint32_t c = chain.first;
+    for (std::size_t i = 0; i < chain.size; ++i) {
+      if (i != 0 && i % kChunk == 0) c = next_chunk_[c];
+      const Entry& e = chunks_[c].entries[i % kChunk];
+      if (keep_if_live(e)) soon_insert(e);
+    }
+    c = chain.first;
+    for (std::size_t i = 0; i < chain.size; i += kChunk) {
+      free_chunks_.push_back(c);
+      c = next_chunk_[c];
+    }
+    chain.size = 0;
+  }
+  near_count_ = 0;
+}
+
 Time EventQueue::next_time() {
   if (live_ == 0 || !ready()) return kTimeMax;
   return at_ns(static_cast<std::int64_t>(base_));
@@ -288,17 +397,23 @@ EventQueue::Fired EventQueue::pop() {
   const bool ok = live_ > 0 && ready();
   assert(ok);
   (void)ok;
-  const Entry top = from_run_ ? run_[run_head_++] : front_bucket()[head_++];
-  // The run's entries come in order but their slots are anywhere: fetch a
-  // slot a few pops ahead so its liveness check finds it cached.
-  if (run_head_ + kPrefetchAhead < run_end_) {
-    __builtin_prefetch(&slots_[slot_of(run_[run_head_ + kPrefetchAhead])]);
-  }
-  if (ahead_lines_ != 0) {
-    __builtin_prefetch(reinterpret_cast<const char*>(&chunks_[ahead_chunk_]) + ahead_line_ * 64);
-    if (--ahead_lines_ != 0 && ++ahead_line_ == kChunkLines) {
-      ahead_line_ = 0;
-      ahead_chunk_ = next_chunk_[ahead_chunk_];
+  Entry top;
+  if (sparse_) {
+    top = soon_.back();
+    soon_.pop_back();
+  } else {
+    top = from_run_ ? run_[run_head_++] : front_bucket()[head_++];
+    // The run's entries come in order but their slots are anywhere: fetch a
+    // slot a few pops ahead so its liveness check finds it cached.
+    if (run_head_ + kPrefetchAhead < run_end_) {
+      __builtin_prefetch(&slots_[slot_of(run_[run_head_ + kPrefetchAhead])]);
+    }
+    if (ahead_lines_ != 0) {
+      __builtin_prefetch(reinterpret_cast<const char*>(&chunks_[ahead_chunk_]) + ahead_line_ * 64);
+      if (--ahead_lines_ != 0 && ++ahead_line_ == kChunkLines) {
+        ahead_line_ = 0;
+        ahead_chunk_ = next_chunk_[ahead_chunk_];
+      }
     }
   }
   const std::uint32_t slot = slot_of(top);

@@ -172,6 +172,64 @@ TEST(EventQueue, TiesKeepInsertionOrderAcrossTiers) {
   EXPECT_EQ(got, want);
 }
 
+// The near range moves from the sorted array to the wheel when it grows
+// past ~128 entries and back when a window change finds ~32 or fewer: a
+// population that swings across both thresholds, with ties, cancels and
+// far timers, must come out in (time, seq) order through every switch.
+TEST(EventQueue, MatchesAMapReferenceAcrossSparseAndWheelModes) {
+  EventQueue q;
+  Recorder r;
+  Rng rng(11, "event-queue-modes");
+  std::map<std::pair<std::int64_t, std::uint64_t>, std::uint64_t> ref;
+  std::vector<std::pair<EventId, std::pair<std::int64_t, std::uint64_t>>> ids;
+  std::int64_t now = 0;
+  std::uint64_t seq = 0;
+  int to_wheel = 0;
+  int to_sparse = 0;
+  bool sparse = q.sparse();
+  auto note_mode = [&] {
+    if (q.sparse() != sparse) (q.sparse() ? to_sparse : to_wheel) += 1;
+    sparse = q.sparse();
+  };
+  for (int cycle = 0; cycle < 60; ++cycle) {
+    const int grow = static_cast<int>(rng.between(20, 400));
+    for (int i = 0; i < grow; ++i) {
+      std::int64_t delta = 0;
+      switch (rng.below(6)) {
+        case 0: delta = 0; break;                                 // a tie with the front
+        case 1: delta = rng.between(0, 1023); break;              // the current window
+        case 2: delta = rng.between(0, 8) * 1000; break;          // ties a few windows on
+        case 3: delta = rng.between(0, 2 << 20); break;           // the near range
+        case 4: delta = rng.between(1 << 20, 3 << 20); break;     // around its end
+        default: delta = rng.between(0, std::int64_t{1} << 32); break;  // far
+      }
+      const std::int64_t t = now + delta;
+      ids.push_back({q.schedule(at_ns(t), &r, {Recorder::Ev::tick, seq}), {t, seq}});
+      ref.emplace(std::make_pair(t, seq), seq);
+      ++seq;
+      note_mode();
+      if (rng.below(5) == 0) {
+        const auto j = rng.below(ids.size());
+        EXPECT_EQ(q.cancel(ids[j].first), ref.erase(ids[j].second) == 1);
+      }
+    }
+    const std::size_t keep = rng.below(12);
+    while (ref.size() > keep) {
+      ASSERT_EQ(q.next_time(), at_ns(ref.begin()->first.first));
+      const EventQueue::Fired f = q.pop();
+      ASSERT_EQ(to_ns(f.when), ref.begin()->first.first) << "cycle " << cycle;
+      ASSERT_EQ(f.seq, ref.begin()->first.second) << "cycle " << cycle;
+      ref.erase(ref.begin());
+      now = to_ns(f.when);
+      note_mode();
+    }
+  }
+  EXPECT_EQ(q.size(), ref.size());
+  // Both switches happened, many times: otherwise this test checks one mode only.
+  EXPECT_GE(to_wheel, 10);
+  EXPECT_GE(to_sparse, 10);
+}
+
 // A dense wheel: thousands of keys per window (many chunks per bucket,
 // the counting sort), a hold model against a sorted reference.
 TEST(EventQueue, DenseHoldMatchesAReference) {
