@@ -22,7 +22,7 @@ namespace synsim::tcp {
 void Stack::connect(std::uint32_t conn, bool defer_final_ack) {
   reap(2);  // twice the rate connections start at: the retired ones cannot pile up
   ClientSock& s = sock(conn).client;
-  s = ClientSock{};
+  renew(s);
   s.defer_final_ack = defer_final_ack;
   if (!allocate_port(conn)) {
     client_fail(conn, SockError::eaddrnotavail,

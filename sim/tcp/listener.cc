@@ -409,7 +409,7 @@ bool Stack::syn_recv_sock(std::uint32_t conn, SegmentWord what, bool cookie) {
 void Stack::create_child(std::uint32_t conn, std::uint32_t iss, std::uint32_t irs, bool from_cookie) {
   Conn& c = sock(conn);
   ChildSock& ch = c.child;
-  ch = ChildSock{};
+  renew(ch);
   ch.state = ChildState::established;
   ch.iss = iss;
   ch.snd_una = iss + 1;  // the segment that completes the handshake acks the SYN-ACK
