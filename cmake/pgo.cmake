@@ -5,11 +5,11 @@
 # between; the speed figures (scripts/speed-report) are for that build.
 #
 # Why: the model's time is spread over the event queue, the TCP rules, the
-# machine and the recorder (scripts/bench-profile: no function above 10%),
+# machine and the recorder (scripts/bench-profile: no function above 12%),
 # a branchy path that a compiler lays out better when it knows which
 # branches are taken: build-pgo (with link-time optimisation) ran the
-# report's load in 0.79x (0.76-0.81x) the plain Release build's wall time,
-# 3 pairs in turn (scripts/speed-report, 2026-12-07 12:20 UTC). Other
+# report's load in 0.82x (0.82-0.89x) the plain Release build's wall time,
+# 3 pairs in turn (scripts/speed-report, 2026-12-07 14:33 UTC). Other
 # machine code, the same output: the model's arithmetic is integers only,
 # and scripts/speed-report checks the two builds' summaries byte for byte.
 #
