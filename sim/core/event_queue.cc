@@ -138,10 +138,6 @@ EventId EventQueue::schedule_payload(Time when, EventHandler* handler, EventPayl
   return EventId{slot, s.generation};
 }
 
-bool EventQueue::pending(EventId id) const {
-  return id.valid() && id.slot < slots_.size() && (id.generation & 1) && slots_[id.slot].generation == id.generation;
-}
-
 bool EventQueue::cancel(EventId id) {
   if (!pending(id)) return false;
   // The entry stays in its bucket until base_ reaches it; the slot is freed

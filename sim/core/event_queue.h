@@ -149,7 +149,9 @@ class EventQueue {
   }
   // True if the event was pending and is now cancelled.
   bool cancel(EventId id);
-  bool pending(EventId id) const;
+  bool pending(EventId id) const {
+    return id.valid() && id.slot < slots_.size() && (id.generation & 1) && slots_[id.slot].generation == id.generation;
+  }
 
   // Whether the near range is in the small sorted array (sparse mode, the
   // default) or in the wheel; for tests, which must see both.
