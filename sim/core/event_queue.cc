@@ -271,12 +271,6 @@ bool EventQueue::refill() {
   }
 }
 
-EventQueue::Entry EventQueue::soon_take() {
-  const Entry e = soon_.back();
-  soon_.pop_back();
-  return e;
-}
-
 bool EventQueue::jump_far() {
   while (far_levels_ != 0) {
     int level;
@@ -309,7 +303,7 @@ bool EventQueue::ready_sparse() {
     const Entry& top = soon_.back();
     if (!live(top)) {
       free_.push_back(slot_of(top));  // a cancelled entry reached: free its slot
-      soon_take();
+      soon_.pop_back();
       continue;
     }
     const bool next_super = (top.when >> kSuperShift) != (base_ >> kSuperShift);

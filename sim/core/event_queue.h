@@ -33,8 +33,8 @@
 // unchanged (sparse mode, below: the report's load runs in it throughout).
 //
 // Ties: both modes give (time, seq) order, so which one ran when changes no
-// run. In the wheel, every bucket stays in scheduling order. A new entry is the newest so
-// far and is appended. Entries move (far -> far, far -> near) only into
+// run. In the wheel, every bucket stays in scheduling order. A new entry is
+// the newest so far and is appended. Entries move (far -> far, far -> near) only into
 // buckets that are empty at that moment, in order: a far bucket is emptied
 // when it is the lowest non-empty one, into lower levels, and a superwindow
 // is pulled into the near wheel before any direct scheduling could reach
@@ -287,9 +287,11 @@ class EventQueue {
   void far_split(int level, std::uint64_t digit, std::uint64_t start);
   // Moves every far entry of superwindow <= `last` into the near wheel.
   void drain(std::uint64_t last);
-  // Makes the earliest live key the front (run_ head if from_run_, else the
-  // front bucket's head) and base_ its time; false if none are left. The
-  // common case, a live run head and no per-nanosecond FIFOs, is inline.
+  // Makes the earliest live key the front (soon_'s back in sparse mode; in
+  // the wheel the run_ head if from_run_, else the front bucket's head) and
+  // base_ its time; false if none are left. The common cases, a live front
+  // in base_'s superwindow (sparse) and a live run head with no
+  // per-nanosecond FIFOs (wheel), are inline.
   bool ready() {
     if (sparse_) {
       // The common case: a live front in base_'s superwindow.
@@ -331,7 +333,6 @@ class EventQueue {
     for (; j > 0 && later(e, soon_[j - 1]); --j) soon_[j] = soon_[j - 1];
     soon_[j] = e;
   }
-  Entry soon_take();
   // Switches between the modes; see sparse_.
   void to_wheel();
   void to_soon();

@@ -210,17 +210,8 @@ void Stack::reap(std::uint32_t n) {
       retiring_.push_back(conn);
       continue;
     }
-    // A fresh Conn, but the send queues' storage stays with the slot: the
-    // next connection in it sends into them without allocating (three
-    // allocations a connection otherwise).
-    Conn& k = slots_[s];
-    std::vector<SentSegment> client_unacked = std::move(k.client.unacked);
-    std::vector<SentSegment> child_unacked = std::move(k.child.unacked);
-    k = Conn{};
-    client_unacked.clear();
-    child_unacked.clear();
-    k.client.unacked = std::move(client_unacked);
-    k.child.unacked = std::move(child_unacked);
+    // A fresh Conn, its send queues' storage kept for the slot's next user.
+    renew(slots_[s]);
     free_slots_.push_back(s);
     slot_of_[conn] = kReleased;
   }
