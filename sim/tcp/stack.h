@@ -26,6 +26,7 @@
 
 #include "sim/core/event_queue.h"
 #include "sim/core/rng.h"
+#include "sim/core/stable_vector.h"
 #include "sim/tcp/counters.h"
 #include "sim/tcp/jiffies.h"
 #include "sim/outcome/reason.h"
@@ -366,7 +367,7 @@ class Stack final : public EventHandlerFor<Stack> {
   Counters counters_;
   Listener listener_;
   std::vector<std::uint32_t> slot_of_;  // by connection: its slot, kNoSlot or kReleased
-  std::deque<Conn> slots_;  // a deque: growing it never moves a state a caller holds
+  StableVector<Conn> slots_;  // growing it never moves a state a caller holds
   std::vector<std::uint32_t> free_slots_;
   std::deque<std::uint32_t> retiring_;
   bool track_changes_ = false;
