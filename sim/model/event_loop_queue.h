@@ -19,7 +19,8 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+
+#include "sim/core/ring_queue.h"
 
 namespace synsim::model {
 
@@ -82,14 +83,14 @@ class EventLoopQueue {
 
  private:
   enum class Phase : std::uint8_t { sockets, due };
-  static Task take(std::deque<Task>& q) {
+  static Task take(RingQueue<Task>& q) {
     const Task t = q.front();
     q.pop_front();
     return t;
   }
 
-  std::deque<Task> sockets_;
-  std::deque<Task> due_;
+  RingQueue<Task> sockets_;
+  RingQueue<Task> due_;
   Phase phase_ = Phase::due;
   std::uint32_t pass_left_ = 0;
   std::uint32_t due_left_ = 0;

@@ -7,12 +7,12 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <utility>
 #include <vector>
 
 #include "sim/core/event_queue.h"
+#include "sim/core/ring_queue.h"
 #include "sim/core/time.h"
 #include "sim/outcome/segment_kind.h"
 
@@ -198,7 +198,7 @@ struct Listener {
   std::uint16_t port = 0;
   std::int64_t max_ack_backlog = 0;  // sk_max_ack_backlog, after the somaxconn clamp
   std::int64_t ack_backlog = 0;      // sk_ack_backlog: children waiting for accept()
-  std::deque<std::uint32_t> accept_queue;  // connection indices, FIFO
+  RingQueue<std::uint32_t> accept_queue;  // connection indices, FIFO
   std::int64_t qlen = 0;             // request socks (the "SYN queue"), acked ones included
   std::int64_t young = 0;            // requests whose timer has not fired yet
   std::uint8_t defer_accept = 0;     // rskq_defer_accept, in retransmissions

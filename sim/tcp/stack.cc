@@ -36,19 +36,6 @@ Stack::Stack(StackConfig config, std::uint32_t connections, EventQueue& events,
   if (rules().ts_clock == profile::TsClock::shared_jiffies) ts_clock_offset_ = isn_rng_.next_u32();
 }
 
-std::int64_t Stack::syn_queue_limit() const {
-  switch (rules().syn_queue_full_test) {
-    case profile::SynQueueFullTest::table_from_max_syn_backlog:
-    case profile::SynQueueFullTest::table_from_backlog:
-      return std::int64_t{1} << listener_.max_qlen_log;
-    case profile::SynQueueFullTest::qlen_ge_backlog:
-      return listener_.max_ack_backlog;
-    case profile::SynQueueFullTest::qlen_gt_backlog:
-      return listener_.max_ack_backlog + 1;
-  }
-  return listener_.max_ack_backlog + 1;
-}
-
 void Stack::on_event(Event e) {
   const std::uint32_t conn = e.arg;
   in_timer_ = false;

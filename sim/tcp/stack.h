@@ -19,12 +19,12 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sim/core/event_queue.h"
+#include "sim/core/ring_queue.h"
 #include "sim/core/rng.h"
 #include "sim/core/stable_vector.h"
 #include "sim/tcp/counters.h"
@@ -164,7 +164,19 @@ class Stack final : public EventHandlerFor<Stack> {
   // Most request socks the SYN queue can hold (rules.syn_queue_full_test):
   // backlog + 1 (a SYN is queued while qlen <= backlog), backlog (4.4 to the
   // Jan 2025 fix) or 1 << max_qlen_log (2.6, 3.10).
-  std::int64_t syn_queue_limit() const;
+  // Inline: the model checks the SYN queue against it after every event.
+  std::int64_t syn_queue_limit() const {
+    switch (rules().syn_queue_full_test) {
+      case profile::SynQueueFullTest::table_from_max_syn_backlog:
+      case profile::SynQueueFullTest::table_from_backlog:
+        return std::int64_t{1} << listener_.max_qlen_log;
+      case profile::SynQueueFullTest::qlen_ge_backlog:
+        return listener_.max_ack_backlog;
+      case profile::SynQueueFullTest::qlen_gt_backlog:
+        return listener_.max_ack_backlog + 1;
+    }
+    return listener_.max_ack_backlog + 1;
+  }
   const Listener& listener() const { return listener_; }
   // A connection's state as the stack holds it; a connection not started
   // yet reads as a fresh one, a released one as closed on both sides.
@@ -369,7 +381,7 @@ class Stack final : public EventHandlerFor<Stack> {
   std::vector<std::uint32_t> slot_of_;  // by connection: its slot, kNoSlot or kReleased
   StableVector<Conn> slots_;  // growing it never moves a state a caller holds
   std::vector<std::uint32_t> free_slots_;
-  std::deque<std::uint32_t> retiring_;
+  RingQueue<std::uint32_t> retiring_;
   bool track_changes_ = false;
   std::vector<std::uint32_t> changed_;  // since clear_changed() (track_changes())
   std::uint32_t last_changed_ = kNoSlot;
