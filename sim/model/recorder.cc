@@ -39,7 +39,7 @@ Recorder::Recorder(const scenario::Scenario& sc, std::uint64_t seed, const Optio
   out_.info = run_info(sc, seed);
   if (options_.record_sockets) {
     stack_.track_changes(true);
-    port_owner_.assign(65536, kNone);
+    port_owner_ = ZeroedArray<std::uint32_t>(65536);
   }
 }
 
@@ -315,8 +315,10 @@ bool Recorder::add_sample(std::vector<outcome::SocketSample>& series, const outc
 void Recorder::took_port(std::uint32_t conn) {
   const std::uint16_t port = stack_.client_port(conn);
   if (port == 0) return;
-  const std::uint32_t before = std::exchange(port_owner_[port], conn);
-  if (before == kNone || before == conn || entries_[before].folded || entries_[before].record == kNone) return;
+  const std::uint32_t owner = std::exchange(port_owner_[port], conn + 1);
+  if (owner == 0) return;
+  const std::uint32_t before = owner - 1;
+  if (before == conn || entries_[before].folded || entries_[before].record == kNone) return;
   outcome::ConnectionSockets& s = record(before).sockets;
   for (std::vector<outcome::SocketSample>* series : {&s.client, &s.server}) {
     // The end written ahead (add_sample) comes now.

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "sim/core/trace.h"
+#include "sim/core/zeroed_array.h"
 #include "sim/model/translate.h"
 #include "sim/outcome/outcome.h"
 #include "sim/scenario/scenario.h"
@@ -132,9 +133,10 @@ class Recorder final {
   outcome::ConnectionRecord scratch_;  // writes for a folded connection land here
   outcome::ConnectionSummary summary_figures_;
 
-  // record_sockets: by client port, the last connection that took it (kNone:
-  // none yet), whose TIME_WAIT socks end when another connection takes it.
-  std::vector<std::uint32_t> port_owner_;
+  // record_sockets: by client port, the last connection that took it, plus
+  // one (0: none yet), whose TIME_WAIT socks end when another connection
+  // takes it.
+  ZeroedArray<std::uint32_t> port_owner_{0};
 
   std::vector<StoredNote> notes_;
   std::vector<std::uint32_t> free_notes_;

@@ -5,7 +5,8 @@
 namespace synsim::tcp {
 
 PortAllocator::PortAllocator(std::uint32_t lo, std::uint32_t hi, std::uint16_t reserved, std::uint16_t start)
-    : lo_(lo), hi_(hi), reserved_(reserved), next_port_(start), free_at_(65536, kTimeZero) {
+    : lo_(lo), hi_(hi), reserved_(reserved), next_port_(start) {
+  static_assert(kTimeZero.time_since_epoch().count() == 0, "free_at_ starts as zero bytes: every port free");
   has_free_[0].fill(~std::uint64_t{0});
   has_free_[1].fill(~std::uint64_t{0});
   set_busy(reserved_);

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "sim/core/time.h"
+#include "sim/core/zeroed_array.h"
 
 namespace synsim::tcp {
 
@@ -78,7 +79,8 @@ class PortAllocator {
   std::uint32_t hi_;
   std::uint16_t reserved_;
   std::uint16_t next_port_;
-  std::vector<Time> free_at_;  // when each port is free again (kTimeMax: in use)
+  // When each port is free again (kTimeMax: in use); zero bytes are kTimeZero.
+  ZeroedArray<Time> free_at_{65536};
   // Bit set: the port is in use, held, or reserved (free_at_ > the last
   // expire() time, or the listener's port).
   std::array<std::uint64_t, kWords> busy_{};

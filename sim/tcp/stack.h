@@ -379,7 +379,7 @@ class Stack final : public EventHandlerFor<Stack> {
   Counters counters_;
   Listener listener_;
   std::vector<std::uint32_t> slot_of_;  // by connection: its slot, kNoSlot or kReleased
-  StableVector<Conn> slots_;  // growing it never moves a state a caller holds
+  StableVector<Conn, 4> slots_;  // growing it never moves a state a caller holds; 16 (8 KB) a chunk
   std::vector<std::uint32_t> free_slots_;
   RingQueue<std::uint32_t> retiring_;
   bool track_changes_ = false;
