@@ -8,8 +8,8 @@
 # machine and the recorder (scripts/bench-profile: no function above 12%),
 # a branchy path that a compiler lays out better when it knows which
 # branches are taken: build-pgo (with link-time optimisation) ran the
-# report's load in 0.84x (0.78-0.94x) the plain Release build's wall time,
-# 3 pairs in turn (scripts/speed-report, 2026-12-07 15:14 UTC). Other
+# report's load in 0.82x (0.74-0.86x) the plain Release build's wall time,
+# 3 pairs in turn (scripts/speed-report, 2026-12-07 17:46 UTC). Other
 # machine code, the same output: the model's arithmetic is integers only,
 # and scripts/speed-report checks the two builds' summaries byte for byte.
 #
