@@ -58,7 +58,7 @@ class Deriving {
     for (const ConnectionRecord& r : out_.connections) {
       if (!r.connect_start) continue;  // no SYN seen: began before the capture
       by_name[r.name] = conns_.size();
-      conns_.push_back(Conn{.r = &r});
+      conns_.push_back(Conn{.r = &r, .packets = {}});
     }
     for (const Packet& p : out_.packets) {
       const auto it = by_name.find(p.connection);
@@ -245,14 +245,14 @@ void Deriving::listener() {
     return has(*c.r, ReasonKind::capture_abort_on_overflow);
   });
   if (abort != conns_.end()) {
-    sys.push_back({.name = "net.ipv4.tcp_abort_on_overflow", .value = 1});
+    sys.push_back({.name = "net.ipv4.tcp_abort_on_overflow", .value = 1, .where = {}});
     note("sysctl.net.ipv4.tcp_abort_on_overflow",
          fmt::format("{} was reset at its final ACK: an overflow answered with RST.", abort->r->name));
   }
   for (const Conn& c : conns_) {
     const outcome::Reason* e = first(*c.r, ReasonKind::capture_request_expired);
     if (e == nullptr) continue;
-    sys.push_back({.name = "net.ipv4.tcp_synack_retries", .value = e->a});
+    sys.push_back({.name = "net.ipv4.tcp_synack_retries", .value = e->a, .where = {}});
     note("sysctl.net.ipv4.tcp_synack_retries",
          fmt::format("{}'s request expired after {} SYN-ACK retransmissions.", c.r->name, e->a));
     break;
@@ -310,19 +310,20 @@ std::optional<std::int64_t> Deriving::limit_from_bursts() {
     const bool dropped_later = has(*c.r, ReasonKind::capture_final_ack_dropped) ||
                                has(*c.r, ReasonKind::capture_syncookie);
     std::uint32_t syns = 0;
-    std::optional<std::size_t> pending;  // the last SYN retransmission, until we know its fate
+    constexpr std::size_t kNone = ~std::size_t{0};
+    std::size_t pending = kNone;  // the last SYN retransmission, until we know its fate
     for (const Packet* p : c.packets) {
       const outcome::SegmentKind k = outcome::segment_kind(*p);
       if (p->from_client && k == outcome::SegmentKind::syn) {
-        if (pending) retries[*pending].admitted = false;
-        pending.reset();
+        if (pending != kNone) retries[pending].admitted = false;
+        pending = kNone;
         if (++syns >= 2) {
           pending = retries.size();
           retries.push_back({p->time, false});
         }
-      } else if (!p->from_client && k == outcome::SegmentKind::synack && pending) {
-        retries[*pending].admitted = !dropped_later;
-        pending.reset();
+      } else if (!p->from_client && k == outcome::SegmentKind::synack && pending != kNone) {
+        retries[pending].admitted = !dropped_later;
+        pending = kNone;
       }
     }
     request_retries(c, retries);

@@ -169,15 +169,16 @@ std::vector<Call> server_calls(const scenario::Scenario& sc, const outcome::Outc
     return *out.connections[a->record].accepted < *out.connections[b->record].accepted;
   });
   const outcome::Packet* fin = first_server(shown.front(), outcome::kFin, false);
-  const std::optional<Time> subject_close = fin != nullptr ? std::optional<Time>(fin->time) : std::nullopt;
+  // When the subject's server socket closes (kTimeMax: no FIN in the run).
+  const Time subject_close = fin != nullptr ? fin->time : kTimeMax;
   std::vector<Call> calls;
   std::set<int> open = {kListenerFd};
-  std::optional<int> subject_fd;
+  int subject_fd = -1;  // the subject's accepted fd while it is open
   for (const Shown* s : accepted) {
     const outcome::ConnectionRecord& c = out.connections[s->record];
-    if (subject_fd && subject_close && *subject_close <= *c.accepted) {
-      open.erase(*subject_fd);
-      subject_fd.reset();
+    if (subject_fd >= 0 && subject_close <= *c.accepted) {
+      open.erase(subject_fd);
+      subject_fd = -1;
     }
     int fd = kListenerFd + 1;
     while (open.count(fd)) ++fd;

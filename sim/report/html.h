@@ -66,15 +66,15 @@ struct HtmlReport {
     bool agree = false;
     std::string table;  // compare::render_statistics_text
   };
-  std::optional<Statistics> statistics;
+  std::optional<Statistics> statistics{};
   // Every judged run's expect: results (report::judged_runs), when a side ran
   // more than once (compare --runs N); empty: the model's and the kernel's
   // above. The banner names each failed run; the expectations table then has
   // one row per expectation and one column per run.
-  std::vector<JudgedSide> runs;
+  std::vector<JudgedSide> runs{};
   // `synsim explain --remedies`: the remedies played on the scenario the
   // capture implies, ranked (remedies.h); shown after the verdict.
-  std::vector<RemedyRow> remedies;
+  std::vector<RemedyRow> remedies{};
 };
 
 // At most this many connections get swimlanes (stalled and failed ones

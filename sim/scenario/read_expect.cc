@@ -84,9 +84,8 @@ void ScenarioReader::read_expected_counters(const Item& item, ExpectSpec& expect
 void ScenarioReader::read_expected_connections(const Item& item, ExpectSpec& expect) {
   if (std::optional<Fields> connections = r_.mapping(item, {})) {
     for (const Field& e : connections->entries) {
-      ConnectionExpectation c;
-      c.connection = e.key;
-      c.where = e.key_where;
+      ConnectionExpectation c{
+          .connection = e.key, .data_delivered_at = {}, .accepted_at = {}, .outcome = {}, .where = e.key_where};
       const bool exists = check_connection(e.key, e.key_where, item.path);
       const std::optional<Fields> cf = r_.mapping(e.value, {"data_delivered_at", "accepted_at", "outcome"});
       if (!cf) continue;

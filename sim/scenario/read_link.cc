@@ -18,9 +18,7 @@ void ScenarioReader::read_link(const Item& item, LinkSpec& link) {
     std::optional<std::vector<Item>> rules = r_.sequence(*i);
     if (rules && rules->size() > kMaxLinkRules) {
       r_.error(i->where, fmt::format("{}: at most {} rules, got {}", i->path, kMaxLinkRules, rules->size()));
-      rules.reset();
-    }
-    if (rules) {
+    } else if (rules) {
       for (const Item& rule_item : *rules) {
         LinkRule rule;
         read_rule(rule_item, rule);

@@ -85,9 +85,7 @@ void ScenarioReader::read_accept(const Item& item, AcceptSpec& accept) {
     std::optional<std::vector<Item>> pauses = r_.sequence(*i);
     if (pauses && pauses->size() > kMaxAcceptPauses) {
       r_.error(i->where, fmt::format("{}: at most {} pauses, got {}", i->path, kMaxAcceptPauses, pauses->size()));
-      pauses.reset();
-    }
-    if (pauses) {
+    } else if (pauses) {
       Duration previous_end{0};
       for (const Item& p : *pauses) {
         const std::optional<Fields> pf = r_.mapping(p, {"at", "for"});

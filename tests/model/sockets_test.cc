@@ -166,7 +166,9 @@ TEST(NetstatStates, ThePassiveCloserWalksCloseWaitAndLastAckTheActiveOneEndsInTi
   std::vector<std::uint32_t> close_wait_recv_q;
   for (const SocketSample& s : c.sockets.client) {
     if (s.view.state == TcpState::close_wait) close_wait_recv_q.push_back(s.view.recv_q);
-    if (s.view.state == TcpState::last_ack) EXPECT_EQ(s.view, (SocketView{TcpState::last_ack, false, 0, 1}));
+    if (s.view.state == TcpState::last_ack) {
+      EXPECT_EQ(s.view, (SocketView{TcpState::last_ack, false, 0, 1}));
+    }
   }
   EXPECT_EQ(close_wait_recv_q, (std::vector<std::uint32_t>{6, 0}));
 }
